@@ -1,0 +1,260 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { SCHEMA, SCHEMA_VERSION } from './schema.sql';
+
+const HOUR_MS = 3_600_000;
+const SECONDS_KEPT_MS = 48 * HOUR_MS;
+const MINUTES_KEPT_MS = 366 * 24 * HOUR_MS;
+const DECISIONS_KEPT_MS = 31 * 24 * HOUR_MS;
+
+/** What the module keeps of one telegram. */
+export interface SecondSample {
+  ts: number;
+  importW: number;
+  exportW: number;
+  currentsA: [number | null, number | null, number | null];
+  voltagesV: [number | null, number | null, number | null];
+  importKwh: number | null;
+  exportKwh: number | null;
+  quarterAvgKw: number | null;
+}
+
+export interface MinuteRow {
+  ts: number;
+  avgImportW: number;
+  avgExportW: number;
+  maxCurrentsA: [number | null, number | null, number | null];
+  importKwh: number | null;
+  exportKwh: number | null;
+}
+
+export interface MonthPeak {
+  month: string;
+  peakKw: number;
+  peakAt: string | null;
+}
+
+export interface Decision {
+  ts: number;
+  chargerId: string;
+  limitA: number;
+  phases: number | null;
+  reason: string;
+}
+
+export interface Session {
+  id: number;
+  chargerId: string;
+  startedAt: number;
+  endedAt: number | null;
+  energyKwh: number;
+}
+
+/**
+ * The module's state in SQLite (WAL). Each write is its own transaction, committed before the
+ * call returns, so a `kill -9` loses at most the sample being written; synchronous=NORMAL in
+ * WAL mode survives a process crash (a power cut may lose the last commits, never corrupts).
+ */
+export class Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 2000');
+    this.db.exec(SCHEMA);
+    this.db
+      .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
+      .run('schema_version', String(SCHEMA_VERSION));
+    const db = this.db;
+    this.stmts = {
+      second: db.prepare(`INSERT OR REPLACE INTO readings_s VALUES
+        (@ts, @importW, @exportW, @l1a, @l2a, @l3a, @l1v, @l2v, @l3v, @importKwh, @exportKwh, @quarterAvgKw)`),
+      minute:
+        db.prepare(`INSERT INTO readings_m VALUES (@minute, 1, @importW, @exportW, @l1a, @l2a, @l3a, @importKwh, @exportKwh)
+        ON CONFLICT (ts) DO UPDATE SET n = n + 1, sum_import_w = sum_import_w + excluded.sum_import_w,
+          sum_export_w = sum_export_w + excluded.sum_export_w,
+          max_l1_a = max(coalesce(max_l1_a, excluded.max_l1_a), coalesce(excluded.max_l1_a, max_l1_a)),
+          max_l2_a = max(coalesce(max_l2_a, excluded.max_l2_a), coalesce(excluded.max_l2_a, max_l2_a)),
+          max_l3_a = max(coalesce(max_l3_a, excluded.max_l3_a), coalesce(excluded.max_l3_a, max_l3_a)),
+          import_kwh = coalesce(excluded.import_kwh, import_kwh), export_kwh = coalesce(excluded.export_kwh, export_kwh)`),
+      quarter: db.prepare('INSERT OR REPLACE INTO quarters VALUES (?, ?, ?)'),
+      peakGet: db.prepare('SELECT month, peak_kw AS peakKw, peak_at AS peakAt FROM month_peaks WHERE month = ?'),
+      peakPut: db.prepare(`INSERT INTO month_peaks VALUES (?, ?, ?) ON CONFLICT (month) DO UPDATE
+        SET peak_kw = excluded.peak_kw, peak_at = excluded.peak_at WHERE excluded.peak_kw > peak_kw`),
+      peaks: db.prepare(
+        'SELECT month, peak_kw AS peakKw, peak_at AS peakAt FROM month_peaks ORDER BY month DESC LIMIT ?',
+      ),
+      decision: db.prepare('INSERT INTO decisions (ts, charger_id, limit_a, phases, reason) VALUES (?, ?, ?, ?, ?)'),
+      decisions: db.prepare(`SELECT ts, charger_id AS chargerId, limit_a AS limitA, phases, reason FROM decisions
+        ORDER BY id DESC LIMIT ?`),
+      sessionOpen: db.prepare(
+        'SELECT id FROM sessions WHERE charger_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1',
+      ),
+      sessionStart: db.prepare('INSERT INTO sessions (charger_id, started_at, energy_kwh) VALUES (?, ?, ?)'),
+      sessionEnergy: db.prepare('UPDATE sessions SET energy_kwh = ? WHERE id = ?'),
+      sessionEnd: db.prepare('UPDATE sessions SET ended_at = ?, energy_kwh = ? WHERE id = ?'),
+      sessions: db.prepare(`SELECT id, charger_id AS chargerId, started_at AS startedAt, ended_at AS endedAt,
+        energy_kwh AS energyKwh FROM sessions ORDER BY id DESC LIMIT ?`),
+      settingGet: db.prepare('SELECT value FROM settings WHERE key = ?'),
+      settingPut: db.prepare('INSERT OR REPLACE INTO settings VALUES (?, ?)'),
+      activationGet: db.prepare('SELECT progress FROM activation WHERE id = 1'),
+      activationPut: db.prepare('INSERT OR REPLACE INTO activation VALUES (1, ?, ?)'),
+      seconds: db.prepare('SELECT * FROM readings_s WHERE ts >= ? ORDER BY ts'),
+      lastSecond: db.prepare('SELECT max(ts) AS ts FROM readings_s'),
+      minutes: db.prepare('SELECT * FROM readings_m WHERE ts >= ? AND ts < ? ORDER BY ts'),
+      quarters: db.prepare(
+        'SELECT start_ts AS startTs, avg_kw AS avgKw, target_kw AS targetKw FROM quarters WHERE start_ts >= ? ORDER BY start_ts',
+      ),
+      pruneSeconds: db.prepare('DELETE FROM readings_s WHERE ts < ?'),
+      pruneMinutes: db.prepare('DELETE FROM readings_m WHERE ts < ?'),
+      pruneDecisions: db.prepare('DELETE FROM decisions WHERE ts < ?'),
+    };
+  }
+
+  /** One telegram second, and its share of the minute aggregate, in one transaction. */
+  recordSecond(s: SecondSample): void {
+    const row = {
+      ts: s.ts,
+      minute: s.ts - (s.ts % 60_000),
+      importW: s.importW,
+      exportW: s.exportW,
+      l1a: s.currentsA[0],
+      l2a: s.currentsA[1],
+      l3a: s.currentsA[2],
+      l1v: s.voltagesV[0],
+      l2v: s.voltagesV[1],
+      l3v: s.voltagesV[2],
+      importKwh: s.importKwh,
+      exportKwh: s.exportKwh,
+      quarterAvgKw: s.quarterAvgKw,
+    };
+    this.db.transaction(() => {
+      this.stmts.second.run(row);
+      this.stmts.minute.run(row);
+    })();
+  }
+
+  lastSecondTs(): number | null {
+    return (this.stmts.lastSecond.get() as { ts: number | null }).ts;
+  }
+
+  secondsSince(ts: number): SecondSample[] {
+    return (this.stmts.seconds.all(ts) as Record<string, number | null>[]).map((r) => ({
+      ts: r.ts as number,
+      importW: r.import_w ?? 0,
+      exportW: r.export_w ?? 0,
+      currentsA: [r.l1_a ?? null, r.l2_a ?? null, r.l3_a ?? null],
+      voltagesV: [r.l1_v ?? null, r.l2_v ?? null, r.l3_v ?? null],
+      importKwh: r.import_kwh ?? null,
+      exportKwh: r.export_kwh ?? null,
+      quarterAvgKw: r.quarter_avg_kw ?? null,
+    }));
+  }
+
+  minutes(fromTs: number, toTs: number): MinuteRow[] {
+    return (this.stmts.minutes.all(fromTs, toTs) as Record<string, number | null>[]).map((r) => ({
+      ts: r.ts as number,
+      avgImportW: (r.sum_import_w as number) / (r.n as number),
+      avgExportW: (r.sum_export_w as number) / (r.n as number),
+      maxCurrentsA: [r.max_l1_a ?? null, r.max_l2_a ?? null, r.max_l3_a ?? null],
+      importKwh: r.import_kwh ?? null,
+      exportKwh: r.export_kwh ?? null,
+    }));
+  }
+
+  recordQuarter(startTs: number, avgKw: number, targetKw: number | null): void {
+    this.stmts.quarter.run(startTs, avgKw, targetKw);
+  }
+
+  quartersSince(ts: number): { startTs: number; avgKw: number; targetKw: number | null }[] {
+    return this.stmts.quarters.all(ts) as { startTs: number; avgKw: number; targetKw: number | null }[];
+  }
+
+  /** Raises the month's peak when `kw` is higher; returns the peak now stored. */
+  raiseMonthPeak(month: string, kw: number, at: string | null): MonthPeak {
+    this.stmts.peakPut.run(month, kw, at);
+    return this.monthPeak(month) as MonthPeak;
+  }
+
+  monthPeak(month: string): MonthPeak | null {
+    return (this.stmts.peakGet.get(month) as MonthPeak | undefined) ?? null;
+  }
+
+  /** The latest months first (13 = the capacity tariff's rolling year). */
+  monthPeaks(limit = 13): MonthPeak[] {
+    return this.stmts.peaks.all(limit) as MonthPeak[];
+  }
+
+  recordDecision(d: Decision): void {
+    this.stmts.decision.run(d.ts, d.chargerId, d.limitA, d.phases, d.reason);
+  }
+
+  recentDecisions(limit = 50): Decision[] {
+    return this.stmts.decisions.all(limit) as Decision[];
+  }
+
+  /** Opens a session for a charger unless one is open; returns its id. */
+  startSession(chargerId: string, ts: number, energyKwh = 0): number {
+    const open = this.stmts.sessionOpen.get(chargerId) as { id: number } | undefined;
+    if (open) return open.id;
+    return Number(this.stmts.sessionStart.run(chargerId, ts, energyKwh).lastInsertRowid);
+  }
+
+  updateSessionEnergy(chargerId: string, energyKwh: number): void {
+    const open = this.stmts.sessionOpen.get(chargerId) as { id: number } | undefined;
+    if (open) this.stmts.sessionEnergy.run(energyKwh, open.id);
+  }
+
+  endSession(chargerId: string, ts: number, energyKwh: number): void {
+    const open = this.stmts.sessionOpen.get(chargerId) as { id: number } | undefined;
+    if (open) this.stmts.sessionEnd.run(ts, energyKwh, open.id);
+  }
+
+  sessions(limit = 20): Session[] {
+    return this.stmts.sessions.all(limit) as Session[];
+  }
+
+  getSetting<T>(key: string): T | null {
+    const row = this.stmts.settingGet.get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  putSetting(key: string, value: unknown): void {
+    this.stmts.settingPut.run(key, JSON.stringify(value));
+  }
+
+  loadActivation<T>(): T | null {
+    const row = this.stmts.activationGet.get() as { progress: string } | undefined;
+    return row ? (JSON.parse(row.progress) as T) : null;
+  }
+
+  saveActivation(progress: unknown, ts = Date.now()): void {
+    this.stmts.activationPut.run(JSON.stringify(progress), ts);
+  }
+
+  /** Drops seconds older than 48 h, minutes older than a year, decisions older than a month. */
+  prune(nowTs: number): void {
+    this.db.transaction(() => {
+      this.stmts.pruneSeconds.run(nowTs - SECONDS_KEPT_MS);
+      this.stmts.pruneMinutes.run(nowTs - MINUTES_KEPT_MS);
+      this.stmts.pruneDecisions.run(nowTs - DECISIONS_KEPT_MS);
+    })();
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openStore(path: string): Store {
+  return new Store(path);
+}

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { embeddedDefaultConfig, parseConfigText, validateConfig } from '../src/config';
+
+const CONTRACT_EXAMPLE = `
+version: 1
+meter:
+  source: serial
+  device: /dev/ttyUSB0
+  baud: 115200
+  host: 127.0.0.1
+  port: 2000
+  file: capture.p1
+site:
+  connection: 3N400
+  fuseA: 25
+  capacityTargetKw: 4.0
+chargers:
+  - id: cp1
+    driver: ocpp
+    phases: [1, 2, 3]
+    minA: 6
+    maxA: 16
+    password: change-me
+http:  { host: 127.0.0.1, port: 8080, token: change-me }
+ocpp:  { host: 127.0.0.1, port: 9000 }
+mqtt:  { url: mqtt://127.0.0.1:1883 }
+`;
+
+describe('configuration schema v1', () => {
+  it('accepts the example of CONTRACTS §5 and fills in defaults', () => {
+    const r = parseConfigText(CONTRACT_EXAMPLE);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.chargers[0]).toMatchObject({ id: 'cp1', driver: 'ocpp', minA: 6, maxA: 16, safeA: 6, priority: 0 });
+    expect(r.config.mqtt).toMatchObject({
+      url: 'mqtt://127.0.0.1:1883',
+      topic: 'p1',
+      discoveryPrefix: 'homeassistant',
+    });
+    expect(r.config.site.capacityTargetKw).toBe(4);
+    expect(r.config.log.level).toBe('info');
+  });
+
+  it('names every wrong key by its path, all at once', () => {
+    const r = parseConfigText(`
+version: 1
+meter: { source: usb }
+site: { fuseA: 25, colour: red }
+chargers:
+  - id: cp1
+    maxA: 100
+  - id: cp1
+    phases: [1, 4]
+http: { port: 99999 }
+`);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([
+      'meter.source: must be one of serial, tcp, replay, http, simulator',
+      'site.colour: unknown key (expected one of connection, fuseA, capacityTargetKw, solar)',
+      'chargers[0].maxA: must be a number between 6 and 80',
+      "chargers[1].id: duplicates another charger's id 'cp1'",
+      'chargers[1].phases: must be a list of distinct lines 1, 2 or 3, e.g. [1, 2, 3]',
+      'http.port: must be an integer between 0 and 65535',
+    ]);
+  });
+
+  it('requires the version and refuses other versions with a pointer to the upgrade note', () => {
+    const missing = validateConfig({});
+    expect(!missing.ok && missing.problems[0]).toMatch(/^version: is required/);
+    const future = validateConfig({ version: 2 });
+    expect(!future.ok && future.problems[0]).toMatch(/^version: must be 1 .*upgrade note/);
+  });
+
+  it('requires what each meter source needs', () => {
+    for (const [source, key] of [
+      ['serial', 'meter.device'],
+      ['replay', 'meter.file'],
+      ['http', 'meter.url'],
+    ]) {
+      const r = validateConfig({ version: 1, meter: { source } });
+      expect(!r.ok && r.problems).toContain(`${key}: is required`);
+    }
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const r = parseConfigText('version: 1\nsite: [\n');
+    expect(!r.ok && r.problems[0]).toMatch(/^line \d+: /);
+  });
+
+  it('names the path of any out-of-range charger current (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ min: -1000, max: 5.99 }), fc.double({ min: 80.01, max: 1e6 }), fc.string()),
+        (maxA) => {
+          const r = validateConfig({ version: 1, chargers: [{ id: 'a', maxA }] });
+          return !r.ok && r.problems.includes('chargers[0].maxA: must be a number between 6 and 80');
+        },
+      ),
+    );
+  });
+
+  it('has a valid embedded default', () => {
+    const c = embeddedDefaultConfig();
+    expect(c.meter.source).toBe('simulator');
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(c.chargers).toHaveLength(1);
+  });
+});
+
+describe('p1 config check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'p1-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+  const p1 = join(import.meta.dirname, '..', 'src', 'cli', 'p1.ts');
+  const run = (...args: string[]) => spawnSync(tsx, [p1, 'config', 'check', ...args], { encoding: 'utf8' });
+
+  it('exits 0 for a valid file and 2 with one line per problem', () => {
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, CONTRACT_EXAMPLE);
+    const ok = run(good);
+    expect(ok.status).toBe(0);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'version: 1\nsite: { fuseA: 3 }\nchargers: [{ id: cp1, minA: 2 }]\n');
+    const r = run(bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `${bad}: site.fuseA: must be a number between 6 and 250`,
+      `${bad}: chargers[0].minA: must be a number between 6 and 80`,
+    ]);
+    const missing = run(join(dir, 'nope.yaml'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.yaml/);
+    expect(missing.stderr).not.toMatch(/at .*\.ts:\d+/);
+  }, 30_000);
+});
