@@ -1,4 +1,5 @@
 import { crc16, crcHex } from './crc16';
+import type { Reading } from './reading';
 
 export interface TelegramSource {
   /** Identification line without the leading '/', e.g. `FLU5\253769484_A`. */
@@ -18,4 +19,109 @@ export function encodeTelegram(source: TelegramSource): Uint8Array {
   if (source.crc === false) return Buffer.concat([bytes, Buffer.from(EOL, 'latin1')]);
   const tail = Buffer.from(`${crcHex(crc16(bytes))}${EOL}`, 'latin1');
   return Buffer.concat([bytes, tail]);
+}
+
+/** Fixed decimals, zero-padded to `width` characters as meters write them (`004512.871`). */
+function fixed(n: number, width: number, decimals: number): string {
+  const s = Math.abs(n)
+    .toFixed(decimals)
+    .padStart(n < 0 ? width - 1 : width, '0');
+  return n < 0 ? `-${s}` : s;
+}
+
+function int(n: number, width: number): string {
+  return fixed(Math.round(n), width, 0);
+}
+
+function hexText(s: string): string {
+  return Buffer.from(s, 'utf8').toString('hex').toUpperCase();
+}
+
+/** ISO 8601 with offset → `YYMMDDhhmmssX` on the clock the offset names; null → the "no value" placeholder. */
+function stamp(iso: string | null): string {
+  if (iso === null) return '632525252525W';
+  const m = /^\d\d(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?([+-]\d\d:\d\d|Z)$/.exec(iso);
+  if (!m) throw new RangeError(`timestamp ${iso} is not ISO 8601 with an offset`);
+  return `${m[1]}${m[2]}${m[3]}${m[4]}${m[5]}${m[6]}${m[7] === '+02:00' ? 'S' : 'W'}`;
+}
+
+export type EncodableReading = Pick<Reading, 'header'> & Partial<Omit<Reading, 'ok' | 'error' | 'crc' | 'obis'>>;
+
+/**
+ * The OBIS lines of a reading, in the order and number formats real meters use; Belgian (e-MUCS)
+ * conventions when `protocol` is "emucs" (decimal currents, gas on 24.2.3, hex M-Bus ids on 96.1.1).
+ */
+export function readingLines(r: EncodableReading): string[] {
+  const be = r.protocol === 'emucs';
+  const lines: string[] = [];
+  const add = (code: string, ...groups: string[]) => lines.push(`${code}${groups.map((g) => `(${g})`).join('')}`);
+  if (r.version != null) add(be ? '0-0:96.1.4' : '1-3:0.2.8', r.version);
+  if (r.timestamp !== undefined) add('0-0:1.0.0', stamp(r.timestamp));
+  if (r.equipmentId != null) add('0-0:96.1.1', hexText(r.equipmentId));
+  const e = r.energy;
+  if (e) {
+    const kwh = (code: string, v: number | null) => v !== null && add(code, `${fixed(v, 10, 3)}*kWh`);
+    if (e.importT1Kwh === null && e.importT2Kwh === null) kwh('1-0:1.8.0', e.importKwh);
+    if (e.exportT1Kwh === null && e.exportT2Kwh === null) kwh('1-0:2.8.0', e.exportKwh);
+    kwh('1-0:1.8.1', e.importT1Kwh);
+    kwh('1-0:1.8.2', e.importT2Kwh);
+    kwh('1-0:2.8.1', e.exportT1Kwh);
+    kwh('1-0:2.8.2', e.exportT2Kwh);
+  }
+  if (r.tariff != null) add('0-0:96.14.0', int(r.tariff, 4));
+  const c = r.capacity;
+  if (c) {
+    if (c.quarterAverageKw !== null) add('1-0:1.4.0', `${fixed(c.quarterAverageKw, 6, 3)}*kW`);
+    if (c.monthPeakKw !== null) add('1-0:1.6.0', stamp(c.monthPeakAt), `${fixed(c.monthPeakKw, 6, 3)}*kW`);
+    if (c.history.length > 0) {
+      const groups = [String(c.history.length), '1-0:1.6.0', '1-0:1.6.0'];
+      for (const h of c.history) groups.push(stamp(h.periodAt), stamp(h.peakAt), `${fixed(h.peakKw ?? 0, 6, 3)}*kW`);
+      add('0-0:98.1.0', ...groups);
+    }
+  }
+  if (r.power) {
+    if (r.power.importKw !== null) add('1-0:1.7.0', `${fixed(r.power.importKw, 6, 3)}*kW`);
+    if (r.power.exportKw !== null) add('1-0:2.7.0', `${fixed(r.power.exportKw, 6, 3)}*kW`);
+  }
+  const pf = r.powerFailures;
+  if (pf) {
+    if (pf.count !== null) add('0-0:96.7.21', int(pf.count, 5));
+    if (pf.longCount !== null) add('0-0:96.7.9', int(pf.longCount, 5));
+    const log = [String(pf.log.length), '0-0:96.7.19'];
+    for (const l of pf.log) log.push(stamp(l.endedAt), `${int(l.durationS ?? 2147483647, 10)}*s`);
+    add('1-0:99.97.0', ...log);
+  }
+  const ph = r.phases ?? [];
+  const phaseCode = (p: number, c1: number) => `1-0:${c1 + (p - 1) * 20}.7.0`;
+  for (const p of ph) if (p.importKw !== null) add(phaseCode(p.phase, 21), `${fixed(p.importKw, 6, 3)}*kW`);
+  for (const p of ph) if (p.exportKw !== null) add(phaseCode(p.phase, 22), `${fixed(p.exportKw, 6, 3)}*kW`);
+  for (const p of ph) if (p.voltageV !== null) add(phaseCode(p.phase, 32), `${fixed(p.voltageV, 5, 1)}*V`);
+  for (const p of ph) {
+    if (p.currentA !== null)
+      add(phaseCode(p.phase, 31), be ? `${fixed(p.currentA, 6, 2)}*A` : `${int(p.currentA, 3)}*A`);
+  }
+  if (r.breakerState != null) add('0-0:96.3.10', String(r.breakerState));
+  if (r.limiterKw != null) add('0-0:17.0.0', `${fixed(r.limiterKw, 5, 1)}*kW`);
+  if (r.fuseSupervisionA != null) add('1-0:31.4.0', `${int(r.fuseSupervisionA, 3)}*A`);
+  if (r.message !== undefined) add('0-0:96.13.0', r.message === null ? '' : hexText(r.message));
+  for (const m of r.mbus ?? []) {
+    const p = `0-${m.channel}:`;
+    if (m.deviceType !== null) add(`${p}24.1.0`, int(m.deviceType, 3));
+    add(be ? `${p}96.1.1` : `${p}96.1.0`, m.equipmentId === null ? '' : hexText(m.equipmentId));
+    if (m.value !== null) {
+      const code = be && m.kind === 'gas' ? '24.2.3' : '24.2.1';
+      add(`${p}${code}`, stamp(m.at), `${fixed(m.value, 9, 3)}${m.unit ? `*${m.unit}` : ''}`);
+    }
+  }
+  return lines;
+}
+
+/** Reading → telegram bytes with a correct CRC. `parseTelegram(encodeReading(r))` gives `r` back. */
+export function encodeReading(r: EncodableReading, options: { crc?: boolean; extraLines?: string[] } = {}): Uint8Array {
+  if (r.header === null) throw new RangeError('a telegram needs a header (identification line)');
+  return encodeTelegram({
+    header: r.header,
+    lines: [...readingLines(r), ...(options.extraLines ?? [])],
+    crc: options.crc,
+  });
 }

@@ -1,0 +1,15 @@
+export { crc16, crcHex } from './crc16';
+export { encodeReading, encodeTelegram, type TelegramSource } from './encode';
+export { type Frame, type FramerOptions, TelegramFramer } from './framer';
+export { decodeHexText, mbusKind } from './normalize';
+export { createTelegramStream, type ParseOptions, parseTelegram } from './parse';
+export type * from './reading';
+export {
+  checkSmartyKey,
+  decryptSmarty,
+  encryptSmarty,
+  SMARTY_DEFAULT_AUTH_KEY,
+  type SmartyFrameOptions,
+  type SmartyKeys,
+} from './smarty';
+export { formatDsmrTimestamp, isEuSummerTime, meterOffset, parseDsmrTimestamp } from './timestamp';

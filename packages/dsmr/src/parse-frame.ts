@@ -1,0 +1,91 @@
+/** One complete frame (bytes from '/' to '!' and the CRC digits after it) → Reading. */
+import { crc16, crcHex } from './crc16';
+import { normalize } from './normalize';
+import { readObisLines } from './obis-lines';
+import type { ErrorCode, Reading } from './reading';
+
+export function rejected(
+  code: ErrorCode,
+  message: string,
+  header: string | null = null,
+  obis: Record<string, string[]> = {},
+): Reading {
+  return {
+    ok: false,
+    error: { code, message },
+    crc: code === 'crc_mismatch' ? 'invalid' : 'absent',
+    header,
+    protocol: 'other',
+    version: null,
+    timestamp: null,
+    equipmentId: null,
+    tariff: null,
+    energy: {
+      importT1Kwh: null,
+      importT2Kwh: null,
+      exportT1Kwh: null,
+      exportT2Kwh: null,
+      importKwh: null,
+      exportKwh: null,
+    },
+    power: { importKw: null, exportKw: null },
+    phases: [],
+    capacity: null,
+    limiterKw: null,
+    breakerState: null,
+    fuseSupervisionA: null,
+    message: null,
+    powerFailures: null,
+    mbus: [],
+    obis,
+  };
+}
+
+function headerOf(text: string): { header: string; bodyStart: number } {
+  let eol = text.indexOf('\n');
+  if (eol < 0) eol = text.length;
+  const end = eol > 0 && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
+  return { header: text.slice(1, end), bodyStart: Math.min(eol + 1, text.length) };
+}
+
+export interface FrameOptions {
+  /** The frame came out of a Smarty APDU whose tag verified: the inner CRC is reported, not used to reject. */
+  smarty?: boolean;
+}
+
+/**
+ * Parses `bytes[0, bang]` (bytes[0] = '/', bytes[bang] = '!') with `crcDigits` (0–4 hex digits
+ * that followed the '!'). Rejected frames keep `header` and the raw `obis` for diagnosis only:
+ * no normalized value of a rejected frame reaches the balancer.
+ */
+export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, options: FrameOptions = {}): Reading {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bang).toString('latin1');
+  const { header, bodyStart } = headerOf(text);
+  const { obis, badLines } = readObisLines(text, bodyStart, bang);
+
+  let crc: Reading['crc'] = 'absent';
+  let crcError: string | null = null;
+  if (crcDigits.length > 0) {
+    const computed = crc16(bytes, 0, bang + 1);
+    if (crcDigits.length >= 3 && Number.parseInt(crcDigits, 16) === computed) crc = 'valid';
+    else {
+      crc = 'invalid';
+      crcError = `CRC mismatch: the telegram says ${crcDigits.toUpperCase()}, its bytes give ${crcHex(computed)}`;
+    }
+  }
+  if (crcError && !options.smarty) {
+    const r = rejected('crc_mismatch', crcError, header, obis);
+    r.crc = 'invalid';
+    return r;
+  }
+  if (crc === 'absent' && badLines.length > 0) {
+    // Without a CRC, a line that is not OBIS grammar is the only sign of a garbled telegram.
+    return rejected(
+      'malformed',
+      `line ${badLines[0]} is not an OBIS line (no CRC to trust the telegram)`,
+      header,
+      obis,
+    );
+  }
+  return { ok: true, error: null, crc, header, ...normalize(header, obis, options.smarty === true), obis };
+}

@@ -1,0 +1,77 @@
+/**
+ * DSMR timestamps: `YYMMDDhhmmssX`, X = S (summer, +02:00) or W (winter, +01:00). Legacy meters
+ * omit X; then the offset follows the EU summer-time rule. Placeholders (`632525252525W`,
+ * `000101010000W`, `700101010000W`, `000101000001W`) and impossible dates mean "no value": null.
+ */
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  return a * 10 + b;
+}
+
+/** Last Sunday of a month (1-based), as a day of the month. */
+function lastSunday(year: number, month: number): number {
+  const last = new Date(Date.UTC(year, month, 0));
+  return last.getUTCDate() - last.getUTCDay();
+}
+
+/** EU summer time: from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC. */
+export function isEuSummerTime(utcMs: number): boolean {
+  const d = new Date(utcMs);
+  const y = d.getUTCFullYear();
+  const start = Date.UTC(y, 2, lastSunday(y, 3), 1);
+  const end = Date.UTC(y, 9, lastSunday(y, 10), 1);
+  return utcMs >= start && utcMs < end;
+}
+
+/** The meter-clock offset ("+01:00"/"+02:00") of an instant, as a Belgian or Dutch meter shows it. */
+export function meterOffset(utcMs: number): '+01:00' | '+02:00' {
+  return isEuSummerTime(utcMs) ? '+02:00' : '+01:00';
+}
+
+/** Parses a DSMR timestamp into ISO 8601 with offset, or null for a placeholder or an invalid value. */
+export function parseDsmrTimestamp(raw: string): string | null {
+  if (raw.length !== 12 && raw.length !== 13) return null;
+  const yy = two(raw, 0);
+  const mo = two(raw, 2);
+  const dd = two(raw, 4);
+  const hh = two(raw, 6);
+  const mi = two(raw, 8);
+  const ss = two(raw, 10);
+  if (yy < 0 || mo < 1 || mo > 12 || dd < 1 || dd > (DAYS_IN_MONTH[mo - 1] as number)) return null;
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return null;
+  // Placeholders of unset clocks and empty registers: 2000-01-01 and 1970-01-01 (written as 70).
+  if (mo === 1 && dd === 1 && (yy === 0 || yy === 70)) return null;
+  const year = 2000 + yy;
+  if (mo === 2 && dd === 29 && year % 4 !== 0) return null;
+  let offset: string;
+  const flag = raw.length === 13 ? raw[12] : '';
+  if (flag === 'S' || flag === 's') offset = '+02:00';
+  else if (flag === 'W' || flag === 'w') offset = '+01:00';
+  else if (flag === '') {
+    // No flag (DSMR 2.2/3): assume winter, then correct if that instant falls in summer time.
+    offset = meterOffset(Date.UTC(year, mo - 1, dd, hh - 1, mi, ss));
+  } else return null;
+  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${year}-${p(mo)}-${p(dd)}T${p(hh)}:${p(mi)}:${p(ss)}${offset}`;
+}
+
+/** Formats an instant as a DSMR timestamp on the Belgian/Dutch meter clock (S/W flag included). */
+export function formatDsmrTimestamp(utcMs: number): string {
+  const summer = isEuSummerTime(utcMs);
+  const d = new Date(utcMs + (summer ? 2 : 1) * 3600_000);
+  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return (
+    p(d.getUTCFullYear() % 100) +
+    p(d.getUTCMonth() + 1) +
+    p(d.getUTCDate()) +
+    p(d.getUTCHours()) +
+    p(d.getUTCMinutes()) +
+    p(d.getUTCSeconds()) +
+    (summer ? 'S' : 'W')
+  );
+}
