@@ -1,0 +1,96 @@
+/**
+ * The meter clock: Belgian/Dutch meters keep local time in Europe/Brussels (CET/CEST).
+ * Offsets are cached per UTC hour because DST changes happen on whole UTC hours.
+ */
+const ZONE = 'Europe/Brussels';
+const HOUR_MS = 3_600_000;
+const DAY_S = 86_400;
+
+const formatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const offsetCache = new Map<number, number>();
+
+/** The Brussels UTC offset in minutes (60 or 120) at an instant. */
+export function brusselsOffsetMin(epochMs: number): number {
+  const hour = Math.floor(epochMs / HOUR_MS);
+  const cached = offsetCache.get(hour);
+  if (cached !== undefined) return cached;
+  const at = hour * HOUR_MS;
+  const parts: Record<string, number> = {};
+  for (const p of formatter.formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const offset = Math.round((asUtc - at) / 60_000);
+  if (offsetCache.size > 100_000) offsetCache.clear();
+  offsetCache.set(hour, offset);
+  return offset;
+}
+
+/** Seconds since local midnight on the meter clock. */
+export function meterTimeOfDayS(epochMs: number): number {
+  const local = epochMs + brusselsOffsetMin(epochMs) * 60_000;
+  const s = Math.floor(local / 1000) % DAY_S;
+  return s < 0 ? s + DAY_S : s;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** ISO 8601 with the meter's offset, whole seconds: "2025-01-15T18:00:00+01:00". */
+export function meterIso(epochMs: number): string {
+  const off = brusselsOffsetMin(epochMs);
+  const d = new Date(Math.floor(epochMs / 1000) * 1000 + off * 60_000);
+  const sign = off >= 0 ? '+' : '-';
+  const a = Math.abs(off);
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`
+  );
+}
+
+const TIME_OF_DAY = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** "HH:MM" or "HH:MM:SS" → seconds since midnight; null when not a valid time of day. */
+export function parseTimeOfDay(text: string): number | null {
+  const m = TIME_OF_DAY.exec(text);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  const s = m[3] === undefined ? 0 : Number(m[3]);
+  if (h > 23 || min > 59 || s > 59) return null;
+  return h * 3600 + min * 60 + s;
+}
+
+/** Whether a time of day `tod` lies in the daily window [from, to) (wrapping past midnight when to < from). */
+export function inDailyWindow(tod: number, from: number, to: number): boolean {
+  return from <= to ? tod >= from && tod < to : tod >= from || tod < to;
+}
+
+/**
+ * Seconds from `startMs` to the first instant at or after `startMs + fromS` at which the meter clock reads
+ * `timeOfDay` (DST-correct: on a 23 h or 25 h day the answer shifts by an hour).
+ */
+export function secondsUntilTimeOfDay(startMs: number, timeOfDay: string, fromS = 0): number {
+  const target = parseTimeOfDay(timeOfDay);
+  if (target === null) throw new RangeError(`not a time of day: "${timeOfDay}"`);
+  const fromMs = startMs + fromS * 1000;
+  const tod = meterTimeOfDayS(fromMs);
+  let guess = fromMs + ((target - tod + DAY_S) % DAY_S) * 1000;
+  // Correct for a DST change between now and the guess.
+  guess -= (brusselsOffsetMin(guess) - brusselsOffsetMin(fromMs)) * 60_000;
+  if (guess < fromMs) guess += DAY_S * 1000;
+  return Math.round((guess - startMs) / 1000);
+}
+
+/** Parses the scenario's start; NaN when not a date. */
+export function parseStart(start: string): number {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(start)
+    ? Date.parse(start)
+    : Number.NaN;
+}

@@ -1,0 +1,53 @@
+/** PV output: clear-sky curve for Brussels from the sun's elevation, times a seeded cloud process. */
+import { createRng } from './prng';
+import type { PvSpec } from './scenario';
+
+const LAT = (50.85 * Math.PI) / 180;
+const LON_DEG = 4.35;
+const DAY_MS = 86_400_000;
+
+/** Sine of the sun's elevation over Brussels at an instant (negative at night). */
+export function sunElevationSin(epochMs: number): number {
+  const yearStart = Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1);
+  const doy = (epochMs - yearStart) / DAY_MS;
+  const decl = ((23.44 * Math.PI) / 180) * Math.sin((2 * Math.PI * (284 + doy)) / 365);
+  const utcHours = (((epochMs % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
+  const hourAngle = (15 * (utcHours + LON_DEG / 15 - 12) * Math.PI) / 180;
+  return Math.sin(LAT) * Math.sin(decl) + Math.cos(LAT) * Math.cos(decl) * Math.cos(hourAngle);
+}
+
+export interface PvModel {
+  /** Generated power (kW, ≥ 0) at t seconds after start; t must not decrease between calls. */
+  kwAt(tS: number): number;
+}
+
+/**
+ * Clouds come as segments of random length (shorter when cloudier) that are either clear or shaded, with a
+ * 20 s transition between them. Segments are drawn in time order, so the output does not depend on how
+ * often it is sampled.
+ */
+export function createPv(spec: PvSpec, startMs: number, seed: number): PvModel {
+  const rng = createRng(seed ^ 0x5eed);
+  const meanDwellS = 600 - 480 * spec.clouds;
+  let segStart = 0;
+  let segEnd = 0;
+  let prevFactor = 1;
+  let factor = 1;
+  const nextSegment = () => {
+    prevFactor = factor;
+    segStart = segEnd;
+    segEnd = segStart + Math.max(10, Math.round(-meanDwellS * Math.log(1 - rng())));
+    factor = rng() < spec.clouds ? 0.15 + 0.35 * rng() : 0.9 + 0.1 * rng();
+  };
+  return {
+    kwAt(tS) {
+      const sin = sunElevationSin(startMs + tS * 1000);
+      if (sin <= 0) return 0;
+      const clear = 0.95 * Math.min(1, sin / 0.9) ** 1.3;
+      if (spec.clouds <= 0) return spec.peakKw * clear;
+      while (tS >= segEnd) nextSegment();
+      const blend = Math.min(1, (tS - segStart) / 20);
+      return spec.peakKw * clear * (prevFactor + (factor - prevFactor) * blend);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../src/index';
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests mutate arbitrary JSON into bad shapes
+type Loose = any;
+
+const valid = {
+  name: 'x',
+  start: '2025-01-15T00:00:00+01:00',
+  site: { connection: '3N400', fuseA: 25 },
+  chargers: [{ id: 'cp1', phases: [1, 2, 3] }],
+  evs: [{ charger: 'cp1', arrive: '17:30', depart: '07:30' }],
+};
+
+function messageOf(mutate: (s: Loose) => void): string {
+  const s = structuredClone(valid) as Loose;
+  mutate(s);
+  try {
+    parseScenario(s, 'scenario.json');
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+describe('parseScenario', () => {
+  it('fills defaults', () => {
+    const s = parseScenario(valid, 'scenario.json');
+    expect(s.durationS).toBe(86_400);
+    expect(s.site.capacityTargetKw).toBeNull();
+    expect(s.chargers[0]).toMatchObject({ minA: 6, maxA: 32, switchPhases: false, priority: 0 });
+    expect(s.evs[0]).toMatchObject({ phases: 3, minA: 6, maxA: 16, lagS: 5, rampS: 20, drawRatio: 1 });
+    expect(s.faults).toEqual([]);
+  });
+
+  it.each([
+    [(s: Loose) => (s.evs[0].arrive = '25:00'), 'scenario.json: evs[0].arrive must be "HH:MM", got "25:00"'],
+    [
+      (s: Loose) => (s.site.connection = '3x400'),
+      'scenario.json: site.connection must be "1x230", "3x230" or "3N400", got "3x400"',
+    ],
+    [(s: Loose) => (s.site.fuseA = 'big'), 'scenario.json: site.fuseA must be a number between 6 and 400, got "big"'],
+    [(s: Loose) => delete s.site, 'scenario.json: site must be an object, got nothing'],
+    [
+      (s: Loose) => (s.evs[0].charger = 'cp9'),
+      'scenario.json: evs[0].charger must be the id of a charger in chargers ("cp1"), got "cp9"',
+    ],
+    [
+      (s: Loose) => (s.chargers[0].phases = [4]),
+      'scenario.json: chargers[0].phases must be a list of distinct grid lines 1–3 such as [1] or [1,2,3], got [4]',
+    ],
+    [
+      (s: Loose) => (s.faults = [{ kind: 'fire' }]),
+      'scenario.json: faults[0].kind must be "meterOutage" or "dropTelegrams", got "fire"',
+    ],
+    [
+      (s: Loose) => (s.faults = [{ kind: 'dropTelegrams', rate: 2 }]),
+      'scenario.json: faults[0].rate must be a number between 0 and 1, got 2',
+    ],
+    [(s: Loose) => (s.evs[0].phases = 2), 'scenario.json: evs[0].phases must be 1 or 3, got 2'],
+    [
+      (s: Loose) => (s.start = 'yesterday'),
+      'scenario.json: start must be an ISO 8601 date with offset such as "2025-01-15T00:00:00+01:00", got "yesterday"',
+    ],
+    [(s: Loose) => (s.site.fuseAmps = 25), 'scenario.json: site.fuseAmps is not a known field'],
+    [
+      (s: Loose) => (s.loads = [{ phases: [1], kw: 2, at: '18:00', durationS: 60, onS: 10 }]),
+      'scenario.json: loads[0].offS must be a number > 0 when onS > 0 (the load cycles), got nothing',
+    ],
+    [(s: Loose) => (s.chargers[0].maxA = 4), 'scenario.json: chargers[0].maxA must be at least minA (6), got 4'],
+  ])('names the field: %#', (mutate, message) => {
+    expect(messageOf(mutate)).toBe(message);
+  });
+
+  it('requires two lines for a single-phase device on 3x230', () => {
+    expect(
+      messageOf((s) => {
+        s.site.connection = '3x230';
+        s.chargers[0].phases = [1];
+      }),
+    ).toBe(
+      'scenario.json: chargers[0].phases must be two lines (a single-phase device sits between two lines on 3x230) or [1,2,3], got [1]',
+    );
+  });
+});
