@@ -1,0 +1,152 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RPCServer } from 'ocpp-rpc';
+import type { ChargerCapabilities } from '../charger';
+import { type Logger, silentLogger } from '../logger';
+import { OcppCharger, type OcppChargerSettings } from './ocpp-charger';
+import { OCPP16 } from './ocpp16';
+import { DEFAULT_OVERDRAW_POLICY, type OverdrawPolicy } from './overdraw';
+import { createRpcServer, type RpcPeer, useOcpp16ErrorCodes } from './rpc';
+
+export interface OcppChargerConfig {
+  capabilities: ChargerCapabilities;
+  /** Security profile 1 (HTTP basic auth, user = identity). Omitted: the identity alone is trusted. */
+  password?: string;
+}
+
+export interface OcppCentralSystemOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 9000; 0 picks a free port. */
+  port?: number;
+  chargers: OcppChargerConfig[];
+  logger?: Logger;
+  now?: () => number;
+  heartbeatIntervalS?: number;
+  failsafeLeaseS?: number;
+  profileRetryS?: number;
+  bootWaitMs?: number;
+  callTimeoutMs?: number;
+  overdraw?: Partial<OverdrawPolicy>;
+}
+
+/** Constant-time comparison so the answer time does not leak how much of a password was right. */
+function passwordMatches(given: Buffer | undefined, expected: string): boolean {
+  if (!given) return false;
+  const want = Buffer.from(expected, 'utf8');
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/**
+ * The module as OCPP 1.6J central system: charge points connect to ws://host:port/<identity> with
+ * subprotocol ocpp1.6. Only configured identities pass the handshake, each with its own password.
+ */
+export class OcppCentralSystem {
+  private readonly byId = new Map<string, { charger: OcppCharger; password?: string }>();
+
+  private constructor(
+    private readonly rpc: RPCServer,
+    private readonly http: Server,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: OcppCentralSystemOptions): Promise<OcppCentralSystem> {
+    const logger = options.logger ?? silentLogger;
+    const rpc = createRpcServer({ callTimeoutMs: options.callTimeoutMs ?? 10_000, pingIntervalMs: 30_000 });
+    let transactionId = Math.floor((options.now ?? Date.now)() / 1000) % 1_000_000_000;
+    const settings: OcppChargerSettings = {
+      logger,
+      now: options.now ?? Date.now,
+      heartbeatIntervalS: options.heartbeatIntervalS ?? 300,
+      failsafeLeaseS: options.failsafeLeaseS ?? 120,
+      profileRetryS: options.profileRetryS ?? 10,
+      bootWaitMs: options.bootWaitMs ?? 5_000,
+      overdraw: { ...DEFAULT_OVERDRAW_POLICY, ...options.overdraw },
+      nextTransactionId: () => ++transactionId,
+    };
+    const http = await rpc.listen(options.port ?? 9000, options.host ?? '127.0.0.1');
+    const system = new OcppCentralSystem(rpc, http, logger);
+    for (const c of options.chargers) {
+      if (system.byId.has(c.capabilities.id)) throw new Error(`charger id '${c.capabilities.id}' is configured twice`);
+      if (c.password === undefined) {
+        logger.warn(
+          { chargerId: c.capabilities.id },
+          'no password configured: any client using this identity is accepted',
+        );
+      }
+      system.byId.set(c.capabilities.id, {
+        charger: new OcppCharger(c.capabilities, settings),
+        ...(c.password !== undefined ? { password: c.password } : {}),
+      });
+    }
+    system.listen();
+    return system;
+  }
+
+  get port(): number {
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const { address, port } = this.http.address() as AddressInfo;
+    return `ws://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  charger(id: string): OcppCharger {
+    const entry = this.byId.get(id);
+    if (!entry) throw new Error(`no OCPP charger configured with id '${id}'`);
+    return entry.charger;
+  }
+
+  chargers(): OcppCharger[] {
+    return [...this.byId.values()].map((e) => e.charger);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.chargers().map((c) => c.stop()));
+    await this.rpc.close({ code: 1001, reason: 'Central system stopping' });
+  }
+
+  private listen(): void {
+    this.rpc.auth((accept, reject, handshake) => {
+      // Identities come from the URL: log them only as data (JSON-escaped), shortened. Never the password.
+      const identity = handshake.identity.slice(0, 64);
+      const entry = this.byId.get(handshake.identity);
+      if (!entry) {
+        this.logger.warn({ chargerId: identity, remote: handshake.remoteAddress }, 'unknown charge point refused');
+        return reject(404, 'Unknown charge point identity');
+      }
+      if (entry.charger.isStopped) return reject(503, 'Charger driver stopped');
+      if (!handshake.protocols.has(OCPP16)) {
+        this.logger.warn({ chargerId: identity }, 'charge point refused: it does not offer subprotocol ocpp1.6');
+        return reject(400, 'Subprotocol ocpp1.6 required');
+      }
+      if (entry.password !== undefined && !passwordMatches(handshake.password, entry.password)) {
+        this.logger.warn(
+          { chargerId: identity, remote: handshake.remoteAddress, passwordGiven: handshake.password !== undefined },
+          'charge point refused: wrong or missing password',
+        );
+        return reject(401, 'Unauthorized');
+      }
+      accept({ chargerId: handshake.identity }, OCPP16);
+    });
+    this.rpc.on('client', (client: unknown) => {
+      const peer = client as RpcPeer;
+      useOcpp16ErrorCodes(peer);
+      peer.on('badMessage', (event: { error: Error }) => {
+        this.logger.warn({ chargerId: peer.identity, err: event.error.message }, 'malformed OCPP frame');
+      });
+      peer.on('strictValidationFailure', (event: { method: string; error: Error; outbound: boolean }) => {
+        this.logger.warn(
+          { chargerId: peer.identity, method: event.method, outbound: event.outbound, err: event.error.message },
+          'OCPP message does not match the 1.6J schema',
+        );
+      });
+      const entry = this.byId.get(peer.identity ?? '');
+      if (entry) entry.charger.attach(peer);
+      else void peer.close({ code: 1008, reason: 'Unknown identity' });
+    });
+    this.rpc.on('error', (err: Error) => this.logger.error({ err: err.message }, 'OCPP server error'));
+  }
+}

@@ -1,0 +1,357 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Phase } from '../charger';
+import { type Logger, silentLogger } from '../logger';
+import type {
+  ChargePointStatus,
+  ClearChargingProfileReq,
+  ConfigurationKey,
+  SampledValue,
+  SetChargingProfileReq,
+} from '../ocpp/ocpp16';
+import { createRpcClient, OPEN_STATE, type RpcPeer } from '../ocpp/rpc';
+import type { CarModel } from './car';
+import { clearProfiles, type InstalledProfile, installProfile, offeredCurrentA } from './profile-stack';
+
+/** Ways a field charger misbehaves; each one can be switched on for a simulated charge point. */
+export type ChargePointFault =
+  | { kind: 'disconnect'; everyS: number; downS: number }
+  | { kind: 'reject-profile' }
+  | { kind: 'ignore-profile' }
+  | { kind: 'slow-ack'; delayMs: number };
+
+export interface SimulatedChargePointOptions {
+  /** Central system endpoint without the identity, e.g. ws://127.0.0.1:9000 */
+  url: string;
+  identity: string;
+  password?: string;
+  /** Hardware rating: what it offers when no profile applies. */
+  maxA?: number;
+  phases?: 1 | 3;
+  car?: CarModel | null;
+  /** MeterValues and car steps happen every tick. */
+  tickMs?: number;
+  faults?: ChargePointFault[];
+  now?: () => number;
+  logger?: Logger;
+  voltageV?: number;
+  /** GetConfiguration answers. */
+  maxStackLevel?: number;
+  rateUnit?: 'Current' | 'Power' | 'Current,Power';
+  vendor?: string;
+  model?: string;
+  reconnectBackoffMs?: { initial: number; max: number };
+}
+
+export interface ChargePointEvents {
+  /** A SetChargingProfile was accepted; `offeredA` is what the charger now offers. */
+  profile: [e: { offeredA: number; at: number }];
+  tick: [e: { offeredA: number; drawnA: number; energyWh: number }];
+  connection: [connected: boolean];
+  transaction: [e: { started: boolean; transactionId: number | null; reason?: string }];
+}
+
+const CONNECTOR = 1;
+const MIN_PILOT_A = 6;
+
+/** An OCPP 1.6J charge point over a real websocket, with a car behind its connector. */
+export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
+  profiles: InstalledProfile[] = [];
+  energyWh = 0;
+  drawnA = 0;
+  transactionId: number | null = null;
+  private txStart: number | null = null;
+  private status: ChargePointStatus = 'Available';
+  private peer: RpcPeer;
+  private car: CarModel | null;
+  private ticker: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private faultTimer: NodeJS.Timeout | null = null;
+  private lastTick: number;
+  private stopped = false;
+  private booted = false;
+  private readonly o: Required<Omit<SimulatedChargePointOptions, 'password' | 'car'>> & { password?: string };
+
+  constructor(options: SimulatedChargePointOptions) {
+    super();
+    this.o = {
+      maxA: 32,
+      phases: 3,
+      tickMs: 1000,
+      faults: [],
+      now: Date.now,
+      logger: silentLogger,
+      voltageV: 230,
+      maxStackLevel: 3,
+      rateUnit: 'Current',
+      vendor: 'p1-balancer',
+      model: 'simulated',
+      reconnectBackoffMs: { initial: 500, max: 10_000 },
+      ...options,
+    };
+    this.car = options.car ?? null;
+    this.lastTick = this.o.now();
+    this.peer = this.createPeer();
+  }
+
+  get connected(): boolean {
+    return this.peer.state === OPEN_STATE;
+  }
+
+  /** What the pilot offers now (0 outside a transaction). */
+  get offeredA(): number {
+    if (this.transactionId === null) return 0;
+    if (this.fault('ignore-profile')) return this.o.maxA;
+    return offeredCurrentA(this.profiles, CONNECTOR, this.o.now(), this.txStart, this.o.maxA);
+  }
+
+  private fault<K extends ChargePointFault['kind']>(kind: K): Extract<ChargePointFault, { kind: K }> | undefined {
+    return this.o.faults.find((f) => f.kind === kind) as Extract<ChargePointFault, { kind: K }> | undefined;
+  }
+
+  private createPeer(): RpcPeer {
+    const peer = createRpcClient({
+      endpoint: this.o.url,
+      identity: this.o.identity,
+      ...(this.o.password !== undefined ? { password: this.o.password } : {}),
+      reconnect: true,
+      backoff: {
+        initialDelay: this.o.reconnectBackoffMs.initial,
+        maxDelay: this.o.reconnectBackoffMs.max,
+        factor: 2,
+        randomisationFactor: 0.2,
+      },
+    });
+    peer.on('open', () => {
+      this.emit('connection', true);
+      // After a drop (not a reboot) there is no new BootNotification: tell the central system where we are.
+      if (this.booted) void this.notifyStatus(true);
+    });
+    peer.on('disconnect', () => this.emit('connection', false));
+    this.registerHandlers(peer);
+    return peer;
+  }
+
+  /** Connects, boots and, when a car is plugged, starts a transaction. Rejects when refused. */
+  async start(): Promise<void> {
+    await this.peer.connect();
+    await this.boot();
+    this.ticker = setInterval(() => this.tick(), this.o.tickMs);
+    const disconnect = this.fault('disconnect');
+    if (disconnect) {
+      this.faultTimer = setInterval(() => void this.dropConnection(disconnect.downS * 1000), disconnect.everyS * 1000);
+    }
+    if (this.car) await this.plugIn(this.car);
+  }
+
+  private async boot(): Promise<void> {
+    const res = await this.peer.call<{ status: string; interval: number }>('BootNotification', {
+      chargePointVendor: this.o.vendor,
+      chargePointModel: this.o.model,
+    });
+    if (res.status !== 'Accepted') throw new Error(`BootNotification ${res.status}`);
+    this.booted = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => void this.safeCall('Heartbeat', {}), Math.max(1, res.interval) * 1000);
+    this.heartbeat.unref();
+    await this.notifyStatus(false);
+  }
+
+  private async notifyStatus(all: boolean): Promise<void> {
+    if (all) await this.safeCall('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
+    await this.safeCall('StatusNotification', { connectorId: CONNECTOR, errorCode: 'NoError', status: this.status });
+  }
+
+  private async setStatus(status: ChargePointStatus): Promise<void> {
+    if (status === this.status) return;
+    this.status = status;
+    await this.safeCall('StatusNotification', { connectorId: CONNECTOR, errorCode: 'NoError', status });
+  }
+
+  /** Calls that may fail while disconnected: a real charger would queue them; losing them is enough here. */
+  private async safeCall<T>(method: string, params: unknown): Promise<T | null> {
+    if (!this.connected) return null;
+    try {
+      return await this.peer.call<T>(method, params);
+    } catch (err) {
+      this.o.logger.warn({ chargerId: this.o.identity, method, err: (err as Error).message }, 'call failed');
+      return null;
+    }
+  }
+
+  async plugIn(car: CarModel): Promise<void> {
+    this.car = car;
+    await this.setStatus('Preparing');
+    await this.startTransaction();
+  }
+
+  async startTransaction(): Promise<void> {
+    const idTag = `sim-${this.o.identity}`.slice(0, 20);
+    const auth = await this.safeCall<{ idTagInfo: { status: string } }>('Authorize', { idTag });
+    if (auth && auth.idTagInfo.status !== 'Accepted') return;
+    const res = await this.peer.call<{ transactionId: number; idTagInfo: { status: string } }>('StartTransaction', {
+      connectorId: CONNECTOR,
+      idTag,
+      meterStart: Math.round(this.energyWh),
+      timestamp: new Date(this.o.now()).toISOString(),
+    });
+    this.transactionId = res.transactionId;
+    this.txStart = this.o.now();
+    this.emit('transaction', { started: true, transactionId: res.transactionId });
+    await this.setStatus(this.offeredA >= MIN_PILOT_A ? 'Charging' : 'SuspendedEVSE');
+  }
+
+  async stopTransaction(reason: string): Promise<void> {
+    const transactionId = this.transactionId;
+    if (transactionId === null) return;
+    this.transactionId = null;
+    this.txStart = null;
+    this.drawnA = 0;
+    await this.safeCall('StopTransaction', {
+      transactionId,
+      meterStop: Math.round(this.energyWh),
+      timestamp: new Date(this.o.now()).toISOString(),
+      reason,
+    });
+    this.emit('transaction', { started: false, transactionId, reason });
+    await this.setStatus('Finishing');
+  }
+
+  async unplug(): Promise<void> {
+    await this.stopTransaction('EVDisconnected');
+    this.car = null;
+    await this.setStatus('Available');
+  }
+
+  /** Drops the websocket as a flaky network would, and comes back after `downMs` (no reboot). */
+  async dropConnection(downMs: number): Promise<void> {
+    if (!this.connected) return;
+    await this.peer.close({ force: true });
+    this.emit('connection', false);
+    await sleep(downMs);
+    if (!this.stopped) await this.peer.connect().catch(() => this.o.logger.warn({}, 'reconnect failed'));
+  }
+
+  /** Power cycle: profiles and the transaction are lost, then a fresh boot. */
+  async reboot(): Promise<void> {
+    await this.peer.close({ force: true });
+    this.booted = false;
+    this.profiles = [];
+    this.transactionId = null;
+    this.txStart = null;
+    this.status = 'Available';
+    await this.peer.connect();
+    await this.boot();
+    if (this.car) await this.plugIn(this.car);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.ticker, this.heartbeat, this.faultTimer]) if (t) clearInterval(t);
+    await this.peer.close({ force: true });
+  }
+
+  /** Grid lines behind the charger's L1..L3. */
+  get wired(): Phase[] {
+    return this.o.phases === 3 ? [1, 2, 3] : [1];
+  }
+
+  private tick(): void {
+    const now = this.o.now();
+    const dtS = Math.max(0, (now - this.lastTick) / 1000);
+    this.lastTick = now;
+    const offeredA = this.offeredA;
+    const car = this.transactionId !== null ? this.car : null;
+    this.drawnA = car ? car.step(dtS, offeredA, now / 1000, this.o.phases) : 0;
+    this.energyWh += ((car?.powerKw ?? 0) * 1000 * dtS) / 3600;
+    this.emit('tick', { offeredA, drawnA: this.drawnA, energyWh: this.energyWh });
+    if (this.transactionId === null) return;
+    void this.setStatus(offeredA >= MIN_PILOT_A ? 'Charging' : 'SuspendedEVSE');
+    void this.safeCall('MeterValues', {
+      connectorId: CONNECTOR,
+      transactionId: this.transactionId,
+      meterValue: [{ timestamp: new Date(now).toISOString(), sampledValue: this.samples(offeredA) }],
+    });
+  }
+
+  private samples(offeredA: number): SampledValue[] {
+    const lines = this.car?.lines ?? [];
+    const round = (n: number) => (Math.round(n * 100) / 100).toString();
+    return [
+      ...this.wired.map((line, i) => ({
+        measurand: 'Current.Import',
+        phase: `L${i + 1}`,
+        unit: 'A',
+        context: 'Sample.Periodic',
+        value: round(lines.includes(line) ? this.drawnA : 0),
+      })),
+      { measurand: 'Current.Offered', unit: 'A', context: 'Sample.Periodic', value: round(offeredA) },
+      {
+        measurand: 'Energy.Active.Import.Register',
+        unit: 'Wh',
+        context: 'Sample.Periodic',
+        value: Math.round(this.energyWh).toString(),
+      },
+    ];
+  }
+
+  private async ack<T>(value: T): Promise<T> {
+    const slow = this.fault('slow-ack');
+    if (slow) await sleep(slow.delayMs);
+    return value;
+  }
+
+  private registerHandlers(peer: RpcPeer): void {
+    peer.handle('GetConfiguration', ({ params }) => {
+      const { key } = params as { key?: string[] };
+      const all: ConfigurationKey[] = [
+        { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(this.o.maxStackLevel) },
+        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: this.o.rateUnit },
+        { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },
+        { key: 'MeterValueSampleInterval', readonly: false, value: String(Math.round(this.o.tickMs / 1000)) },
+      ];
+      const wanted = key && key.length > 0 ? key : all.map((k) => k.key);
+      return this.ack({
+        configurationKey: all.filter((k) => wanted.includes(k.key)),
+        unknownKey: wanted.filter((k) => !all.some((a) => a.key === k)),
+      });
+    });
+    peer.handle('SetChargingProfile', async ({ params }) => {
+      const req = params as SetChargingProfileReq;
+      if (this.fault('reject-profile')) return this.ack({ status: 'Rejected' });
+      const stack = req.csChargingProfiles.stackLevel;
+      if (stack > this.o.maxStackLevel) return this.ack({ status: 'Rejected' });
+      const answer = await this.ack({ status: 'Accepted' });
+      this.profiles = installProfile(this.profiles, { connectorId: req.connectorId, profile: req.csChargingProfiles });
+      this.emit('profile', {
+        offeredA: offeredCurrentA(this.profiles, CONNECTOR, this.o.now(), this.txStart, this.o.maxA),
+        at: this.o.now(),
+      });
+      return answer;
+    });
+    peer.handle('ClearChargingProfile', ({ params }) => {
+      const before = this.profiles.length;
+      this.profiles = clearProfiles(this.profiles, params as ClearChargingProfileReq);
+      return this.ack({ status: this.profiles.length < before ? 'Accepted' : 'Unknown' });
+    });
+    peer.handle('RemoteStopTransaction', ({ params }) => {
+      const { transactionId } = params as { transactionId: number };
+      if (transactionId !== this.transactionId) return this.ack({ status: 'Rejected' });
+      setImmediate(() => void this.stopTransaction('Remote'));
+      return this.ack({ status: 'Accepted' });
+    });
+    peer.handle('RemoteStartTransaction', () => {
+      if (!this.car || this.transactionId !== null) return this.ack({ status: 'Rejected' });
+      setImmediate(() => void this.startTransaction().catch(() => {}));
+      return this.ack({ status: 'Accepted' });
+    });
+    peer.handle('ChangeConfiguration', () => this.ack({ status: 'NotSupported' }));
+    peer.handle('TriggerMessage', ({ params }) => {
+      const { requestedMessage } = params as { requestedMessage: string };
+      if (requestedMessage === 'StatusNotification') setImmediate(() => void this.notifyStatus(true));
+      else if (requestedMessage === 'Heartbeat') setImmediate(() => void this.safeCall('Heartbeat', {}));
+      else return this.ack({ status: 'NotImplemented' });
+      return this.ack({ status: 'Accepted' });
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import type { EventEmitter } from 'node:events';
+import { afterEach } from 'vitest';
+import type { ChargerCapabilities } from '../src/charger/charger';
+import type { Logger } from '../src/charger/logger';
+import { OcppCentralSystem, type OcppCentralSystemOptions } from '../src/charger/ocpp/central-system';
+import { createCar } from '../src/charger/simulated/car';
+import { SimulatedChargePoint, type SimulatedChargePointOptions } from '../src/charger/simulated/charge-point';
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  obj: Record<string, unknown>;
+  msg: string;
+}
+
+export function memoryLogger(): Logger & { lines: LogLine[]; text(): string } {
+  const lines: LogLine[] = [];
+  const at = (level: LogLine['level']) => (obj: Record<string, unknown>, msg: string) => {
+    lines.push({ level, obj, msg });
+  };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
+}
+
+export function capabilities(id: string, over: Partial<ChargerCapabilities> = {}): ChargerCapabilities {
+  return { id, phases: [1, 2, 3], minA: 6, maxA: 32, switchPhases: false, safeA: 6, ...over };
+}
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0)
+    await cleanups
+      .pop()?.()
+      .catch(() => {});
+});
+
+export async function startSystem(
+  options: Partial<OcppCentralSystemOptions> & Pick<OcppCentralSystemOptions, 'chargers'>,
+): Promise<{ system: OcppCentralSystem; logger: ReturnType<typeof memoryLogger> }> {
+  const logger = memoryLogger();
+  const system = await OcppCentralSystem.start({ port: 0, bootWaitMs: 200, logger, ...options });
+  cleanups.push(() => system.close());
+  return { system, logger };
+}
+
+/** A charge point with a car that follows at once (lag 0, 1 s ramp) unless told otherwise. */
+export function chargePoint(
+  url: string,
+  identity: string,
+  over: Partial<SimulatedChargePointOptions> = {},
+): SimulatedChargePoint {
+  const cp = new SimulatedChargePoint({
+    url,
+    identity,
+    tickMs: 100,
+    car: createCar({ lagS: 0, rampS: 1, maxA: 32 }, [1, 2, 3]),
+    reconnectBackoffMs: { initial: 50, max: 500 },
+    ...over,
+  });
+  cleanups.push(() => cp.stop());
+  return cp;
+}
+
+/** Resolves on the first event that satisfies `test`; generous timeout for a loaded CI machine. */
+export function waitForEvent<A extends unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  test: (...args: A) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<A> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out waiting for '${event}'`));
+    }, timeoutMs);
+    const listener = (...args: unknown[]) => {
+      if (!test(...(args as A))) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(args as A);
+    };
+    emitter.on(event, listener);
+  });
+}
+
+export async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
