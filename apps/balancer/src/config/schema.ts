@@ -9,7 +9,7 @@ export const CONFIG_VERSION = 1;
 export type MeterSourceKind = 'serial' | 'tcp' | 'replay' | 'http' | 'simulator';
 export type ConnectionKind = '1x230' | '3x230' | '3N400';
 export type ChargerDriver = 'ocpp' | 'simulated';
-export type SolarMode = 'off' | 'surplus' | 'min-surplus';
+export type SolarMode = 'off' | 'surplus' | 'min+surplus';
 
 export interface MeterConfig {
   source: MeterSourceKind;

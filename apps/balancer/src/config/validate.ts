@@ -101,7 +101,7 @@ const HOST = /^[A-Za-z0-9.\-:[\]]+$/;
 const SOURCES: readonly MeterSourceKind[] = ['serial', 'tcp', 'replay', 'http', 'simulator'];
 const CONNECTIONS: readonly ConnectionKind[] = ['1x230', '3x230', '3N400'];
 const DRIVERS: readonly ChargerDriver[] = ['ocpp', 'simulated'];
-const SOLAR: readonly SolarMode[] = ['off', 'surplus', 'min-surplus'];
+const SOLAR: readonly SolarMode[] = ['off', 'surplus', 'min+surplus'];
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function meter(c: Checker, value: unknown): MeterConfig {

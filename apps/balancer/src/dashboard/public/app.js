@@ -1,0 +1,204 @@
+// The dashboard: one EventSource on /api/v1/events renders everything live; the activation
+// assistant and the settings talk to the JSON API with the owner's token (kept in localStorage).
+const $ = (id) => document.getElementById(id);
+const fmt = (x, digits = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–');
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const token = () => localStorage.getItem('p1-token') ?? '';
+
+// --- tabs -------------------------------------------------------------------------------
+function showTab() {
+  const name = (location.hash || '#live').slice(1);
+  for (const page of document.querySelectorAll('.page')) page.hidden = page.id !== name;
+  for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.tab === name);
+  if (name === 'activation') loadActivation();
+  if (name === 'capacity') loadHistory();
+}
+window.addEventListener('hashchange', showTab);
+
+// --- live state -------------------------------------------------------------------------
+let lastState = null;
+
+function render(s) {
+  lastState = s;
+  const status = $('meter-status');
+  status.textContent = s.meter.diagnosis;
+  status.className = `pill ${s.meter.diagnosis === 'valid-telegrams' ? 'ok' : s.meter.diagnosis === 'connecting' ? '' : 'bad'}`;
+
+  $('grid-import').textContent = fmt(s.grid?.importKw, 3);
+  $('grid-export').textContent = fmt(s.grid?.exportKw, 3);
+  $('meter-time').textContent = s.reading?.timestamp ? `meter time ${s.reading.timestamp}` : 'no telegram yet';
+  $('fuse-label').textContent = `fuse ${s.site.fuseA} A`;
+
+  $('lines').innerHTML = s.lines
+    .map((l) => {
+      const pct = Math.min(100, ((l.currentA ?? 0) / l.fuseA) * 100);
+      const cls = pct >= 100 ? 'bad' : pct >= 85 ? 'warn' : '';
+      return `<div class="line"><b>L${l.phase}</b>
+        <div class="meter-bar ${cls}"><div style="width:${pct}%"></div></div>
+        <span><span data-testid="line-${l.phase}-current">${fmt(l.currentA, 1)}</span> / ${l.fuseA} A</span></div>`;
+    })
+    .join('');
+
+  $('chargers').innerHTML = s.chargers.length
+    ? s.chargers
+        .map((c) => {
+          const actual = c.currentA.filter((a) => typeof a === 'number');
+          const actualA = actual.length ? Math.max(...actual) : null;
+          return `<div class="charger" data-testid="charger-${esc(c.id)}">
+        <b>${esc(c.id)}</b> <span class="muted">${c.connected ? (c.vehiclePlugged ? 'car plugged in' : 'no car') : 'offline'}</span>
+        <div class="nums"><span>limit <b data-testid="charger-${esc(c.id)}-limit">${fmt(c.limitA, 1)}</b> A${c.limitPhases ? ` × ${c.limitPhases}φ` : ''}</span>
+        <span>actual <b data-testid="charger-${esc(c.id)}-actual">${fmt(actualA, 1)}</b> A</span>
+        <span>${fmt(c.sessionKwh, 2)} kWh</span></div>
+        <div class="reason" data-testid="charger-${esc(c.id)}-reason">${esc(c.reason)}</div>
+        ${c.problem ? `<div class="error">${esc(c.problem)}</div>` : ''}</div>`;
+        })
+        .join('')
+    : '<p class="muted">no charger configured</p>';
+
+  const q = s.quarter;
+  const target = s.site.capacityTargetKw;
+  $('quarter-summary').innerHTML = q
+    ? `<p>average so far <b>${fmt(q.averageKw)}</b> kW · projected <b>${fmt(q.projectedKw)}</b> kW
+       ${target ? `· target <b>${fmt(target, 1)}</b> kW` : '· no target (fuse only)'}</p>
+       <p class="muted">${Math.floor(q.elapsedS / 60)} min ${q.elapsedS % 60} s into the quarter${q.allowedKw != null ? ` · allowed now ${fmt(q.allowedKw)} kW` : ''}</p>`
+    : '<p class="muted">waiting for the meter clock</p>';
+  $('quarter-average').textContent = fmt(q?.averageKw);
+  $('quarter-projection').textContent = fmt(q?.projectedKw);
+  $('quarter-target').textContent = target ? `${fmt(target, 1)} kW` : 'none';
+  const scale = Math.max(target ?? 0, q?.projectedKw ?? 0, 1) * 1.2;
+  const bar = $('quarter-bar');
+  bar.style.width = `${Math.min(100, ((q?.projectedKw ?? 0) / scale) * 100)}%`;
+  bar.parentElement.className = `meter-bar ${target && q && q.projectedKw > target ? 'bad' : ''}`;
+  $('quarter-target-mark').style.left = target ? `${(target / scale) * 100}%` : '-10px';
+
+  $('month-peak').textContent = fmt(s.month.peakKw);
+  $('month-peak-at').textContent = s.month.peakAt ? `at ${s.month.peakAt}` : '';
+  renderHistory(s.month.history);
+
+  const m = s.meter;
+  $('meter-info').innerHTML = [
+    ['source', m.source],
+    ['state', m.diagnosis],
+    ['meter', s.reading?.header],
+    ['protocol', s.reading?.protocol],
+    ['telegrams', `${m.counters.goodFrames} ok, ${m.counters.badFrames} rejected`],
+    ['bytes', m.counters.bytes],
+  ]
+    .map(([k, v]) => `<dt>${k}</dt><dd>${esc(v ?? '–')}</dd>`)
+    .join('');
+}
+
+function renderHistory(history) {
+  const months = [...(history ?? [])].sort((a, b) => (a.month < b.month ? -1 : 1)).slice(-13);
+  const max = Math.max(2.5, ...months.map((m) => m.peakKw ?? 0));
+  $('history').innerHTML = months
+    .map(
+      (m) =>
+        `<div class="bar" title="${esc(m.month)}: ${fmt(m.peakKw)} kW" style="height:${((m.peakKw ?? 0) / max) * 100}%"><span>${esc(m.month.slice(2))}</span></div>`,
+    )
+    .join('');
+}
+
+async function loadHistory() {
+  try {
+    const h = await (await fetch('/api/v1/history')).json();
+    if (Array.isArray(h.months) && (!lastState || !lastState.month.history.length)) renderHistory(h.months);
+  } catch {}
+}
+
+function connect() {
+  const events = new EventSource('/api/v1/events');
+  events.addEventListener('state', (e) => render(JSON.parse(e.data)));
+  events.onerror = () => {
+    $('meter-status').textContent = 'reconnecting';
+  };
+}
+
+// --- activation assistant ------------------------------------------------------------------
+const lang = () => $('act-lang').value;
+
+async function loadActivation() {
+  const res = await fetch(`/api/v1/activation?lang=${lang()}`);
+  const body = await res.json();
+  if (!res.ok) {
+    $('act-title').textContent = body.error;
+    return;
+  }
+  renderActivation(body);
+}
+
+function renderActivation(v) {
+  $('act-step').textContent = v.stepLabel;
+  $('act-title').textContent = v.title;
+  $('act-dot').className = `dot ${v.dot}`;
+  $('act-dot-meaning').textContent = v.dotMeaning;
+  $('act-todo').innerHTML = v.todo.map((t) => `<li>${esc(t)}</li>`).join('');
+  $('act-wait').innerHTML = v.waitLines.map((l) => `<p>${esc(l)}</p>`).join('');
+  $('act-help').textContent = v.helpLine;
+  const err = $('act-error');
+  err.hidden = !v.error;
+  err.textContent = v.error ? v.error.message : '';
+  $('act-ean-form').hidden = !v.actions.some((a) => a.kind === 'input-ean');
+  $('act-actions').innerHTML = v.actions
+    .filter((a) => a.kind === 'event')
+    .map((a) => `<button type="button" data-action="${esc(a.id)}">${esc(a.label)}</button>`)
+    .join('');
+  const passive = v.actions.filter((a) => a.kind === 'watch' || a.kind === 'wait');
+  if (passive.length) $('act-wait').innerHTML += passive.map((a) => `<p class="muted">${esc(a.label)}</p>`).join('');
+}
+
+async function act(body) {
+  const res = await fetch(`/api/v1/activation?lang=${lang()}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
+    body: JSON.stringify(body),
+  });
+  const answer = await res.json();
+  if (!res.ok) {
+    const err = $('act-error');
+    err.hidden = false;
+    err.textContent = res.status === 401 ? 'Enter the access token under Settings first.' : answer.error;
+    return;
+  }
+  renderActivation(answer);
+}
+
+$('act-actions').addEventListener('click', (e) => {
+  const id = e.target.closest('button')?.dataset.action;
+  if (id) act({ action: id });
+});
+$('act-ean-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  act({ action: 'enter-ean', ean: $('act-ean').value });
+});
+$('act-lang').addEventListener('change', () => {
+  localStorage.setItem('p1-lang', lang());
+  loadActivation();
+});
+
+// --- settings --------------------------------------------------------------------------
+async function loadSettings() {
+  const s = await (await fetch('/api/v1/settings')).json();
+  $('capacity-target').value = s.capacityTargetKw ?? '';
+  $('solar').value = s.solar;
+}
+
+$('settings-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  localStorage.setItem('p1-token', $('token').value);
+  const target = $('capacity-target').value.trim();
+  const res = await fetch('/api/v1/settings', {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
+    body: JSON.stringify({ capacityTargetKw: target === '' ? null : Number(target), solar: $('solar').value }),
+  });
+  const body = await res.json();
+  $('settings-result').textContent = res.ok ? 'Saved.' : res.status === 401 ? 'Wrong access token.' : body.error;
+});
+
+$('token').value = token();
+$('act-lang').value =
+  localStorage.getItem('p1-lang') ?? (navigator.language || 'nl').slice(0, 2).replace(/^(?!nl|fr|en).*/, 'nl');
+showTab();
+loadSettings();
+connect();

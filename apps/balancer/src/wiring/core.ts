@@ -1,0 +1,287 @@
+import type { Balancer, BalancerConfig, ChargerInput, Decision } from '@p1/balancer';
+import type { Charger } from '@p1/drivers';
+import type { Reading } from '@p1/dsmr';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/schema';
+import type { RuntimeSettings } from '../http/settings';
+import type { ChargerView, LiveState } from '../live/live-state';
+import { meterTimeMs, QuarterTracker } from '../live/quarter';
+import type { MonthPeak, Store } from '../store/store';
+
+const PRUNE_EVERY_MS = 3_600_000;
+const SESSION_ENERGY_EVERY_MS = 60_000;
+
+export interface CoreOptions {
+  config: AppConfig;
+  store: Store;
+  live: LiveState;
+  createBalancer: (config: BalancerConfig) => Balancer;
+  chargers: Charger[];
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The balancer's configuration from the module's configuration and the run-time settings. */
+export function balancerConfigOf(config: AppConfig, settings: RuntimeSettings, monthPeakKw: number): BalancerConfig {
+  return {
+    site: {
+      connection: config.site.connection,
+      fuseA: config.site.fuseA,
+      capacityTargetKw: settings.capacityTargetKw,
+      monthPeakKw,
+    },
+    solar: { mode: settings.solar },
+    chargers: config.chargers.map((c) => ({ id: c.id, priority: c.priority, safeA: c.safeA })),
+  };
+}
+
+function monthOf(iso: string | null, ts: number): string {
+  return (iso ?? new Date(ts).toISOString()).slice(0, 7);
+}
+
+/**
+ * One telegram in, new limits out: the control path runs first (balancer step, charger limits),
+ * then bookkeeping (store, live state, listeners), so persistence never delays a cut.
+ */
+export class ModuleCore {
+  private balancer: Balancer;
+  private readonly chargers: Map<string, Charger>;
+  private readonly quarter = new QuarterTracker();
+  private readonly now: () => number;
+  private readonly lastRecorded = new Map<string, string>();
+  private readonly plugged = new Map<string, boolean>();
+  private newReading: Reading | null = null;
+  private lastPrune = 0;
+  private lastSessionWrite = 0;
+  private lastDecision: Decision | null = null;
+  settings: RuntimeSettings;
+
+  constructor(private readonly o: CoreOptions) {
+    this.now = o.now ?? Date.now;
+    this.chargers = new Map(o.chargers.map((c) => [c.capabilities.id, c]));
+    const stored = o.store.getSetting<Partial<RuntimeSettings>>('runtime') ?? {};
+    this.settings = {
+      capacityTargetKw: o.config.site.capacityTargetKw,
+      solar: o.config.site.solar,
+      ...stored,
+    };
+    o.live.site = { ...o.config.site, ...this.settings };
+    this.balancer = o.createBalancer(balancerConfigOf(o.config, this.settings, this.currentMonthPeak()));
+    o.live.chargers = o.config.chargers.map((c) => {
+      const m = this.chargers.get(c.id)?.measurement;
+      return {
+        id: c.id,
+        driver: c.driver,
+        phases: c.phases,
+        minA: c.minA,
+        maxA: c.maxA,
+        connected: m?.connected ?? false,
+        vehiclePlugged: m?.vehiclePlugged ?? false,
+        limitA: null,
+        limitPhases: null,
+        appliedLimitA: m?.appliedLimitA ?? null,
+        currentA: m?.currentA ?? [],
+        sessionKwh: m?.sessionKwh ?? 0,
+        reason: 'waiting for the first telegram',
+        problem: null,
+      };
+    });
+    for (const charger of o.chargers) {
+      charger.on('status', (s) => {
+        const view = this.view(charger.capabilities.id);
+        if (!view) return;
+        view.connected = s.connected;
+        view.problem = s.problem ?? null;
+        o.logger.info({ charger: charger.capabilities.id, ...s }, 'charger status');
+      });
+    }
+    this.refreshMonth(null);
+  }
+
+  private view(id: string): ChargerView | undefined {
+    return this.o.live.chargers.find((c) => c.id === id);
+  }
+
+  private currentMonthPeak(): number {
+    return this.o.store.monthPeak(monthOf(null, this.now()))?.peakKw ?? 0;
+  }
+
+  /** Every frame the meter source reports, valid or not. */
+  onReading(reading: Reading, raw: Uint8Array): void {
+    if (!reading.ok) {
+      this.o.live.publish();
+      return;
+    }
+    const now = this.now();
+    // Control first.
+    const decision = this.step(now, reading);
+    // Bookkeeping.
+    const { live, store } = this.o;
+    live.reading = reading;
+    live.rawTelegram = raw;
+    live.meter.lastTelegramAt = now;
+    const ts = meterTimeMs(reading.timestamp) ?? now;
+    const importKw = reading.power.importKw ?? 0;
+    const exportKw = reading.power.exportKw ?? 0;
+    const closed = this.quarter.push(ts, importKw - exportKw, reading.timestamp);
+    if (closed) {
+      store.recordQuarter(closed.startTs, closed.averageKw, this.settings.capacityTargetKw);
+      store.raiseMonthPeak(monthOf(closed.startLocal, closed.startTs), round3(closed.averageKw), closed.startLocal);
+    }
+    if (reading.capacity?.monthPeakKw != null) {
+      store.raiseMonthPeak(monthOf(reading.timestamp, ts), reading.capacity.monthPeakKw, reading.capacity.monthPeakAt);
+    }
+    const phase = (n: number) => reading.phases.find((p) => p.phase === n);
+    store.recordSecond({
+      ts,
+      importW: importKw * 1000,
+      exportW: exportKw * 1000,
+      currentsA: [phase(1)?.currentA ?? null, phase(2)?.currentA ?? null, phase(3)?.currentA ?? null],
+      voltagesV: [phase(1)?.voltageV ?? null, phase(2)?.voltageV ?? null, phase(3)?.voltageV ?? null],
+      importKwh: reading.energy.importKwh,
+      exportKwh: reading.energy.exportKwh,
+      quarterAvgKw: reading.capacity?.quarterAverageKw ?? this.quarter.status()?.averageKw ?? null,
+    });
+    this.updateQuarter(decision, reading);
+    this.refreshMonth(reading);
+    this.housekeeping(now);
+    live.publish();
+  }
+
+  /** The 1 s timer: fail-safe on missing telegrams, charger measurements to the views. */
+  tick(): void {
+    const now = this.now();
+    if (!this.newReading) this.step(now, null);
+    this.newReading = null;
+    this.housekeeping(now);
+    this.o.live.publish();
+  }
+
+  private step(now: number, reading: Reading | null): Decision {
+    if (reading) this.newReading = reading;
+    const inputs: ChargerInput[] = [];
+    for (const charger of this.chargers.values()) {
+      inputs.push({ capabilities: charger.capabilities, measurement: charger.measurement });
+    }
+    const decision = this.balancer.step({ nowMs: now, reading, chargers: inputs });
+    this.apply(decision, now);
+    this.lastDecision = decision;
+    return decision;
+  }
+
+  private apply(decision: Decision, now: number): void {
+    for (const d of decision.chargers) {
+      const charger = this.chargers.get(d.id);
+      if (!charger) continue;
+      if (d.changed) {
+        this.o.live.decisionChanges++;
+        charger.setLimit(d.limitA, d.phases).catch((err: Error) => {
+          this.o.logger.warn({ charger: d.id, err: err.message }, 'charger refused the new limit');
+        });
+      }
+      const key = `${d.limitA}|${d.phases}|${d.reason}`;
+      if (this.lastRecorded.get(d.id) !== key) {
+        this.lastRecorded.set(d.id, key);
+        this.o.store.recordDecision({ ts: now, chargerId: d.id, limitA: d.limitA, phases: d.phases, reason: d.reason });
+      }
+      const view = this.view(d.id);
+      if (view) {
+        view.limitA = d.limitA;
+        view.limitPhases = d.phases;
+        view.reason = d.reason;
+      }
+    }
+  }
+
+  private updateQuarter(decision: Decision, reading: Reading): void {
+    const status = this.quarter.status();
+    if (!status) return;
+    this.o.live.quarter = {
+      ...status,
+      targetKw: decision.quarter.targetKw ?? this.settings.capacityTargetKw,
+      allowedKw: decision.quarter.allowedKw,
+      meterAverageKw: reading.capacity?.quarterAverageKw ?? null,
+    };
+  }
+
+  private refreshMonth(reading: Reading | null): void {
+    const ts = meterTimeMs(reading?.timestamp ?? null) ?? this.now();
+    const month = monthOf(reading?.timestamp ?? null, ts);
+    const peak = this.o.store.monthPeak(month);
+    const meterHistory: MonthPeak[] = (reading?.capacity?.history ?? [])
+      .filter((h) => h.peakKw !== null && (h.peakAt ?? h.periodAt))
+      .map((h) => ({
+        month: (h.peakAt ?? h.periodAt ?? '').slice(0, 7),
+        peakKw: h.peakKw as number,
+        peakAt: h.peakAt,
+      }));
+    const history = meterHistory.length > 0 ? mergeHistory(meterHistory, peak) : this.o.store.monthPeaks(13);
+    this.o.live.month = { month, peakKw: peak?.peakKw ?? null, peakAt: peak?.peakAt ?? null, history };
+  }
+
+  private housekeeping(now: number): void {
+    for (const charger of this.chargers.values()) {
+      const id = charger.capabilities.id;
+      const m = charger.measurement;
+      const view = this.view(id);
+      if (view) {
+        view.connected = m.connected;
+        view.vehiclePlugged = m.vehiclePlugged;
+        view.currentA = m.currentA;
+        view.sessionKwh = m.sessionKwh;
+        view.appliedLimitA = m.appliedLimitA;
+      }
+      const was = this.plugged.get(id) ?? false;
+      if (m.vehiclePlugged && !was) this.o.store.startSession(id, now, m.sessionKwh);
+      if (!m.vehiclePlugged && was) this.o.store.endSession(id, now, m.sessionKwh);
+      this.plugged.set(id, m.vehiclePlugged);
+    }
+    if (now - this.lastSessionWrite >= SESSION_ENERGY_EVERY_MS) {
+      this.lastSessionWrite = now;
+      for (const charger of this.chargers.values()) {
+        if (charger.measurement.vehiclePlugged) {
+          this.o.store.updateSessionEnergy(charger.capabilities.id, charger.measurement.sessionKwh);
+        }
+      }
+    }
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now;
+      this.o.store.prune(now);
+    }
+  }
+
+  /** Applies a settings change from the API: persisted, and the balancer rebuilt with it. */
+  updateSettings(patch: Partial<RuntimeSettings>): RuntimeSettings {
+    this.settings = { ...this.settings, ...patch };
+    this.o.store.putSetting('runtime', this.settings);
+    this.o.live.site = { ...this.o.config.site, ...this.settings };
+    this.balancer = this.o.createBalancer(balancerConfigOf(this.o.config, this.settings, this.currentMonthPeak()));
+    this.o.live.publish();
+    return this.settings;
+  }
+
+  get decision(): Decision | null {
+    return this.lastDecision;
+  }
+
+  /** Shutdown: every charger to its safe current before the process exits. */
+  async toSafeCurrent(): Promise<void> {
+    await Promise.allSettled(
+      [...this.chargers.values()].map(async (c) => {
+        const safeA = this.o.config.chargers.find((x) => x.id === c.capabilities.id)?.safeA ?? c.capabilities.safeA;
+        await c.setLimit(safeA);
+        this.o.store.endSession(c.capabilities.id, this.now(), c.measurement.sessionKwh);
+      }),
+    );
+  }
+}
+
+function mergeHistory(meter: MonthPeak[], current: MonthPeak | null): MonthPeak[] {
+  const byMonth = new Map(meter.map((m) => [m.month, m]));
+  if (current && !byMonth.has(current.month)) byMonth.set(current.month, current);
+  return [...byMonth.values()].sort((a, b) => (a.month < b.month ? 1 : -1)).slice(0, 13);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
