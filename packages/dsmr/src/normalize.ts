@@ -14,16 +14,26 @@ import { parseDsmrTimestamp } from './timestamp';
 
 type Obis = Record<string, string[]>;
 
+/** `737.28` W → `0.73728` kW by moving the decimal point in the text, so no binary rounding creeps in. */
+function thousandth(num: string): number {
+  const neg = num.startsWith('-');
+  const digits = neg ? num.slice(1) : num;
+  const dot = digits.indexOf('.');
+  const int = (dot < 0 ? digits : digits.slice(0, dot)).padStart(4, '0');
+  const frac = dot < 0 ? '' : digits.slice(dot + 1);
+  return Number(`${neg ? '-' : ''}${int.slice(0, -3)}.${int.slice(-3)}${frac}`);
+}
+
 /** A quantity `004512.871*kWh` → number in the unit the name says (k-prefixed or not); null when empty. */
 function quantity(raw: string | undefined, base: 'W' | 'Wh' | 'V' | 'A' | 'none'): number | null {
   if (raw === undefined || raw.length === 0) return null;
   const star = raw.indexOf('*');
-  const n = Number(star < 0 ? raw : raw.slice(0, star));
-  if (!Number.isFinite(n) || (star < 0 ? raw : raw.slice(0, star)).trim() === '') return null;
+  const num = star < 0 ? raw : raw.slice(0, star);
+  const n = Number(num);
+  if (!Number.isFinite(n) || num.trim() === '') return null;
   if (star < 0 || base === 'none') return n;
-  const unit = raw.slice(star + 1);
   // Austrian and German meters write W and Wh where DSMR writes kW and kWh.
-  if ((base === 'W' || base === 'Wh') && unit === base) return n / 1000;
+  if ((base === 'W' || base === 'Wh') && raw.slice(star + 1) === base) return thousandth(num.trim());
   return n;
 }
 
@@ -66,7 +76,7 @@ export function detectProtocol(header: string | null, obis: Obis, smarty: boolea
 }
 
 function energy(obis: Obis): EnergyRegisters {
-  const v = (code: string) => quantity(first(obis, code) ?? get(obis, code)?.[0], 'Wh');
+  const v = (code: string) => quantity(get(obis, code)?.[0], 'Wh');
   const importT1Kwh = v('1-0:1.8.1');
   const importT2Kwh = v('1-0:1.8.2');
   const exportT1Kwh = v('1-0:2.8.1');
