@@ -88,6 +88,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
+type Json = any;
+const body = (res: Response): Promise<Json> => res.json();
 const get = (path: string, init?: RequestInit) => fetch(`${http.url}${path}`, init);
 const patch = (body: string, token: string | null = TOKEN) =>
   get('/api/v1/settings', {
@@ -104,17 +107,17 @@ describe('HTTP interface (CONTRACTS §6)', () => {
   it('answers 503 with a reason before the first telegram', async () => {
     const res = await get('/api/v1/data');
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toMatch(/no valid telegram/);
+    expect((await body(res)).error).toMatch(/no valid telegram/);
   });
 
   it('identifies as a HomeWizard P1 meter on /api', async () => {
-    const body = await (await get('/api')).json();
-    expect(body).toMatchObject({ product_type: 'HWE-P1', api_version: 'v1' });
+    const id = await body(await get('/api'));
+    expect(id).toMatchObject({ product_type: 'HWE-P1', api_version: 'v1' });
   });
 
   it('serves HomeWizard v1 data from the latest reading', async () => {
     feed(T0, 3.2, 12.5);
-    const d = await (await get('/api/v1/data')).json();
+    const d = await body(await get('/api/v1/data'));
     expect(d).toMatchObject({
       active_power_w: 3200,
       active_power_l1_w: 1100,
@@ -147,7 +150,7 @@ describe('HTTP interface (CONTRACTS §6)', () => {
 
   it('serves its own state with reading, chargers, quarter and activation', async () => {
     live.activation = activation.summary();
-    const s = await (await get('/api/v1/state')).json();
+    const s = await body(await get('/api/v1/state'));
     expect(s.reading.power.importKw).toBe(3.2);
     expect(s.lines[0]).toMatchObject({ phase: 1, currentA: 12.5, fuseA: 25 });
     expect(s.chargers[0]).toMatchObject({ id: 'cp1', limitA: 10, currentA: [9.8, 9.9, 9.7], reason: 'L1 fuse' });
@@ -189,25 +192,25 @@ describe('HTTP interface (CONTRACTS §6)', () => {
     expect((await patch('{"capacityTargetKw": 5}', null)).status).toBe(401);
     const wrong = await patch('{"capacityTargetKw": 5}', 'nope-nope-nope');
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error).toMatch(/Bearer/);
+    expect((await body(wrong)).error).toMatch(/Bearer/);
   });
 
   it('names the field of a bad settings value', async () => {
     const res = await patch('{"capacityTargetKw": "lots"}');
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/^capacityTargetKw: /);
+    expect((await body(res)).error).toMatch(/^capacityTargetKw: /);
     const unknown = await patch('{"fuse": 40}');
-    expect((await unknown.json()).error).toMatch(/^fuse: unknown setting/);
+    expect((await body(unknown)).error).toMatch(/^fuse: unknown setting/);
     const broken = await patch('{"capacityTargetKw": ');
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error).toMatch(/not valid JSON/);
+    expect((await body(broken)).error).toMatch(/not valid JSON/);
   });
 
   it('applies a good settings change and answers the new settings', async () => {
     const res = await patch('{"capacityTargetKw": 4.5, "solar": "surplus"}');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ capacityTargetKw: 4.5, solar: 'surplus' });
-    expect(await (await get('/api/v1/settings')).json()).toEqual({ capacityTargetKw: 4.5, solar: 'surplus' });
+    expect(await body(res)).toEqual({ capacityTargetKw: 4.5, solar: 'surplus' });
+    expect(await body(await get('/api/v1/settings'))).toEqual({ capacityTargetKw: 4.5, solar: 'surplus' });
   });
 
   it('never answers 500 to any JSON body (property)', async () => {
@@ -237,7 +240,7 @@ describe('HTTP interface (CONTRACTS §6)', () => {
   it('answers unknown paths with 404 and a reason', async () => {
     const res = await get('/api/v2/nothing');
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toMatch(/no such resource/);
+    expect((await body(res)).error).toMatch(/no such resource/);
   });
 
   it('serves the dashboard on /', async () => {
@@ -248,11 +251,11 @@ describe('HTTP interface (CONTRACTS §6)', () => {
 });
 
 describe('activation assistant API', () => {
-  const act = (body: unknown, token: string | null = TOKEN) =>
+  const act = (payload: unknown, token: string | null = TOKEN) =>
     get('/api/v1/activation?lang=en', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
+      body: JSON.stringify(payload),
     });
 
   it('needs the token to act', async () => {
@@ -260,7 +263,7 @@ describe('activation assistant API', () => {
   });
 
   it('walks to the open port and verifies it with the meter stream, persisting every step', async () => {
-    const first = await (await get('/api/v1/activation?lang=nl')).json();
+    const first = await body(await get('/api/v1/activation?lang=nl'));
     expect(first).toMatchObject({ state: 'no-account', lang: 'nl', step: 1 });
     const steps: [unknown, string][] = [
       [{ action: 'register-eid' }, 'registered'],
@@ -268,31 +271,31 @@ describe('activation assistant API', () => {
       [{ action: 'login' }, 'logged-in'],
       [{ action: 'enter-ean', ean: '541448820000000001' }, 'logged-in'],
     ];
-    for (const [body, state] of steps) {
-      const res = await act(body);
+    for (const [payload, state] of steps) {
+      const res = await act(payload);
       expect(res.status).toBe(200);
-      expect((await res.json()).state).toBe(state);
+      expect((await body(res)).state).toBe(state);
     }
     // the bad check digit was refused with a translated message and kept as the state's error
-    const refused = await (await get('/api/v1/activation?lang=en')).json();
+    const refused = await body(await get('/api/v1/activation?lang=en'));
     expect(refused.error?.code).toBe('ean-invalid-format');
     const notOffered = await act({ action: 'switch-on' });
     expect(notOffered.status).toBe(400);
-    expect((await notOffered.json()).error).toMatch(/^action: 'switch-on' is not offered/);
+    expect((await body(notOffered)).error).toMatch(/^action: 'switch-on' is not offered/);
 
     const ean = validEan('5414488200000000');
-    for (const [body, state] of [
+    for (const [payload, state] of [
       [{ action: 'enter-ean', ean }, 'ean-entered'],
       [{ action: 'add-ean' }, 'ean-added'],
       [{ action: 'request-green' }, 'approved'],
       [{ action: 'switch-on' }, 'switched-on'],
     ] as [unknown, string][]) {
-      expect((await (await act(body)).json()).state).toBe(state);
+      expect((await body(await act(payload))).state).toBe(state);
     }
     expect(store.loadActivation<{ state: string }>()?.state).toBe('switched-on');
     // the first valid telegram on the module's own meter stream proves the port open
     feed(T0 + 2000, 2, 8);
-    await expect.poll(async () => (await (await get('/api/v1/activation')).json()).state).toBe('verified');
+    await expect.poll(async () => (await body(await get('/api/v1/activation'))).state).toBe('verified');
     expect(store.loadActivation<{ state: string }>()?.state).toBe('verified');
   });
 });
