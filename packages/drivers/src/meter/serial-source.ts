@@ -1,0 +1,143 @@
+/**
+ * A meter on a serial port (a P1 cable, a socat pty, the HIL rig). 115200 8N1 by default; 9600
+ * implies 7E1 (DSMR 2.2/3). Reopens with backoff after an unplug or a failed open, without a restart.
+ */
+import { SerialPort } from 'serialport';
+import { Backoff, FramedMeterSource, type FramingOptions } from './framed-source';
+import { serialSettings } from './serial-settings';
+
+/** The slice of a serialport stream this driver uses (SerialPort and SerialPortMock both fit). */
+export interface SerialPortLike {
+  readonly isOpen: boolean;
+  open(callback: (err: Error | null) => void): void;
+  close(callback?: (err: Error | null) => void): void;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  on(event: 'close', listener: (err?: Error & { disconnected?: boolean }) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  removeAllListeners(): this;
+}
+
+export interface SerialOpenOptions {
+  path: string;
+  baudRate: number;
+  dataBits: 7 | 8;
+  parity: 'none' | 'even';
+  stopBits: 1;
+}
+
+export interface SerialMeterConfig extends FramingOptions {
+  source: 'serial';
+  device: string;
+  /** 115200 (8N1, default) or 9600 (7E1 unless dataBits/parity say otherwise). */
+  baud?: number;
+  dataBits?: 7 | 8;
+  parity?: 'none' | 'even';
+  /** Reconnect backoff (ms). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Opens a port; default a real `SerialPort`. Tests pass `SerialPortMock`. */
+  openPort?: (options: SerialOpenOptions) => SerialPortLike;
+}
+
+export class SerialMeterSource extends FramedMeterSource {
+  readonly kind = 'serial';
+  private port: SerialPortLike | null = null;
+  private running = false;
+  private retry: NodeJS.Timeout | null = null;
+  private readonly backoff: Backoff;
+  private everOpened = false;
+
+  constructor(readonly config: SerialMeterConfig) {
+    super(config);
+    this.backoff = new Backoff(config.reconnectMinMs ?? 200, config.reconnectMaxMs ?? 2_000);
+  }
+
+  get options(): SerialOpenOptions {
+    const baudRate = this.config.baud ?? 115200;
+    const defaults = serialSettings(baudRate);
+    return {
+      path: this.config.device,
+      baudRate,
+      dataBits: this.config.dataBits ?? defaults.dataBits,
+      parity: this.config.parity ?? defaults.parity,
+      stopBits: 1,
+    };
+  }
+
+  /** Resolves once the first open attempt finished; later failures retry in the background. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.stopWatch();
+    const port = this.port;
+    this.port = null;
+    if (port) {
+      port.removeAllListeners();
+      port.on('error', () => {});
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    }
+  }
+
+  private open(): Promise<void> {
+    return new Promise((resolve) => {
+      const open = this.config.openPort ?? ((o: SerialOpenOptions) => new SerialPort({ ...o, autoOpen: false }));
+      let port: SerialPortLike;
+      try {
+        port = open(this.options);
+      } catch (err) {
+        this.fail(err as Error);
+        this.scheduleReconnect();
+        resolve();
+        return;
+      }
+      this.port = port;
+      port.on('error', (err) => this.fail(err));
+      port.open((err) => {
+        if (!this.running || this.port !== port) {
+          if (!err) port.close();
+          resolve();
+          return;
+        }
+        if (err) {
+          this.port = null;
+          port.removeAllListeners();
+          if (this.diagnosis !== 'disconnected') this.disconnected();
+          this.fail(new Error(`cannot open ${this.config.device}: ${err.message}`));
+          this.scheduleReconnect();
+          resolve();
+          return;
+        }
+        if (this.everOpened) this.counters.reconnects++;
+        this.everOpened = true;
+        this.backoff.reset();
+        port.on('data', (chunk) => this.ingest(chunk));
+        port.on('close', () => {
+          if (this.port !== port) return;
+          this.port = null;
+          port.removeAllListeners();
+          port.on('error', () => {});
+          if (!this.running) return;
+          this.disconnected();
+          this.scheduleReconnect();
+        });
+        this.connected();
+        resolve();
+      });
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.running || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.running) void this.open();
+    }, this.backoff.delay());
+  }
+}
