@@ -8,9 +8,10 @@ import type { ProgressStore } from './store';
 import { type Lang, type Texts, texts } from './texts';
 import { type PortWatchOptions, type TelegramEvents, watchPortOpen } from './watcher';
 
-/** A started meter source, handed to the assistant only when the owner gave one. */
-export interface OpenedMeter {
+/** A meter source, handed to the assistant only when the owner gave one; started after the watcher listens. */
+export interface MeterHandle {
   events: TelegramEvents;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -21,7 +22,7 @@ export interface AssistantOptions {
   lang: Lang;
   clock: Clock;
   /** Opens the meter when the assistant reaches the watching step; absent → the owner is told how to pass one. */
-  openMeter?: () => Promise<OpenedMeter>;
+  openMeter?: () => Promise<MeterHandle>;
   watch?: Omit<PortWatchOptions, 'onHint' | 'now'>;
   /** Live EAN feedback while typing; only meaningful on a terminal. */
   terminal?: boolean;
@@ -45,7 +46,8 @@ export async function runAssistant(options: AssistantOptions): Promise<Assistant
   const ask = async (prompt: string): Promise<string | null> => {
     options.output.write(`${prompt}: `);
     const line = await reader.next();
-    if (line !== null && !options.terminal) options.output.write('\n');
+    // A terminal echoes what is typed; for a pipe the answer is echoed so the transcript reads well.
+    if (line !== null && !options.terminal) options.output.write(`${line}\n`);
     return line;
   };
 
@@ -79,8 +81,6 @@ export async function runAssistant(options: AssistantOptions): Promise<Assistant
         const line = await askEan(t, ask, say);
         if (line === null) break;
         await apply({ type: 'enter-ean', ean: line });
-      } else if (choice.kind === 'wait') {
-        break;
       } else if (choice.kind === 'watch') {
         if (!options.openMeter) {
           say(t.prompts.noMeter);
@@ -161,6 +161,7 @@ async function watchMeter(
     now: () => options.clock.now(),
     onHint: (hint) => say(`  ${t.hints[hint]}`),
   });
+  await meter.start();
   // The owner may stop watching by typing q. The end of input does not stop it: a program that
   // piped its answers and closed stdin still wants to know when the port opens.
   const quit = new Promise<boolean>((resolve) => {

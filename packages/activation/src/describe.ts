@@ -6,15 +6,13 @@ import { type Lang, texts } from './texts';
 export type AssistantAction =
   | { id: string; label: string; kind: 'event'; event: ActivationEvent }
   | { id: 'enter-ean'; label: string; kind: 'input-ean' }
-  | { id: 'watch'; label: string; kind: 'watch' }
-  | { id: 'wait'; label: string; kind: 'wait' };
+  | { id: 'watch'; label: string; kind: 'watch' };
 
 type ActionSpec = AssistantAction extends infer A ? (A extends AssistantAction ? Omit<A, 'label'> : never) : never;
 
 const event = (id: string, e: ActivationEvent): ActionSpec => ({ id, kind: 'event', event: e });
 const ENTER_EAN: ActionSpec = { id: 'enter-ean', kind: 'input-ean' };
 const WATCH: ActionSpec = { id: 'watch', kind: 'watch' };
-const WAIT: ActionSpec = { id: 'wait', kind: 'wait' };
 
 const ACTIONS: Record<ActivationState, ActionSpec[]> = {
   'no-account': [
@@ -34,13 +32,12 @@ const ACTIONS: Record<ActivationState, ActionSpec[]> = {
     event('approve-email-link', { type: 'approve', by: 'email-link' }),
     event('approve-letter-code', { type: 'approve', by: 'letter-code' }),
     event('letter-code-refused', { type: 'letter-code-refused' }),
-    WAIT,
   ],
   approved: [event('switch-on', { type: 'switch-on' })],
   'switched-on': [event('in-aanvraag', { type: 'in-aanvraag' }), event('port-open', { type: 'port-open' }), WATCH],
-  'in-aanvraag': [event('port-open', { type: 'port-open' }), WATCH, WAIT],
-  overdue: [event('port-open', { type: 'port-open' }), WATCH, WAIT],
-  open: [WATCH, WAIT],
+  'in-aanvraag': [event('port-open', { type: 'port-open' }), WATCH],
+  overdue: [event('port-open', { type: 'port-open' }), WATCH],
+  open: [WATCH],
   verified: [],
 };
 

@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type AssistantOptions, type OpenedMeter, runAssistant } from '../src/assistant';
+import { type AssistantOptions, type MeterHandle, runAssistant } from '../src/assistant';
 import { ManualClock } from '../src/clock';
 import { MemoryProgressStore } from '../src/store';
 import { EAN, HOUR } from './helpers';
 
 /** A meter that sends one valid telegram shortly after it is opened. */
 function fakeMeter(frames: { ok: boolean }[] = [{ ok: true }]): {
-  open: () => Promise<OpenedMeter>;
+  open: () => Promise<MeterHandle>;
   stopped: () => boolean;
 } {
   let stopped = false;
@@ -16,12 +16,13 @@ function fakeMeter(frames: { ok: boolean }[] = [{ ok: true }]): {
     stopped: () => stopped,
     open: async () => {
       const events = new EventEmitter();
-      setTimeout(() => {
-        events.emit('data', new TextEncoder().encode('/FLU5\\253769484_A\r\n'));
-        for (const frame of frames) events.emit('reading', frame, new Uint8Array([0x2f]));
-      }, 10);
       return {
         events,
+        start: async () => {
+          // Sent synchronously on start, as a fast replay does: the watcher must already listen.
+          events.emit('data', new TextEncoder().encode('/FLU5\\253769484_A\r\n'));
+          for (const frame of frames) events.emit('reading', frame, new Uint8Array([0x2f]));
+        },
         stop: async () => {
           stopped = true;
         },
