@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A child process whose output is kept so that steps can wait for a line and failures can show it. */
+export interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  /** Everything the child wrote, stdout and stderr interleaved (capped). */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output, now or later. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code once the child has ended. */
+  exited(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const OUTPUT_CAP = 256 * 1024;
+
+/**
+ * Starts a child in its own process group so that `stop()` also ends what it started (socat, tsx's node);
+ * every child is registered with `owner` so the After hook can end them all.
+ */
+export function startChild(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Child {
+  const proc = spawn(command, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    if (text.length > OUTPUT_CAP) text = text.slice(-OUTPUT_CAP);
+    for (const w of [...waiters]) w();
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  let exitCode: number | null | undefined;
+  const exit = new Promise<number | null>((resolve) => {
+    proc.on('exit', (code, signal) => {
+      exitCode = code ?? (signal ? null : code);
+      for (const w of [...waiters]) w();
+      resolve(code);
+    });
+    proc.on('error', (err) => {
+      text += `\n[${name}] failed to start: ${err.message}\n`;
+      exitCode = null;
+      for (const w of [...waiters]) w();
+      resolve(null);
+    });
+  });
+
+  const child: Child = {
+    name,
+    process: proc,
+    output: () => text,
+    exited: () => exit,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = text.match(pattern);
+          if (m) return done(() => resolve(m));
+          if (exitCode !== undefined) {
+            done(() =>
+              reject(new Error(`${name} ended (code ${exitCode}) before printing ${pattern}:\n${tail(text)}`)),
+            );
+          }
+        };
+        const timer = setTimeout(
+          () =>
+            done(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${tail(text)}`))),
+          timeoutMs,
+        );
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop() {
+      if (exitCode !== undefined || proc.pid === undefined) return;
+      signalGroup(proc.pid, 'SIGTERM');
+      const killer = setTimeout(() => signalGroup(proc.pid as number, 'SIGKILL'), 5_000);
+      await exit;
+      clearTimeout(killer);
+      // Grandchildren that ignored the group's SIGTERM (none should) are ended too.
+      signalGroup(proc.pid, 'SIGKILL');
+    },
+  };
+  return child;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group has already gone.
+  }
+}
+
+export function tail(text: string, lines = 30): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Runs a command to completion and returns its exit code and output. */
+export async function runToEnd(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: Uint8Array | string; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...options.env } });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+  });
+  proc.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  proc.stdin.end(options.input ?? '');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const [code] = (await once(proc, 'close')) as [number | null];
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** `node --import tsx <entry> …`: the apps' command lines without pnpm's extra process. */
+export function tsxArgs(entry: string, args: readonly string[]): string[] {
+  return ['--import', 'tsx', path.join(repoRoot, entry), ...args];
+}
+
+export const P1_CLI = 'apps/balancer/src/cli/p1.ts';
+export const P1_SIM_CLI = 'apps/meter-simulator/src/cli/p1-sim.ts';
