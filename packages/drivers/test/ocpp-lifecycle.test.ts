@@ -3,7 +3,9 @@ import { FAILSAFE_PROFILE_ID, LIMIT_PROFILE_ID } from '../src/charger/ocpp/charg
 import { capabilities, chargePoint, startSystem, until, waitForEvent } from './ocpp-harness';
 
 describe('OCPP 1.6J session lifecycle against a real charge point', () => {
-  it('boots, installs the fail-safe, steers by TxDefaultProfile, reads meter values, ends the session', async () => {
+  it('boots, installs the fail-safe, steers by TxDefaultProfile, reads meter values, ends the session', {
+    timeout: 30_000,
+  }, async () => {
     const { system, logger } = await startSystem({
       chargers: [{ capabilities: capabilities('cp1', { safeA: 8 }), password: 's3cret-pw' }],
     });

@@ -62,7 +62,6 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
   /** Number of SetChargingProfile calls carrying the limit profile (for tests and metrics). */
   limitProfilesSent = 0;
   private peer: RpcPeer | null = null;
-  private booted = false;
   private stopped = false;
   private support: SmartChargingSupport = DEFAULT_SUPPORT;
   private desired: Limit | null = null;
@@ -141,13 +140,20 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     this.settings.logger.info({ chargerId: this.id }, 'charge point connected');
     this.update({ connected: true });
     this.emit('status', { connected: true });
-    if (this.booted) void this.configure(peer);
-    else {
-      const timer = setTimeout(() => {
-        if (this.peer === peer && !this.booted) void this.configure(peer);
-      }, this.settings.bootWaitMs);
-      timer.unref();
-    }
+    // A charge point that rebooted opens with a BootNotification (and has lost its profiles): configure
+    // after it. One that only lost its network opens with anything else: configure at once.
+    let decided = false;
+    const decide = (first: string | null) => {
+      if (decided || this.peer !== peer) return;
+      decided = true;
+      peer.off('call', onCall);
+      if (first !== 'BootNotification') void this.configure(peer);
+    };
+    const onCall = (e: { outbound: boolean; payload: unknown[] }) => {
+      if (!e.outbound) decide(String(e.payload[2]));
+    };
+    peer.on('call', onCall);
+    setTimeout(() => decide(null), this.settings.bootWaitMs).unref();
   }
 
   private detach(peer: RpcPeer | null): void {
@@ -303,7 +309,6 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
         { chargerId: this.id, vendor: p.chargePointVendor, model: p.chargePointModel, firmware: p.firmwareVersion },
         'BootNotification',
       );
-      this.booted = true;
       setImmediate(() => void this.configure(peer)); // after the reply has gone out
       return { status: 'Accepted', currentTime: now(), interval: this.settings.heartbeatIntervalS };
     });
