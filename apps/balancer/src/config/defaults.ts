@@ -7,7 +7,7 @@ import { validateConfig } from './validate';
  */
 export const EMBEDDED_DEFAULT = {
   version: 1,
-  meter: { source: 'simulator', model: 'fluvius-3n400' },
+  meter: { source: 'simulator', model: 'fluvius-3ph' },
   site: { connection: '3N400', fuseA: 25, capacityTargetKw: 4.0 },
   chargers: [{ id: 'sim1', driver: 'simulated', phases: [1, 2, 3], minA: 6, maxA: 16 }],
   http: { host: '127.0.0.1', port: 8080 },

@@ -117,7 +117,7 @@ function meter(c: Checker, value: unknown): MeterConfig {
     file: c.optionalString('meter.file', m.file),
     speed: c.number('meter.speed', m.speed, 0.01, 100000, 1),
     url: c.optionalString('meter.url', m.url),
-    model: c.string('meter.model', m.model, 'fluvius-3n400'),
+    model: c.string('meter.model', m.model, 'fluvius-3ph'),
     scenario: c.optionalString('meter.scenario', m.scenario),
     smartyKey:
       m.smartyKey === undefined

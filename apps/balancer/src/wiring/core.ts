@@ -1,4 +1,4 @@
-import type { Balancer, BalancerConfig, ChargerInput, Decision } from '@p1/balancer';
+import type { Balancer, BalancerConfig, ChargerInput, ChargerMeasurement, Decision } from '@p1/balancer';
 import type { Charger } from '@p1/drivers';
 import type { Reading } from '@p1/dsmr';
 import type { Logger } from 'pino';
@@ -50,6 +50,9 @@ export class ModuleCore {
   private readonly now: () => number;
   private readonly lastRecorded = new Map<string, string>();
   private readonly plugged = new Map<string, boolean>();
+  private readonly told = new Set<string>();
+  /** Latest measurement per charger, from its events (the event is the driver's source of truth). */
+  private readonly measurements = new Map<string, ChargerMeasurement>();
   private newReading: Reading | null = null;
   private lastPrune = 0;
   private lastSessionWrite = 0;
@@ -87,6 +90,8 @@ export class ModuleCore {
       };
     });
     for (const charger of o.chargers) {
+      this.measurements.set(charger.capabilities.id, charger.measurement);
+      charger.on('measurement', (m) => this.measurements.set(charger.capabilities.id, m));
       charger.on('status', (s) => {
         const view = this.view(charger.capabilities.id);
         if (!view) return;
@@ -161,7 +166,7 @@ export class ModuleCore {
     if (reading) this.newReading = reading;
     const inputs: ChargerInput[] = [];
     for (const charger of this.chargers.values()) {
-      inputs.push({ capabilities: charger.capabilities, measurement: charger.measurement });
+      inputs.push({ capabilities: charger.capabilities, measurement: this.measurementOf(charger) });
     }
     const decision = this.balancer.step({ nowMs: now, reading, chargers: inputs });
     this.apply(decision, now);
@@ -173,7 +178,9 @@ export class ModuleCore {
     for (const d of decision.chargers) {
       const charger = this.chargers.get(d.id);
       if (!charger) continue;
-      if (d.changed) {
+      // the first decision is always sent: until then the charger only knows its own fail-safe
+      if (d.changed || !this.told.has(d.id)) {
+        this.told.add(d.id);
         this.o.live.decisionChanges++;
         charger.setLimit(d.limitA, d.phases).catch((err: Error) => {
           this.o.logger.warn({ charger: d.id, err: err.message }, 'charger refused the new limit');
@@ -196,8 +203,11 @@ export class ModuleCore {
   private updateQuarter(decision: Decision, reading: Reading): void {
     const status = this.quarter.status();
     if (!status) return;
+    const q = decision.quarter;
     this.o.live.quarter = {
       ...status,
+      // the balancer's budget is what control uses (it reads the meter's own 1.4.0 when sent)
+      ...(q.quarterStart ? { averageKw: q.usedKwh * 4, energyKwh: q.usedKwh, projectedKw: q.projectedKw } : {}),
       targetKw: decision.quarter.targetKw ?? this.settings.capacityTargetKw,
       allowedKw: decision.quarter.allowedKw,
       meterAverageKw: reading.capacity?.quarterAverageKw ?? null,
@@ -222,7 +232,7 @@ export class ModuleCore {
   private housekeeping(now: number): void {
     for (const charger of this.chargers.values()) {
       const id = charger.capabilities.id;
-      const m = charger.measurement;
+      const m = this.measurementOf(charger);
       const view = this.view(id);
       if (view) {
         view.connected = m.connected;
@@ -239,9 +249,8 @@ export class ModuleCore {
     if (now - this.lastSessionWrite >= SESSION_ENERGY_EVERY_MS) {
       this.lastSessionWrite = now;
       for (const charger of this.chargers.values()) {
-        if (charger.measurement.vehiclePlugged) {
-          this.o.store.updateSessionEnergy(charger.capabilities.id, charger.measurement.sessionKwh);
-        }
+        const m = this.measurementOf(charger);
+        if (m.vehiclePlugged) this.o.store.updateSessionEnergy(charger.capabilities.id, m.sessionKwh);
       }
     }
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
@@ -260,6 +269,10 @@ export class ModuleCore {
     return this.settings;
   }
 
+  measurementOf(charger: Charger): ChargerMeasurement {
+    return this.measurements.get(charger.capabilities.id) ?? charger.measurement;
+  }
+
   get decision(): Decision | null {
     return this.lastDecision;
   }
@@ -270,7 +283,7 @@ export class ModuleCore {
       [...this.chargers.values()].map(async (c) => {
         const safeA = this.o.config.chargers.find((x) => x.id === c.capabilities.id)?.safeA ?? c.capabilities.safeA;
         await c.setLimit(safeA);
-        this.o.store.endSession(c.capabilities.id, this.now(), c.measurement.sessionKwh);
+        this.o.store.endSession(c.capabilities.id, this.now(), this.measurementOf(c).sessionKwh);
       }),
     );
   }

@@ -1,0 +1,60 @@
+import { embeddedDefaultConfig, loadConfigFile } from '../config';
+import { createLogger } from '../log';
+import { StartupError, startModule } from '../wiring/module';
+import { UsageError } from './errors';
+
+const USAGE = `usage: p1 run [--config FILE]
+
+Runs the load balancing module. Without --config: the embedded default (a simulated meter on a
+virtual serial pair, one simulated charger, the dashboard on http://127.0.0.1:8080).`;
+
+/** `p1 run [--config FILE]`; `pnpm start` is `p1 run` with the embedded default. Runs until SIGINT/SIGTERM. */
+export async function main(argv: string[]): Promise<number> {
+  let file: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      return 0;
+    }
+    if (arg === '--config' || arg === '-c') {
+      file = argv[++i] ?? null;
+      if (!file) throw new UsageError('--config needs a file name.');
+    } else if (arg?.startsWith('--config=')) file = arg.slice('--config='.length);
+    else throw new UsageError(`unknown option '${arg}'. ${USAGE.split('\n')[0]}`);
+  }
+
+  let config = embeddedDefaultConfig();
+  if (file) {
+    const result = loadConfigFile(file);
+    if (!result.ok) {
+      for (const problem of result.problems) console.error(`${file}: ${problem}`);
+      return 2;
+    }
+    config = result.config;
+  }
+  const logger = createLogger(config.log.level);
+  let module: Awaited<ReturnType<typeof startModule>>;
+  try {
+    module = await startModule(config, logger);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof StartupError) throw new UsageError(err.message);
+    if (e.code === 'EADDRINUSE')
+      throw new UsageError(`cannot listen: address in use (${e.message.replace(/^.*EADDRINUSE:? ?/, '')}).`);
+    throw err;
+  }
+  console.error(`p1-balancer: dashboard on ${module.http.url}/`);
+  if (module.tokenFile) console.error(`p1-balancer: the API token for settings is in ${module.tokenFile}`);
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      module.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  logger.flush();
+  return 0;
+}

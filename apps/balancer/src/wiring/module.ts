@@ -1,0 +1,217 @@
+import { dirname, join } from 'node:path';
+import { createBalancer } from '@p1/balancer';
+import {
+  type Charger,
+  type ChargerFleet,
+  createChargers,
+  createMeterSource,
+  findModel,
+  METER_MODELS,
+  type MeterSource,
+  type SimulatedCharger,
+} from '@p1/drivers';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/schema';
+import { type RunningHttp, startHttp } from '../http/server';
+import { LiveState } from '../live/live-state';
+import { type MqttPublisher, startMqtt } from '../mqtt/publisher';
+import { type RawP1Server, startRawP1Server } from '../rawp1/server';
+import { Store } from '../store/store';
+import { ActivationService, SqliteProgressStore } from './activation-service';
+import { ModuleCore } from './core';
+import { type EmbeddedMeter, startEmbeddedMeter } from './embedded-meter';
+import { driverMeterConfig } from './meter-config';
+import { loadOrCreateToken } from './token';
+
+const TICK_MS = 1000;
+const SAFE_CURRENT_TIMEOUT_MS = 5_000;
+
+export interface RunningModule {
+  readonly config: AppConfig;
+  readonly http: RunningHttp;
+  readonly live: LiveState;
+  readonly core: ModuleCore;
+  readonly store: Store;
+  readonly meter: MeterSource;
+  readonly chargers: Charger[];
+  readonly embedded: EmbeddedMeter | null;
+  readonly rawP1: RawP1Server | null;
+  readonly tokenFile: string | null;
+  /** Chargers to their safe current first, then everything closed. */
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** The whole module: meter → balancer → chargers, with store, HTTP/SSE, MQTT and the raw P1 re-serve. */
+export async function startModule(config: AppConfig, logger: Logger): Promise<RunningModule> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'error while shutting down');
+      }
+    }
+  };
+  try {
+    const store = new Store(config.store.path);
+    closers.push(() => store.close());
+    const tokenFile = config.http.token ? null : join(dirname(config.store.path), 'http-token');
+    const token = config.http.token ?? loadOrCreateToken(tokenFile as string);
+    const live = new LiveState(config.site);
+
+    const fleet: ChargerFleet = await createChargers(
+      config.chargers.map((c) => ({
+        id: c.id,
+        driver: c.driver,
+        phases: c.phases,
+        minA: c.minA,
+        maxA: c.maxA,
+        safeA: c.safeA,
+        switchPhases: c.switchPhases,
+        priority: c.priority,
+        ...(c.password ? { password: c.password } : {}),
+        // the embedded default's simulated charger has a car plugged in
+        ...(c.driver === 'simulated' ? { car: {} } : {}),
+      })),
+      { ocpp: { host: config.ocpp.host, port: config.ocpp.port }, logger },
+    );
+    closers.push(() => fleet.close());
+
+    let core: ModuleCore | null = null;
+    let embedded: EmbeddedMeter | null = null;
+    if (config.meter.source === 'simulator') {
+      if (!findModel(config.meter.model)) {
+        throw new StartupError(
+          `meter.model: unknown model '${config.meter.model}' (one of ${METER_MODELS.map((m) => m.name).join(', ')})`,
+        );
+      }
+      const simulated = fleet.chargers.filter((c): c is SimulatedCharger => 'plugIn' in c);
+      embedded = await startEmbeddedMeter({
+        model: config.meter.model,
+        speed: config.meter.speed,
+        beforeTelegram: (simulation) => {
+          // close the loop: what the simulated cars draw shows up in the meter's next telegram
+          for (const c of simulated) {
+            if (!core) return;
+            const m = core.measurementOf(c);
+            const lines = c.capabilities.phases.filter((_, i) => (m.currentA[i] ?? 0) > 0);
+            const amps = Math.max(0, ...m.currentA.map((a) => a ?? 0));
+            simulation.setLoad(`ev-${c.capabilities.id}`, lines, (lines.length * 230 * amps) / 1000);
+          }
+        },
+      });
+      closers.push(() => embedded?.stop());
+    }
+
+    const meter = await createMeterSource(driverMeterConfig(config.meter, embedded?.device ?? null));
+    live.meter.source = config.meter.source === 'simulator' ? `simulator (${embedded?.device})` : config.meter.source;
+    live.meter.counters = meter.counters;
+
+    core = new ModuleCore({ config, store, live, createBalancer, chargers: fleet.chargers, logger });
+    const control: ModuleCore = core;
+    const activation = await ActivationService.open({
+      progressStore: new SqliteProgressStore(store),
+      meter,
+      logger,
+      onChange: () => {
+        live.activation = activation.summary();
+        live.publish();
+      },
+    });
+    live.activation = activation.summary();
+    closers.push(() => activation.stop());
+
+    const rawP1 = config.rawP1 ? await startRawP1Server(config.rawP1.host, config.rawP1.port) : null;
+    if (rawP1) closers.push(() => rawP1.close());
+
+    meter.on('reading', (reading, raw) => {
+      control.onReading(reading, raw);
+      rawP1?.broadcast(raw);
+    });
+    meter.on('diagnosis', (diagnosis) => {
+      live.meter.diagnosis = diagnosis;
+      logger.info({ diagnosis }, 'meter diagnosis');
+      live.publish();
+    });
+    meter.on('error', (err) => logger.warn({ err: err.message }, 'meter source error'));
+
+    const http = await startHttp(
+      {
+        live,
+        token,
+        logger,
+        settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
+        activation,
+        history: () => ({
+          months: store.monthPeaks(13),
+          quarters: store.quartersSince(Date.now() - 86_400_000),
+          decisions: store.recentDecisions(50),
+          sessions: store.sessions(20),
+        }),
+      },
+      config.http.host,
+      config.http.port,
+    );
+    closers.push(() => http.close());
+
+    let mqttPublisher: MqttPublisher | null = null;
+    if (config.mqtt) {
+      mqttPublisher = await startMqtt(config.mqtt, live, logger);
+      closers.push(() => mqttPublisher?.stop());
+    }
+
+    const timer = setInterval(() => {
+      try {
+        control.tick();
+      } catch (err) {
+        logger.error({ err }, 'control tick failed');
+      }
+    }, TICK_MS);
+    closers.push(() => clearInterval(timer));
+
+    await meter.start();
+    closers.push(() => meter.stop());
+    logger.info(
+      {
+        dashboard: http.url,
+        meter: live.meter.source,
+        chargers: config.chargers.map((c) => `${c.id} (${c.driver})`),
+        rawP1: rawP1 ? `${config.rawP1?.host}:${rawP1.port}` : null,
+        ocpp: fleet.ocpp ? `ws://${config.ocpp.host}:${config.ocpp.port}/<id>` : null,
+        mqtt: config.mqtt ? 'on' : 'off',
+      },
+      'p1-balancer running',
+    );
+
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      http,
+      live,
+      core: control,
+      store,
+      meter,
+      chargers: fleet.chargers,
+      embedded,
+      rawP1,
+      tokenFile,
+      stop: () => {
+        stopping ??= (async () => {
+          clearInterval(timer);
+          await Promise.race([control.toSafeCurrent(), new Promise((r) => setTimeout(r, SAFE_CURRENT_TIMEOUT_MS))]);
+          logger.info({}, 'chargers set to their safe current; stopping');
+          await closeAll();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

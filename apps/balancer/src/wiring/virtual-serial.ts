@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface VirtualSerialPair {
+  /** The end the (simulated) meter writes to. */
+  meterEnd: string;
+  /** The end the module reads, as it would read /dev/ttyUSB0. */
+  readerEnd: string;
+  close(): Promise<void>;
+}
+
+/** A socat pty pair in a fresh temp dir; resolves once both links exist. */
+export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<VirtualSerialPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'p1-balancer-'));
+  const meterEnd = join(dir, 'meter');
+  const readerEnd = join(dir, 'p1');
+  const child: ChildProcess = spawn(
+    'socat',
+    ['-d', '-d', `pty,raw,echo=0,link=${meterEnd}`, `pty,raw,echo=0,link=${readerEnd}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.stderr?.resume();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + timeoutMs;
+  while (!(existsSync(meterEnd) && existsSync(readerEnd))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error('socat did not create the virtual serial pair (is socat installed?)');
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    meterEnd,
+    readerEnd,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
