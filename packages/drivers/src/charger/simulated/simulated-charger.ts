@@ -25,91 +25,100 @@ export interface SimulatedCharger extends Charger {
  * An in-process charger: the limit is held at once, the car follows it with its own lag and ramp.
  * Until the first limit it offers its safe current, as a charger with only its fail-safe would.
  */
+class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedCharger {
+  measurement: ChargerMeasurement;
+  car: CarModel | null = null;
+  private limitA: number | null = null;
+  private phases: 1 | 3;
+  private lastStep: number;
+  private sessionKwh = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly capabilities: ChargerCapabilities,
+    private readonly now: () => number,
+  ) {
+    super();
+    this.phases = capabilities.phases.length === 3 ? 3 : 1;
+    this.lastStep = now();
+    this.measurement = {
+      connected: true,
+      vehiclePlugged: false,
+      currentA: capabilities.phases.map(() => 0),
+      sessionKwh: 0,
+      appliedLimitA: null,
+      appliedPhases: null,
+      at: this.lastStep,
+    };
+  }
+
+  get offeredA(): number {
+    return this.car ? (this.limitA ?? this.capabilities.safeA) : 0;
+  }
+
+  private publish(patch: Partial<ChargerMeasurement>): ChargerMeasurement {
+    this.measurement = { ...this.measurement, ...patch, at: this.now() };
+    this.emit('measurement', this.measurement);
+    return this.measurement;
+  }
+
+  async setLimit(amps: number, phases?: 1 | 3): Promise<void> {
+    if (!Number.isFinite(amps) || amps < 0) {
+      throw new RangeError(
+        `charger ${this.capabilities.id}: limit must be a finite number of amperes >= 0, got ${amps}`,
+      );
+    }
+    const next = toTenths(Math.min(amps, this.capabilities.maxA));
+    const nextPhases = phases ?? this.phases;
+    if (next === this.limitA && nextPhases === this.phases) return;
+    this.limitA = next;
+    this.phases = nextPhases;
+    this.publish({ appliedLimitA: next, appliedPhases: nextPhases });
+  }
+
+  step(): ChargerMeasurement {
+    const t = this.now();
+    const dtS = Math.max(0, (t - this.lastStep) / 1000);
+    this.lastStep = t;
+    const car = this.car;
+    if (!car) return this.publish({ currentA: this.capabilities.phases.map(() => 0) });
+    const drawn = car.step(dtS, this.offeredA, t / 1000, this.phases);
+    this.sessionKwh += (car.powerKw * dtS) / 3600;
+    return this.publish({
+      currentA: this.capabilities.phases.map((line) => (car.lines.includes(line) ? drawn : 0)),
+      sessionKwh: this.sessionKwh,
+    });
+  }
+
+  plugIn(spec: CarSpec = {}): void {
+    this.car = createCar(spec, this.capabilities.phases);
+    this.sessionKwh = 0;
+    this.lastStep = this.now();
+    this.publish({ vehiclePlugged: true, sessionKwh: 0 });
+  }
+
+  unplug(): void {
+    this.car = null;
+    this.publish({ vehiclePlugged: false, currentA: this.capabilities.phases.map(() => 0) });
+  }
+
+  tickEvery(ms: number): void {
+    this.timer = setInterval(() => this.step(), ms);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
 export function createSimulatedCharger(
   capabilities: ChargerCapabilities,
   options: SimulatedChargerOptions = {},
 ): SimulatedCharger {
-  const now = options.now ?? Date.now;
-  const emitter = new EventEmitter<ChargerEvents>();
-  let limitA: number | null = null;
-  let phases: 1 | 3 = capabilities.phases.length === 3 ? 3 : 1;
-  let car: CarModel | null = null;
-  let lastStep = now();
-  let sessionKwh = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let measurement: ChargerMeasurement = {
-    connected: true,
-    vehiclePlugged: false,
-    currentA: capabilities.phases.map(() => 0),
-    sessionKwh: 0,
-    appliedLimitA: null,
-    appliedPhases: null,
-    at: lastStep,
-  };
-
-  const publish = (patch: Partial<ChargerMeasurement>) => {
-    measurement = { ...measurement, ...patch, at: now() };
-    emitter.emit('measurement', measurement);
-    return measurement;
-  };
-
-  const offered = () => (car ? (limitA ?? capabilities.safeA) : 0);
-
-  const charger = Object.assign(emitter, {
-    capabilities,
-    get measurement() {
-      return measurement;
-    },
-    get offeredA() {
-      return offered();
-    },
-    get car() {
-      return car;
-    },
-    async setLimit(amps: number, p?: 1 | 3) {
-      if (!Number.isFinite(amps) || amps < 0) {
-        throw new RangeError(`charger ${capabilities.id}: limit must be a finite number of amperes >= 0, got ${amps}`);
-      }
-      const next = toTenths(Math.min(amps, capabilities.maxA));
-      const nextPhases = p ?? phases;
-      if (next === limitA && nextPhases === phases) return;
-      limitA = next;
-      phases = nextPhases;
-      publish({ appliedLimitA: limitA, appliedPhases: phases });
-    },
-    step() {
-      const t = now();
-      const dtS = Math.max(0, (t - lastStep) / 1000);
-      lastStep = t;
-      if (!car) return publish({ currentA: capabilities.phases.map(() => 0) });
-      const drawn = car.step(dtS, offered(), t / 1000, phases);
-      sessionKwh += (car.powerKw * dtS) / 3600;
-      const lines = car.lines;
-      return publish({
-        currentA: capabilities.phases.map((line) => (lines.includes(line) ? drawn : 0)),
-        sessionKwh,
-      });
-    },
-    plugIn(spec: CarSpec = {}) {
-      car = createCar(spec, capabilities.phases);
-      sessionKwh = 0;
-      lastStep = now();
-      publish({ vehiclePlugged: true, sessionKwh: 0 });
-    },
-    unplug() {
-      car = null;
-      publish({ vehiclePlugged: false, currentA: capabilities.phases.map(() => 0) });
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
-  });
-
+  const charger = new InProcessCharger(capabilities, options.now ?? Date.now);
   if (options.car !== null) charger.plugIn(options.car ?? {});
-  if (options.tickMs !== false) {
-    timer = setInterval(() => charger.step(), options.tickMs ?? 1000);
-    timer.unref();
-  }
-  return charger as SimulatedCharger;
+  if (options.tickMs !== false) charger.tickEvery(options.tickMs ?? 1000);
+  return charger;
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createChargers } from '../src/charger/registry';
+import { chargePoint, memoryLogger, until } from './ocpp-harness';
+
+describe('charger registry', () => {
+  it('simulated chargers only: no OCPP server is started', async () => {
+    const fleet = await createChargers([{ id: 'sim1', driver: 'simulated', phases: [1, 2, 3], minA: 6, maxA: 16 }], {
+      simulated: { tickMs: false },
+    });
+    expect(fleet.ocpp).toBeNull();
+    expect(fleet.get('sim1').capabilities).toEqual({
+      id: 'sim1',
+      phases: [1, 2, 3],
+      minA: 6,
+      maxA: 16,
+      switchPhases: false,
+      safeA: 6,
+    });
+    await fleet.close();
+  });
+
+  it('a mixed fleet keeps the configured order and steers the OCPP charger over the websocket', {
+    timeout: 30_000,
+  }, async () => {
+    const logger = memoryLogger();
+    const fleet = await createChargers(
+      [
+        { id: 'cp1', driver: 'ocpp', phases: [1, 2, 3], minA: 6, maxA: 32, password: 'pw', safeA: 8 },
+        { id: 'sim1', driver: 'simulated', phases: [1], minA: 6, maxA: 16, car: null },
+      ],
+      { ocpp: { port: 0 }, simulated: { tickMs: false }, logger },
+    );
+    try {
+      expect(fleet.chargers.map((c) => c.capabilities.id)).toEqual(['cp1', 'sim1']);
+      expect(fleet.ocpp).not.toBeNull();
+      const cp = chargePoint(fleet.ocpp!.url, 'cp1', { password: 'pw' });
+      await cp.start();
+      await until(() => fleet.get('cp1').measurement.connected, 'connected');
+      await fleet.get('cp1').setLimit(13);
+      expect(cp.offeredA).toBe(13);
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it('refuses an unknown driver or a duplicate id with the path of the entry', async () => {
+    await expect(
+      createChargers([{ id: 'x', driver: 'modbus' as never, phases: [1], minA: 6, maxA: 16 }]),
+    ).rejects.toThrow("chargers[0].driver: 'modbus' is not one of ocpp, simulated");
+    await expect(
+      createChargers([
+        { id: 'x', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
+        { id: 'x', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
+      ]),
+    ).rejects.toThrow("chargers[1].id: 'x' is used twice");
+  });
+});
