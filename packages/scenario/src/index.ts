@@ -1,3 +1,16 @@
+export { createMeter, type Meter, outageWindows } from './bench/meter';
+export { METRIC_KEYS, type Metrics, quarterTarget } from './bench/metrics';
+export { optimalEvEnergyKwh } from './bench/optimal';
+export { renderPlotSvg } from './bench/plot';
+export {
+  chargerCapabilities,
+  configForScenario,
+  type RunOptions,
+  type RunResult,
+  runScenario,
+  type Trace,
+} from './bench/runner';
+export { REFERENCE_STRATEGIES, type StrategyFactory, strategies } from './bench/strategies';
 export {
   brusselsOffsetMin,
   inDailyWindow,
@@ -10,6 +23,7 @@ export {
 export { createEv, type Ev, type EvOptions } from './ev';
 export { createHouse, type House, type HouseState, loadIsOn } from './house';
 export { addToLines, allLines } from './lines';
+export { loadScenario } from './load';
 export { DEFAULT_START, parseScenario, ScenarioError } from './parse';
 export { createRng, hashUnit, type Rng } from './prng';
 export { createPv, type PvModel, sunElevationSin } from './pv';

@@ -1,0 +1,148 @@
+/**
+ * Shares the headroom between chargers: higher priority first, then equal currents (water-filling),
+ * under per-line current limits and one power limit; a charger that cannot get its minimum gets 0.
+ */
+
+export interface AllocItem {
+  /** Line indices 0..2 the charger loads, 1 A per A offered. */
+  lines: readonly number[];
+  kwPerA: number;
+  minA: number;
+  maxA: number;
+  priority: number;
+  /** Already charging: admitted before newcomers of the same priority, against flapping. */
+  incumbent: boolean;
+}
+
+export interface AllocLimits {
+  /** Amperes available to EVs per line (Infinity for a line that does not exist). */
+  lineA: [number, number, number];
+  /** kW available to all EVs together (Infinity without a power limit). */
+  powerKw: number;
+  /** Why the power is limited ("quarter budget", "solar surplus"). */
+  powerReason: string;
+}
+
+export interface AllocResult {
+  a: number[];
+  /** The constraint that holds each charger where it is: "L1 fuse", the power reason, or "max". */
+  binding: string[];
+}
+
+const EPS = 1e-6;
+const LINE_NAMES = ['L1 fuse', 'L2 fuse', 'L3 fuse'];
+
+export function allocate(items: readonly AllocItem[], limits: AllocLimits): AllocResult {
+  const n = items.length;
+  const a = new Array<number>(n).fill(0);
+  const binding = new Array<string>(n).fill('max');
+  const remLine = [limits.lineA[0], limits.lineA[1], limits.lineA[2]];
+  let remPower = limits.powerKw;
+
+  const order = items.map((_, i) => i);
+  order.sort((i, j) => {
+    const x = items[i]!;
+    const y = items[j]!;
+    return y.priority - x.priority || Number(y.incumbent) - Number(x.incumbent) || i - j;
+  });
+
+  // Admission at minimum current, in priority order.
+  const admitted: number[] = [];
+  for (const i of order) {
+    const it = items[i]!;
+    if (it.maxA < it.minA || it.maxA <= 0) continue;
+    let blocked: string | null = null;
+    for (const l of it.lines) if (remLine[l]! < it.minA - EPS && blocked === null) blocked = LINE_NAMES[l]!;
+    if (blocked === null && remPower < it.minA * it.kwPerA - EPS) blocked = limits.powerReason;
+    if (blocked !== null) {
+      binding[i] = blocked;
+      continue;
+    }
+    a[i] = it.minA;
+    for (const l of it.lines) remLine[l]! -= it.minA;
+    remPower -= it.minA * it.kwPerA;
+    admitted.push(i);
+  }
+
+  // Progressive filling per priority group: raise a common level until a constraint is tight, freeze
+  // the chargers it holds, continue with the rest.
+  let g = 0;
+  while (g < admitted.length) {
+    const prio = items[admitted[g]!]!.priority;
+    let end = g;
+    while (end < admitted.length && items[admitted[end]!]!.priority === prio) end++;
+    const active = admitted.slice(g, end);
+    g = end;
+    for (let round = 0; active.length > 0 && round <= n; round++) {
+      let hi = 0;
+      for (const i of active) hi = Math.max(hi, items[i]!.maxA);
+      let x: number;
+      if (fits(items, a, active, hi, remLine, remPower)) x = hi;
+      else {
+        // From the lowest current up: chargers below the level rise, those above wait.
+        let lo = Infinity;
+        for (const i of active) lo = Math.min(lo, a[i]!);
+        for (let k = 0; k < 50 && hi - lo > 1e-5; k++) {
+          const mid = (lo + hi) / 2;
+          if (fits(items, a, active, mid, remLine, remPower)) lo = mid;
+          else hi = mid;
+        }
+        x = lo;
+      }
+      for (const i of active) {
+        const e = extraFor(items, a, i, x);
+        a[i]! += e;
+        for (const l of items[i]!.lines) remLine[l]! -= e;
+        remPower -= e * items[i]!.kwPerA;
+      }
+      const tightPower = remPower <= 0.01;
+      const tightLine = [remLine[0]! <= 0.01, remLine[1]! <= 0.01, remLine[2]! <= 0.01];
+      let frozen = 0;
+      for (let k = active.length - 1; k >= 0; k--) {
+        const i = active[k]!;
+        const it = items[i]!;
+        let why: string | null = a[i]! >= it.maxA - EPS ? 'max' : null;
+        for (const l of it.lines) if (why === null && tightLine[l]) why = LINE_NAMES[l]!;
+        if (why === null && tightPower) why = limits.powerReason;
+        if (why !== null) {
+          binding[i] = why;
+          active.splice(k, 1);
+          frozen++;
+        }
+      }
+      if (frozen === 0) break;
+    }
+  }
+  return { a, binding };
+}
+
+function extraFor(items: readonly AllocItem[], a: number[], i: number, x: number): number {
+  return Math.max(0, Math.min(x, items[i]!.maxA) - a[i]!);
+}
+
+/** Whether raising the active chargers to level x fits the remaining line and power limits. */
+function fits(
+  items: readonly AllocItem[],
+  a: number[],
+  active: number[],
+  x: number,
+  remLine: number[],
+  remPower: number,
+) {
+  let p = 0;
+  let u0 = 0;
+  let u1 = 0;
+  let u2 = 0;
+  for (const i of active) {
+    const e = extraFor(items, a, i, x);
+    if (e === 0) continue;
+    const it = items[i]!;
+    for (const l of it.lines) {
+      if (l === 0) u0 += e;
+      else if (l === 1) u1 += e;
+      else u2 += e;
+    }
+    p += e * it.kwPerA;
+  }
+  return p <= remPower + EPS && u0 <= remLine[0]! + EPS && u1 <= remLine[1]! + EPS && u2 <= remLine[2]! + EPS;
+}

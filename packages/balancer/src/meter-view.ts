@@ -1,0 +1,87 @@
+/** What the balancer takes from a telegram: signed line currents, net power, the meter clock. */
+import type { MeterSnapshot } from './types';
+
+export interface MeterView {
+  /** Meter clock (epoch ms). */
+  meterMs: number;
+  /** Signed current per line 1..3 (import +, export −); NaN for a line the meter does not report. */
+  lineA: [number, number, number];
+  /** Net active power (kW): import +, export −. */
+  netKw: number;
+  quarterAverageKw: number | null;
+  monthPeakKw: number | null;
+  /** "YYYY-MM" of the meter clock: the month the peak belongs to. */
+  month: string;
+}
+
+/** A telegram the balancer can act on: accepted and with at least one line current. */
+export function isUsable(reading: MeterSnapshot): boolean {
+  return reading.ok && reading.phases.some((p) => typeof p.currentA === 'number' && Number.isFinite(p.currentA));
+}
+
+const digits = (s: string, at: number, n: number): number => {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    v = v * 10 + c;
+  }
+  return v;
+};
+
+/** Parses "YYYY-MM-DDTHH:MM:SS±HH:MM" (the parser's shape) without Date.parse, which is slow; else falls back. */
+export function parseMeterTime(ts: string): number {
+  if (ts.length === 25 && ts[10] === 'T' && (ts[19] === '+' || ts[19] === '-')) {
+    const ms = Date.UTC(
+      digits(ts, 0, 4),
+      digits(ts, 5, 2) - 1,
+      digits(ts, 8, 2),
+      digits(ts, 11, 2),
+      digits(ts, 14, 2),
+      digits(ts, 17, 2),
+    );
+    const off = (digits(ts, 20, 2) * 60 + digits(ts, 23, 2)) * 60_000;
+    if (!Number.isNaN(ms) && !Number.isNaN(off)) return ts[19] === '+' ? ms - off : ms + off;
+  }
+  return Date.parse(ts);
+}
+
+export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterView): MeterView {
+  const parsed = reading.timestamp ? parseMeterTime(reading.timestamp) : Number.NaN;
+  out.meterMs = Number.isNaN(parsed) ? nowMs : parsed;
+  out.month = reading.timestamp?.slice(0, 7) ?? new Date(out.meterMs).toISOString().slice(0, 7);
+  const imp = reading.power.importKw;
+  const exp = reading.power.exportKw;
+  let net = (imp ?? 0) - (exp ?? 0);
+  if (imp === null && exp === null) {
+    net = 0;
+    for (const p of reading.phases) net += (p.importKw ?? 0) - (p.exportKw ?? 0);
+  }
+  out.netKw = net;
+  out.lineA[0] = Number.NaN;
+  out.lineA[1] = Number.NaN;
+  out.lineA[2] = Number.NaN;
+  for (const p of reading.phases) {
+    if (p.currentA === null || !Number.isFinite(p.currentA)) continue;
+    // Meters report current magnitudes; the line's own power tells the direction, else the total's
+    // (on 3x230 the meter measures two elements and the middle line carries no power of its own).
+    const pi = p.importKw ?? 0;
+    const pe = p.exportKw ?? 0;
+    const exporting = pi !== 0 || pe !== 0 ? pe > pi : net < 0;
+    out.lineA[p.phase - 1] = exporting ? -Math.abs(p.currentA) : Math.abs(p.currentA);
+  }
+  out.quarterAverageKw = reading.capacity?.quarterAverageKw ?? null;
+  out.monthPeakKw = reading.capacity?.monthPeakKw ?? null;
+  return out;
+}
+
+export function emptyView(): MeterView {
+  return {
+    meterMs: 0,
+    lineA: [Number.NaN, Number.NaN, Number.NaN],
+    netKw: 0,
+    quarterAverageKw: null,
+    monthPeakKw: null,
+    month: '',
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The perfect-foresight bound: the most energy the cars could get knowing the house's future, under the same
+ * fuse (no margin), quarter target and car limits. Per second each car takes what the fuse leaves (greedy in
+ * scenario order, 0 below its minimum); per quarter the energy that would import is capped by the target's
+ * budget, spread freely over the quarter (pulses at or above the minimum are allowed); energy from export
+ * surplus is free. Car lag and ramps are ignored, so the bound is optimistic.
+ */
+import { type Connection, kwForAmps, linesInUse } from '@p1/balancer';
+import { inDailyWindow, meterTimeOfDayS, parseStart, parseTimeOfDay } from '../clock';
+import { createHouse } from '../house';
+import type { Line, Scenario } from '../scenario';
+import { quarterTarget } from './metrics';
+
+const QUARTER_MS = 900_000;
+
+interface CarModel {
+  lines3: number[];
+  lines1: number[];
+  canSwitch: boolean;
+  kwPerA3: number;
+  kwPerA1: number;
+  minA: number;
+  maxA: number;
+  need: number;
+  arrive: number;
+  depart: number;
+}
+
+export function optimalEvEnergyKwh(scenario: Scenario): number {
+  const { connection, fuseA, capacityTargetKw } = scenario.site;
+  const startMs = parseStart(scenario.start);
+  const house = createHouse(scenario);
+  const cars: CarModel[] = [];
+  for (const ev of scenario.evs) {
+    const ch = scenario.chargers.find((c) => c.id === ev.charger)!;
+    const natural: 1 | 3 = connection !== '1x230' && ch.phases.length === 3 && ev.phases === 3 ? 3 : 1;
+    const l3 = linesInUse(connection as Connection, ch.phases as Line[], natural).map((l) => l - 1);
+    const l1 = linesInUse(connection as Connection, ch.phases as Line[], 1).map((l) => l - 1);
+    const ratio = ev.drawRatio ?? 1;
+    const offerMax = Math.min(ev.maxA, ch.maxA);
+    const offerMin = Math.max(ev.minA, ch.minA);
+    cars.push({
+      lines3: l3,
+      lines1: l1,
+      canSwitch: ch.switchPhases && natural === 3,
+      kwPerA3: kwForAmps(connection, l3.length, 1),
+      kwPerA1: kwForAmps(connection, l1.length, 1),
+      minA: offerMin * ratio,
+      maxA: offerMax >= offerMin ? offerMax * ratio : 0,
+      need: ev.needKwh,
+      arrive: parseTimeOfDay(ev.arrive) ?? 0,
+      depart: parseTimeOfDay(ev.depart) ?? 0,
+    });
+  }
+  const n = cars.length;
+  const remaining = cars.map((c) => c.need);
+  const wasPlugged = new Array<boolean>(n).fill(false);
+  let monthPeak = scenario.site.monthPeakKw;
+  let total = 0;
+
+  // One quarter's worth of per-second car power, flushed at each quarter boundary.
+  const powers: number[][] = [];
+  const freeKw: number[] = [];
+  let houseImportKws = 0;
+  let quarter = Number.NaN;
+
+  const flush = () => {
+    if (powers.length === 0) return;
+    const houseAvg = houseImportKws / 900;
+    const target = capacityTargetKw === null ? Infinity : quarterTarget(capacityTargetKw, monthPeak);
+    const budgetKws = Math.max(0, target * 900 - houseImportKws);
+    let paidAvail = 0;
+    for (let k = 0; k < powers.length; k++) {
+      const sum = powers[k]!.reduce((a, b) => a + b, 0);
+      paidAvail += Math.max(0, sum - freeKw[k]!);
+    }
+    const f = paidAvail <= 0 ? 1 : Math.min(1, budgetKws / paidAvail);
+    const got = new Array<number>(n).fill(0);
+    for (let k = 0; k < powers.length; k++) {
+      const row = powers[k]!;
+      const sum = row.reduce((a, b) => a + b, 0);
+      if (sum <= 0) continue;
+      const usable = Math.min(sum, freeKw[k]!) + f * Math.max(0, sum - freeKw[k]!);
+      for (let e = 0; e < n; e++) got[e]! += ((row[e]! / sum) * usable) / 3600;
+    }
+    for (let e = 0; e < n; e++) {
+      const take = Math.min(got[e]!, remaining[e]!);
+      remaining[e]! -= take;
+      total += take;
+    }
+    if (capacityTargetKw !== null) monthPeak = Math.max(monthPeak, houseAvg);
+    powers.length = 0;
+    freeKw.length = 0;
+    houseImportKws = 0;
+  };
+
+  const avail = [0, 0, 0];
+  for (let t = 0; t < scenario.durationS; t++) {
+    const ms = startMs + t * 1000;
+    const q = Math.floor(ms / QUARTER_MS);
+    if (q !== quarter) {
+      flush();
+      quarter = q;
+    }
+    const h = house.step(t);
+    const net = h.lineKw[0] + h.lineKw[1] + h.lineKw[2];
+    houseImportKws += Math.max(0, net);
+    freeKw.push(Math.max(0, -net));
+    const tod = meterTimeOfDayS(ms);
+    for (let l = 0; l < 3; l++) avail[l] = fuseA - h.lineA[l]!;
+    const row = new Array<number>(n).fill(0);
+    for (let e = 0; e < n; e++) {
+      const c = cars[e]!;
+      const plugged = inDailyWindow(tod, c.arrive, c.depart);
+      if (plugged && !wasPlugged[e]) remaining[e] = c.need;
+      wasPlugged[e] = plugged;
+      if (!plugged || remaining[e]! <= 0) continue;
+      const take = (lines: number[]) => {
+        let a = c.maxA;
+        for (const l of lines) a = Math.min(a, avail[l]!);
+        return a >= c.minA ? a : 0;
+      };
+      let a = take(c.lines3);
+      let lines = c.lines3;
+      let kwPerA = c.kwPerA3;
+      if (a === 0 && c.canSwitch) {
+        a = take(c.lines1);
+        lines = c.lines1;
+        kwPerA = c.kwPerA1;
+      }
+      for (const l of lines) avail[l]! -= a;
+      row[e] = a * kwPerA;
+    }
+    powers.push(row);
+  }
+  flush();
+  return total;
+}
