@@ -4,8 +4,8 @@
  * (wrong baud, uninverted signal) vs "valid telegrams".
  */
 import { EventEmitter } from 'node:events';
-import { TelegramFramer } from '@p1/dsmr';
 import type { Reading } from '@p1/dsmr';
+import { TelegramFramer } from '@p1/dsmr';
 import type { MeterCounters, MeterDiagnosis, MeterSource, MeterSourceEvents } from './meter-source';
 
 export interface DiagnosisOptions {

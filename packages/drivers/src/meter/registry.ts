@@ -9,7 +9,12 @@ import type { SerialMeterConfig } from './serial-source';
 import type { SimulatorMeterConfig } from './simulator-source';
 import type { TcpMeterConfig } from './tcp-source';
 
-export type MeterSourceConfig = SerialMeterConfig | TcpMeterConfig | ReplayMeterConfig | HttpMeterConfig | SimulatorMeterConfig;
+export type MeterSourceConfig =
+  | SerialMeterConfig
+  | TcpMeterConfig
+  | ReplayMeterConfig
+  | HttpMeterConfig
+  | SimulatorMeterConfig;
 export type MeterSourceKind = MeterSourceConfig['source'];
 
 export const METER_SOURCE_KINDS: readonly MeterSourceKind[] = ['serial', 'tcp', 'replay', 'http', 'simulator'];

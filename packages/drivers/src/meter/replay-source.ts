@@ -76,7 +76,8 @@ export class ReplayMeterSource extends FramedMeterSource {
     return frames.map((f) => {
       const at = f.reading.timestamp ? Date.parse(f.reading.timestamp) : Number.NaN;
       let waitMs = previous === null ? 0 : interval;
-      if (Number.isFinite(at) && previous !== null && at > previous && at - previous < 3_600_000) waitMs = at - previous;
+      if (Number.isFinite(at) && previous !== null && at > previous && at - previous < 3_600_000)
+        waitMs = at - previous;
       if (Number.isFinite(at)) previous = at;
       else if (previous !== null) previous += interval;
       return { raw: f.raw, waitMs };

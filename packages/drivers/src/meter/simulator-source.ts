@@ -2,10 +2,11 @@
  * The simulated meter in-process (the balancer's embedded default and tests): a MeterSimulation
  * whose telegrams go through fault injection and the same framer as real bytes.
  */
-import { type Random, seededRandom } from './sim/random';
-import { FaultInjector, type FaultRequest } from './sim/faults';
-import { MeterSimulation, type SimulationOptions } from './sim/simulation';
+
 import { FramedMeterSource, type FramingOptions } from './framed-source';
+import { FaultInjector, type FaultRequest } from './sim/faults';
+import { type Random, seededRandom } from './sim/random';
+import { MeterSimulation, type SimulationOptions } from './sim/simulation';
 
 export interface SimulatorMeterConfig extends Omit<SimulationOptions, 'model'>, Omit<FramingOptions, 'smartyKey'> {
   source: 'simulator';

@@ -1,5 +1,5 @@
 /** A meter behind raw TCP (ser2net, a network P1 dongle, `p1-sim run --output tcp`). Reconnects with backoff. */
-import { type Socket, createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { Backoff, FramedMeterSource, type FramingOptions } from './framed-source';
 
 export interface TcpMeterConfig extends FramingOptions {
@@ -59,7 +59,9 @@ export class TcpMeterSource extends FramedMeterSource {
         settle();
       });
       socket.on('data', (chunk) => this.ingest(chunk));
-      socket.on('error', (err) => this.fail(new Error(`${this.config.host ?? '127.0.0.1'}:${this.config.port}: ${err.message}`)));
+      socket.on('error', (err) =>
+        this.fail(new Error(`${this.config.host ?? '127.0.0.1'}:${this.config.port}: ${err.message}`)),
+      );
       socket.on('close', () => {
         settle();
         if (this.socket !== socket) return;

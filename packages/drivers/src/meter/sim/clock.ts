@@ -59,7 +59,16 @@ interface HourFields {
 }
 
 /** DST changes on whole UTC hours, so the local date and hour are fixed within one UTC hour: cache them. */
-let hourCache: HourFields = { key: Number.NaN, year: 0, month: 0, day: 0, hour: 0, weekday: 0, summer: false, prefix: '' };
+let hourCache: HourFields = {
+  key: Number.NaN,
+  year: 0,
+  month: 0,
+  day: 0,
+  hour: 0,
+  weekday: 0,
+  summer: false,
+  prefix: '',
+};
 
 function hourFields(utcMs: number): HourFields {
   const key = Math.floor(utcMs / HOUR_MS);

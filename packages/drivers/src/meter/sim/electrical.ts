@@ -51,7 +51,7 @@ function phaseFromKw(kw: number, voltageV: number): PhaseValues {
   return {
     voltageV,
     currentA: (Math.abs(kw) * 1000) / voltageV,
-    importKw: kw > 0 ? kw : 0,
+    importKw: Math.max(kw, 0),
     exportKw: kw < 0 ? -kw : 0,
   };
 }
@@ -75,5 +75,5 @@ export function measure(connection: Connection, lineKw: readonly number[], volta
   } else {
     phases = [l1, l2, l3].map((kw, i) => phaseFromKw(kw, voltages.voltage(i, (kw * 1000) / 230)));
   }
-  return { importKw: net > 0 ? net : 0, exportKw: net < 0 ? -net : 0, phases };
+  return { importKw: Math.max(net, 0), exportKw: net < 0 ? -net : 0, phases };
 }

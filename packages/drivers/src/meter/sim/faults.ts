@@ -3,8 +3,9 @@
  * what goes on the wire for one telegram given the active faults. Durations are meter-clock seconds
  * (so an accelerated clock shortens them in real time). Pure but for the injected random source.
  */
-import type { MeterSimulation, TelegramOut } from './simulation';
+
 import type { Random } from './random';
+import type { MeterSimulation, TelegramOut } from './simulation';
 
 export const FAULT_KINDS = [
   'crc',
@@ -97,7 +98,8 @@ export class FaultInjector {
    */
   add(request: FaultRequest, nowMs: number, meter: MeterSimulation): ActiveFault {
     const durationMs = (request.durationS ?? 60) * 1000;
-    const timed = ['outage', 'unplug', 'powerFailure', 'jitter', 'clockUnset'].includes(request.kind) || request.rate !== undefined;
+    const timed =
+      ['outage', 'unplug', 'powerFailure', 'jitter', 'clockUnset'].includes(request.kind) || request.rate !== undefined;
     const fault: ActiveFault = {
       id: this.nextId++,
       kind: request.kind,

@@ -75,7 +75,6 @@ export class MeterRegisters {
     this.powerFailureLog = init.powerFailureLog ? [...init.powerFailureLog] : [];
   }
 
-
   /**
    * The power held during (nowMs − dtS, nowMs]. `tariff` is 1 or 2. Returns nothing; read the
    * fields. A step must not span a quarter boundary (steps of 1 s from a whole second never do).

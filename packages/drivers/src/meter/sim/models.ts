@@ -2,7 +2,7 @@
  * The simulated meter models: what each sends, in which order, how numbers are padded, how often.
  * Layouts follow real telegrams of the same meter families (see shared fixtures).
  */
-import { type LocalTime, PLACEHOLDER_TIMESTAMP, meterTimestamp } from './clock';
+import { type LocalTime, meterTimestamp, PLACEHOLDER_TIMESTAMP } from './clock';
 import type { Connection, Electrical } from './electrical';
 import { fixed, hexText, int } from './format';
 import type { HistoryEntry, MeterRegisters } from './meter-state';

@@ -4,12 +4,12 @@
  * Pure and deterministic for a seed: time advances only when the caller steps it.
  */
 import { encodeTelegram, encryptSmarty } from '@p1/dsmr';
-import { type Ev, type House, type Line, type Scenario, createEv, createHouse } from '@p1/scenario';
-import { UNSET_CLOCK_TIMESTAMP, isoLocal, localTime, meterTimestamp, monthStartUtc } from './clock';
+import { createEv, createHouse, type Ev, type House, type Line, type Scenario } from '@p1/scenario';
+import { isoLocal, localTime, meterTimestamp, monthStartUtc, UNSET_CLOCK_TIMESTAMP } from './clock';
 import { defaultScenario } from './default-scenario';
-import { type Connection, type Electrical, VoltageModel, measure } from './electrical';
-import { type MeterModel, type Identity, findModel } from './models';
+import { type Connection, type Electrical, measure, VoltageModel } from './electrical';
 import { type HistoryEntry, MeterRegisters, type RegisterInit } from './meter-state';
+import { findModel, type Identity, type MeterModel } from './models';
 import { type Random, seededRandom } from './random';
 import { UtilityUse } from './utilities';
 
@@ -92,7 +92,6 @@ export class MeterSimulation {
   private readonly extraLoads = new Map<string, ExtraLoad>();
   private readonly voltages: VoltageModel;
   private readonly utilities: UtilityUse;
-  private readonly phaseCount: number;
   private readonly header: string;
   private readonly smartyKey: string;
   private readonly systemTitle: string;
@@ -116,12 +115,15 @@ export class MeterSimulation {
     this.model = model;
     const connection = options.connection ?? options.scenario?.site.connection ?? model.defaultConnection;
     if (!model.connections.includes(connection)) {
-      throw new RangeError(`model ${model.name} does not support connection ${connection} (${model.connections.join(', ')})`);
+      throw new RangeError(
+        `model ${model.name} does not support connection ${connection} (${model.connections.join(', ')})`,
+      );
     }
     this.connection = connection;
     const seed = options.seed ?? options.scenario?.seed ?? 1;
     this.seed = seed;
-    const start = options.startMs ?? (options.scenario ? Date.parse(options.scenario.start) : Math.floor(Date.now() / 1000) * 1000);
+    const start =
+      options.startMs ?? (options.scenario ? Date.parse(options.scenario.start) : Math.floor(Date.now() / 1000) * 1000);
     if (!Number.isFinite(start)) throw new RangeError('the start of the simulation is not a valid date');
     this.startMs = start;
     this.clock = start;
@@ -132,7 +134,6 @@ export class MeterSimulation {
     const random = seededRandom(seed ^ 0x51a7e);
     this.identity = identityFor(random);
     this.header = model.header(this.identity, connection === '1x230' ? 1 : 3);
-    this.phaseCount = connection === '1x230' ? 1 : 3;
     this.voltages = new VoltageModel(random);
     this.utilities = new UtilityUse(seededRandom(seed ^ 0xa7e4));
     const init: RegisterInit = options.registers ?? {
@@ -143,9 +144,16 @@ export class MeterSimulation {
       history: initialHistory(start, random),
       shortFailures: Math.floor(random() * 8),
     };
+    const monthStart = monthStartUtc(start);
+    const peakAt = (): number =>
+      Math.max(monthStart, Math.floor((monthStart + random() * (start - monthStart)) / 900_000) * 900_000 - 900_000);
     if (init.monthPeakKw === undefined && scenario.site.monthPeakKw > 0) {
       init.monthPeakKw = scenario.site.monthPeakKw;
-      init.monthPeakAtMs = Math.floor(start / 900_000) * 900_000 - 900_000;
+      init.monthPeakAtMs = peakAt();
+    } else if (!options.registers && !options.scenario && start - monthStart > 86_400_000) {
+      // The default household has lived this month already: a peak from an earlier day.
+      init.monthPeakKw = 2.5 + random() * 2;
+      init.monthPeakAtMs = peakAt();
     }
     this.registers = new MeterRegisters(start, init);
     this.gasAtMs = Math.floor(start / 1000 / model.gasEveryS) * model.gasEveryS * 1000;
@@ -154,7 +162,8 @@ export class MeterSimulation {
     this.waterAtM3 = this.registers.waterM3;
     this.portOpen = options.portOpen ?? true;
     this.smartyKey = options.smartyKey ?? DEMO_SMARTY_KEY;
-    this.systemTitle = options.systemTitle ?? Buffer.from(`SAG${this.identity.serial.slice(0, 5)}`, 'latin1').toString('hex');
+    this.systemTitle =
+      options.systemTitle ?? Buffer.from(`SAG${this.identity.serial.slice(0, 5)}`, 'latin1').toString('hex');
     this.house = createHouse(scenario);
     this.evs = scenario.evs.map((spec) => {
       const charger = scenario.chargers.find((c) => c.id === spec.charger);
@@ -288,7 +297,11 @@ export class MeterSimulation {
     const plain = encodeTelegram({ header: this.header, lines, crc: this.model.crc });
     this.telegrams++;
     if (!this.model.encrypted) return plain;
-    return encryptSmarty(plain, { key: this.smartyKey, systemTitle: this.systemTitle, frameCounter: this.frameCounter++ });
+    return encryptSmarty(plain, {
+      key: this.smartyKey,
+      systemTitle: this.systemTitle,
+      frameCounter: this.frameCounter++,
+    });
   }
 
   /** The Smarty key a reader needs (encrypted model only). */

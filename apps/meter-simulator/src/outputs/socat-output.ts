@@ -1,0 +1,122 @@
+/**
+ * A virtual serial pair made by socat: the simulator writes one end, a reader opens the other
+ * (`address`). Unplugging ends socat, which removes both links and gives the reader a disconnect;
+ * replugging starts it again on the same paths.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Output } from './output';
+import { type LineSettings, openSerial, SerialWriter } from './serial-output';
+
+export interface SocatOptions {
+  /** The path readers open; default `<new temp dir>/ttyP1`. */
+  link?: string;
+  line: LineSettings;
+  /** How long to wait for socat's links (default 5 s). */
+  timeoutMs?: number;
+}
+
+export class SocatOutput implements Output {
+  readonly kind = 'socat';
+  private socat: ChildProcess | null = null;
+  private readonly writer = new SerialWriter();
+  private link: string;
+  private meterSide: string;
+  private tempDir: string | null = null;
+  private plugs = 0;
+
+  constructor(private readonly options: SocatOptions) {
+    this.link = options.link ?? '';
+    this.meterSide = options.link ? `${options.link}.meter` : '';
+  }
+
+  get address(): string {
+    return this.link;
+  }
+
+  async start(): Promise<void> {
+    if (!this.link) {
+      this.tempDir = await mkdtemp(join(tmpdir(), 'p1-sim-'));
+      this.link = join(this.tempDir, 'ttyP1');
+      this.meterSide = join(this.tempDir, 'meter');
+    } else if (!existsSync(dirname(this.link))) {
+      throw new Error(`the directory of --link ${this.link} does not exist`);
+    }
+    await this.plug();
+  }
+
+  private async plug(): Promise<void> {
+    const child = spawn(
+      'socat',
+      ['-d', '-d', `pty,raw,echo=0,link=${this.meterSide}`, `pty,raw,echo=0,link=${this.link}`],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    this.socat = child;
+    child.once('exit', () => {
+      if (this.socat === child) this.socat = null;
+    });
+    const deadline = Date.now() + (this.options.timeoutMs ?? 5_000);
+    while (!(existsSync(this.link) && existsSync(this.meterSide))) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`socat exited before creating ${this.link}: ${stderr.trim() || `code ${child.exitCode}`}`);
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGTERM');
+        throw new Error(`socat did not create ${this.link} within ${this.options.timeoutMs ?? 5_000} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.writer.port = await openSerial(this.meterSide, this.options.line);
+    this.writer.port.on('error', () => {});
+    this.plugs++;
+  }
+
+  write(chunk: Uint8Array): void {
+    this.writer.write(chunk);
+  }
+
+  backpressure(): Promise<void> | null {
+    return null;
+  }
+
+  async unplug(): Promise<void> {
+    await this.writer.close();
+    const child = this.socat;
+    this.socat = null;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  async replug(): Promise<void> {
+    if (!this.socat) await this.plug();
+  }
+
+  async stop(): Promise<void> {
+    await this.unplug();
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  stats(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      address: this.link,
+      plugged: this.socat !== null,
+      plugs: this.plugs,
+      bytes: this.writer.bytes,
+      dropped: this.writer.dropped,
+    };
+  }
+}
