@@ -1,6 +1,6 @@
 import type { Clock } from './clock';
 import { type AssistantAction, describe, type Presentation } from './describe';
-import { validateEan } from './ean';
+import { eanWhileTyping, validateEan } from './ean';
 import { LineReader } from './lines';
 import { applyEvent, initialProgress } from './machine';
 import type { ActivationEvent, Progress } from './states';
@@ -44,7 +44,13 @@ export async function runAssistant(options: AssistantOptions): Promise<Assistant
   };
   const reader = new LineReader(options.input, options.output, options.terminal ?? false);
   const ask = async (prompt: string): Promise<string | null> => {
-    options.output.write(`${prompt}: `);
+    if (options.terminal) {
+      // readline redraws its own prompt on edits (backspace), so it must know ours.
+      reader.rl.setPrompt(`${prompt}: `);
+      reader.rl.prompt(true);
+    } else {
+      options.output.write(`${prompt}: `);
+    }
     const line = await reader.next();
     // A terminal echoes what is typed; for a pipe the answer is echoed so the transcript reads well.
     if (line !== null && !options.terminal) options.output.write(`${line}\n`);
@@ -78,7 +84,8 @@ export async function runAssistant(options: AssistantOptions): Promise<Assistant
       if (choice.kind === 'event') {
         await apply(choice.event);
       } else if (choice.kind === 'input-ean') {
-        const line = await askEan(t, ask, say);
+        const stopHints = options.terminal ? liveEanHints(reader, options.output, t) : () => {};
+        const line = await askEan(t, ask, say).finally(stopHints);
         if (line === null) break;
         await apply({ type: 'enter-ean', ean: line });
       } else if (choice.kind === 'watch') {
@@ -146,6 +153,38 @@ async function askEan(
     }
     say(`  ! ${t.ean[check.problem ?? 'empty']} (${check.reason})`);
   }
+}
+
+/**
+ * On a terminal, shows on the line under the prompt how the code typed so far looks: digits
+ * counted, a wrong prefix or character at once, the check digit at 18 digits.
+ */
+function liveEanHints(reader: LineReader, output: NodeJS.WritableStream, t: Texts): () => void {
+  const input = (reader.rl as unknown as { input: NodeJS.ReadableStream }).input;
+  // Make room for the hint line below the prompt, even at the bottom of the screen.
+  output.write('\n\x1b[1A');
+  const render = () => {
+    const { state, digits } = eanWhileTyping(reader.rl.line);
+    const text =
+      state === 'empty' ? '' : state === 'typing' ? t.ean.typed(digits) : state === 'valid' ? t.ean.ok : t.ean[state];
+    // Save the cursor, write on the next line, come back: the typed text stays where it is.
+    output.write(`\x1b7\x1b[1B\r\x1b[2K  ${text}\x1b8`);
+  };
+  let scheduled = false;
+  // Render once after a burst of keys (a paste), when readline has taken them all in.
+  const onKey = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      render();
+    });
+  };
+  input.on('keypress', onKey);
+  return () => {
+    input.off('keypress', onKey);
+    output.write('\x1b[2K');
+  };
 }
 
 async function watchMeter(

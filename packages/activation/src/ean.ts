@@ -69,3 +69,22 @@ export function completeEan(first17: string): string {
 export function formatEan(normalized: string): string {
   return normalized.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
+
+export type EanTypingState = 'empty' | 'typing' | 'valid' | EanProblem;
+
+/**
+ * Feedback while the code is being typed, before it is complete: flags a wrong character or prefix
+ * at once, counts digits, and judges the check digit only at 18 digits.
+ */
+export function eanWhileTyping(partial: string): { state: EanTypingState; digits: number } {
+  const digitsOnly = partial.replace(/[\s.]/g, '');
+  const digits = digitsOnly.length;
+  if (digits === 0) return { state: 'empty', digits };
+  if (!/^\d+$/.test(digitsOnly)) return { state: 'characters', digits };
+  if (!EAN_PREFIX.startsWith(digitsOnly.slice(0, 2)) || (digits >= 2 && !digitsOnly.startsWith(EAN_PREFIX))) {
+    return { state: 'prefix', digits };
+  }
+  if (digits < EAN_LENGTH) return { state: 'typing', digits };
+  if (digits > EAN_LENGTH) return { state: 'length', digits };
+  return { state: validateEan(digitsOnly).valid ? 'valid' : 'check-digit', digits };
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type AssistantOptions, type MeterHandle, runAssistant } from '../src/assistant';
 import { ManualClock } from '../src/clock';
 import { MemoryProgressStore } from '../src/store';
-import { EAN, HOUR } from './helpers';
+import { EAN, HOUR, reach } from './helpers';
 
 /** A meter that sends one valid telegram shortly after it is opened. */
 function fakeMeter(frames: { ok: boolean }[] = [{ ok: true }]): {
@@ -118,5 +118,39 @@ describe('runAssistant over a pipe', () => {
     const later = await run(['q'], { store, clock });
     expect(later.progress?.state).toBe('overdue');
     expect(later.text).toContain('call Fluvius on 078 35 35 34');
+  });
+});
+
+describe('runAssistant on a terminal', () => {
+  it('shows under the prompt how the EAN typed so far looks', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk) => {
+      text += chunk;
+    });
+    const store = new MemoryProgressStore();
+    const clock = new ManualClock();
+    // Start at "logged in": the next question is the EAN.
+    const { progress } = reach('logged-in', clock);
+    await store.save(progress);
+    const done = runAssistant({ input, output, store, lang: 'en', clock, terminal: true });
+    const waitFor = async (needle: string) => {
+      while (!text.includes(needle)) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitFor('Choose: ');
+    input.write('1\r');
+    await waitFor('EAN code: ');
+    input.write('541448820000');
+    await waitFor('12 of 18 digits');
+    input.write('000016');
+    await waitFor('The check digit does not match');
+    input.write('\x7f\x7f15');
+    await waitFor('Valid EAN code.');
+    input.write('\r');
+    await waitFor('[Step 5 of 12] Add the EAN code');
+    input.write('q\r');
+    expect(await done).toBe('paused');
+    expect((await store.load())?.ean).toBe(EAN);
   });
 });

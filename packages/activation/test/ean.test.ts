@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { completeEan, formatEan, validateEan } from '../src/ean';
+import { completeEan, eanWhileTyping, formatEan, validateEan } from '../src/ean';
 
 describe('validateEan', () => {
   it.each([
@@ -57,5 +57,30 @@ describe('validateEan', () => {
 
   it('formats in groups of four for reading', () => {
     expect(formatEan('541448820000000015')).toBe('5414 4882 0000 0000 15');
+  });
+});
+
+describe('eanWhileTyping', () => {
+  it.each([
+    ['', 'empty', 0],
+    ['5', 'typing', 1],
+    ['54 14', 'typing', 4],
+    ['6', 'prefix', 1],
+    ['55', 'prefix', 2],
+    ['54a', 'characters', 3],
+    ['5414 4882 0000 0000 1', 'typing', 17],
+    ['5414 4882 0000 0000 15', 'valid', 18],
+    ['5414 4882 0000 0000 16', 'check-digit', 18],
+    ['5414 4882 0000 0000 151', 'length', 19],
+  ])('%j → %s after %i digits', (partial, state, digits) => {
+    expect(eanWhileTyping(partial)).toEqual({ state, digits });
+  });
+
+  it('agrees with validateEan on every complete code', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{18}$/), (code) => {
+        expect(eanWhileTyping(code).state === 'valid').toBe(validateEan(code).valid);
+      }),
+    );
   });
 });
