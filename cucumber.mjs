@@ -13,7 +13,6 @@ function reports(profile) {
 }
 
 const common = {
-  paths: ['features/**/*.feature'],
   import: support,
   // One meter, one tty pair per scenario on a 2-core machine: scenarios run one after another.
   parallel: 0,

@@ -22,6 +22,8 @@ export interface Inventory {
     baud: number;
     cadenceS: number;
     phases: number;
+    /** Luxembourg Smarty: the meter's decryption key (32 hex digits), from the grid operator. */
+    smartyKey?: string;
   };
   load: { name: string; phase: number; kw: number; on: RigCall; off: RigCall } | null;
   charger: { id: string; phases: number[]; maxA: number } | null;

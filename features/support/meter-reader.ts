@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { createMeterSource, type DiagnosisOptions, type MeterDiagnosis, type MeterSource } from '@p1/drivers';
+import { createMeterSource, type FramingOptions, type MeterDiagnosis, type MeterSource } from '@p1/drivers';
 import type { Reading } from '@p1/dsmr';
 
 /** One frame as the house received it: the parsed reading, its raw bytes and when it arrived. */
@@ -24,7 +24,7 @@ export class MeterReader {
     readonly device: string,
     readonly baud: number,
     private readonly capturePath?: string,
-    private readonly diagnosisOptions: DiagnosisOptions = {},
+    private readonly framing: FramingOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -33,7 +33,7 @@ export class MeterReader {
       source: 'serial',
       device: this.device,
       baud: this.baud,
-      ...this.diagnosisOptions,
+      ...this.framing,
     });
     source.on('reading', (reading, raw) => {
       this.frames.push({ reading, raw, atMs: Date.now() });

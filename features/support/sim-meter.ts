@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { MeterTarget } from './meter-target';
 import { P1_SIM_CLI, startChild, tsxArgs } from './processes';
-import { createTtyPair } from './tty-pair';
 import type { P1World } from './world';
 
 /** Cadence and wire settings of the simulator's models, as the simulator documents them (`p1-sim models`). */
@@ -14,8 +14,8 @@ const MODELS: Record<string, { cadenceS: number; baud: number; headerPrefix: str
   smarty: { cadenceS: 10, baud: 115200, headerPrefix: 'Lux5\\' },
 };
 
-/** Meter seconds per wall second on @sim: a 1 s meter sends ten telegrams a second. */
-export const DEFAULT_SPEED = Number(process.env.P1_SIM_SPEED ?? 10);
+/** Meter seconds per wall second on @sim: a 1 s meter sends twenty telegrams a second. */
+export const DEFAULT_SPEED = Number(process.env.P1_SIM_SPEED ?? 20);
 
 export interface Fault {
   kind: string;
@@ -28,8 +28,8 @@ export interface Fault {
 export interface SimulatedMeter extends MeterTarget {
   readonly controlUrl: string;
   readonly token: string;
-  /** Where the simulator writes (the meter's end of the cable). */
-  readonly meterEnd: string;
+  /** The key the simulated Smarty meter encrypts with. */
+  readonly smartyKey: string | undefined;
   openPort(): Promise<void>;
   closePort(): Promise<void>;
   setLoad(name: string, phases: number[], kw: number): Promise<void>;
@@ -46,38 +46,44 @@ export interface SimOptions {
   connection?: string;
   /** Start the meter at this meter-clock instant (ISO 8601), e.g. just before a quarter starts. */
   start?: string;
+  seed?: number;
 }
 
 /**
- * Starts `p1-sim run` writing to the meter end of a fresh socat pair, with its control API on a free
- * 127.0.0.1 port; the house reads the other end. Registered with the World, so the After hook ends it.
+ * Starts `p1-sim run` with its own socat pair (so its unplug fault really ends the cable) and its control API
+ * on a free 127.0.0.1 port; the house reads the pair's link. Registered with the World, so the After hook ends it.
  */
 export async function startSimulatedMeter(world: P1World, options: SimOptions): Promise<SimulatedMeter> {
   const model = MODELS[options.model];
   if (!model) throw new Error(`The simulator has no meter model "${options.model}".`);
   const speed = options.speed ?? DEFAULT_SPEED;
-  const pair = await createTtyPair(world.tmp);
-  world.defer(() => pair.stop());
+  const link = path.join(world.tmp, 'ttyP1');
   const token = randomBytes(12).toString('hex');
   const args = [
     'run',
     '--model',
     options.model,
-    '--device',
-    pair.writer,
+    '--output',
+    'socat',
+    '--link',
+    link,
     '--speed',
     String(speed),
-    '--control-port',
+    '--port',
+    options.portOpen ? 'open' : 'closed',
+    '--api-port',
     '0',
     '--token',
     token,
-    ...(options.portOpen ? [] : ['--port-closed']),
     ...(options.scenarioFile ? ['--scenario', options.scenarioFile] : []),
     ...(options.connection ? ['--connection', options.connection] : []),
     ...(options.start ? ['--start', options.start] : []),
+    ...(options.seed !== undefined ? ['--seed', String(options.seed)] : []),
   ];
   const child = world.track(startChild('p1-sim', process.execPath, tsxArgs(P1_SIM_CLI, args)));
-  const [, controlUrl] = await child.waitFor(/control API (?:on |at )?(http:\/\/127\.0\.0\.1:\d+)/i, 30_000);
+  const [readyLine] = await child.waitFor(/\{"ready":true[^\n]*\}/, 30_000);
+  const ready = JSON.parse(readyLine) as { link: string; api: string; smartyKey?: string };
+  const controlUrl = ready.api;
   const api = async (method: string, route: string, body?: unknown): Promise<Record<string, unknown>> => {
     const res = await fetch(`${controlUrl}${route}`, {
       method,
@@ -94,13 +100,13 @@ export async function startSimulatedMeter(world: P1World, options: SimOptions): 
   const meter: SimulatedMeter = {
     kind: 'sim',
     model: options.model,
-    device: pair.reader,
-    meterEnd: pair.writer,
+    device: ready.link,
     baud: model.baud,
     cadenceS: model.cadenceS,
     speed,
     headerPrefix: model.headerPrefix,
-    controlUrl: controlUrl as string,
+    controlUrl,
+    smartyKey: ready.smartyKey,
     token,
     openPort: async () => void (await api('PUT', '/api/port', { open: true })),
     closePort: async () => void (await api('PUT', '/api/port', { open: false })),

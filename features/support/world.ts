@@ -78,8 +78,12 @@ export class P1World extends World<WorldParameters> {
       ? path.join(process.env.P1_CAPTURE_DIR, `${slug(this.scenarioName)}.p1`)
       : undefined;
     // A simulated meter's silence is judged in seconds, not the quarter-minute a slow real meter needs.
-    const diagnosis = meter.kind === 'sim' ? { silenceMs: 3_000, invalidMs: 4_000 } : {};
-    const reader = new MeterReader(meter.device, meter.baud, capture, diagnosis);
+    const framing = {
+      ...(meter.kind === 'sim' ? { silenceMs: 3_000, invalidMs: 4_000 } : {}),
+      ...(this.simulator?.smartyKey ? { smartyKey: this.simulator.smartyKey } : {}),
+      ...(meter.kind === 'hil' && this.inventory.meter.smartyKey ? { smartyKey: this.inventory.meter.smartyKey } : {}),
+    };
+    const reader = new MeterReader(meter.device, meter.baud, capture, framing);
     this.house = reader;
     this.defer(() => reader.stop());
     await reader.start();
