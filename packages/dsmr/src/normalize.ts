@@ -1,62 +1,203 @@
-/** The normalized reading (CONTRACTS.md §2) from the `obis` map of one telegram. */
+/**
+ * The normalized reading (CONTRACTS.md §2) from the OBIS lines of one telegram, in one pass: each
+ * line's code is looked up once in a table that says which field it feeds; the fields are then
+ * resolved in the order of precedence meters need (e-MUCS before DSMR codes, 24.2.3 before 24.2.1).
+ */
 import type {
   Capacity,
   CapacityHistoryEntry,
-  EnergyRegisters,
   MbusDevice,
   MbusKind,
   PhaseReading,
+  PowerFailureLogEntry,
   PowerFailures,
   Protocol,
   Reading,
 } from './reading';
 import { parseDsmrTimestamp } from './timestamp';
 
-type Obis = Record<string, string[]>;
+/** Fields fed by a known OBIS code (index into the slot array). */
+const F = {
+  timestamp: 0,
+  equipment: 1,
+  equipmentEasyMeter: 2,
+  equipmentLu: 3,
+  versionBe: 4,
+  versionNl: 5,
+  tariff: 6,
+  impT1: 7,
+  impT2: 8,
+  impT3: 9,
+  impT4: 10,
+  impTotal: 11,
+  expT1: 12,
+  expT2: 13,
+  expT3: 14,
+  expT4: 15,
+  expTotal: 16,
+  powerImp: 17,
+  powerExp: 18,
+  v1: 19,
+  v2: 20,
+  v3: 21,
+  a1: 22,
+  a2: 23,
+  a3: 24,
+  pi1: 25,
+  pi2: 26,
+  pi3: 27,
+  pe1: 28,
+  pe2: 29,
+  pe3: 30,
+  quarterAvg: 31,
+  monthPeak: 32,
+  history: 33,
+  limiter: 34,
+  breaker: 35,
+  fuse: 36,
+  message: 37,
+  pfCount: 38,
+  pfLong: 39,
+  pfLog: 40,
+} as const;
+const SLOTS = 41;
 
-/** `737.28` W → `0.73728` kW by moving the decimal point in the text, so no binary rounding creeps in. */
-function thousandth(num: string): number {
-  const neg = num.startsWith('-');
-  const digits = neg ? num.slice(1) : num;
-  const dot = digits.indexOf('.');
-  const int = (dot < 0 ? digits : digits.slice(0, dot)).padStart(4, '0');
-  const frac = dot < 0 ? '' : digits.slice(dot + 1);
-  return Number(`${neg ? '-' : ''}${int.slice(0, -3)}.${int.slice(-3)}${frac}`);
+const CODES = new Map<string, number>([
+  ['0-0:1.0.0', F.timestamp],
+  ['0-0:96.1.1', F.equipment],
+  ['0-0:96.1.255', F.equipmentEasyMeter],
+  ['0-0:42.0.0', F.equipmentLu],
+  ['0-0:96.1.4', F.versionBe],
+  ['1-3:0.2.8', F.versionNl],
+  ['0-0:96.14.0', F.tariff],
+  ['1-0:1.8.1', F.impT1],
+  ['1-0:1.8.2', F.impT2],
+  ['1-0:1.8.3', F.impT3],
+  ['1-0:1.8.4', F.impT4],
+  ['1-0:1.8.0', F.impTotal],
+  ['1-0:2.8.1', F.expT1],
+  ['1-0:2.8.2', F.expT2],
+  ['1-0:2.8.3', F.expT3],
+  ['1-0:2.8.4', F.expT4],
+  ['1-0:2.8.0', F.expTotal],
+  ['1-0:1.7.0', F.powerImp],
+  ['1-0:2.7.0', F.powerExp],
+  ['1-0:32.7.0', F.v1],
+  ['1-0:52.7.0', F.v2],
+  ['1-0:72.7.0', F.v3],
+  ['1-0:31.7.0', F.a1],
+  ['1-0:51.7.0', F.a2],
+  ['1-0:71.7.0', F.a3],
+  ['1-0:21.7.0', F.pi1],
+  ['1-0:41.7.0', F.pi2],
+  ['1-0:61.7.0', F.pi3],
+  ['1-0:22.7.0', F.pe1],
+  ['1-0:42.7.0', F.pe2],
+  ['1-0:62.7.0', F.pe3],
+  ['1-0:1.4.0', F.quarterAvg],
+  ['1-0:1.6.0', F.monthPeak],
+  ['0-0:98.1.0', F.history],
+  ['0-0:17.0.0', F.limiter],
+  ['0-0:96.3.10', F.breaker],
+  ['1-0:31.4.0', F.fuse],
+  ['0-0:96.13.0', F.message],
+  ['0-0:96.7.21', F.pfCount],
+  ['0-0:96.7.9', F.pfLong],
+  ['1-0:99.97.0', F.pfLog],
+]);
+
+/** M-Bus codes after `0-n:`. */
+const M = { type: 0, id0: 1, id1: 2, v3: 3, v1: 4, v0: 5, legacy: 6 } as const;
+const MBUS_CODES = new Map<string, number>([
+  ['24.1.0', M.type],
+  ['96.1.0', M.id0],
+  ['96.1.1', M.id1],
+  ['24.2.3', M.v3],
+  ['24.2.1', M.v1],
+  ['24.2.0', M.v0],
+  ['24.3.0', M.legacy],
+]);
+
+type Slots = (string[] | undefined)[];
+
+/**
+ * A register value `004512.871*kWh` read without string copies. The digits form an exact integer
+ * mantissa, and one division by an exact power of ten gives the correctly rounded double — the
+ * same number `Number("4512.871")` gives, and `737.28` W becomes exactly `0.73728` kW.
+ */
+function decimal(raw: string, perThousand: boolean): number {
+  const n = raw.length;
+  let i = 0;
+  let neg = false;
+  if (n > 0 && raw.charCodeAt(0) === 0x2d) {
+    neg = true;
+    i = 1;
+  }
+  let mantissa = 0;
+  let scale = perThousand ? 1000 : 1;
+  let digits = 0;
+  let dot = false;
+  for (; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      mantissa = mantissa * 10 + (c - 0x30);
+      digits++;
+      if (dot) scale *= 10;
+    } else if (c === 0x2e && !dot) dot = true;
+    else break;
+  }
+  if (digits === 0 || (i < n && raw.charCodeAt(i) !== 0x2a)) return Number.NaN;
+  if (mantissa > Number.MAX_SAFE_INTEGER || scale > 1e22) {
+    const v = Number(raw.slice(0, i));
+    return perThousand ? v / 1000 : v;
+  }
+  const v = mantissa / scale;
+  return neg ? -v : v;
+}
+
+/** True when the unit after '*' is exactly `unit` (W or Wh: the meter writes W where DSMR writes kW). */
+function unitIs(raw: string, unit: string): boolean {
+  const star = raw.indexOf('*');
+  return star >= 0 && raw.length - star - 1 === unit.length && raw.endsWith(unit);
 }
 
 /** A quantity `004512.871*kWh` → number in the unit the name says (k-prefixed or not); null when empty. */
-function quantity(raw: string | undefined, base: 'W' | 'Wh' | 'V' | 'A' | 'none'): number | null {
+function quantity(raw: string | undefined, base: 'W' | 'Wh' | 'V' | 'A'): number | null {
   if (raw === undefined || raw.length === 0) return null;
-  const star = raw.indexOf('*');
-  const num = star < 0 ? raw : raw.slice(0, star);
-  const n = Number(num);
-  if (!Number.isFinite(n) || num.trim() === '') return null;
-  if (star < 0 || base === 'none') return n;
-  // Austrian and German meters write W and Wh where DSMR writes kW and kWh.
-  if ((base === 'W' || base === 'Wh') && raw.slice(star + 1) === base) return thousandth(num.trim());
-  return n;
-}
-
-function first(obis: Obis, code: string): string | undefined {
-  return obis[code]?.[0];
-}
-
-/** EasyMeter and a few others suffix codes with *255: look up both spellings. */
-function get(obis: Obis, code: string): string[] | undefined {
-  return obis[code] ?? obis[`${code}*255`];
+  const v = decimal(raw, (base === 'W' || base === 'Wh') && unitIs(raw, base));
+  return Number.isFinite(v) ? v : null;
 }
 
 function int(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
-  const n = Number(raw.indexOf('*') < 0 ? raw : raw.slice(0, raw.indexOf('*')));
-  return Number.isFinite(n) ? n : null;
+  const v = decimal(raw, false);
+  return Number.isFinite(v) ? v : null;
 }
 
-const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
 
 /** Hex-encoded text (equipment ids, messages) decoded when the result is printable; else the raw text. */
 export function decodeHexText(raw: string): string {
-  if (!HEX.test(raw)) return raw;
+  const n = raw.length;
+  if (n === 0 || n % 2 !== 0) return raw;
+  let ascii = '';
+  let plain = true;
+  for (let i = 0; i < n; i += 2) {
+    const hi = hexDigit(raw.charCodeAt(i));
+    const lo = hexDigit(raw.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return raw;
+    const b = hi * 16 + lo;
+    if (b >= 0x80) plain = false;
+    else if (b < 0x20 || b === 0x7f) return raw;
+    else ascii += String.fromCharCode(b);
+  }
+  if (plain) return ascii;
+  // Non-ASCII bytes: a message in UTF-8, or binary (then keep the hex).
   const text = Buffer.from(raw, 'hex').toString('utf8');
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -67,56 +208,46 @@ export function decodeHexText(raw: string): string {
 
 const DUTCH_MAKERS = new Set(['ISK', 'KFM', 'XMX', 'KMP', 'ENE', 'MCS', 'NWA', 'KAM', 'LGF', 'ELL', 'LGB']);
 
-export function detectProtocol(header: string | null, obis: Obis, smarty: boolean): Protocol {
+export function detectProtocol(header: string | null, hasEmucsVersion: boolean, smarty: boolean): Protocol {
   const maker = (header ?? '').slice(0, 3).toUpperCase();
   if (smarty || maker === 'LUX') return 'smarty';
-  if (maker === 'FLU' || obis['0-0:96.1.4'] !== undefined) return 'emucs';
+  if (maker === 'FLU' || hasEmucsVersion) return 'emucs';
   if (DUTCH_MAKERS.has(maker)) return 'dsmr';
   return 'other';
 }
 
-function energy(obis: Obis): EnergyRegisters {
-  const v = (code: string) => quantity(get(obis, code)?.[0], 'Wh');
-  const importT1Kwh = v('1-0:1.8.1');
-  const importT2Kwh = v('1-0:1.8.2');
-  const exportT1Kwh = v('1-0:2.8.1');
-  const exportT2Kwh = v('1-0:2.8.2');
-  const sum = (total: number | null, t: (number | null)[]) =>
-    total ?? (t.some((x) => x !== null) ? round3(t.reduce<number>((a, b) => a + (b ?? 0), 0)) : null);
-  return {
-    importT1Kwh,
-    importT2Kwh,
-    exportT1Kwh,
-    exportT2Kwh,
-    importKwh: sum(v('1-0:1.8.0'), [importT1Kwh, importT2Kwh, v('1-0:1.8.3'), v('1-0:1.8.4')]),
-    exportKwh: sum(v('1-0:2.8.0'), [exportT1Kwh, exportT2Kwh, v('1-0:2.8.3'), v('1-0:2.8.4')]),
-  };
+/** Sum of the tariff registers when the meter has no total register. */
+function total(slots: Slots, totalSlot: number, tariffs: readonly number[]): number | null {
+  const t = quantity(slots[totalSlot]?.[0], 'Wh');
+  if (t !== null) return t;
+  let sum = 0;
+  let any = false;
+  for (const s of tariffs) {
+    const v = quantity(slots[s]?.[0], 'Wh');
+    if (v !== null) {
+      sum += v;
+      any = true;
+    }
+  }
+  return any ? Math.round(sum * 1000) / 1000 : null;
 }
 
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-const PHASE_CODES = [
-  { phase: 1, v: '1-0:32.7.0', a: '1-0:31.7.0', pi: '1-0:21.7.0', pe: '1-0:22.7.0' },
-  { phase: 2, v: '1-0:52.7.0', a: '1-0:51.7.0', pi: '1-0:41.7.0', pe: '1-0:42.7.0' },
-  { phase: 3, v: '1-0:72.7.0', a: '1-0:71.7.0', pi: '1-0:61.7.0', pe: '1-0:62.7.0' },
+const PHASES = [
+  [1, F.v1, F.a1, F.pi1, F.pe1],
+  [2, F.v2, F.a2, F.pi2, F.pe2],
+  [3, F.v3, F.a3, F.pi3, F.pe3],
 ] as const;
 
-function phases(obis: Obis): PhaseReading[] {
+function phases(slots: Slots): PhaseReading[] {
   const out: PhaseReading[] = [];
-  for (const c of PHASE_CODES) {
-    const v = get(obis, c.v);
-    const a = get(obis, c.a);
-    const pi = get(obis, c.pi);
-    const pe = get(obis, c.pe);
-    if (!v && !a && !pi && !pe) continue;
+  for (const [phase, v, a, pi, pe] of PHASES) {
+    if (!slots[v] && !slots[a] && !slots[pi] && !slots[pe]) continue;
     out.push({
-      phase: c.phase,
-      voltageV: quantity(v?.[0], 'V'),
-      currentA: quantity(a?.[0], 'A'),
-      importKw: quantity(pi?.[0], 'W'),
-      exportKw: quantity(pe?.[0], 'W'),
+      phase,
+      voltageV: quantity(slots[v]?.[0], 'V'),
+      currentA: quantity(slots[a]?.[0], 'A'),
+      importKw: quantity(slots[pi]?.[0], 'W'),
+      exportKw: quantity(slots[pe]?.[0], 'W'),
     });
   }
   return out;
@@ -127,14 +258,13 @@ function phases(obis: Obis): PhaseReading[] {
  * (month start)(peak time)(peak kW); other countries reuse the code for a billing snapshot,
  * which is not a peak list and is left in `obis` only.
  */
-function capacity(obis: Obis): Capacity | null {
-  const avg = obis['1-0:1.4.0'];
-  const peak = obis['1-0:1.6.0'];
-  const hist = obis['0-0:98.1.0'];
+function capacity(slots: Slots): Capacity | null {
+  const avg = slots[F.quarterAvg];
+  const peak = slots[F.monthPeak];
+  const hist = slots[F.history];
   const history: CapacityHistoryEntry[] = [];
-  let peakList = false;
-  if (hist && hist.length >= 3 && /^\d+$/.test(hist[0] as string) && hist[1] === '1-0:1.6.0') {
-    peakList = true;
+  const peakList = hist !== undefined && hist.length >= 3 && hist[1] === '1-0:1.6.0' && int(hist[0]) !== null;
+  if (peakList) {
     for (let i = 3; i + 2 < hist.length; i += 3) {
       history.push({
         periodAt: parseDsmrTimestamp(hist[i] as string),
@@ -153,12 +283,12 @@ function capacity(obis: Obis): Capacity | null {
 }
 
 /** Power failure counters and the 1-0:99.97.0 log `(n)(0-0:96.7.19)(end)(duration*s)…`. */
-function powerFailures(obis: Obis): PowerFailures | null {
-  const count = int(first(obis, '0-0:96.7.21'));
-  const longCount = int(first(obis, '0-0:96.7.9'));
-  const raw = obis['1-0:99.97.0'];
+function powerFailures(slots: Slots): PowerFailures | null {
+  const count = int(slots[F.pfCount]?.[0]);
+  const longCount = int(slots[F.pfLong]?.[0]);
+  const raw = slots[F.pfLog];
   if (count === null && longCount === null && !raw) return null;
-  const log = [];
+  const log: PowerFailureLogEntry[] = [];
   if (raw) {
     for (let i = 2; i + 1 < raw.length; i += 2) {
       const d = int(raw[i + 1]);
@@ -191,51 +321,41 @@ export function mbusKind(deviceType: number | null): MbusKind {
   }
 }
 
-function splitValueUnit(raw: string | undefined): { value: number | null; unit: string | null } {
-  if (raw === undefined || raw === '') return { value: null, unit: null };
-  const star = raw.indexOf('*');
-  const n = Number(star < 0 ? raw : raw.slice(0, star));
-  return { value: Number.isFinite(n) ? n : null, unit: star < 0 ? null : raw.slice(star + 1) };
-}
-
-function mbus(obis: Obis): MbusDevice[] {
-  const out: MbusDevice[] = [];
-  for (let ch = 1; ch <= 4; ch++) {
-    const p = `0-${ch}:`;
-    const type = obis[`${p}24.1.0`];
-    const id = obis[`${p}96.1.0`] ?? obis[`${p}96.1.1`];
-    // e-MUCS writes the temperature-corrected gas value on 24.2.3, DSMR on 24.2.1; 24.2.0 on old meters.
-    const reading = obis[`${p}24.2.3`] ?? obis[`${p}24.2.1`] ?? obis[`${p}24.2.0`];
-    const legacy = obis[`${p}24.3.0`];
-    if (!type && !id && !reading && !legacy) continue;
-    const deviceType = int(type?.[0]);
-    let value: number | null = null;
-    let unit: string | null = null;
-    let at: string | null = null;
-    if (reading) {
-      at = reading[0] ? parseDsmrTimestamp(reading[0]) : null;
-      ({ value, unit } = splitValueUnit(reading[1]));
-    } else if (legacy) {
-      // (time)(status)(period)(count)(code)(unit) then the value on the next line.
-      at = legacy[0] ? parseDsmrTimestamp(legacy[0]) : null;
-      unit = legacy[5] || null;
-      value = splitValueUnit(legacy[6]).value;
+function mbusDevice(channel: number, s: Slots): MbusDevice {
+  const deviceType = int(s[M.type]?.[0]);
+  const id = s[M.id0] ?? s[M.id1];
+  // e-MUCS writes the temperature-corrected gas value on 24.2.3, DSMR on 24.2.1; 24.2.0 on old meters.
+  const reading = s[M.v3] ?? s[M.v1] ?? s[M.v0];
+  const legacy = s[M.legacy];
+  let value: number | null = null;
+  let unit: string | null = null;
+  let at: string | null = null;
+  if (reading) {
+    at = reading[0] ? parseDsmrTimestamp(reading[0]) : null;
+    const raw = reading[1];
+    if (raw) {
+      const star = raw.indexOf('*');
+      value = int(raw);
+      unit = star < 0 ? null : raw.slice(star + 1);
     }
-    out.push({
-      channel: ch,
-      deviceType,
-      kind: mbusKind(deviceType),
-      equipmentId: id?.[0] ? decodeHexText(id[0]) : null,
-      value,
-      unit,
-      at,
-    });
+  } else if (legacy) {
+    // (time)(status)(period)(count)(code)(unit) then the value on the next line.
+    at = legacy[0] ? parseDsmrTimestamp(legacy[0]) : null;
+    unit = legacy[5] || null;
+    value = int(legacy[6]);
   }
-  return out;
+  return {
+    channel,
+    deviceType,
+    kind: mbusKind(deviceType),
+    equipmentId: id?.[0] ? decodeHexText(id[0]) : null,
+    value,
+    unit,
+    at,
+  };
 }
 
-function limiterKw(obis: Obis): number | null {
-  const raw = first(obis, '0-0:17.0.0');
+function limiterKw(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
   const star = raw.indexOf('*');
   const unit = star < 0 ? null : raw.slice(star + 1);
@@ -246,28 +366,65 @@ function limiterKw(obis: Obis): number | null {
 
 type Normalized = Omit<Reading, 'ok' | 'error' | 'crc' | 'header' | 'obis'>;
 
-export function normalize(header: string | null, obis: Obis, smarty: boolean): Normalized {
-  const ts = first(obis, '0-0:1.0.0');
-  const equipment = first(obis, '0-0:96.1.1') ?? get(obis, '0-0:96.1.255')?.[0] ?? first(obis, '0-0:42.0.0');
-  const message = first(obis, '0-0:96.13.0');
+/** M-Bus channel of a code `0-n:…` (1–4), or 0. */
+function mbusChannel(code: string): number {
+  if (code.length < 5 || code.charCodeAt(0) !== 0x30 || code.charCodeAt(1) !== 0x2d || code.charCodeAt(3) !== 0x3a)
+    return 0;
+  const ch = code.charCodeAt(2) - 0x30;
+  return ch >= 1 && ch <= 4 ? ch : 0;
+}
+
+export function normalize(header: string | null, codes: string[], values: string[][], smarty: boolean): Normalized {
+  const slots: Slots = new Array(SLOTS);
+  let mbusSlots: Slots[] | null = null;
+  for (let i = 0; i < codes.length; i++) {
+    let code = codes[i] as string;
+    // EasyMeter and a few others suffix codes with *255.
+    if (code.endsWith('*255')) code = code.slice(0, -4);
+    const f = CODES.get(code);
+    if (f !== undefined) {
+      slots[f] = values[i];
+      continue;
+    }
+    const ch = mbusChannel(code);
+    if (ch === 0) continue;
+    const m = MBUS_CODES.get(code.slice(4));
+    if (m === undefined) continue;
+    mbusSlots ??= [];
+    mbusSlots[ch] ??= new Array(7);
+    (mbusSlots[ch] as Slots)[m] = values[i];
+  }
+  const ts = slots[F.timestamp]?.[0];
+  const equipment = (slots[F.equipment] ?? slots[F.equipmentEasyMeter] ?? slots[F.equipmentLu])?.[0];
+  const message = slots[F.message]?.[0];
+  const mbus: MbusDevice[] = [];
+  if (mbusSlots) for (let ch = 1; ch <= 4; ch++) if (mbusSlots[ch]) mbus.push(mbusDevice(ch, mbusSlots[ch] as Slots));
+  const importT1Kwh = quantity(slots[F.impT1]?.[0], 'Wh');
+  const importT2Kwh = quantity(slots[F.impT2]?.[0], 'Wh');
+  const exportT1Kwh = quantity(slots[F.expT1]?.[0], 'Wh');
+  const exportT2Kwh = quantity(slots[F.expT2]?.[0], 'Wh');
   return {
-    protocol: detectProtocol(header, obis, smarty),
-    version: first(obis, '0-0:96.1.4') || first(obis, '1-3:0.2.8') || null,
+    protocol: detectProtocol(header, slots[F.versionBe] !== undefined, smarty),
+    version: slots[F.versionBe]?.[0] || slots[F.versionNl]?.[0] || null,
     timestamp: ts ? parseDsmrTimestamp(ts) : null,
     equipmentId: equipment ? decodeHexText(equipment) : null,
-    tariff: int(first(obis, '0-0:96.14.0')),
-    energy: energy(obis),
-    power: {
-      importKw: quantity(get(obis, '1-0:1.7.0')?.[0], 'W'),
-      exportKw: quantity(get(obis, '1-0:2.7.0')?.[0], 'W'),
+    tariff: int(slots[F.tariff]?.[0]),
+    energy: {
+      importT1Kwh,
+      importT2Kwh,
+      exportT1Kwh,
+      exportT2Kwh,
+      importKwh: total(slots, F.impTotal, [F.impT1, F.impT2, F.impT3, F.impT4]),
+      exportKwh: total(slots, F.expTotal, [F.expT1, F.expT2, F.expT3, F.expT4]),
     },
-    phases: phases(obis),
-    capacity: capacity(obis),
-    limiterKw: limiterKw(obis),
-    breakerState: int(first(obis, '0-0:96.3.10')),
-    fuseSupervisionA: quantity(first(obis, '1-0:31.4.0'), 'A'),
+    power: { importKw: quantity(slots[F.powerImp]?.[0], 'W'), exportKw: quantity(slots[F.powerExp]?.[0], 'W') },
+    phases: phases(slots),
+    capacity: capacity(slots),
+    limiterKw: limiterKw(slots[F.limiter]?.[0]),
+    breakerState: int(slots[F.breaker]?.[0]),
+    fuseSupervisionA: quantity(slots[F.fuse]?.[0], 'A'),
     message: message ? decodeHexText(message) : null,
-    powerFailures: powerFailures(obis),
-    mbus: mbus(obis),
+    powerFailures: powerFailures(slots),
+    mbus,
   };
 }

@@ -6,6 +6,9 @@
 
 export interface ObisLines {
   obis: Record<string, string[]>;
+  /** The same lines in telegram order, for one pass over them without object lookups. */
+  codes: string[];
+  values: string[][];
   /** Lines that are neither an OBIS line nor a continuation, with their 1-based line number. */
   badLines: number[];
 }
@@ -52,6 +55,8 @@ function isObisCode(text: string, start: number, end: number): boolean {
 export function readObisLines(text: string, start: number, end: number): ObisLines {
   const obis: Record<string, string[]> = Object.create(null);
   const badLines: number[] = [];
+  const codes: string[] = [];
+  const values: string[][] = [];
   let last: string[] | null = null;
   let lineNo = 1;
   let i = start;
@@ -69,6 +74,10 @@ export function readObisLines(text: string, start: number, end: number): ObisLin
         const code = text.slice(i, open);
         const groups: string[] = [];
         if (readGroups(text, open, lineEnd, groups)) {
+          if (obis[code] === undefined) {
+            codes.push(code);
+            values.push(groups);
+          } else values[codes.indexOf(code)] = groups;
           obis[code] = groups;
           last = groups;
         } else {
@@ -82,5 +91,5 @@ export function readObisLines(text: string, start: number, end: number): ObisLin
     }
     i = eol + 1;
   }
-  return { obis, badLines };
+  return { obis, codes, values, badLines };
 }

@@ -4,6 +4,10 @@ import { normalize } from './normalize';
 import { readObisLines } from './obis-lines';
 import type { ErrorCode, Reading } from './reading';
 
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }
+).latin1Slice;
+
 export function rejected(
   code: ErrorCode,
   message: string,
@@ -59,9 +63,10 @@ export interface FrameOptions {
  * no normalized value of a rejected frame reaches the balancer.
  */
 export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, options: FrameOptions = {}): Reading {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bang).toString('latin1');
+  // latin1Slice reads the bytes in place (no Buffer wrapper per frame).
+  const text = latin1Slice.call(bytes, 0, bang);
   const { header, bodyStart } = headerOf(text);
-  const { obis, badLines } = readObisLines(text, bodyStart, bang);
+  const { obis, codes, values, badLines } = readObisLines(text, bodyStart, bang);
 
   let crc: Reading['crc'] = 'absent';
   let crcError: string | null = null;
@@ -87,5 +92,27 @@ export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, o
       obis,
     );
   }
-  return { ok: true, error: null, crc, header, ...normalize(header, obis, options.smarty === true), obis };
+  const n = normalize(header, codes, values, options.smarty === true);
+  return {
+    ok: true,
+    error: null,
+    crc,
+    header,
+    protocol: n.protocol,
+    version: n.version,
+    timestamp: n.timestamp,
+    equipmentId: n.equipmentId,
+    tariff: n.tariff,
+    energy: n.energy,
+    power: n.power,
+    phases: n.phases,
+    capacity: n.capacity,
+    limiterKw: n.limiterKw,
+    breakerState: n.breakerState,
+    fuseSupervisionA: n.fuseSupervisionA,
+    message: n.message,
+    powerFailures: n.powerFailures,
+    mbus: n.mbus,
+    obis,
+  };
 }

@@ -6,6 +6,11 @@
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Two digits with a leading zero (a top-level function: tsx wraps inner closures in a costly `__name`). */
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
 function two(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
@@ -56,22 +61,20 @@ export function parseDsmrTimestamp(raw: string): string | null {
     // No flag (DSMR 2.2/3): assume winter, then correct if that instant falls in summer time.
     offset = meterOffset(Date.UTC(year, mo - 1, dd, hh - 1, mi, ss));
   } else return null;
-  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
-  return `${year}-${p(mo)}-${p(dd)}T${p(hh)}:${p(mi)}:${p(ss)}${offset}`;
+  return `${year}-${pad2(mo)}-${pad2(dd)}T${pad2(hh)}:${pad2(mi)}:${pad2(ss)}${offset}`;
 }
 
 /** Formats an instant as a DSMR timestamp on the Belgian/Dutch meter clock (S/W flag included). */
 export function formatDsmrTimestamp(utcMs: number): string {
   const summer = isEuSummerTime(utcMs);
   const d = new Date(utcMs + (summer ? 2 : 1) * 3600_000);
-  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
   return (
-    p(d.getUTCFullYear() % 100) +
-    p(d.getUTCMonth() + 1) +
-    p(d.getUTCDate()) +
-    p(d.getUTCHours()) +
-    p(d.getUTCMinutes()) +
-    p(d.getUTCSeconds()) +
+    pad2(d.getUTCFullYear() % 100) +
+    pad2(d.getUTCMonth() + 1) +
+    pad2(d.getUTCDate()) +
+    pad2(d.getUTCHours()) +
+    pad2(d.getUTCMinutes()) +
+    pad2(d.getUTCSeconds()) +
     (summer ? 'S' : 'W')
   );
 }
