@@ -66,7 +66,8 @@ interface Settings {
   overrides: Map<string, { priority?: number; safeA?: number }>;
 }
 
-const floor01 = (x: number) => Math.floor(x * 10 + 1e-6) / 10;
+/** Setpoints in 0.1 A steps, rounded down (the 0.001 A slack absorbs the bisection's tolerance). */
+const floor01 = (x: number) => Math.floor(x * 10 + 0.01) / 10;
 
 function settingsOf(c: BalancerConfig): Settings {
   return {
@@ -168,12 +169,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
 
   /** Records a new limit, with the bookkeeping the calm-setpoint rules need. */
-  const setLimit = (st: ChargerState, cap: ChargerCapabilities, limitA: number, nowMs: number) => {
+  const setLimit = (st: ChargerState, cap: ChargerCapabilities, limitA: number, nowMs: number, flapCheck = false) => {
     if (limitA === st.limitA) return;
     const wasCharging = st.limitA >= cap.minA && st.limitA > 0;
     const charging = limitA >= cap.minA && limitA > 0;
     if (limitA < st.limitA) {
-      if (nowMs - st.lastRaiseMs < FLAP_WINDOW_MS) st.raiseDelayMs = Math.min(MAX_RAISE_DELAY_MS, st.raiseDelayMs * 2);
+      if (flapCheck && nowMs - st.lastRaiseMs < FLAP_WINDOW_MS)
+        st.raiseDelayMs = Math.min(MAX_RAISE_DELAY_MS, st.raiseDelayMs * 2);
       st.lastCutMs = nowMs;
     } else st.lastRaiseMs = nowMs;
     if (wasCharging && !charging) st.pausedSinceMs = nowMs;
@@ -425,7 +427,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     const prev = st.limitA;
     if (t < prev - CUT_DEADBAND_A || (t < cap.minA && prev > 0)) {
-      setLimit(st, cap, t < cap.minA ? 0 : t, now);
+      setLimit(st, cap, t < cap.minA ? 0 : t, now, true);
     } else if (t > prev + RAISE_HYSTERESIS_A || (t > prev && t >= cap.maxA)) {
       if (frozen) {
         reason = 'quarter end';

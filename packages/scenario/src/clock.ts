@@ -42,16 +42,24 @@ export function meterTimeOfDayS(epochMs: number): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** ISO 8601 with the meter's offset, whole seconds: "2025-01-15T18:00:00+01:00". */
+let isoMinuteKey = Number.NaN;
+let isoMinutePrefix = '';
+let isoMinuteSuffix = '';
+
+/** ISO 8601 with the meter's offset, whole seconds: "2025-01-15T18:00:00+01:00" (cached per minute: hot in the bench). */
 export function meterIso(epochMs: number): string {
-  const off = brusselsOffsetMin(epochMs);
-  const d = new Date(Math.floor(epochMs / 1000) * 1000 + off * 60_000);
-  const sign = off >= 0 ? '+' : '-';
-  const a = Math.abs(off);
-  return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`
-  );
+  const sec = Math.floor(epochMs / 1000);
+  const minute = Math.floor(sec / 60);
+  if (minute !== isoMinuteKey) {
+    const off = brusselsOffsetMin(epochMs);
+    const d = new Date(minute * 60_000 + off * 60_000);
+    const sign = off >= 0 ? '+' : '-';
+    const a = Math.abs(off);
+    isoMinutePrefix = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:`;
+    isoMinuteSuffix = `${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+    isoMinuteKey = minute;
+  }
+  return isoMinutePrefix + pad(sec - minute * 60) + isoMinuteSuffix;
 }
 
 const TIME_OF_DAY = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;

@@ -36,7 +36,9 @@ export function createMeter(scenario: Scenario): Meter {
   const startMs = parseStart(scenario.start);
   const { connection } = scenario.site;
   const dropRate = scenario.faults.reduce((r, f) => (f.kind === 'dropTelegrams' ? Math.max(r, f.rate) : r), 0);
-  const outages = outageWindows(scenario);
+  // One flag per second: is the P1 port silent?
+  const silent = new Uint8Array(scenario.durationS + 1);
+  for (const [a, b] of outageWindows(scenario)) silent.fill(1, Math.max(0, a), Math.min(silent.length, b));
   const rng = createRng(scenario.seed ^ 0xd809);
   let quarter = Number.NaN;
   let quarterKws = 0;
@@ -60,7 +62,7 @@ export function createMeter(scenario: Scenario): Meter {
       const elapsedS = (endMs - q * QUARTER_MS) / 1000;
       // Draw every second, sent or not, so the drop pattern does not depend on outages.
       const dropped = dropRate > 0 && rng() < dropRate;
-      sent = !dropped && !outages.some(([a, b]) => tS >= a && tS < b);
+      sent = !dropped && silent[tS] !== 1;
       if (!sent) return null;
       const lines = connection === '1x230' ? 1 : 3;
       const phases: MeterSnapshot['phases'] = [];

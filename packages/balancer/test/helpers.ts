@@ -1,0 +1,53 @@
+import type { BalancerInput, ChargerCapabilities, ChargerInput, MeterSnapshot, Phase } from '../src/index';
+
+export const T0 = Date.parse('2025-01-15T18:00:00+01:00');
+
+/** Meter-clock ISO for T0 + s seconds (winter time). */
+export function iso(ms: number): string {
+  return `${new Date(ms + 3_600_000).toISOString().slice(0, 19)}+01:00`;
+}
+
+/** A telegram with these line currents (A, signed: − = export) at 230 V; power follows from the currents. */
+export function reading(ms: number, lineA: number[], extra: Partial<MeterSnapshot> = {}): MeterSnapshot {
+  const phases = lineA.map((a, i) => ({
+    phase: (i + 1) as Phase,
+    voltageV: 230,
+    currentA: Math.abs(a),
+    importKw: a > 0 ? (a * 230) / 1000 : 0,
+    exportKw: a < 0 ? (-a * 230) / 1000 : 0,
+  }));
+  const net = lineA.reduce((s, a) => s + (a * 230) / 1000, 0);
+  return {
+    ok: true,
+    timestamp: iso(ms),
+    power: { importKw: Math.max(0, net), exportKw: Math.max(0, -net) },
+    phases,
+    capacity: null,
+    ...extra,
+  };
+}
+
+export function charger(over: Partial<ChargerCapabilities> = {}): ChargerCapabilities {
+  return { id: 'cp1', phases: [1, 2, 3], minA: 6, maxA: 16, switchPhases: false, safeA: 6, ...over };
+}
+
+/** A charger input whose car draws `drawnA` on every line it is wired to (or the given per-line list). */
+export function input(cap: ChargerCapabilities, drawnA: number | number[], plugged = true): ChargerInput {
+  const currentA = Array.isArray(drawnA) ? drawnA : cap.phases.map(() => drawnA);
+  return {
+    capabilities: cap,
+    measurement: {
+      connected: true,
+      vehiclePlugged: plugged,
+      currentA,
+      sessionKwh: 0,
+      appliedLimitA: null,
+      appliedPhases: null,
+      at: 0,
+    },
+  };
+}
+
+export function step(nowMs: number, r: MeterSnapshot | null, chargers: ChargerInput[]): BalancerInput {
+  return { nowMs, reading: r, chargers };
+}

@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import { createBalancer, type Decision } from '../src/index';
+import { charger, input, reading, step, T0 } from './helpers';
+
+const site3 = { connection: '3N400' as const, fuseA: 25 };
+const lim = (d: Decision, i = 0) => d.chargers[i]!.limitA;
+const why = (d: Decision, i = 0) => d.chargers[i]!.reason;
+
+/** Runs a balancer for `seconds` with a house drawing `houseA` per line and the car drawing what it is offered. */
+function settle(
+  b: ReturnType<typeof createBalancer>,
+  from: number,
+  seconds: number,
+  houseA: number[],
+  cap = charger(),
+) {
+  let d: Decision | undefined;
+  let offered = 0;
+  for (let s = 0; s < seconds; s++) {
+    const ms = from + s * 1000;
+    const car = cap.phases.map(() => offered);
+    const lines = houseA.map((h, l) => h + (cap.phases.includes((l + 1) as 1 | 2 | 3) ? offered : 0));
+    d = b.step(step(ms, reading(ms, lines), [input(cap, car)]));
+    offered = lim(d);
+  }
+  return d!;
+}
+
+describe('fuse loop', () => {
+  it.each([
+    // house per line, car measured, expected limit, reason
+    [[2, 2, 2], 0, 16, 'charger max'],
+    [[10, 2, 2], 0, 14, 'L1 fuse'],
+    [[2, 2, 12], 0, 12, 'L3 fuse'],
+    [[20, 2, 2], 0, 0, 'L1 fuse'],
+  ])('house %j, car %s A → limit %s (%s)', (house, _car, limit, reason) => {
+    const b = createBalancer({ site: site3 });
+    const d = b.step(step(T0, reading(T0, house), [input(charger(), 0)]));
+    expect(lim(d)).toBe(limit);
+    expect(why(d)).toBe(reason);
+  });
+
+  it('cuts at once, using the car’s measured current to find the house load', () => {
+    const b = createBalancer({ site: site3 });
+    settle(b, T0, 20, [2, 2, 2]);
+    // The car draws 16 A; an oven adds 10 A on L1: 28 A on L1.
+    const d = b.step(step(T0 + 20_000, reading(T0 + 20_000, [28, 18, 18]), [input(charger(), 16)]));
+    expect(lim(d)).toBe(12);
+    expect(why(d)).toBe('L1 fuse');
+    expect(d.chargers[0]!.changed).toBe(true);
+  });
+
+  it('raises no more often than every 5 s, in ramps of at most 8 A', () => {
+    const b = createBalancer({ site: site3 });
+    settle(b, T0, 10, [18, 2, 2]); // limit 6
+    let offered = 6;
+    const seen: number[] = [offered];
+    for (let s = 10; s < 30; s++) {
+      const ms = T0 + s * 1000;
+      const d = b.step(
+        step(ms, reading(ms, [2 + offered, 2 + offered, 2 + offered]), [input(charger({ maxA: 32 }), offered)]),
+      );
+      offered = lim(d);
+      seen.push(offered);
+    }
+    const changes = seen.filter((v, i) => i > 0 && v !== seen[i - 1]);
+    expect(changes).toEqual([14, 22]);
+    expect(seen.at(-1)).toBe(22);
+    // 22 A is the fuse limit: 25 − 1 margin − 2 house.
+    expect(seen.indexOf(22) - seen.indexOf(14)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('gives the headroom a car leaves unused to nobody else but keeps offering it (draws less than offered)', () => {
+    const b = createBalancer({ site: site3 });
+    // The car draws 10 A of 16 offered; house 12 A on L1 → line 22 A. Headroom is from the measured 10 A.
+    const d = b.step(step(T0, reading(T0, [22, 12, 12]), [input(charger(), 10)]));
+    expect(lim(d)).toBe(12);
+  });
+
+  it('does not throttle a single-phase car for load on another line', () => {
+    const b = createBalancer({ site: site3 });
+    const cap = charger({ phases: [2], maxA: 32 });
+    const d = b.step(step(T0, reading(T0, [23, 3, 23]), [input(cap, 0)]));
+    expect(lim(d)).toBe(21);
+    expect(d.chargers[0]!.phases).toBe(1);
+  });
+
+  it('on 3x230 a single-phase charger between L1 and L2 ignores load on L3', () => {
+    const b = createBalancer({ site: { connection: '3x230', fuseA: 25 } });
+    const cap = charger({ phases: [1, 2], maxA: 32 });
+    const d = b.step(step(T0, reading(T0, [3, 5, 24]), [input(cap, 0)]));
+    expect(lim(d)).toBe(19);
+    expect(why(d)).toBe('L2 fuse');
+  });
+
+  it('respects a configured fuse margin', () => {
+    const b = createBalancer({ site: site3, margins: { fuseA: 3 } });
+    const d = b.step(step(T0, reading(T0, [10, 2, 2]), [input(charger(), 0)]));
+    expect(lim(d)).toBe(12);
+  });
+
+  it('offers 0 to an unplugged charger', () => {
+    const b = createBalancer({ site: site3 });
+    const d = b.step(step(T0, reading(T0, [2, 2, 2]), [input(charger(), 0, false)]));
+    expect(lim(d)).toBe(0);
+    expect(why(d)).toBe('unplugged');
+  });
+});
+
+describe('sharing', () => {
+  it('shares equally between chargers of the same priority', () => {
+    const b = createBalancer({ site: site3 });
+    const a = charger({ id: 'a' });
+    const c = charger({ id: 'b' });
+    const d = b.step(step(T0, reading(T0, [4, 4, 4]), [input(a, 0), input(c, 0)]));
+    expect(d.chargers.map((x) => x.limitA)).toEqual([10, 10]);
+  });
+
+  it('serves the higher priority first, the other keeps its minimum', () => {
+    const b = createBalancer({ site: site3 });
+    const a = charger({ id: 'a', priority: 0 });
+    const c = charger({ id: 'b', priority: 1 });
+    const d = b.step(step(T0, reading(T0, [4, 4, 4]), [input(a, 0), input(c, 0)]));
+    expect(d.chargers.map((x) => x.limitA)).toEqual([6, 14]);
+  });
+
+  it('pauses the lower priority when both minimums do not fit', () => {
+    const b = createBalancer({ site: site3 });
+    const a = charger({ id: 'a' });
+    const c = charger({ id: 'b', priority: 2 });
+    const d = b.step(step(T0, reading(T0, [14, 4, 4]), [input(a, 0), input(c, 0)]));
+    expect(d.chargers.map((x) => [x.limitA, x.reason])).toEqual([
+      [0, 'L1 fuse'],
+      [10, 'L1 fuse'],
+    ]);
+  });
+
+  it('config priorities override the charger’s own', () => {
+    const b = createBalancer({ site: site3, chargers: [{ id: 'a', priority: 5 }] });
+    const d = b.step(
+      step(T0, reading(T0, [4, 4, 4]), [input(charger({ id: 'a' }), 0), input(charger({ id: 'b', priority: 1 }), 0)]),
+    );
+    expect(d.chargers.map((x) => x.limitA)).toEqual([14, 6]);
+  });
+});
+
+describe('quarter budget', () => {
+  const quarterStart = Date.parse('2025-01-15T18:00:00+01:00');
+
+  it('target = max(2.5 kW, owner’s target, month peak)', () => {
+    const cases: Array<[number, number, boolean, number]> = [
+      [2, 0, false, 2.5],
+      [4, 0, false, 4],
+      [4, 5.2, false, 5.2],
+      [4, 3, true, 3],
+      [4, 1, true, 2.5],
+    ];
+    for (const [owner, peak, never, expected] of cases) {
+      const b = createBalancer({
+        site: { ...site3, capacityTargetKw: owner, monthPeakKw: peak, neverRaiseMonthPeak: never },
+      });
+      const d = b.step(step(quarterStart, reading(quarterStart, [1, 1, 1]), [input(charger(), 0)]));
+      expect(d.quarter.targetKw).toBe(expected);
+    }
+  });
+
+  it('raises the target to the month peak the meter reports', () => {
+    const b = createBalancer({ site: { ...site3, capacityTargetKw: 3 } });
+    const r = reading(quarterStart, [1, 1, 1], { capacity: { quarterAverageKw: 0.5, monthPeakKw: 6.1 } });
+    expect(b.step(step(quarterStart, r, [input(charger(), 0)])).quarter.targetKw).toBe(6.1);
+  });
+
+  it('allowedKw = (target·900 s − used − committed over the lag) / (time left − lag)', () => {
+    const b = createBalancer({
+      site: { ...site3, capacityTargetKw: 4 },
+      margins: { capacityKw: 0 },
+      actuationLagS: 10,
+    });
+    // 5 minutes into the quarter the meter says the average so far is 1 kW → 1/12 kWh used.
+    const at = quarterStart + 300_000;
+    const r = reading(at, [1, 1, 1], { capacity: { quarterAverageKw: 1, monthPeakKw: 0 } });
+    const d = b.step(step(at, r, [input(charger(), 0)]));
+    const importKw = (3 * 230) / 1000;
+    const expected = ((4 * 0.25 - 1 / 12 - (importKw * 10) / 3600) * 3600) / (600 - 10);
+    expect(d.quarter.usedKwh).toBeCloseTo(1 / 12, 6);
+    expect(d.quarter.allowedKw).toBeCloseTo(expected, 6);
+    expect(d.quarter.quarterStart).toBe('2025-01-15T18:00:00+01:00');
+    // The car gets what the budget leaves over the house: (allowed − house) / (3 × 230 V).
+    const carA = Math.floor((((expected - importKw) * 1000) / 690) * 10) / 10;
+    expect(carA).toBeGreaterThan(6);
+    expect(lim(d)).toBe(carA);
+    expect(why(d)).toBe('quarter budget');
+  });
+
+  it('cuts when the quarter would end over target, and freezes raises near its end', () => {
+    const b = createBalancer({ site: { ...site3, capacityTargetKw: 4 } });
+    // 14:45 into the quarter, already at 4 kW average: nothing left for the car.
+    const at = quarterStart + 885_000;
+    const r = reading(at, [6, 6, 6], { capacity: { quarterAverageKw: 4.2, monthPeakKw: 0 } });
+    expect(lim(b.step(step(at, r, [input(charger(), 0)])))).toBe(0);
+    // A fresh balancer that charges at 6 A sees the budget recover in the last seconds but does not raise.
+    const b2 = createBalancer({ site: { ...site3, capacityTargetKw: 4 } });
+    const early = quarterStart + 600_000;
+    b2.step(
+      step(early, reading(early, [7, 7, 7], { capacity: { quarterAverageKw: 3.7, monthPeakKw: 0 } }), [
+        input(charger(), 6),
+      ]),
+    );
+    const late = quarterStart + 890_000;
+    const d = b2.step(
+      step(late, reading(late, [1, 1, 1], { capacity: { quarterAverageKw: 1, monthPeakKw: 0 } }), [
+        input(charger(), 0),
+      ]),
+    );
+    expect(lim(d)).toBeLessThanOrEqual(6);
+  });
+
+  it('pulses a car whose minimum is above the budget rate instead of never charging', () => {
+    const b = createBalancer({ site: { ...site3, capacityTargetKw: 2.5 } });
+    // House 0.46 kW; 6 A × 3 phases = 4.1 kW > 2.4 kW budget rate: the car waits, then runs on the saved budget.
+    let charged = 0;
+    let offered = 0;
+    for (let s = 0; s < 900; s++) {
+      const ms = quarterStart + s * 1000;
+      const d = b.step(
+        step(ms, reading(ms, [0.67 + offered, 0.67 + offered, 0.67 + offered]), [input(charger(), offered)]),
+      );
+      offered = lim(d);
+      if (offered > 0) charged++;
+    }
+    expect(charged).toBeGreaterThan(100);
+  });
+});
+
+describe('fail-safe and stale data', () => {
+  it('holds on missing telegrams, drops to the safe current after 10 s, resumes with a ramp', () => {
+    const b = createBalancer({ site: site3 });
+    settle(b, T0, 15, [2, 2, 2]);
+    const cap = charger();
+    const at = (s: number) => T0 + (15 + s) * 1000;
+    for (let s = 0; s < 9; s++) {
+      const d = b.step(step(at(s), null, [input(cap, 16)]));
+      expect(lim(d)).toBe(16);
+      expect(d.failsafe).toBe(false);
+    }
+    const d = b.step(step(at(10), null, [input(cap, 16)]));
+    expect(d.failsafe).toBe(true);
+    expect(lim(d)).toBe(6);
+    expect(why(d)).toBe('fail-safe');
+    // Data back: raise again, but no faster than the raise rules allow.
+    const back = b.step(step(at(11), reading(at(11), [8, 8, 8]), [input(cap, 6)]));
+    expect(back.failsafe).toBe(false);
+    expect(lim(back)).toBe(6);
+    const later = b.step(step(at(16), reading(at(16), [8, 8, 8]), [input(cap, 6)]));
+    expect(lim(later)).toBe(14);
+  });
+
+  it('ignores rejected telegrams as if none came', () => {
+    const b = createBalancer({ site: site3 });
+    settle(b, T0, 12, [18, 2, 2]);
+    const bad = { ...reading(T0 + 12_000, [2, 2, 2]), ok: false };
+    const d = b.step(step(T0 + 12_000, bad, [input(charger(), 6)]));
+    expect(lim(d)).toBe(6);
+  });
+
+  it('starts at 0 until the first telegram, and fails safe if none ever comes', () => {
+    const b = createBalancer({ site: site3 });
+    expect(lim(b.step(step(T0, null, [input(charger(), 0)])))).toBe(0);
+    expect(b.step(step(T0 + 10_000, null, [input(charger(), 0)])).failsafe).toBe(true);
+  });
+});
+
+describe('anti-flapping', () => {
+  it('keeps a paused charger paused for the minimum pause time', () => {
+    const b = createBalancer({ site: site3 });
+    settle(b, T0, 10, [2, 2, 2]);
+    const cap = charger();
+    const d1 = b.step(step(T0 + 10_000, reading(T0 + 10_000, [36, 18, 18]), [input(cap, 16)]));
+    expect(lim(d1)).toBe(0);
+    const d2 = b.step(step(T0 + 30_000, reading(T0 + 30_000, [2, 2, 2]), [input(cap, 0)]));
+    expect(lim(d2)).toBe(0);
+    expect(why(d2)).toBe('min pause');
+    const d3 = b.step(step(T0 + 71_000, reading(T0 + 71_000, [2, 2, 2]), [input(cap, 0)]));
+    expect(lim(d3)).toBe(16);
+  });
+
+  it('backs off raises when a load keeps cycling', () => {
+    const b = createBalancer({ site: site3 });
+    let offered = 0;
+    let changes = 0;
+    for (let s = 0; s < 600; s++) {
+      const ms = T0 + s * 1000;
+      const fryer = s > 60 && Math.floor(s / 30) % 2 === 0 ? 8 : 0;
+      const d = b.step(
+        step(ms, reading(ms, [4 + fryer + offered, 4 + offered, 4 + offered]), [input(charger(), offered)]),
+      );
+      if (d.chargers[0]!.changed) changes++;
+      offered = lim(d);
+    }
+    // Without back-off every 30 s cycle would cost a cut and a raise: 36 changes in 9 minutes.
+    expect(changes).toBeLessThan(24);
+  });
+});
+
+describe('solar and phase switching', () => {
+  it('charges from export surplus only after the start delay', () => {
+    const b = createBalancer({ site: site3, solar: { mode: 'surplus', startDelayS: 60 } });
+    // 8 A exported per line = 5.5 kW surplus.
+    const at = (s: number) => T0 + s * 1000;
+    const first = b.step(step(at(0), reading(at(0), [-8, -8, -8]), [input(charger(), 0)]));
+    expect(lim(first)).toBe(0);
+    expect(why(first)).toBe('solar start delay');
+    const d = b.step(step(at(61), reading(at(61), [-8, -8, -8]), [input(charger(), 0)]));
+    expect(lim(d)).toBe(8);
+    expect(why(d)).toBe('solar surplus');
+  });
+
+  it('switches to one phase when three cannot run on the budget, after its delay', () => {
+    const b = createBalancer({
+      site: { ...site3, capacityTargetKw: 2.5 },
+      phaseSwitch: { delayS: 30, holdS: 60 },
+    });
+    const cap = charger({ switchPhases: true });
+    let d: Decision | undefined;
+    for (let s = 0; s <= 40; s++) {
+      const ms = Date.parse('2025-01-15T18:00:00+01:00') + s * 1000;
+      d = b.step(
+        step(ms, reading(ms, [1, 1, 1], { capacity: { quarterAverageKw: 1.5, monthPeakKw: 0 } }), [input(cap, 0)]),
+      );
+      if (d.chargers[0]!.phases === 1) break;
+    }
+    expect(d!.chargers[0]!.phases).toBe(1);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Property tests of the balancer in the full bench physics: random appliance steps, cars with lag, ramps
+ * and lazy draws, the meter with its telegrams.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseScenario, runScenario } from '../src/index';
+
+const hhmmss = (s: number) =>
+  [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((x) => String(x).padStart(2, '0')).join(':');
+
+/** Appliances switching on at least 10 s apart, each a step of at most `maxStepA` on one line, ≤ 2 per line. */
+function loadsArb(fuseA: number, maxStepA: number, horizonS: number) {
+  return fc
+    .array(
+      fc.record({
+        line: fc.constantFrom(1, 2, 3),
+        amps: fc.double({ min: 1, max: maxStepA, noNaN: true }),
+        slot: fc.integer({ min: 1, max: Math.floor(horizonS / 10) - 2 }),
+        durationS: fc.integer({ min: 5, max: 1200 }),
+        cycle: fc.option(fc.tuple(fc.integer({ min: 5, max: 60 }), fc.integer({ min: 5, max: 60 })), { nil: null }),
+      }),
+      { maxLength: 8 },
+    )
+    .map((loads) => {
+      const perLine = new Map<number, number>();
+      const slots = new Set<number>();
+      return loads
+        .filter((l) => {
+          const n = perLine.get(l.line) ?? 0;
+          if (n >= 2 || slots.has(l.slot) || slots.has(l.slot - 1) || slots.has(l.slot + 1)) return false;
+          perLine.set(l.line, n + 1);
+          slots.add(l.slot);
+          return true;
+        })
+        .map((l, i) => ({
+          name: `load${i}`,
+          phases: [l.line],
+          kw: Math.min(l.amps, fuseA * 0.45) * 0.23,
+          at: hhmmss(18 * 3600 + l.slot * 10),
+          durationS: l.durationS,
+          onS: l.cycle?.[0] ?? 0,
+          offS: l.cycle?.[1] ?? 0,
+        }));
+    });
+}
+
+const carArb = fc.record({
+  phases: fc.constantFrom(1, 3),
+  maxA: fc.integer({ min: 10, max: 32 }),
+  lagS: fc.integer({ min: 1, max: 6 }),
+  rampS: fc.integer({ min: 0, max: 30 }),
+  drawRatio: fc.double({ min: 0.6, max: 1, noNaN: true }),
+});
+
+describe('property: no line above 1.45 × fuse under random load steps', () => {
+  it('holds with one or two cars', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 16, max: 50 }),
+        fc.array(carArb, { minLength: 1, maxLength: 2 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (fuseA, cars, seed) => {
+          const loads = fc.sample(loadsArb(fuseA, fuseA * 0.4, 1800), { seed, numRuns: 1 })[0]!;
+          const scenario = parseScenario(
+            {
+              start: '2025-01-15T18:00:00+01:00',
+              durationS: 1800,
+              seed,
+              site: { connection: '3N400', fuseA },
+              baseLoadKw: 0.3,
+              loads,
+              chargers: cars.map((c, i) => ({ id: `cp${i}`, phases: c.phases === 3 ? [1, 2, 3] : [i + 1], maxA: 32 })),
+              evs: cars.map((c, i) => ({ charger: `cp${i}`, arrive: '17:00', depart: '23:00', needKwh: 500, ...c })),
+            },
+            'property',
+          );
+          const m = runScenario(scenario, { skipOptimal: true }).metrics;
+          expect(m.over145Seconds).toBe(0);
+          expect(m.overloadMaxEventS).toBeLessThanOrEqual(10);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('property: no quarter over target where the house alone stays under it', () => {
+  it('holds for random appliance schedules under a random target', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 2.5, max: 8, noNaN: true }),
+        carArb,
+        fc.integer({ min: 0, max: 1000 }),
+        (target, car, seed) => {
+          // Appliances small enough that the house alone stays under the target at every moment.
+          const maxStepA = Math.min(((target - 0.4) / 0.23) * 0.5, 25 * 0.4);
+          const loads = fc.sample(loadsArb(25, maxStepA, 2700), { seed, numRuns: 1 })[0]!;
+          const scenario = parseScenario(
+            {
+              start: '2025-01-15T18:00:00+01:00',
+              durationS: 2700,
+              seed,
+              site: { connection: '3N400', fuseA: 25, capacityTargetKw: target },
+              baseLoadKw: 0.3,
+              loads,
+              chargers: [{ id: 'cp1', phases: car.phases === 3 ? [1, 2, 3] : [2], maxA: 32 }],
+              evs: [{ charger: 'cp1', arrive: '17:00', depart: '23:00', needKwh: 500, ...car }],
+            },
+            'property',
+          );
+          const m = runScenario(scenario, { skipOptimal: true }).metrics;
+          expect(m.quartersOverTarget).toBe(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
