@@ -1,0 +1,132 @@
+/**
+ * Every fault kind of the simulator, through the in-process simulated meter and the same framer and
+ * diagnosis as a real port: the expected driver state and counters for each.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  createSimulatedMeter,
+  type FaultRequest,
+  type MeterDiagnosis,
+  type SimulatedMeterSource,
+} from '../src/meter/index';
+
+const START = Date.parse('2025-06-10T12:00:00+02:00');
+
+function meter(model = 'fluvius-3ph'): {
+  m: SimulatedMeterSource;
+  diagnoses: MeterDiagnosis[];
+  timestamps: Array<string | null>;
+} {
+  const m = createSimulatedMeter({ model, speed: 0, startMs: START, seed: 9, silenceMs: 60, invalidMs: 60 });
+  const diagnoses: MeterDiagnosis[] = [];
+  const timestamps: Array<string | null> = [];
+  m.on('diagnosis', (d) => diagnoses.push(d));
+  m.on('reading', (r) => timestamps.push(r.ok ? r.timestamp : 'bad'));
+  return { m, diagnoses, timestamps };
+}
+
+async function run(fault: FaultRequest, ticks = 10, model = 'fluvius-3ph') {
+  const x = meter(model);
+  await x.m.start();
+  x.m.tick(); // one clean telegram first
+  x.m.injectFault(fault);
+  for (let i = 0; i < ticks; i++) x.m.tick();
+  await x.m.stop();
+  return x;
+}
+
+describe('fault injection → driver counters and diagnosis', () => {
+  it('crc: rejected frames counted as crc_mismatch', async () => {
+    const { m } = await run({ kind: 'crc', count: 3 });
+    expect(m.counters.goodFrames).toBe(8);
+    expect(m.counters.badByCode).toEqual({ crc_mismatch: 3 });
+  });
+
+  it('crc on the encrypted Smarty model: the tag fails (decrypt_failed)', async () => {
+    const { m } = await run({ kind: 'crc', count: 1 }, 3, 'smarty');
+    expect(m.counters.badByCode).toEqual({ decrypt_failed: 1 });
+    expect(m.counters.goodFrames).toBe(3);
+  });
+
+  it('truncate: the cut telegram is reported as truncated, the next one is fine', async () => {
+    const { m } = await run({ kind: 'truncate', count: 2 });
+    expect(m.counters.badByCode).toEqual({ truncated: 2 });
+    expect(m.counters.goodFrames).toBe(9);
+  });
+
+  it('noise: bytes counted, no telegram lost, diagnosis stays valid', async () => {
+    const clean = await run({ kind: 'noise', count: 0, bytes: 0 }, 10);
+    const { m, diagnoses } = await run({ kind: 'noise', count: 5, bytes: 100 });
+    expect(m.counters.goodFrames).toBe(11);
+    expect(m.counters.badFrames).toBe(0);
+    expect(m.counters.bytes).toBeGreaterThan(clean.m.counters.bytes + 400);
+    expect(diagnoses.at(-1)).toBe('valid-telegrams');
+  });
+
+  it('drop: missing telegrams, no errors', async () => {
+    const { m } = await run({ kind: 'drop', count: 4 });
+    expect(m.counters.goodFrames).toBe(7);
+    expect(m.counters.badFrames).toBe(0);
+  });
+
+  it('drop at a rate: about that share is missing', async () => {
+    const { m } = await run({ kind: 'drop', rate: 0.5, durationS: 400 }, 400);
+    expect(m.counters.goodFrames).toBeGreaterThan(140);
+    expect(m.counters.goodFrames).toBeLessThan(260);
+  });
+
+  it('jitter: telegrams in pieces still all parse', async () => {
+    const { m } = await run({ kind: 'jitter', durationS: 10, maxMs: 50 });
+    expect(m.counters.goodFrames).toBe(11);
+    expect(m.counters.badFrames).toBe(0);
+  });
+
+  it('outage: silence is diagnosed as no-bytes, then valid again', async () => {
+    const x = meter();
+    await x.m.start();
+    x.m.tick();
+    x.m.injectFault({ kind: 'outage', durationS: 5 });
+    for (let i = 0; i < 4; i++) x.m.tick();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(x.m.diagnosis).toBe('no-bytes');
+    for (let i = 0; i < 3; i++) x.m.tick();
+    expect(x.m.diagnosis).toBe('valid-telegrams');
+    expect(x.m.counters.goodFrames).toBe(1 + 3);
+    await x.m.stop();
+  });
+
+  it('unplug: disconnected while pulled, one reconnect, the first telegram after it is kept', async () => {
+    const x = meter();
+    await x.m.start();
+    x.m.tick();
+    x.m.injectFault({ kind: 'unplug', durationS: 3 });
+    x.m.tick();
+    expect(x.m.diagnosis).toBe('disconnected');
+    x.m.tick();
+    x.m.tick();
+    expect(x.m.diagnosis).toBe('valid-telegrams');
+    expect(x.m.counters.reconnects).toBe(1);
+    expect(x.m.counters.goodFrames).toBe(2);
+    expect(x.diagnoses).toContain('disconnected');
+    await x.m.stop();
+  });
+
+  it('clockUnset: valid telegrams whose timestamp is null, then the clock is back', async () => {
+    const { timestamps } = await run({ kind: 'clockUnset', durationS: 3 }, 5);
+    expect(timestamps.slice(1, 3)).toEqual([null, null]);
+    expect(timestamps.at(-1)).toMatch(/^2025-06-10T12:00:06\+02:00$/);
+  });
+
+  it('powerFailure: silent meter, then a counted failure', async () => {
+    const x = meter('dsmr5');
+    const counts: Array<number | null> = [];
+    x.m.on('reading', (r) => counts.push(r.powerFailures?.count ?? null));
+    await x.m.start();
+    x.m.tick();
+    x.m.injectFault({ kind: 'powerFailure', durationS: 4 });
+    for (let i = 0; i < 6; i++) x.m.tick();
+    expect(x.m.counters.goodFrames).toBe(4);
+    expect(counts.at(-1)).toBe((counts[0] as number) + 1);
+    await x.m.stop();
+  });
+});
