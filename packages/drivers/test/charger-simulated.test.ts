@@ -16,7 +16,11 @@ describe('in-process simulated charger', () => {
       car: { maxA: 16, lagS: 5, rampS: 16, phases: 3 },
     });
     expect(charger.offeredA).toBe(6);
-    const seconds = (n: number) => Array.from({ length: n }, () => (c.advance(1), charger.step().currentA[0] ?? 0));
+    const seconds = (n: number) =>
+      Array.from({ length: n }, () => {
+        c.advance(1);
+        return charger.step().currentA[0] ?? 0;
+      });
 
     const start = seconds(40);
     expect(start.at(-1)).toBeCloseTo(6, 6); // safe current, car following it

@@ -44,6 +44,7 @@ describe('charge point faults', () => {
     const before = charger.limitProfilesSent;
     const t0 = Date.now();
     const first = charger.setLimit(10);
+    await until(() => charger.limitProfilesSent === before + 1, '10 A on its way');
     const rest = [charger.setLimit(11), charger.setLimit(12), charger.setLimit(13)];
     await Promise.all([first, ...rest]);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);

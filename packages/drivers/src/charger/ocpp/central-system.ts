@@ -8,6 +8,7 @@ import { OcppCharger, type OcppChargerSettings } from './ocpp-charger';
 import { OCPP16 } from './ocpp16';
 import { DEFAULT_OVERDRAW_POLICY, type OverdrawPolicy } from './overdraw';
 import { createRpcServer, type RpcPeer, useOcpp16ErrorCodes } from './rpc';
+import { TurnBudget } from './turn-budget';
 
 export interface OcppChargerConfig {
   capabilities: ChargerCapabilities;
@@ -29,6 +30,8 @@ export interface OcppCentralSystemOptions {
   bootWaitMs?: number;
   callTimeoutMs?: number;
   overdraw?: Partial<OverdrawPolicy>;
+  /** Limit profiles sent per event-loop turn when many chargers change at once (default 8). */
+  sendsPerTurn?: number;
 }
 
 /** Constant-time comparison so the answer time does not leak how much of a password was right. */
@@ -64,6 +67,7 @@ export class OcppCentralSystem {
       bootWaitMs: options.bootWaitMs ?? 5_000,
       overdraw: { ...DEFAULT_OVERDRAW_POLICY, ...options.overdraw },
       nextTransactionId: () => ++transactionId,
+      sendBudget: new TurnBudget(options.sendsPerTurn ?? 8),
     };
     const http = await rpc.listen(options.port ?? 9000, options.host ?? '127.0.0.1');
     const system = new OcppCentralSystem(rpc, http, logger);

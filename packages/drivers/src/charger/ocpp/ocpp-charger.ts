@@ -23,6 +23,7 @@ import {
 } from './ocpp16';
 import { type OverdrawPolicy, OverdrawWatch } from './overdraw';
 import type { RpcPeer } from './rpc';
+import type { TurnBudget } from './turn-budget';
 
 export interface OcppChargerSettings {
   logger: Logger;
@@ -36,6 +37,8 @@ export interface OcppChargerSettings {
   bootWaitMs: number;
   overdraw: OverdrawPolicy;
   nextTransactionId: () => number;
+  /** Shared by all chargers of one central system. */
+  sendBudget: TurnBudget;
 }
 
 const PLUGGED: ReadonlySet<ChargePointStatus> = new Set([
@@ -249,8 +252,10 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     if (this.pumping) return this.pumping;
     const loop = async () => {
       while (this.peer && this.needsSending(this.settings.now())) {
+        await this.settings.sendBudget.take();
         const peer = this.peer;
-        const target = this.targetLimit as Limit;
+        const target = this.targetLimit;
+        if (!peer || !target) return;
         if (!(await this.sendLimit(peer, target))) return;
       }
     };
