@@ -18,8 +18,16 @@ window.addEventListener('hashchange', showTab);
 // --- live state -------------------------------------------------------------------------
 let lastState = null;
 
+let lastActivationState = null;
+
 function render(s) {
   lastState = s;
+  // the assistant follows the module: e.g. the first valid telegram verifies the open port
+  const activationState = s.activation?.state ?? null;
+  if (activationState !== lastActivationState) {
+    lastActivationState = activationState;
+    if (!$('activation').hidden) loadActivation();
+  }
   const status = $('meter-status');
   status.textContent = s.meter.diagnosis;
   status.className = `pill ${s.meter.diagnosis === 'valid-telegrams' ? 'ok' : s.meter.diagnosis === 'connecting' ? '' : 'bad'}`;
