@@ -53,7 +53,7 @@ function isObisCode(text: string, start: number, end: number): boolean {
 
 /** Parses the lines of `text` from `start` (just after the identification line) to `end` (the '!'). */
 export function readObisLines(text: string, start: number, end: number): ObisLines {
-  const obis: Record<string, string[]> = Object.create(null);
+  const obis: Record<string, string[]> = {};
   const badLines: number[] = [];
   const codes: string[] = [];
   const values: string[][] = [];
