@@ -19,7 +19,10 @@ export async function openMeterPort(record: EanRecord, control: MeterControl): P
   record.meterNotified = 'pending';
   const doFetch = control.fetch ?? fetch;
   try {
-    const response = await doFetch(new URL('/api/port', control.url), {
+    // Keep a path prefix and a query such as ?meter=1 (several simulated meters) of the base URL.
+    const url = new URL(control.url);
+    url.pathname = `${url.pathname.replace(/\/$/, '')}/api/port`;
+    const response = await doFetch(url, {
       method: 'PUT',
       headers: {
         'content-type': 'application/json',

@@ -81,7 +81,12 @@ export function formatWhen(iso: string, lang: Lang, timeZone = 'Europe/Brussels'
 }
 
 /** Everything the terminal guide and the web page show for one moment of the activation. */
-export function describe(progress: Progress, lang: Lang, nowMs: number, options: DescribeOptions = {}): Presentation {
+export function describe(
+  progress: Progress,
+  lang: Lang,
+  nowMs: number = Date.now(),
+  options: DescribeOptions = {},
+): Presentation {
   const t = texts(lang);
   const state = currentState(progress, nowMs);
   const step = PATH.indexOf(state === 'overdue' ? 'in-aanvraag' : state) + 1;
