@@ -123,9 +123,35 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     if (this.peer && !this.configuring) await this.pump();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /**
+   * Removes the module's limit profile so the charger falls back to its fail-safe default (safeA) at
+   * once instead of when the lease runs out. Resolves false when the charger did not confirm.
+   */
+  async releaseLimit(): Promise<boolean> {
     const peer = this.peer;
+    if (!peer) return false;
+    try {
+      const res = await peer.call<{ status: 'Accepted' | 'Unknown' }>(
+        'ClearChargingProfile',
+        { id: LIMIT_PROFILE_ID },
+        { callTimeoutMs: 3_000 },
+      );
+      this.sent = null;
+      if (res.status === 'Accepted') this.update({ appliedLimitA: this.capabilities.safeA });
+      return res.status === 'Accepted';
+    } catch (err) {
+      this.settings.logger.warn({ chargerId: this.id, err: (err as Error).message }, 'ClearChargingProfile failed');
+      return false;
+    }
+  }
+
+  /** On shutdown: hand the charger back to its fail-safe, then close its connection. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.desired = null;
+    const peer = this.peer;
+    if (peer && this.support.maxStackLevel >= 1) await this.releaseLimit();
     this.detach(peer);
     await peer?.close({ code: 1001, reason: 'Central system stopping' });
   }
