@@ -80,32 +80,29 @@ Given(
 );
 
 Given(
-  /^a car that needs (\d+) kWh plugs into a (1|3)-phase charger of (\d+) to (\d+) A on (line \d(?: and line \d)?|all three lines) at (\d{2}:\d{2}) and leaves at (\d{2}:\d{2})$/,
+  'a car that needs {int} kWh plugs into a {int}-phase charger of {int} to {int} A on {lines} at {clock} and leaves at {clock}',
   function (
     this: P1World,
-    needKwh: string,
-    carPhases: string,
-    minA: string,
-    maxA: string,
-    lines: string,
+    needKwh: number,
+    carPhases: number,
+    minA: number,
+    maxA: number,
+    phases: Line[],
     arrive: string,
     depart: string,
   ) {
     const h = house(this);
     const n = h.chargers.length + 1;
-    const phases = (
-      lines === 'all three lines' ? [1, 2, 3] : [...lines.matchAll(/\d/g)].map((m) => Number(m[0]))
-    ) as Line[];
-    h.chargers.push({ id: `cp${n}`, phases, minA: Number(minA), maxA: Number(maxA), switchPhases: false });
+    h.chargers.push({ id: `cp${n}`, phases, minA, maxA, switchPhases: false });
     h.evs.push({
       name: `car${n}`,
       charger: `cp${n}`,
-      phases: Number(carPhases) as 1 | 3,
+      phases: carPhases === 1 ? 1 : 3,
       arrive,
       depart,
-      needKwh: Number(needKwh),
-      minA: Number(minA),
-      maxA: Number(maxA),
+      needKwh,
+      minA,
+      maxA,
       lagS: 5,
       rampS: 20,
     });
@@ -271,5 +268,22 @@ Then('the car gets less energy than on a day the meter keeps talking', async fun
   assert.ok(
     silent.evEnergyKwh < normal.evEnergyKwh,
     `silent ${silent.evEnergyKwh.toFixed(2)} kWh, talking ${normal.evEnergyKwh.toFixed(2)} kWh`,
+  );
+});
+
+Then(
+  'no line carries 1.13 times its fuse rating for more than {int} seconds in the day',
+  function (this: P1World, s: number) {
+    const m = metrics(this);
+    assert.ok(m.over113Seconds <= s, `${m.over113Seconds} s above 1.13 × the fuse`);
+  },
+);
+
+Then('the fuse is overloaded for fewer seconds than with {word}', function (this: P1World, product: string) {
+  const ours = metrics(this);
+  const theirs = metrics(this, product);
+  assert.ok(
+    ours.overloadSeconds < theirs.overloadSeconds,
+    `ours ${ours.overloadSeconds} s overloaded, ${product} ${theirs.overloadSeconds} s`,
   );
 });
