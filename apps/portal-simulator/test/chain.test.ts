@@ -134,3 +134,50 @@ it.skipIf(!existsSync(P1_SIM))(
   },
   60_000,
 );
+
+it.skipIf(!existsSync(P1_SIM))(
+  'p1 activate --device reads the simulated meter through a socat serial pair',
+  async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'p1-chain-serial-'));
+    try {
+      const link = join(tmp, 'ttyP1');
+      const sim = run([P1_SIM, 'run', '--output', 'socat', '--link', link, '--no-api', '--port', 'open']);
+      const ready = JSON.parse((await sim.waitFor(/^\{"ready".*\}$/m))[0]);
+      expect(ready.link).toBe(link);
+      const state = join(tmp, 'activation.json');
+      const at = new Date().toISOString();
+      await writeFile(
+        state,
+        JSON.stringify({
+          version: 1,
+          state: 'open',
+          ean: EAN,
+          registeredWith: 'itsme',
+          requesterIsHolder: false,
+          approvedBy: 'email-link',
+          since: { approved: at, 'switched-on': at, open: at },
+          lastError: null,
+          updatedAt: at,
+        }),
+      );
+      const activate = run([
+        join(ROOT, 'apps/balancer/src/cli/p1.ts'),
+        'activate',
+        '--lang',
+        'nl',
+        '--state',
+        state,
+        '--device',
+        link,
+      ]);
+      await activate.waitFor(/Eerste geldige telegram ontvangen/);
+      expect(await activate.exited).toBe(0);
+      expect(JSON.parse(await readFile(state, 'utf8')).state).toBe('verified');
+      sim.child.kill('SIGTERM');
+      await sim.exited;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  },
+  60_000,
+);
