@@ -63,3 +63,30 @@ describe('OCPP 1.6J session lifecycle against a real charge point', () => {
     expect(logger.text()).not.toContain('s3cret-pw');
   });
 });
+
+describe('charge points with less smart-charging support', () => {
+  it('one that takes only watts gets the limit in W at 230 V per phase', { timeout: 30_000 }, async () => {
+    const { system } = await startSystem({ chargers: [{ capabilities: capabilities('cpW'), password: 'pw' }] });
+    const cp = chargePoint(system.url, 'cpW', { password: 'pw', rateUnit: 'Power' });
+    await cp.start();
+    await until(() => cp.transactionId !== null, 'session');
+    await system.charger('cpW').setLimit(10, 1);
+    const limit = cp.profiles.find((p) => p.profile.chargingProfileId === LIMIT_PROFILE_ID)?.profile.chargingSchedule;
+    expect(limit).toMatchObject({ chargingRateUnit: 'W', chargingSchedulePeriod: [{ limit: 2300, numberPhases: 1 }] });
+    expect(cp.offeredA).toBeCloseTo(10, 9);
+  });
+
+  it('one with a single stack level gets no fail-safe layer and a limit without expiry', {
+    timeout: 30_000,
+  }, async () => {
+    const { system, logger } = await startSystem({ chargers: [{ capabilities: capabilities('cp0'), password: 'pw' }] });
+    const cp = chargePoint(system.url, 'cp0', { password: 'pw', maxStackLevel: 0 });
+    await cp.start();
+    await until(() => logger.lines.some((l) => l.msg.includes('no fail-safe default profile')), 'warning logged');
+    await system.charger('cp0').setLimit(9);
+    expect(cp.profiles).toHaveLength(1);
+    expect(cp.profiles[0]?.profile).toMatchObject({ chargingProfileId: LIMIT_PROFILE_ID, stackLevel: 0 });
+    expect(cp.profiles[0]?.profile.validTo).toBeUndefined();
+    expect(cp.offeredA).toBe(9);
+  });
+});

@@ -21,6 +21,7 @@ Runs a simulated OCPP 1.6J charge point (subprotocol ocpp1.6) with a car plugged
   --lag-s S                 seconds before the car follows a new limit (default 5)
   --ramp-s S                seconds to ramp from 0 to the car's maximum (default 20)
   --no-car                  start with nothing plugged in
+  --wait S                  keep retrying a refused connection for S seconds (default 60)
   --meter-control-url URL   meter simulator control API, e.g. http://127.0.0.1:8081
   --meter-control-token T   its bearer token (else env P1_SIM_TOKEN)
   --fault F                 repeatable: disconnect[:EVERY_S[:DOWN_S]] (default 60:5), reject-profile,
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     'lag-s': { type: 'string' },
     'ramp-s': { type: 'string' },
     'no-car': { type: 'boolean' },
+    wait: { type: 'string' },
     'meter-control-url': { type: 'string' },
     'meter-control-token': { type: 'string' },
     fault: { type: 'string', multiple: true },
@@ -81,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         lagS: number(values, 'lag-s', 5, (n) => n >= 0 && n <= 600, 'between 0 and 600 seconds'),
         rampS: number(values, 'ramp-s', 20, (n) => n >= 0 && n <= 600, 'between 0 and 600 seconds'),
       };
+  const waitS = number(values, 'wait', 60, (n) => n >= 0, 'a number of seconds >= 0');
   const faults = ((values.fault as string[] | undefined) ?? []).map(parseFault);
   const password = (values.password as string | undefined) ?? process.env.P1_SIM_CHARGER_PASSWORD;
   const controlUrl = values['meter-control-url'] as string | undefined;
@@ -94,22 +97,34 @@ export async function main(argv: string[]): Promise<number> {
 
   const logger = jsonLineLogger();
   const { runChargePoint } = await loadChargePointSimulator();
+  const options = {
+    url,
+    id,
+    ...(password !== undefined ? { password } : {}),
+    phases,
+    maxA,
+    car,
+    faults,
+    ...(controlUrl !== undefined && controlToken ? { meterControl: { url: controlUrl, token: controlToken } } : {}),
+    logger,
+  };
+  // The module may start after its chargers (as on a real site): keep trying while nobody listens,
+  // but give up at once when the central system answers with a refusal (wrong password, unknown id).
+  const deadline = Date.now() + waitS * 1000;
   let running: Awaited<ReturnType<typeof runChargePoint>>;
-  try {
-    running = await runChargePoint({
-      url,
-      id,
-      ...(password !== undefined ? { password } : {}),
-      phases,
-      maxA,
-      car,
-      faults,
-      ...(controlUrl !== undefined && controlToken ? { meterControl: { url: controlUrl, token: controlToken } } : {}),
-      logger,
-    });
-  } catch (err) {
-    console.error(`p1-sim charger: cannot connect to ${url}/${id}: ${(err as Error).message}`);
-    return 1;
+  for (;;) {
+    try {
+      running = await runChargePoint(options);
+      break;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (!/ECONNREFUSED|ECONNRESET/.test(message) || Date.now() >= deadline) {
+        console.error(`p1-sim charger: cannot connect to ${url}/${id}: ${message}`);
+        return 1;
+      }
+      logger.warn({ chargerId: id, err: message }, 'central system not reachable yet; retrying in 2 s');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
   console.log(
     JSON.stringify({ ready: true, id, url: `${url.replace(/\/+$/, '')}/${id}`, faults: faults.map((f) => f.kind) }),
