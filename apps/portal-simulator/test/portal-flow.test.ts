@@ -86,7 +86,10 @@ describe('simulated portal over HTTP', () => {
     const wrong = await api.call('POST', '/api/letter-code', { ean: LETTER_EAN, code: wrongCode });
     expect(wrong).toMatchObject({ status: 400, body: { error: 'wrong-letter-code' } });
     expect((await api.call('GET', `/api/eans/${LETTER_EAN}`, undefined, session)).body.dot).toBe('orange');
-    const right = await api.call('POST', '/api/letter-code', { ean: LETTER_EAN, code: letter.code.toLowerCase() });
+    const right = await api.call('POST', '/api/letter-code', {
+      ean: LETTER_EAN,
+      code: ` ${letter.code.toLowerCase()} `,
+    });
     expect(right).toMatchObject({ status: 200, body: { ean: LETTER_EAN, approved: true } });
     expect((await api.call('GET', `/api/eans/${LETTER_EAN}`, undefined, session)).body).toMatchObject({
       dot: 'green',
@@ -180,6 +183,22 @@ describe('simulated portal over HTTP', () => {
       overdue: false,
       port: 'open',
     });
+  });
+
+  it('locks the letter code after five wrong tries', async () => {
+    const { api } = await portalWith({});
+    const session = await account(api);
+    await api.call('POST', '/api/eans', { ean: LETTER_EAN }, session);
+    await api.call('POST', `/api/eans/${LETTER_EAN}/request`, { consent: true }, session);
+    const [letter] = (await api.call('GET', `/api/outbox?ean=${LETTER_EAN}`)).body;
+    const wrongCode = letter.code.startsWith('A') ? 'BBBB-BBBB' : 'AAAA-AAAA';
+    for (let i = 0; i < 5; i++) {
+      expect((await api.call('POST', '/api/letter-code', { ean: LETTER_EAN, code: wrongCode })).status).toBe(400);
+    }
+    const locked = await api.call('POST', '/api/letter-code', { ean: LETTER_EAN, code: letter.code });
+    expect(locked).toMatchObject({ status: 429, body: { error: 'too-many-attempts' } });
+    const view = (await api.call('GET', `/api/eans/${LETTER_EAN}`, undefined, session)).body;
+    expect(view.dot).toBe('orange');
   });
 
   it('answers bad requests with one sentence naming the field', async () => {
