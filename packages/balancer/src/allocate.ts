@@ -12,6 +12,12 @@ export interface AllocItem {
   priority: number;
   /** Already charging: admitted before newcomers of the same priority, against flapping. */
   incumbent: boolean;
+  /**
+   * A car that takes clearly less than it is offered: its offer stays `fixedA` and only `reserveA` (what it
+   * draws plus a little) is held for it, so the rest goes to the others.
+   */
+  fixedA?: number;
+  reserveA?: number;
 }
 
 export interface AllocLimits {
@@ -39,7 +45,30 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits): Allo
   const remLine = [limits.lineA[0], limits.lineA[1], limits.lineA[2]];
   let remPower = limits.powerKw;
 
-  const order = items.map((_, i) => i);
+  // Reserve for cars that draw less than offered, unless even that does not fit (then share as usual).
+  const fixed = items.map((it) => it.fixedA !== undefined && it.reserveA !== undefined);
+  if (fixed.some(Boolean)) {
+    const line = [remLine[0]!, remLine[1]!, remLine[2]!];
+    let power = remPower;
+    items.forEach((it, i) => {
+      if (!fixed[i]) return;
+      for (const l of it.lines) line[l]! -= it.reserveA!;
+      power -= it.reserveA! * it.kwPerA;
+    });
+    if (line.every((x) => x >= -EPS) && power >= -EPS) {
+      items.forEach((it, i) => {
+        if (!fixed[i]) return;
+        a[i] = it.fixedA!;
+        binding[i] = 'car limit';
+      });
+      remLine[0] = line[0]!;
+      remLine[1] = line[1]!;
+      remLine[2] = line[2]!;
+      remPower = power;
+    } else fixed.fill(false);
+  }
+
+  const order = items.map((_, i) => i).filter((i) => !fixed[i]);
   order.sort((i, j) => {
     const x = items[i]!;
     const y = items[j]!;

@@ -27,6 +27,11 @@ const CUT_DEADBAND_A = 0.2;
 const FLAP_WINDOW_MS = 30_000;
 const MAX_RAISE_DELAY_MS = 60_000;
 const CALM_AFTER_MS = 120_000;
+/** A car drawing this much under its offer, this long after the last change, is limited by itself. */
+const CAR_LIMIT_GAP_A = 2;
+const CAR_LIMIT_SETTLE_MS = 30_000;
+/** The fail-safe timeout is at least this many telegram intervals. */
+const CADENCE_FACTOR = 2.5;
 
 interface ChargerState {
   limitA: number;
@@ -73,7 +78,7 @@ function settingsOf(c: BalancerConfig): Settings {
   return {
     connection: c.site.connection,
     fuseA: c.site.fuseA,
-    marginA: c.margins?.fuseA ?? 1,
+    marginA: c.margins?.fuseA ?? 0.5,
     failsafeMs: (c.failsafeTimeoutS ?? 10) * 1000,
     raiseIntervalMs: (c.raiseIntervalS ?? 5) * 1000,
     rampA: c.rampA ?? 8,
@@ -111,13 +116,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
     ownerTargetKw: config.site.capacityTargetKw ?? null,
     monthPeakKw: config.site.monthPeakKw ?? 0,
     neverRaiseMonthPeak: config.site.neverRaiseMonthPeak ?? false,
-    marginKw: config.margins?.capacityKw ?? 0.1,
+    marginKw: config.margins?.capacityKw ?? 0.05,
     lagS: config.actuationLagS ?? 8,
     freezeS: config.freezeS ?? 20,
   });
   const states = new Map<string, ChargerState>();
   const view = emptyView();
   let lastValidMs = Number.NaN;
+  let cadenceMs = Number.NaN;
   let firstStepMs = Number.NaN;
   let offset = 'Z';
   let quarterIsoMs = Number.NaN;
@@ -189,6 +195,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (Number.isNaN(firstStepMs)) firstStepMs = now;
     const fresh = input.reading !== null && isUsable(input.reading);
     if (fresh) {
+      // Learn the meter's cadence (1 s for DSMR 5 / e-MUCS, 10 s for DSMR 4) so a slow meter is not
+      // mistaken for a silent one; gaps longer than 30 s are outages, not cadence.
+      const gap = now - lastValidMs;
+      if (gap > 0 && gap <= 30_000) cadenceMs = Number.isNaN(cadenceMs) ? gap : cadenceMs * 0.8 + gap * 0.2;
       lastValidMs = now;
       viewReading(input.reading!, now, view);
       const ts = input.reading!.timestamp;
@@ -196,7 +206,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       quarter.update(view.meterMs, view.netKw, view.quarterAverageKw, view.monthPeakKw, view.month);
     }
     const dataAgeMs = Number.isNaN(lastValidMs) ? null : now - lastValidMs;
-    const failsafe = (dataAgeMs ?? now - firstStepMs) >= s.failsafeMs;
+    const timeoutMs = Number.isNaN(cadenceMs) ? s.failsafeMs : Math.max(s.failsafeMs, CADENCE_FACTOR * cadenceMs);
+    const failsafe = (dataAgeMs ?? now - firstStepMs) >= timeoutMs;
 
     const decisions: ChargerDecision[] = [];
     if (!fresh || failsafe) {
@@ -231,6 +242,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const evOnLine = [0, 0, 0];
     let evKw = 0;
     const lines: number[][] = [];
+    const drawnA: number[] = [];
     for (const c of chargers) {
       const cap = c.capabilities;
       const st = stateOf(cap, now);
@@ -239,6 +251,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const m = c.measurement;
       let sum = 0;
       let count = 0;
+      let most = 0;
       for (let k = 0; k < cap.phases.length; k++) {
         const line = cap.phases[k]! - 1;
         const inUse = used.includes(line);
@@ -248,10 +261,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
         if (inUse) {
           sum += amps;
           count++;
+          most = Math.max(most, amps);
         }
       }
+      drawnA.push(most);
       if (count > 0) evKw += kwForAmps(connection, used.length, sum / count);
     }
+    const carLimitedNow: boolean[] = new Array(chargers.length).fill(false);
     const houseA = [0, 0, 0];
     let worstHouse = Number.NEGATIVE_INFINITY;
     for (let l = 0; l < 3; l++) {
@@ -301,19 +317,32 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     const items: AllocItem[] = [];
     const plugged: number[] = [];
+    let pluggedCount = 0;
+    for (const c of chargers) if (c.measurement.connected && c.measurement.vehiclePlugged) pluggedCount++;
     chargers.forEach((c, i) => {
       const cap = c.capabilities;
       const st = stateOf(cap, now);
       if (!c.measurement.connected || !c.measurement.vehiclePlugged) return;
       plugged.push(i);
-      items.push({
+      const item: AllocItem = {
         lines: lines[i]!,
         kwPerA: kwForAmps(connection, lines[i]!.length, 1),
         minA: cap.minA,
         maxA: cap.maxA,
         priority: priorityOf(cap),
         incumbent: st.limitA >= cap.minA && st.limitA > 0,
-      });
+      };
+      // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
+      const carLimited =
+        st.limitA >= cap.minA &&
+        now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
+        drawnA[i]! < st.limitA - CAR_LIMIT_GAP_A;
+      if (carLimited && pluggedCount > 1) {
+        item.fixedA = st.limitA;
+        item.reserveA = Math.min(st.limitA, drawnA[i]! + 1);
+      }
+      carLimitedNow[i] = carLimited;
+      items.push(item);
     });
     const result = allocate(items, limits);
 
@@ -372,7 +401,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.solarHighSinceMs = Number.NaN;
         st.solarLowSinceMs = Number.NaN;
       } else {
-        applyRules(st, cap, t.a, t.why, now, frozen, quarterCapKw, lines[ci]!.length);
+        // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
+        const why = carLimitedNow[ci] && t.a >= st.limitA ? 'car limit' : t.why;
+        applyRules(st, cap, t.a, why, now, frozen, quarterCapKw, lines[ci]!.length);
       }
       out.push({
         id: cap.id,

@@ -35,12 +35,15 @@ export interface BalancerConfig {
     neverRaiseMonthPeak?: boolean;
   };
   margins?: {
-    /** Amperes kept free under the fuse on every line (default 1). */
+    /** Amperes kept free under the fuse on every line (default 0.5). */
     fuseA?: number;
-    /** kW kept under the capacity target (default 0.1). */
+    /** kW kept under the capacity target (default 0.05). */
     capacityKw?: number;
   };
-  /** No valid telegram for this long → every charger to its safe current (default 10 s). */
+  /**
+   * No valid telegram for this long → every charger to its safe current (default 10 s). A meter that
+   * sends less often (DSMR 4: every 10 s) stretches it to 2.5 telegram intervals.
+   */
   failsafeTimeoutS?: number;
   /** Minimum time between two raises of one charger (default 5 s). */
   raiseIntervalS?: number;

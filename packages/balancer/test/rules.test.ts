@@ -3,6 +3,8 @@ import { createBalancer, type Decision } from '../src/index';
 import { charger, input, reading, step, T0 } from './helpers';
 
 const site3 = { connection: '3N400' as const, fuseA: 25 };
+/** The rule tables below use a 1 A fuse margin (the default is 0.5 A). */
+const M = { fuseA: 1 };
 const lim = (d: Decision, i = 0) => d.chargers[i]!.limitA;
 const why = (d: Decision, i = 0) => d.chargers[i]!.reason;
 
@@ -34,14 +36,14 @@ describe('fuse loop', () => {
     [[2, 2, 12], 0, 12, 'L3 fuse'],
     [[20, 2, 2], 0, 0, 'L1 fuse'],
   ])('house %j, car %s A → limit %s (%s)', (house, _car, limit, reason) => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     const d = b.step(step(T0, reading(T0, house), [input(charger(), 0)]));
     expect(lim(d)).toBe(limit);
     expect(why(d)).toBe(reason);
   });
 
   it('cuts at once, using the car’s measured current to find the house load', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 20, [2, 2, 2]);
     // The car draws 16 A; an oven adds 10 A on L1: 28 A on L1.
     const d = b.step(step(T0 + 20_000, reading(T0 + 20_000, [28, 18, 18]), [input(charger(), 16)]));
@@ -51,7 +53,7 @@ describe('fuse loop', () => {
   });
 
   it('raises no more often than every 5 s, in ramps of at most 8 A', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 10, [18, 2, 2]); // limit 6
     let offered = 6;
     const seen: number[] = [offered];
@@ -71,14 +73,14 @@ describe('fuse loop', () => {
   });
 
   it('gives the headroom a car leaves unused to nobody else but keeps offering it (draws less than offered)', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     // The car draws 10 A of 16 offered; house 12 A on L1 → line 22 A. Headroom is from the measured 10 A.
     const d = b.step(step(T0, reading(T0, [22, 12, 12]), [input(charger(), 10)]));
     expect(lim(d)).toBe(12);
   });
 
   it('does not throttle a single-phase car for load on another line', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     const cap = charger({ phases: [2], maxA: 32 });
     const d = b.step(step(T0, reading(T0, [23, 3, 23]), [input(cap, 0)]));
     expect(lim(d)).toBe(21);
@@ -86,7 +88,7 @@ describe('fuse loop', () => {
   });
 
   it('on 3x230 a single-phase charger between L1 and L2 ignores load on L3', () => {
-    const b = createBalancer({ site: { connection: '3x230', fuseA: 25 } });
+    const b = createBalancer({ margins: M, site: { connection: '3x230', fuseA: 25 } });
     const cap = charger({ phases: [1, 2], maxA: 32 });
     const d = b.step(step(T0, reading(T0, [3, 5, 24]), [input(cap, 0)]));
     expect(lim(d)).toBe(19);
@@ -100,7 +102,7 @@ describe('fuse loop', () => {
   });
 
   it('offers 0 to an unplugged charger', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     const d = b.step(step(T0, reading(T0, [2, 2, 2]), [input(charger(), 0, false)]));
     expect(lim(d)).toBe(0);
     expect(why(d)).toBe('unplugged');
@@ -109,7 +111,7 @@ describe('fuse loop', () => {
 
 describe('sharing', () => {
   it('shares equally between chargers of the same priority', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     const a = charger({ id: 'a' });
     const c = charger({ id: 'b' });
     const d = b.step(step(T0, reading(T0, [4, 4, 4]), [input(a, 0), input(c, 0)]));
@@ -117,7 +119,7 @@ describe('sharing', () => {
   });
 
   it('serves the higher priority first, the other keeps its minimum', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     const a = charger({ id: 'a', priority: 0 });
     const c = charger({ id: 'b', priority: 1 });
     const d = b.step(step(T0, reading(T0, [4, 4, 4]), [input(a, 0), input(c, 0)]));
@@ -125,7 +127,7 @@ describe('sharing', () => {
   });
 
   it('pauses the lower priority when both minimums do not fit', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     const a = charger({ id: 'a' });
     const c = charger({ id: 'b', priority: 2 });
     const d = b.step(step(T0, reading(T0, [14, 4, 4]), [input(a, 0), input(c, 0)]));
@@ -135,8 +137,27 @@ describe('sharing', () => {
     ]);
   });
 
+  it('holds only what a full car takes, so the other car gets the rest', () => {
+    const b = createBalancer({ margins: M, site: site3 });
+    const a = charger({ id: 'a' });
+    const c = charger({ id: 'b' });
+    let offered = [0, 0];
+    let d: Decision | undefined;
+    for (let s = 0; s < 60; s++) {
+      const ms = T0 + s * 1000;
+      // Car a is full: it takes nothing. Car b takes what it is offered.
+      const line = 4 + offered[1]!;
+      d = b.step(step(ms, reading(ms, [line, line, line]), [input(a, 0), input(c, offered[1]!)]));
+      offered = d.chargers.map((x) => x.limitA);
+    }
+    expect(d!.chargers.map((x) => [x.limitA, x.reason])).toEqual([
+      [10, 'car limit'],
+      [16, 'charger max'],
+    ]);
+  });
+
   it('config priorities override the charger’s own', () => {
-    const b = createBalancer({ site: site3, chargers: [{ id: 'a', priority: 5 }] });
+    const b = createBalancer({ margins: M, site: site3, chargers: [{ id: 'a', priority: 5 }] });
     const d = b.step(
       step(T0, reading(T0, [4, 4, 4]), [input(charger({ id: 'a' }), 0), input(charger({ id: 'b', priority: 1 }), 0)]),
     );
@@ -234,7 +255,7 @@ describe('quarter budget', () => {
 
 describe('fail-safe and stale data', () => {
   it('holds on missing telegrams, drops to the safe current after 10 s, resumes with a ramp', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 15, [2, 2, 2]);
     const cap = charger();
     const at = (s: number) => T0 + (15 + s) * 1000;
@@ -255,8 +276,23 @@ describe('fail-safe and stale data', () => {
     expect(lim(later)).toBe(14);
   });
 
+  it('does not mistake a DSMR 4 meter (a telegram every 10 s) for a silent one', () => {
+    const b = createBalancer({ margins: M, site: site3 });
+    const cap = charger();
+    let failsafes = 0;
+    for (let s = 0; s <= 120; s++) {
+      const ms = T0 + s * 1000;
+      const d = b.step(step(ms, s % 10 === 0 ? reading(ms, [2, 2, 2]) : null, [input(cap, 0)]));
+      if (d.failsafe) failsafes++;
+    }
+    expect(failsafes).toBe(0);
+    // Silence for 2.5 intervals still fails safe.
+    const d = b.step(step(T0 + 146_000, null, [input(cap, 0)]));
+    expect(d.failsafe).toBe(true);
+  });
+
   it('ignores rejected telegrams as if none came', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 12, [18, 2, 2]);
     const bad = { ...reading(T0 + 12_000, [2, 2, 2]), ok: false };
     const d = b.step(step(T0 + 12_000, bad, [input(charger(), 6)]));
@@ -264,7 +300,7 @@ describe('fail-safe and stale data', () => {
   });
 
   it('starts at 0 until the first telegram, and fails safe if none ever comes', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     expect(lim(b.step(step(T0, null, [input(charger(), 0)])))).toBe(0);
     expect(b.step(step(T0 + 10_000, null, [input(charger(), 0)])).failsafe).toBe(true);
   });
@@ -272,7 +308,7 @@ describe('fail-safe and stale data', () => {
 
 describe('anti-flapping', () => {
   it('keeps a paused charger paused for the minimum pause time', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 10, [2, 2, 2]);
     const cap = charger();
     const d1 = b.step(step(T0 + 10_000, reading(T0 + 10_000, [36, 18, 18]), [input(cap, 16)]));
@@ -285,7 +321,7 @@ describe('anti-flapping', () => {
   });
 
   it('backs off raises when a load keeps cycling', () => {
-    const b = createBalancer({ site: site3 });
+    const b = createBalancer({ margins: M, site: site3 });
     let offered = 0;
     let changes = 0;
     for (let s = 0; s < 600; s++) {
@@ -304,7 +340,7 @@ describe('anti-flapping', () => {
 
 describe('solar and phase switching', () => {
   it('charges from export surplus only after the start delay', () => {
-    const b = createBalancer({ site: site3, solar: { mode: 'surplus', startDelayS: 60 } });
+    const b = createBalancer({ margins: M, site: site3, solar: { mode: 'surplus', startDelayS: 60 } });
     // 8 A exported per line = 5.5 kW surplus.
     const at = (s: number) => T0 + s * 1000;
     const first = b.step(step(at(0), reading(at(0), [-8, -8, -8]), [input(charger(), 0)]));
