@@ -207,7 +207,7 @@ async function watchMeter(
     void (async () => {
       for (;;) {
         const line = await reader.next();
-        if (line === null) return;
+        if (line === null) return reader.interrupted ? resolve(false) : undefined;
         if (line.trim().toLowerCase() === 'q') return resolve(false);
       }
     })();

@@ -96,7 +96,10 @@ export function describe(
   const deadline = waiting ? deadlineOf(progress) : null;
   const when = (iso: string) => formatWhen(iso, lang, options.timeZone);
   const waitLines: string[] = [];
-  if (since) waitLines.push(t.waitingSince(when(since)));
+  if (since) {
+    // "In aanvraag since" only once the portal showed it; before that, when the switch was clicked.
+    waitLines.push(progress.since['in-aanvraag'] ? t.waitingSince(when(since)) : t.switchedOnAt(when(since)));
+  }
   if (state === 'overdue') waitLines.push(t.overdue(HELP_LINE));
   else if (deadline) waitLines.push(t.deadline(when(deadline)));
   const error = progress.lastError

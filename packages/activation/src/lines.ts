@@ -8,11 +8,18 @@ export class LineReader {
   private readonly queue: string[] = [];
   private waiting: ((line: string | null) => void) | null = null;
   private ended = false;
+  /** Ctrl-C on a terminal: ends the input like end-of-file, and also stops watching the meter. */
+  interrupted = false;
   readonly rl: Interface;
 
   constructor(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, terminal: boolean) {
     this.rl = createInterface({ input, output: terminal ? output : undefined, terminal });
     this.rl.on('line', (line) => this.push(line));
+    // Without a listener readline would only pause on Ctrl-C, leaving the owner stuck.
+    this.rl.on('SIGINT', () => {
+      this.interrupted = true;
+      this.rl.close();
+    });
     this.rl.on('close', () => {
       this.ended = true;
       this.waiting?.(null);

@@ -19,6 +19,7 @@ export interface Texts {
   errors: Record<ActivationErrorCode, string>;
   ean: Record<EanProblem, string> & { ok: string; typed: (digits: number) => string };
   waitingSince: (when: string) => string;
+  switchedOnAt: (when: string) => string;
   deadline: (when: string) => string;
   overdue: (helpLine: string) => string;
   helpLine: (helpLine: string) => string;
@@ -138,6 +139,7 @@ const nl: Texts = {
     typed: (digits) => `${digits} van 18 cijfers`,
   },
   waitingSince: (when) => `In aanvraag sinds ${when}.`,
+  switchedOnAt: (when) => `Aangezet op ${when}.`,
   deadline: (when) => `Uiterlijk open op ${when}.`,
   overdue: (help) => `Het duurt langer dan 72 uur: bel Fluvius op ${help}.`,
   helpLine: (help) => `Hulp nodig? Fluvius: ${help}.`,
@@ -287,6 +289,7 @@ const en: Texts = {
     typed: (digits) => `${digits} of 18 digits`,
   },
   waitingSince: (when) => `In aanvraag since ${when}.`,
+  switchedOnAt: (when) => `Switched on ${when}.`,
   deadline: (when) => `Should be open by ${when}.`,
   overdue: (help) => `It is taking longer than 72 hours: call Fluvius on ${help}.`,
   helpLine: (help) => `Need help? Fluvius: ${help}.`,
@@ -438,6 +441,7 @@ const fr: Texts = {
     typed: (digits) => `${digits} chiffres sur 18`,
   },
   waitingSince: (when) => `En demande depuis le ${when}.`,
+  switchedOnAt: (when) => `Activé le ${when}.`,
   deadline: (when) => `Devrait être ouvert le ${when}.`,
   overdue: (help) => `Cela dure plus de 72 heures : appelez Fluvius au ${help}.`,
   helpLine: (help) => `Besoin d'aide ? Fluvius : ${help}.`,

@@ -154,3 +154,31 @@ describe('runAssistant on a terminal', () => {
     expect((await store.load())?.ean).toBe(EAN);
   });
 });
+
+describe('Ctrl-C on a terminal', () => {
+  it('pauses with progress saved, even while watching a silent meter', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk) => {
+      text += chunk;
+    });
+    const store = new MemoryProgressStore();
+    const clock = new ManualClock();
+    await store.save(reach('open', clock).progress);
+    let stopped = false;
+    const silent = async (): Promise<MeterHandle> => ({
+      events: new EventEmitter(),
+      start: async () => {},
+      stop: async () => {
+        stopped = true;
+      },
+    });
+    const done = runAssistant({ input, output, store, lang: 'en', clock, terminal: true, openMeter: silent });
+    while (!text.includes('The module is listening to the meter')) await new Promise((r) => setTimeout(r, 5));
+    input.write('\x03');
+    expect(await done).toBe('paused');
+    expect(stopped).toBe(true);
+    expect((await store.load())?.state).toBe('open');
+  });
+});
