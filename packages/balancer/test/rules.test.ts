@@ -351,6 +351,16 @@ describe('solar and phase switching', () => {
     expect(why(d)).toBe('solar surplus');
   });
 
+  it('min+surplus keeps the minimum from the grid and adds the surplus', () => {
+    const b = createBalancer({ margins: M, site: site3, solar: { mode: 'min+surplus' } });
+    const night = b.step(step(T0, reading(T0, [2, 2, 2]), [input(charger(), 0)]));
+    expect(lim(night)).toBe(6);
+    // 10 A exported per line while the car takes 6: surplus without the car = 16 A a line.
+    const d = b.step(step(T0 + 10_000, reading(T0 + 10_000, [-10, -10, -10]), [input(charger(), 6)]));
+    expect(lim(d)).toBe(14);
+    expect(why(d)).toBe('ramp');
+  });
+
   it('switches to one phase when three cannot run on the budget, after its delay', () => {
     const b = createBalancer({
       site: { ...site3, capacityTargetKw: 2.5 },
