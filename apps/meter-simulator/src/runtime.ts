@@ -26,10 +26,12 @@ export interface MeterInstance {
 
 export function createMeterInstance(index: number, options: SimulationOptions, outputs: Output[]): MeterInstance {
   const sim = new MeterSimulation(options);
+  const faults = new FaultInjector(seededRandom(sim.seed ^ 0xfa017));
+  faults.addScenarioFaults(sim.scenario.faults, sim.startMs);
   return {
     index,
     sim,
-    faults: new FaultInjector(seededRandom(sim.seed ^ 0xfa017)),
+    faults,
     outputs,
     last: null,
     counters: { telegrams: 0, bytes: 0, silent: 0, suppressed: 0 },

@@ -130,3 +130,34 @@ describe('fault injection → driver counters and diagnosis', () => {
     await x.m.stop();
   });
 });
+
+describe('scenario faults', () => {
+  it("a scenario's meterOutage silences the meter at that meter-clock time; dropTelegrams drops a share", async () => {
+    const m = createSimulatedMeter({
+      speed: 0,
+      seed: 1,
+      scenario: {
+        name: 'faulty',
+        start: '2025-06-10T12:00:00+02:00',
+        durationS: 600,
+        seed: 1,
+        site: { connection: '3N400', fuseA: 25, capacityTargetKw: null, monthPeakKw: 0 },
+        baseLoadKw: 0.3,
+        loads: [],
+        pv: null,
+        chargers: [],
+        evs: [],
+        faults: [
+          { kind: 'meterOutage', at: '12:00:05', durationS: 3 },
+          { kind: 'dropTelegrams', rate: 0 },
+        ],
+      },
+    });
+    const stamps: Array<string | null> = [];
+    m.on('reading', (r) => stamps.push(r.timestamp));
+    await m.start();
+    for (let i = 0; i < 10; i++) m.tick();
+    await m.stop();
+    expect(stamps.map((s) => s?.slice(17, 19))).toEqual(['01', '02', '03', '04', '08', '09', '10']);
+  });
+});

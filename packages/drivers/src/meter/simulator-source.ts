@@ -30,6 +30,7 @@ export class SimulatedMeterSource extends FramedMeterSource {
     this.simulation = simulation;
     const random: Random = seededRandom(simulation.seed ^ 0xfa017);
     this.faults = new FaultInjector(random);
+    this.faults.addScenarioFaults(simulation.scenario.faults, simulation.startMs);
   }
 
   async start(): Promise<void> {

@@ -4,6 +4,7 @@
  * (so an accelerated clock shortens them in real time). Pure but for the injected random source.
  */
 
+import { type FaultSpec, secondsUntilTimeOfDay } from '@p1/scenario';
 import type { Random } from './random';
 import type { MeterSimulation, TelegramOut } from './simulation';
 
@@ -39,6 +40,8 @@ export interface ActiveFault {
   kind: FaultKind;
   /** Telegrams still to affect, when counted. */
   remaining: number | null;
+  /** Meter-clock instant the fault starts (scheduled faults; null = at once). */
+  fromMs: number | null;
   /** Meter-clock instant the fault ends, when timed. */
   untilMs: number | null;
   rate: number | null;
@@ -104,6 +107,7 @@ export class FaultInjector {
       id: this.nextId++,
       kind: request.kind,
       remaining: timed ? null : Math.max(1, Math.round(request.count ?? 1)),
+      fromMs: null,
       untilMs: timed ? nowMs + durationMs : null,
       rate: request.rate ?? null,
       bytes: Math.round(request.bytes ?? 64),
@@ -115,9 +119,30 @@ export class FaultInjector {
     return { ...fault };
   }
 
+  /**
+   * The scenario's own faults (CONTRACTS §3): a meter outage at a meter-clock time of day (the first
+   * one after the start), and a share of dropped telegrams for the whole run.
+   */
+  addScenarioFaults(faults: readonly FaultSpec[], startMs: number): void {
+    for (const f of faults) {
+      if (f.kind === 'meterOutage') {
+        const fromMs = startMs + secondsUntilTimeOfDay(startMs, f.at) * 1000;
+        this.faults.push({ ...this.base('outage'), fromMs, untilMs: fromMs + f.durationS * 1000 });
+      } else if (f.kind === 'dropTelegrams') {
+        this.faults.push({ ...this.base('drop'), rate: f.rate });
+      }
+    }
+  }
+
+  private base(kind: FaultKind): ActiveFault {
+    return { id: this.nextId++, kind, remaining: null, fromMs: null, untilMs: null, rate: null, bytes: 64, maxMs: 400 };
+  }
+
   /** Faults of `kind` active at `nowMs`. */
   active(kind: FaultKind, nowMs: number): ActiveFault | undefined {
-    return this.faults.find((f) => f.kind === kind && (f.untilMs === null || nowMs < f.untilMs));
+    return this.faults.find(
+      (f) => f.kind === kind && (f.fromMs === null || nowMs >= f.fromMs) && (f.untilMs === null || nowMs < f.untilMs),
+    );
   }
 
   /** Drops faults that ran out; restores the meter clock when its fault ends. */

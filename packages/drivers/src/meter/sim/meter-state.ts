@@ -56,6 +56,8 @@ export class MeterRegisters {
   /** Count of completed quarters, and months rolled over (for tests and the state API). */
   quartersCompleted = 0;
   monthsRolled = 0;
+  /** Changes whenever the month peak or the history changes (lets telegram lines be cached). */
+  peakVersion = 0;
 
   constructor(
     readonly nowMsAtStart: number,
@@ -104,6 +106,7 @@ export class MeterRegisters {
       this.monthPeakKw = averageKw;
       // Fluvius stamps the peak with the start of its quarter.
       this.monthPeakAtMs = this.quarterStartMs;
+      this.peakVersion++;
     }
     this.quartersCompleted++;
     this.quarterStartMs += QUARTER_MS;
@@ -118,6 +121,7 @@ export class MeterRegisters {
       this.monthPeakKw = 0;
       this.monthPeakAtMs = null;
       this.monthsRolled++;
+      this.peakVersion++;
       this.nextMonthMs = nextMonthStartUtc(this.nextMonthMs + 3_600_000);
     }
   }

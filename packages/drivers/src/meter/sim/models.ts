@@ -5,7 +5,7 @@
 import { type LocalTime, meterTimestamp, PLACEHOLDER_TIMESTAMP } from './clock';
 import type { Connection, Electrical } from './electrical';
 import { fixed, hexText, int } from './format';
-import type { HistoryEntry, MeterRegisters } from './meter-state';
+import type { MeterRegisters } from './meter-state';
 
 export interface Identity {
   /** 0-0:96.1.1 / 0-0:42.0.0 as text (sent hex encoded). */
@@ -113,10 +113,17 @@ function currentLines(e: Electrical, decimals: 0 | 2): string[] {
   });
 }
 
-function historyLine(history: readonly HistoryEntry[]): string {
-  let s = `0-0:98.1.0(${history.length})(1-0:1.6.0)(1-0:1.6.0)`;
-  for (const h of history) s += `(${pastStamp(h.periodAtMs)})(${stamp(h.peakAtMs)})(${kw(h.peakKw)})`;
-  return s;
+/** The capacity lines (1.6.0 and 98.1.0) change a few times an hour at most: built once per change. */
+const capacityCache = new WeakMap<MeterRegisters, { version: number; lines: [string, string] }>();
+
+function capacityLines(r: MeterRegisters): [string, string] {
+  const cached = capacityCache.get(r);
+  if (cached && cached.version === r.peakVersion) return cached.lines;
+  let history = `0-0:98.1.0(${r.history.length})(1-0:1.6.0)(1-0:1.6.0)`;
+  for (const h of r.history) history += `(${pastStamp(h.periodAtMs)})(${stamp(h.peakAtMs)})(${kw(h.peakKw)})`;
+  const lines: [string, string] = [`1-0:1.6.0(${stamp(r.monthPeakAtMs)})(${kw(r.monthPeakKw)})`, history];
+  capacityCache.set(r, { version: r.peakVersion, lines });
+  return lines;
 }
 
 function powerFailureLines(r: MeterRegisters): string[] {
@@ -154,8 +161,7 @@ const emucs = (name: string, description: string, connections: readonly Connecti
       ...energyLines(r),
       `0-0:96.14.0(${int(x.tariff, 4)})`,
       `1-0:1.4.0(${kw(r.quarterAverageKw)})`,
-      `1-0:1.6.0(${stamp(r.monthPeakAtMs)})(${kw(r.monthPeakKw)})`,
-      historyLine(r.history),
+      ...capacityLines(r),
       `1-0:1.7.0(${kw(e.importKw)})`,
       `1-0:2.7.0(${kw(e.exportKw)})`,
       ...phasePowerLines(e),
