@@ -75,3 +75,4 @@ Feature: The house understands its meter
     When the house listens to the meter for 5 seconds of meter time
     Then the house has no valid reading
     And the house says it gets no bytes at all
+    And not a single byte reached the house

@@ -106,17 +106,20 @@ async function main() {
       'run',
       '--model',
       options.model,
+      '--output',
+      'serial',
       '--device',
       meterEnd,
       '--speed',
       String(options.speed),
-      '--control-port',
+      '--api-port',
       '0',
       '--token',
       token,
     ]);
     children.push(sim);
-    const [, controlUrl] = await sim.waitFor(/control API (?:on |at )?(http:\/\/127\.0\.0\.1:\d+)/i, 30_000);
+    const [readyLine] = await sim.waitFor(/\{"ready":true[^\n]*\}/, 30_000);
+    const controlUrl = JSON.parse(readyLine).api;
 
     // The rig as the nightly runner sees it; the "relay" of the switchable load is the simulator's control API.
     const inventory = {

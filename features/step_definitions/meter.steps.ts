@@ -239,5 +239,8 @@ Then('the house says it gets no bytes at all', async function (this: P1World) {
     this.wallMs(10),
     () => `the house says "${house.diagnosis}"`,
   );
-  assert.equal(house.counters?.bytes ?? 0, 0);
+});
+
+Then('not a single byte reached the house', function (this: P1World) {
+  assert.equal(this.requireHouse().counters?.bytes ?? 0, 0);
 });

@@ -11,8 +11,10 @@ export interface Child {
   readonly process: ChildProcess;
   /** Everything the child wrote, stdout and stderr interleaved (capped). */
   output(): string;
-  /** Resolves with the first match of `pattern` in the output, now or later. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the first match of `pattern` in the output (after `since`, a `mark()`), now or later. */
+  waitFor(pattern: RegExp, timeoutMs?: number, since?: number): Promise<RegExpMatchArray>;
+  /** A position in the output: `waitFor(…, since)` then only looks at what came after it. */
+  mark(): number;
   /** Resolves with the exit code once the child has ended. */
   exited(): Promise<number | null>;
   stop(): Promise<void>;
@@ -37,9 +39,12 @@ export function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
+  let total = 0;
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
+    const piece = chunk.toString('utf8');
+    text += piece;
+    total += piece.length;
     if (text.length > OUTPUT_CAP) text = text.slice(-OUTPUT_CAP);
     for (const w of [...waiters]) w();
   };
@@ -65,10 +70,11 @@ export function startChild(
     process: proc,
     output: () => text,
     exited: () => exit,
-    waitFor(pattern, timeoutMs = 30_000) {
+    mark: () => total,
+    waitFor(pattern, timeoutMs = 30_000, since = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = text.match(pattern);
+          const m = text.slice(Math.max(0, text.length - (total - since))).match(pattern);
           if (m) return done(() => resolve(m));
           if (exitCode !== undefined) {
             done(() =>

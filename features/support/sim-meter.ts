@@ -36,6 +36,10 @@ export interface SimulatedMeter extends MeterTarget {
   offerEv(name: string, offeredA: number): Promise<void>;
   injectFault(fault: Fault): Promise<void>;
   state(): Promise<Record<string, unknown>>;
+  /** A position in the simulator's log, for `waitForLog`. */
+  logMark(): number;
+  /** Resolves when the simulator logs a line matching `pattern` after `since` (a `logMark()`). */
+  waitForLog(pattern: RegExp, timeoutMs: number, since: number): Promise<void>;
 }
 
 export interface SimOptions {
@@ -115,6 +119,10 @@ export async function startSimulatedMeter(world: P1World, options: SimOptions): 
     offerEv: async (name, offeredA) => void (await api('PUT', `/api/ev/${encodeURIComponent(name)}`, { offeredA })),
     injectFault: async (fault) => void (await api('POST', '/api/faults', fault)),
     state: () => api('GET', '/api/state'),
+    logMark: () => child.mark(),
+    waitForLog: async (pattern, timeoutMs, since) => {
+      await child.waitFor(pattern, timeoutMs, since);
+    },
     stop: () => child.stop(),
   };
   world.meter = meter;
