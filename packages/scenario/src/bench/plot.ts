@@ -8,6 +8,13 @@ const PAD_R = 16;
 const GAP = 46;
 const COLORS = ['#d62728', '#2ca02c', '#1f77b4'];
 
+/** The next 1, 2 or 5 × 10^k at or above x, so the axis ticks are round numbers. */
+function niceMax(x: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(x, 1e-9)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}
+
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Reduces a series to one value per pixel column: the largest (lines, so short peaks stay visible). */
@@ -50,7 +57,7 @@ function axes(title: string, y0: number, max: number, unit: string, durationS: n
   for (let k = 0; k <= 4; k++) {
     const y = y0 + PANEL_H - (k / 4) * PANEL_H;
     parts.push(
-      `<text x="${PAD_L - 6}" y="${y + 4}" font-size="10" text-anchor="end">${((max * k) / 4).toFixed(max < 10 ? 1 : 0)}</text>`,
+      `<text x="${PAD_L - 6}" y="${y + 4}" font-size="10" text-anchor="end">${Number(((max * k) / 4).toFixed(2))}</text>`,
     );
   }
   parts.push(
@@ -80,7 +87,7 @@ export function renderPlotSvg(trace: Trace, title: string): string {
   // Panel 1: line currents vs the fuse.
   let y0 = 40 + 16;
   const lineSeries = trace.lineA.map((s) => bucketMax(s, columns));
-  const maxA = Math.max(trace.fuseA * 1.5, ...lineSeries.flat()) * 1.05;
+  const maxA = niceMax(Math.max(trace.fuseA * 1.5, ...lineSeries.flat()) * 1.02);
   out.push(axes('Line currents (A) vs fuse', y0, maxA, 'A', duration));
   lineSeries.forEach((values, l) => {
     out.push(polyline({ values, scaleX, y0, max: maxA, color: COLORS[l]! }));
@@ -101,7 +108,7 @@ export function renderPlotSvg(trace: Trace, title: string): string {
   y0 += PANEL_H + GAP;
   const ev = bucketMax(trace.evA, columns);
   const lim = bucketMax(trace.limitA, columns);
-  const maxEv = Math.max(6, ...ev, ...lim) * 1.1;
+  const maxEv = niceMax(Math.max(6, ...ev, ...lim) * 1.05);
   out.push(axes('EV current per phase (A): drawn (solid) and offered (dashed)', y0, maxEv, 'A', duration));
   out.push(polyline({ values: lim, scaleX, y0, max: maxEv, color: '#888', dash: '4 3' }));
   out.push(polyline({ values: ev, scaleX, y0, max: maxEv, color: '#9467bd', width: 1.5 }));
@@ -109,8 +116,16 @@ export function renderPlotSvg(trace: Trace, title: string): string {
   // Panel 3: quarter averages vs the target.
   y0 += PANEL_H + GAP;
   const qs = trace.quarters;
-  const maxQ = Math.max(2.5, ...qs.map((q) => q.avgKw), ...qs.map((q) => q.targetKw ?? 0)) * 1.15;
-  out.push(axes('Quarter-hour average import (kW) vs target', y0, maxQ, 'kW', duration));
+  const maxQ = niceMax(Math.max(2.5, ...qs.map((q) => q.avgKw), ...qs.map((q) => q.targetKw ?? 0)) * 1.05);
+  out.push(
+    axes(
+      'Quarter-hour average import (kW) vs target (black); orange: the house alone was over',
+      y0,
+      maxQ,
+      'kW',
+      duration,
+    ),
+  );
   for (const q of qs) {
     const x = PAD_L + (q.startS / duration) * plotW;
     const w = Math.max(1, (900 / duration) * plotW - 1);
