@@ -14,9 +14,20 @@ export interface MeterView {
   month: string;
 }
 
-/** A telegram the balancer can act on: accepted and with at least one line current. */
+type PhaseReading = MeterSnapshot['phases'][number];
+
+/** The line's current magnitude: measured, or from its power at its voltage (meters that report no currents). */
+function lineCurrent(p: PhaseReading): number | null {
+  if (typeof p.currentA === 'number' && Number.isFinite(p.currentA)) return Math.abs(p.currentA);
+  if (p.importKw === null && p.exportKw === null) return null;
+  const kw = Math.abs((p.importKw ?? 0) - (p.exportKw ?? 0));
+  const v = p.voltageV && p.voltageV > 100 ? p.voltageV : 230;
+  return (kw * 1000) / v;
+}
+
+/** A telegram the balancer can act on: accepted and with at least one line current (measured or derived). */
 export function isUsable(reading: MeterSnapshot): boolean {
-  return reading.ok && reading.phases.some((p) => typeof p.currentA === 'number' && Number.isFinite(p.currentA));
+  return reading.ok && reading.phases.some((p) => lineCurrent(p) !== null);
 }
 
 const digits = (s: string, at: number, n: number): number => {
@@ -62,13 +73,14 @@ export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterVie
   out.lineA[1] = Number.NaN;
   out.lineA[2] = Number.NaN;
   for (const p of reading.phases) {
-    if (p.currentA === null || !Number.isFinite(p.currentA)) continue;
+    const amps = lineCurrent(p);
+    if (amps === null) continue;
     // Meters report current magnitudes; the line's own power tells the direction, else the total's
     // (on 3x230 the meter measures two elements and the middle line carries no power of its own).
     const pi = p.importKw ?? 0;
     const pe = p.exportKw ?? 0;
     const exporting = pi !== 0 || pe !== 0 ? pe > pi : net < 0;
-    out.lineA[p.phase - 1] = exporting ? -Math.abs(p.currentA) : Math.abs(p.currentA);
+    out.lineA[p.phase - 1] = exporting ? -amps : amps;
   }
   out.quarterAverageKw = reading.capacity?.quarterAverageKw ?? null;
   out.monthPeakKw = reading.capacity?.monthPeakKw ?? null;

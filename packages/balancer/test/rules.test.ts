@@ -291,6 +291,15 @@ describe('fail-safe and stale data', () => {
     expect(d.failsafe).toBe(true);
   });
 
+  it('derives line currents from line powers when the meter reports no currents', () => {
+    const b = createBalancer({ margins: M, site: site3 });
+    const r = reading(T0, [10, 2, 2]);
+    for (const p of r.phases) p.currentA = null;
+    const d = b.step(step(T0, r, [input(charger(), 0)]));
+    expect(lim(d)).toBe(14);
+    expect(why(d)).toBe('L1 fuse');
+  });
+
   it('ignores rejected telegrams as if none came', () => {
     const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 12, [18, 2, 2]);
