@@ -156,3 +156,87 @@ Feature: Opening the P1 port at the grid operator
     When the owner comes back 71 hours later
     Then the assistant is at "in-aanvraag"
     And the assistant does not say "call Fluvius on"
+
+  # On the grid operator's (simulated) portal itself: what it accepts, refuses, and when the port opens.
+
+  @sim @portal
+  Scenario: The contract holder asks for the port and gets the green dot at once
+    Given the grid operator's portal opens ports 6h after they are switched on
+    And the contract holder has an account on the portal, registered with itsme
+    When the contract holder adds the EAN "5414 4882 0000 0000 15"
+    And the contract holder requests the activation after ticking the consent box
+    Then the contract holder sees a green dot next to the EAN
+    When the contract holder switches the port on
+    Then the contract holder sees the port "In aanvraag"
+    When 6 hours pass on the portal
+    Then the contract holder sees the port "Open"
+
+  @sim @portal
+  Scenario: A tenant waits for the holder, who approves by the link in the e-mail
+    Given the grid operator's portal opens ports 6h after they are switched on
+    And the tenant has an account on the portal, registered with eID
+    When the tenant adds the EAN "541448820000000015"
+    And the tenant requests the activation after ticking the consent box
+    Then the tenant sees an orange dot next to the EAN
+    When the contract holder clicks the approval link in the e-mail
+    Then the tenant sees a green dot next to the EAN
+
+  @sim @portal @failing-path
+  Scenario: A wrong letter code, then the right one
+    Given the grid operator's portal opens ports 6h after they are switched on
+    And the tenant has an account on the portal, registered with itsme
+    When the tenant adds the EAN "541448820000000022"
+    And the tenant requests the activation after ticking the consent box
+    And the contract holder types the code "000000"
+    Then the portal refuses with "wrong-letter-code"
+    And the tenant sees an orange dot next to the EAN
+    When the contract holder types the code from the letter
+    Then the portal accepts
+    And the tenant sees a green dot next to the EAN
+
+  @sim @portal @failing-path
+  Scenario Outline: The portal refuses an EAN
+    Given the grid operator's portal opens ports 6h after they are switched on
+    And the tenant has an account on the portal, registered with itsme
+    When the tenant adds the EAN "<ean>"
+    Then the portal refuses with "<refusal>"
+
+    Examples:
+      | ean                | refusal            |
+      | 541448820000000016 | ean-invalid-format |
+      | 541448820000123455 | ean-unknown        |
+
+  @sim @portal @failing-path
+  Scenario: The consent box is not ticked
+    Given the grid operator's portal opens ports 6h after they are switched on
+    And the tenant has an account on the portal, registered with itsme
+    When the tenant adds the EAN "541448820000000015"
+    And the tenant requests the activation without ticking the consent box
+    Then the portal refuses with "consent-missing"
+
+  @sim @portal @failing-path
+  Scenario: Logging in before the e-mail address is confirmed
+    Given the grid operator's portal opens ports 6h after they are switched on
+    When the tenant registers on the portal with itsme
+    And the tenant tries to log in
+    Then the portal refuses with "email-not-confirmed"
+
+  @sim @portal @failing-path
+  Scenario: Switching the port on before the holder approved
+    Given the grid operator's portal opens ports 6h after they are switched on
+    And the tenant has an account on the portal, registered with itsme
+    When the tenant adds the EAN "541448820000000022"
+    And the tenant requests the activation after ticking the consent box
+    And the tenant switches the port on
+    Then the portal refuses with "impossible-transition"
+
+  @sim @portal @failing-path
+  Scenario: The port is still not open after 72 hours
+    Given the grid operator's portal never opens the port
+    And the contract holder has an account on the portal, registered with itsme
+    When the contract holder adds the EAN "541448820000000015"
+    And the contract holder requests the activation after ticking the consent box
+    And the contract holder switches the port on
+    And 73 hours pass on the portal
+    Then the contract holder is told the wait is overdue
+    And the contract holder sees the port "In aanvraag"
