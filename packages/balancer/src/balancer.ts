@@ -68,7 +68,9 @@ interface Settings {
   gridAllowanceKw: number;
   switchDelayMs: number;
   switchHoldMs: number;
-  overrides: Map<string, { priority?: number; safeA?: number }>;
+  overrides: Map<string, { priority?: number; safeA?: number; carMinA?: number; carMaxA?: number }>;
+  /** Some charger has a car minimum or maximum configured. */
+  carLimits: boolean;
 }
 
 /** Setpoints in 0.1 A steps, rounded down (the 0.001 A slack absorbs the bisection's tolerance). */
@@ -91,6 +93,7 @@ function settingsOf(c: BalancerConfig): Settings {
     switchDelayMs: (c.phaseSwitch?.delayS ?? 60) * 1000,
     switchHoldMs: (c.phaseSwitch?.holdS ?? 300) * 1000,
     overrides: new Map((c.chargers ?? []).map((o) => [o.id, o])),
+    carLimits: (c.chargers ?? []).some((o) => o.carMinA !== undefined || o.carMaxA !== undefined),
   };
 }
 
@@ -171,6 +174,20 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return st.lineIdx;
   };
 
+  // The charger's range narrowed to the car's, when configured (cached per capabilities object).
+  const narrowed = new WeakMap<ChargerCapabilities, ChargerCapabilities>();
+  const withCarLimits = (c: ChargerInput): ChargerInput => {
+    const o = s.overrides.get(c.capabilities.id);
+    if (!o || (o.carMinA === undefined && o.carMaxA === undefined)) return c;
+    let cap = narrowed.get(c.capabilities);
+    if (!cap) {
+      const minA = Math.max(c.capabilities.minA, o.carMinA ?? 0);
+      cap = { ...c.capabilities, minA, maxA: Math.max(minA, Math.min(c.capabilities.maxA, o.carMaxA ?? Infinity)) };
+      narrowed.set(c.capabilities, cap);
+    }
+    return { capabilities: cap, measurement: c.measurement };
+  };
+
   const safeOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.safeA ?? cap.safeA;
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
 
@@ -190,7 +207,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.lastChangeMs = nowMs;
   };
 
-  function step(input: BalancerInput): Decision {
+  function step(raw: BalancerInput): Decision {
+    const input = s.carLimits ? { ...raw, chargers: raw.chargers.map(withCarLimits) } : raw;
     const now = input.nowMs;
     if (Number.isNaN(firstStepMs)) firstStepMs = now;
     const fresh = input.reading !== null && isUsable(input.reading);

@@ -101,6 +101,16 @@ describe('fuse loop', () => {
     expect(lim(d)).toBe(12);
   });
 
+  it('keeps the offer within the car’s own range when configured', () => {
+    const b = createBalancer({ margins: M, site: site3, chargers: [{ id: 'cp1', carMinA: 8, carMaxA: 13 }] });
+    const cap = charger({ maxA: 32 });
+    expect(lim(b.step(step(T0, reading(T0, [2, 2, 2]), [input(cap, 0)])))).toBe(13);
+    // 7 A of headroom: enough for the charger's 6 A minimum, not for the car's 8 A.
+    const d = b.step(step(T0 + 10_000, reading(T0 + 10_000, [17 + 13, 2 + 13, 2 + 13]), [input(cap, 13)]));
+    expect(lim(d)).toBe(0);
+    expect(why(d)).toBe('L1 fuse');
+  });
+
   it('offers 0 to an unplugged charger', () => {
     const b = createBalancer({ margins: M, site: site3 });
     const d = b.step(step(T0, reading(T0, [2, 2, 2]), [input(charger(), 0, false)]));

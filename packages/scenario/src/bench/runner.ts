@@ -45,7 +45,7 @@ export interface RunResult {
   elapsedMs: number;
 }
 
-/** The balancer configuration a scenario implies (solar mode when it has PV). */
+/** The balancer configuration a scenario implies: the site, and each car's range as its owner would enter it. */
 export function configForScenario(scenario: Scenario): BalancerConfig {
   return {
     site: {
@@ -54,6 +54,7 @@ export function configForScenario(scenario: Scenario): BalancerConfig {
       capacityTargetKw: scenario.site.capacityTargetKw,
       monthPeakKw: scenario.site.monthPeakKw,
     },
+    chargers: scenario.evs.map((ev) => ({ id: ev.charger, carMinA: ev.minA, carMaxA: ev.maxA })),
   };
 }
 
