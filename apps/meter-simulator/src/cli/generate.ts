@@ -29,7 +29,8 @@ export async function main(argv: string[]): Promise<number> {
   const days = number(values, 'days', 1, (n) => n > 0 && n <= 3660, 'a number of days above 0 (at most 3660)');
   const options = await simulationOptions(values);
   const sim = new MeterSimulation(options);
-  if (sim.key) console.error(`p1-sim: Smarty key ${sim.key}`);
+  // The demo key is no secret (a key the user gave is not echoed); a reader needs it to decrypt.
+  if (sim.key && !options.smartyKey) console.error(`p1-sim: encrypted with the demo Smarty key ${sim.key}`);
   const total = Math.floor((days * 86_400) / sim.model.intervalS);
   const progress = values['no-progress'] ? null : new Progress(total);
   const out = process.stdout;

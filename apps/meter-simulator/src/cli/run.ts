@@ -168,7 +168,8 @@ export async function main(argv: string[]): Promise<number> {
     api: apiUrl,
     meters,
     port: portState,
-    ...(first.sim.key ? { smartyKey: first.sim.key } : {}),
+    // The demo key is no secret; a key the user gave is not echoed.
+    ...(first.sim.key && !base.smartyKey ? { smartyKey: first.sim.key } : {}),
   };
   const readyLine = `${JSON.stringify(ready)}\n`;
   if (outputs.has('stdout')) process.stderr.write(readyLine);
