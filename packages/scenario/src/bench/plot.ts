@@ -131,8 +131,11 @@ export function renderPlotSvg(trace: Trace, title: string): string {
     const w = Math.max(1, (900 / duration) * plotW - 1);
     const h = (q.avgKw / maxQ) * PANEL_H;
     const over = q.targetKw !== null && q.avgKw > q.targetKw + 1e-3;
+    // Red: over the target by our doing; orange: the house alone was over it (not counted).
+    const houseOver = q.targetKw !== null && q.houseAvgKw > q.targetKw;
+    const fill = over ? (houseOver ? '#ffbb78' : '#d62728') : '#aec7e8';
     out.push(
-      `<rect x="${x.toFixed(1)}" y="${(y0 + PANEL_H - h).toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="${over ? '#d62728' : '#aec7e8'}"/>`,
+      `<rect x="${x.toFixed(1)}" y="${(y0 + PANEL_H - h).toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="${fill}"/>`,
     );
     if (q.targetKw !== null) {
       const ty = y0 + PANEL_H - (q.targetKw / maxQ) * PANEL_H;
