@@ -156,5 +156,11 @@ describe('p1-sim run with socat and TCP outputs', () => {
     await until(() => serial.counters.goodFrames > good, 5_000, 'telegrams again');
     expect(Date.now() - pulled).toBeLessThan(2_000 + 5_000);
     expect(tcp.counters.reconnects).toBeGreaterThanOrEqual(1); // the TCP server was "unplugged" too
+
+    // A blip shorter than socat's restart still ends plugged in.
+    await call('POST', '/api/faults', { kind: 'unplug', durationS: 1 });
+    const after = serial.counters.goodFrames;
+    await until(() => serial.counters.goodFrames >= after + 3, 10_000, 'telegrams after a short unplug');
+    expect((await call('GET', '/api/state')).json.unplugged).toBe(false);
   }, 30_000);
 });

@@ -89,7 +89,20 @@ export class SocatOutput implements Output {
     return null;
   }
 
-  async unplug(): Promise<void> {
+  /** Unplug and replug run one after the other, even when a fault is shorter than socat's restart. */
+  private sequence: Promise<void> = Promise.resolve();
+
+  unplug(): Promise<void> {
+    this.sequence = this.sequence.catch(() => {}).then(() => this.pull());
+    return this.sequence;
+  }
+
+  replug(): Promise<void> {
+    this.sequence = this.sequence.catch(() => {}).then(() => this.insert());
+    return this.sequence;
+  }
+
+  private async pull(): Promise<void> {
     await this.writer.close();
     const child = this.socat;
     this.socat = null;
@@ -100,12 +113,12 @@ export class SocatOutput implements Output {
     }
   }
 
-  async replug(): Promise<void> {
+  private async insert(): Promise<void> {
     if (!this.socat) await this.plug();
   }
 
   async stop(): Promise<void> {
-    await this.unplug();
+    await this.unplug().catch(() => {});
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 

@@ -68,7 +68,20 @@ export class TcpOutput implements Output {
   }
 
   /** Drops every client and stops listening, like a dongle that lost power. */
-  async unplug(): Promise<void> {
+  /** Unplug and replug run one after the other, even when a fault is shorter than socat's restart. */
+  private sequence: Promise<void> = Promise.resolve();
+
+  unplug(): Promise<void> {
+    this.sequence = this.sequence.catch(() => {}).then(() => this.pull());
+    return this.sequence;
+  }
+
+  replug(): Promise<void> {
+    this.sequence = this.sequence.catch(() => {}).then(() => this.insert());
+    return this.sequence;
+  }
+
+  private async pull(): Promise<void> {
     for (const c of this.clients) c.destroy();
     this.clients.clear();
     const server = this.server;
@@ -76,7 +89,7 @@ export class TcpOutput implements Output {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  async replug(): Promise<void> {
+  private async insert(): Promise<void> {
     if (!this.server) await this.start();
   }
 
