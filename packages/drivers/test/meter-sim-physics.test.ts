@@ -186,4 +186,14 @@ describe('simulated meter physics', () => {
     expect(unset.ok).toBe(true);
     expect(unset.timestamp).toBeNull();
   });
+
+  it('keeps its clock across the autumn DST change: 02:59:59 S is followed by 02:00:00 W', () => {
+    const sim = new MeterSimulation({ model: 'dsmr5', startMs: Date.parse('2025-10-26T00:59:55Z'), seed: 2 });
+    const readings = Array.from({ length: 10 }, () => read(sim));
+    const raw = readings.map((r) => r.obis['0-0:1.0.0']?.[0]);
+    expect(raw.slice(3, 6)).toEqual(['251026025959S', '251026020000W', '251026020001W']);
+    const instants = readings.map((r) => Date.parse(r.timestamp as string));
+    // Strictly one second apart in real time although the local clock went back an hour.
+    expect(instants.slice(1).map((t, i) => t - (instants[i] as number))).toEqual(Array(9).fill(1000));
+  });
 });

@@ -233,7 +233,7 @@ const dsmr4: MeterModel = {
   gasEveryS: 3600,
   hasWater: false,
   tariffAt: dutchTariff,
-  header: (_id, phases) => (phases === 1 ? 'KFM5KAIFA-METER' : 'KFM5KAIFA-METER'),
+  header: () => 'KFM5KAIFA-METER',
   lines: (x) => {
     const r = x.registers;
     const e = x.electrical;
