@@ -117,6 +117,22 @@ describe('fault injection → driver counters and diagnosis', () => {
     expect(timestamps.at(-1)).toMatch(/^2025-06-10T12:00:06\+02:00$/);
   });
 
+  it('invert (an uninverted signal): bytes but no valid telegram, then valid again', async () => {
+    const x = meter();
+    await x.m.start();
+    x.m.tick();
+    x.m.injectFault({ kind: 'invert', durationS: 20 });
+    for (let i = 0; i < 5; i++) x.m.tick();
+    // Garbage is judged over time (invalidMs), not on the first odd byte.
+    await new Promise((r) => setTimeout(r, 200));
+    x.m.tick();
+    expect(x.m.diagnosis).toBe('bytes-no-telegram');
+    expect(x.m.counters.goodFrames).toBe(1);
+    for (let i = 0; i < 20; i++) x.m.tick();
+    expect(x.m.diagnosis).toBe('valid-telegrams');
+    await x.m.stop();
+  });
+
   it('powerFailure: silent meter, then a counted failure', async () => {
     const x = meter('dsmr5');
     const counts: Array<number | null> = [];

@@ -18,8 +18,12 @@ export const FAULT_KINDS = [
   'unplug',
   'clockUnset',
   'powerFailure',
+  'invert',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Kinds that last for `durationS`; the others affect `count` telegrams (or a `rate` of them). */
+const TIMED_KINDS: readonly FaultKind[] = ['outage', 'unplug', 'powerFailure', 'jitter', 'clockUnset', 'invert'];
 
 export interface FaultRequest {
   kind: FaultKind;
@@ -27,7 +31,7 @@ export interface FaultRequest {
   count?: number;
   /** Instead of a count: the share of telegrams affected (0–1) for `durationS` (drop, crc, noise). */
   rate?: number;
-  /** outage, unplug, powerFailure, jitter, clockUnset, and rate-based faults; default 60 s. */
+  /** outage, unplug, powerFailure, jitter, clockUnset, invert, and rate-based faults; default 60 s. */
   durationS?: number;
   /** noise: bytes inserted before each affected telegram (default 64). */
   bytes?: number;
@@ -101,8 +105,7 @@ export class FaultInjector {
    */
   add(request: FaultRequest, nowMs: number, meter: MeterSimulation): ActiveFault {
     const durationMs = (request.durationS ?? 60) * 1000;
-    const timed =
-      ['outage', 'unplug', 'powerFailure', 'jitter', 'clockUnset'].includes(request.kind) || request.rate !== undefined;
+    const timed = TIMED_KINDS.includes(request.kind) || request.rate !== undefined;
     const fault: ActiveFault = {
       id: this.nextId++,
       kind: request.kind,
@@ -200,6 +203,11 @@ export class FaultInjector {
     if (truncate && this.hits(truncate)) {
       bytes = bytes.subarray(0, Math.floor(bytes.length * (0.3 + 0.5 * this.random())));
       this.count('truncate');
+    }
+    if (this.active('invert', now)) {
+      // A cable that does not invert the P1 signal: every bit flipped, bytes but never a telegram.
+      this.count('invert');
+      bytes = bytes.map((b) => b ^ 0xff);
     }
     const jitter = this.active('jitter', now);
     if (jitter) {
