@@ -17,7 +17,9 @@ describe('raw P1 re-serve over TCP', () => {
     const readers = await Promise.all([connect(server.port), connect(server.port), connect(server.port)]);
     await expect.poll(() => server.clients).toBe(3);
     const received = readers.map(() => [] as Buffer[]);
-    readers.forEach((r, i) => r.on('data', (chunk: Buffer) => received[i]?.push(chunk)));
+    readers.forEach((r, i) => {
+      r.on('data', (chunk: Buffer) => received[i]?.push(chunk));
+    });
     const frames = [0, 1, 2].map((i) => belgianTelegram({ at: Date.UTC(2025, 0, 15, 9, 0, i), importKw: 1 + i }));
     for (const f of frames) server.broadcast(f);
     const expected = Buffer.concat(frames);

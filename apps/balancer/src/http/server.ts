@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -27,8 +28,14 @@ export interface HttpDeps {
   logger?: Logger;
 }
 
-const DASHBOARD_DIR = join(import.meta.dirname, '..', 'dashboard', 'public');
+/** The dashboard's files: next to the sources, or copied next to the production bundle. */
+const DASHBOARD_DIR = [
+  join(import.meta.dirname, '..', 'dashboard', 'public'),
+  join(import.meta.dirname, 'dashboard'),
+  join(import.meta.dirname, '..', 'dashboard'),
+].find((dir) => existsSync(join(dir, 'index.html')));
 const SSE_HEARTBEAT_MS = 15_000;
+const SSE_MAX_BUFFERED_BYTES = 256 * 1024;
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = header?.match(/^Bearer\s+(\S+)$/i);
@@ -81,6 +88,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       'x-accel-buffering': 'no',
     });
     const send = (s: StateSnapshot): void => {
+      // a client that does not keep up skips updates (each carries the whole state) instead of growing our memory
+      if (res.writableLength > SSE_MAX_BUFFERED_BYTES) return;
       res.write(`event: state\ndata: ${JSON.stringify(s)}\n\n`);
     };
     res.write('retry: 2000\n\n');
@@ -127,7 +136,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.type('text/plain; version=0.0.4').send(renderMetrics(live));
   });
 
-  app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
+  if (DASHBOARD_DIR) app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
 
   app.use((req, res) => {
     res.status(404).json({ error: `no such resource: ${req.method} ${req.path}` });

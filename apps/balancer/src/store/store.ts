@@ -66,6 +66,8 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 2000');
+    // a 1 MB page cache is plenty for per-second inserts and small reads; keeps resident memory low
+    this.db.pragma('cache_size = -1024');
     this.db.exec(SCHEMA);
     this.db
       .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')

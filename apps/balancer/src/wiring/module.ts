@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import { type RunningHttp, startHttp } from '../http/server';
 import { LiveState } from '../live/live-state';
-import { type MqttPublisher, startMqtt } from '../mqtt/publisher';
+import type { MqttPublisher } from '../mqtt/publisher';
 import { type RawP1Server, startRawP1Server } from '../rawp1/server';
 import { Store } from '../store/store';
 import { ActivationService, SqliteProgressStore } from './activation-service';
@@ -161,6 +161,8 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
 
     let mqttPublisher: MqttPublisher | null = null;
     if (config.mqtt) {
+      // loaded only when configured: the MQTT client is ~12 MB of resident memory
+      const { startMqtt } = await import('../mqtt/publisher');
       mqttPublisher = await startMqtt(config.mqtt, live, logger);
       closers.push(() => mqttPublisher?.stop());
     }
