@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -103,6 +103,12 @@ http: { port: 99999 }
         },
       ),
     );
+  });
+
+  it('accepts the example configuration shipped in deploy/', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', 'deploy', 'config.example.yaml'), 'utf8');
+    const r = parseConfigText(text);
+    expect(r.ok && r.config.chargers[0]?.driver).toBe('ocpp');
   });
 
   it('has a valid embedded default', () => {
