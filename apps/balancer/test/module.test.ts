@@ -80,6 +80,23 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
     }
   }, 60_000);
 
+  it('drops the charger to its safe current within 15 s when the meter goes silent', async () => {
+    const failDir = mkdtempSync(join(tmpdir(), 'p1-failsafe-'));
+    const module = await startModule(testConfig(failDir), pino({ level: 'silent' }));
+    try {
+      await expect.poll(() => module.live.meter.diagnosis, { timeout: 15_000 }).toBe('valid-telegrams');
+      await expect.poll(() => module.live.chargers[0]?.limitA ?? null, { timeout: 10_000 }).not.toBeNull();
+      const silentSince = Date.now();
+      await module.embedded?.stop(); // the meter's end of the serial pair disappears
+      await expect.poll(() => module.live.chargers[0]?.reason, { timeout: 20_000 }).toMatch(/fail-safe|no meter data/);
+      expect(Date.now() - silentSince).toBeLessThan(15_000);
+      expect(module.live.chargers[0]?.limitA).toBeLessThanOrEqual(6);
+    } finally {
+      await module.stop();
+      rmSync(failDir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('p1 run --config serves, stops on SIGTERM with exit 0, and never logs the token', async () => {
     const file = join(dir, 'run.yaml');
     const token = 'very-secret-token-42';

@@ -38,11 +38,14 @@ export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise
   const pair: VirtualSerialPair = await openVirtualSerialPair();
   const fd = openSync(pair.meterEnd, constants.O_WRONLY | constants.O_NOCTTY);
   let writing = false;
+  let stopped = false;
   const meter: EmbeddedMeter = {
     device: pair.readerEnd,
     simulation,
     lastWriteDoneAt: 0,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       closeSync(fd);
       await pair.close();
