@@ -71,6 +71,9 @@ describe('dashboard in a real chromium (phone viewport)', () => {
     await expect.poll(() => text('quarter-projection'), { timeout: 10_000 }).toMatch(/^\d+\.\d\d$/);
     expect(await text('quarter-target')).toBe('4.0 kW');
     await expect.poll(() => page.locator('#history .bar').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // the balancer's decisions with their reasons, from the store
+    await expect.poll(() => page.locator('#decisions tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('#decisions tr').first().textContent()).toMatch(/sim1/);
   }, 30_000);
 
   it('saves settings with the token and refuses a wrong one', async () => {

@@ -4,6 +4,8 @@ const $ = (id) => document.getElementById(id);
 const fmt = (x, digits = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–');
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const token = () => localStorage.getItem('p1-token') ?? '';
+const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
+const monthLabel = (ym) => new Date(`${ym}-01T12:00:00`).toLocaleString(undefined, { month: 'short', year: '2-digit' });
 
 // --- tabs -------------------------------------------------------------------------------
 function showTab() {
@@ -34,7 +36,9 @@ function render(s) {
 
   $('grid-import').textContent = fmt(s.grid?.importKw, 3);
   $('grid-export').textContent = fmt(s.grid?.exportKw, 3);
-  $('meter-time').textContent = s.reading?.timestamp ? `meter time ${s.reading.timestamp}` : 'no telegram yet';
+  $('meter-time').textContent = s.reading?.timestamp
+    ? `meter time ${new Date(s.reading.timestamp).toLocaleTimeString()} (${s.reading.header ?? 'meter'})`
+    : 'no telegram yet';
   $('fuse-label').textContent = `fuse ${s.site.fuseA} A`;
 
   $('lines').innerHTML = s.lines
@@ -66,11 +70,11 @@ function render(s) {
   const q = s.quarter;
   const target = s.site.capacityTargetKw;
   $('quarter-summary').innerHTML = q
-    ? `<p>average so far <b>${fmt(q.averageKw)}</b> kW · projected <b>${fmt(q.projectedKw)}</b> kW
+    ? `<p>average so far <b>${fmt(q.meterAverageKw ?? q.averageKw)}</b> kW · projected <b>${fmt(q.projectedKw)}</b> kW
        ${target ? `· target <b>${fmt(target, 1)}</b> kW` : '· no target (fuse only)'}</p>
        <p class="muted">${Math.floor(q.elapsedS / 60)} min ${q.elapsedS % 60} s into the quarter${q.allowedKw != null ? ` · allowed now ${fmt(q.allowedKw)} kW` : ''}</p>`
     : '<p class="muted">waiting for the meter clock</p>';
-  $('quarter-average').textContent = fmt(q?.averageKw);
+  $('quarter-average').textContent = fmt(q?.meterAverageKw ?? q?.averageKw);
   $('quarter-projection').textContent = fmt(q?.projectedKw);
   $('quarter-target').textContent = target ? `${fmt(target, 1)} kW` : 'none';
   const scale = Math.max(target ?? 0, q?.projectedKw ?? 0, 1) * 1.2;
@@ -80,7 +84,7 @@ function render(s) {
   $('quarter-target-mark').style.left = target ? `${(target / scale) * 100}%` : '-10px';
 
   $('month-peak').textContent = fmt(s.month.peakKw);
-  $('month-peak-at').textContent = s.month.peakAt ? `at ${s.month.peakAt}` : '';
+  $('month-peak-at').textContent = s.month.peakAt ? `on ${when(s.month.peakAt)}` : '';
   renderHistory(s.month.history);
 
   const m = s.meter;
@@ -102,7 +106,7 @@ function renderHistory(history) {
   $('history').innerHTML = months
     .map(
       (m) =>
-        `<div class="bar" title="${esc(m.month)}: ${fmt(m.peakKw)} kW" style="height:${((m.peakKw ?? 0) / max) * 100}%"><span>${esc(m.month.slice(2))}</span></div>`,
+        `<div class="bar" title="${esc(m.month)}: ${fmt(m.peakKw)} kW" style="height:${((m.peakKw ?? 0) / max) * 100}%"><span>${esc(monthLabel(m.month))}</span></div>`,
     )
     .join('');
 }
@@ -111,6 +115,13 @@ async function loadHistory() {
   try {
     const h = await (await fetch('/api/v1/history')).json();
     if (Array.isArray(h.months) && (!lastState || !lastState.month.history.length)) renderHistory(h.months);
+    $('decisions').innerHTML = (h.decisions ?? [])
+      .slice(0, 12)
+      .map(
+        (d) =>
+          `<tr><td>${esc(new Date(d.ts).toLocaleTimeString())}</td><td>${esc(d.chargerId)}</td><td>${fmt(d.limitA, 1)} A</td><td>${esc(d.reason)}</td></tr>`,
+      )
+      .join('');
   } catch {}
 }
 
@@ -141,7 +152,7 @@ function renderActivation(v) {
   $('act-dot').className = `dot ${v.dot}`;
   $('act-dot-meaning').textContent = v.dotMeaning;
   $('act-todo').innerHTML = v.todo.map((t) => `<li>${esc(t)}</li>`).join('');
-  $('act-wait').innerHTML = v.waitLines.map((l) => `<p>${esc(l)}</p>`).join('');
+  $('act-wait').innerHTML = [...v.waitLines, ...(v.hint ? [v.hint] : [])].map((l) => `<p>${esc(l)}</p>`).join('');
   $('act-help').textContent = v.helpLine;
   const err = $('act-error');
   err.hidden = !v.error;
