@@ -275,20 +275,23 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
 
   /** Sends the target limit until the charger holds it; one call in flight, later wishes coalesce. */
   private pump(): Promise<void> {
-    if (this.pumping) return this.pumping;
+    // A loop already running may have made its last check before this wish: look again after it.
+    if (this.pumping) return this.pumping.then(() => this.pump());
+    if (!this.peer || !this.needsSending(this.settings.now())) return Promise.resolve();
     const loop = async () => {
-      while (this.peer && this.needsSending(this.settings.now())) {
-        await this.settings.sendBudget.take();
+      do {
+        await this.settings.sendBudget.take(); // always yields first: `pumping` is set before the loop can end
         const peer = this.peer;
         const target = this.targetLimit;
-        if (!peer || !target) return;
+        if (!peer || !target || !this.needsSending(this.settings.now())) return;
         if (!(await this.sendLimit(peer, target))) return;
-      }
+      } while (this.peer && this.needsSending(this.settings.now()));
     };
-    this.pumping = loop().finally(() => {
-      this.pumping = null;
+    const running: Promise<void> = loop().finally(() => {
+      if (this.pumping === running) this.pumping = null;
     });
-    return this.pumping;
+    this.pumping = running;
+    return running;
   }
 
   private async sendLimit(peer: RpcPeer, target: Limit): Promise<boolean> {
