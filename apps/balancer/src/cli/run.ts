@@ -34,6 +34,12 @@ export async function main(argv: string[]): Promise<number> {
     config = result.config;
   }
   const logger = createLogger(config.log.level);
+  // Signals are taken from the start, so one arriving during startup still ends in a clean stop.
+  let stopRequested: ((signal: string) => void) | null = null;
+  let early: string | null = null;
+  const onSignal = (signal: string) => (stopRequested ? stopRequested(signal) : (early = signal));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   let module: Awaited<ReturnType<typeof startModule>>;
   try {
     module = await startModule(config, logger);
@@ -48,12 +54,11 @@ export async function main(argv: string[]): Promise<number> {
   if (module.tokenFile) console.error(`p1-balancer: the API token for settings is in ${module.tokenFile}`);
 
   await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
+    stopRequested = (signal: string) => {
       logger.info({ signal }, 'shutting down');
       module.stop().then(resolve, resolve);
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    if (early) stopRequested(early);
   });
   logger.flush();
   return 0;

@@ -22,7 +22,15 @@ export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<Virtual
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr?.resume();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // socat must not outlive us, even when we exit without stop() (an uncaught error, process.exit)
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   const deadline = Date.now() + timeoutMs;
   while (!(existsSync(meterEnd) && existsSync(readerEnd))) {
     if (child.exitCode !== null || Date.now() > deadline) {
