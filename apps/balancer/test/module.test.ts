@@ -161,3 +161,28 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
     ]);
   }, 30_000);
 });
+
+describe('a Luxembourg Smarty meter (encrypted DLMS frames)', () => {
+  it('decrypts with the key and serves the plain telegram on /api/v1/telegram', async () => {
+    const smartyDir = mkdtempSync(join(tmpdir(), 'p1-smarty-'));
+    const module = await startModule(
+      testConfig(smartyDir, {
+        meter: { source: 'simulator', model: 'smarty', speed: 10 },
+        site: { connection: '3N400', fuseA: 40 },
+      }),
+      pino({ level: 'silent' }),
+    );
+    try {
+      await expect.poll(() => module.live.meter.diagnosis, { timeout: 15_000 }).toBe('valid-telegrams');
+      const text = await (await fetch(`${module.http.url}/api/v1/telegram`)).text();
+      expect(text.startsWith('/')).toBe(true);
+      expect(text).toMatch(/^1-0:1\.7\.0\(/m);
+      const data = (await (await fetch(`${module.http.url}/api/v1/data`)).json()) as Record<string, unknown>;
+      expect(typeof data.active_power_w).toBe('number');
+      expect(module.live.reading?.protocol).toBe('smarty');
+    } finally {
+      await module.stop();
+      rmSync(smartyDir, { recursive: true, force: true });
+    }
+  }, 40_000);
+});

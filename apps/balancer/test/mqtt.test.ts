@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseTelegram } from '@p1/dsmr';
 import mqtt from 'mqtt';
 import pino from 'pino';
@@ -5,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig } from '../src/config';
 import { LiveState } from '../src/live/live-state';
 import { type MqttPublisher, startMqtt } from '../src/mqtt/publisher';
+import { startModule } from '../src/wiring/module';
+import { testConfig } from './helpers/module';
 import { type Mosquitto, startMosquitto } from './helpers/mosquitto';
 import { belgianTelegram } from './helpers/telegram';
 
@@ -73,5 +78,31 @@ describe('MQTT with Home Assistant discovery (real mosquitto)', () => {
     await publisher.stop();
     await expect.poll(() => messages.get('p1/status'), { timeout: 10_000 }).toBe('offline');
     await watcher.endAsync();
+  }, 40_000);
+});
+
+describe('the module with mqtt configured (real mosquitto)', () => {
+  it('publishes the live meter values the module reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p1-mqtt-module-'));
+    const watcher = await mqtt.connectAsync(broker.url, { clientId: 'test-module-watcher' });
+    const states: Record<string, unknown>[] = [];
+    watcher.on('message', (topic, payload) => {
+      if (topic === 'home/p1/state') states.push(JSON.parse(payload.toString()));
+    });
+    await watcher.subscribeAsync('home/p1/#');
+    const module = await startModule(
+      testConfig(dir, { mqtt: { url: broker.url, topic: 'home/p1' } }),
+      pino({ level: 'silent' }),
+    );
+    try {
+      await expect.poll(() => states.some((s) => typeof s.l1_current_a === 'number'), { timeout: 15_000 }).toBe(true);
+      const last = states.filter((s) => typeof s.l1_current_a === 'number').at(-1) as Record<string, unknown>;
+      expect(last).toHaveProperty('sim1_limit_a');
+      expect(last.meter_status).toBe('valid-telegrams');
+    } finally {
+      await module.stop();
+      await watcher.endAsync();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 40_000);
 });

@@ -1,6 +1,6 @@
 import type { Balancer, BalancerConfig, ChargerInput, ChargerMeasurement, Decision } from '@p1/balancer';
 import type { Charger } from '@p1/drivers';
-import type { Reading } from '@p1/dsmr';
+import { decryptSmarty, type Reading } from '@p1/dsmr';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import type { RuntimeSettings } from '../http/settings';
@@ -123,7 +123,7 @@ export class ModuleCore {
     // Bookkeeping.
     const { live, store } = this.o;
     live.reading = reading;
-    live.rawTelegram = raw;
+    live.rawTelegram = this.telegramText(reading, raw);
     live.meter.lastTelegramAt = now;
     const ts = meterTimeMs(reading.timestamp) ?? now;
     const importKw = reading.power.importKw ?? 0;
@@ -162,6 +162,17 @@ export class ModuleCore {
     this.o.live.publish();
   }
 
+  /** What /api/v1/telegram shows: the telegram's text; a Smarty frame decrypted with the configured key. */
+  private telegramText(reading: Reading, raw: Uint8Array): Uint8Array {
+    const key = this.o.config.meter.smartyKey;
+    if (reading.protocol !== 'smarty' || !key || raw[0] === 0x2f) return raw;
+    try {
+      return decryptSmarty(raw, { key });
+    } catch {
+      return raw;
+    }
+  }
+
   private step(now: number, reading: Reading | null): Decision {
     if (reading) this.newReading = reading;
     const inputs: ChargerInput[] = [];
@@ -182,6 +193,7 @@ export class ModuleCore {
       if (d.changed || !this.told.has(d.id)) {
         this.told.add(d.id);
         this.o.live.decisionChanges++;
+        this.o.logger.debug({ charger: d.id, limitA: d.limitA, phases: d.phases, reason: d.reason }, 'new limit');
         charger.setLimit(d.limitA, d.phases).catch((err: Error) => {
           this.o.logger.warn({ charger: d.id, err: err.message }, 'charger refused the new limit');
         });

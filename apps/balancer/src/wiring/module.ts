@@ -108,11 +108,21 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
       closers.push(() => embedded?.stop());
     }
 
-    const meter = await createMeterSource(driverMeterConfig(config.meter, embedded?.device ?? null));
+    // the simulated Smarty meter encrypts with its own demo key unless one is configured
+    const smartyKey = config.meter.smartyKey ?? embedded?.simulation.key ?? null;
+    const meterConfig = { ...config.meter, smartyKey };
+    const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded?.device ?? null));
     live.meter.source = config.meter.source === 'simulator' ? `simulator (${embedded?.device})` : config.meter.source;
     live.meter.counters = meter.counters;
 
-    core = new ModuleCore({ config, store, live, createBalancer, chargers: fleet.chargers, logger });
+    core = new ModuleCore({
+      config: { ...config, meter: meterConfig },
+      store,
+      live,
+      createBalancer,
+      chargers: fleet.chargers,
+      logger,
+    });
     const control: ModuleCore = core;
     const activation = await ActivationService.open({
       progressStore: new SqliteProgressStore(store),
