@@ -110,6 +110,15 @@ export async function main(argv: string[]): Promise<number> {
   };
   // The module may start after its chargers (as on a real site): keep trying while nobody listens,
   // but give up at once when the central system answers with a refusal (wrong password, unknown id).
+  let stopRequested = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      stopRequested = true;
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   const deadline = Date.now() + waitS * 1000;
   let running: Awaited<ReturnType<typeof runChargePoint>>;
   for (;;) {
@@ -123,16 +132,14 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
       logger.warn({ chargerId: id, err: message }, 'central system not reachable yet; retrying in 2 s');
-      await new Promise((r) => setTimeout(r, 2000));
+      await Promise.race([new Promise((r) => setTimeout(r, 2000)), stopped]);
+      if (stopRequested) return 0;
     }
   }
   console.log(
     JSON.stringify({ ready: true, id, url: `${url.replace(/\/+$/, '')}/${id}`, faults: faults.map((f) => f.kind) }),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await running.stop();
   return 0;
 }
