@@ -90,10 +90,13 @@ try {
       `| peer: serial → parse, same telegrams (${label}) | ${peer.n} | ${ms(peer.p50)} | ${ms(peer.p99)} | ${ms(peer.max)} |`,
     );
     console.log(
+      `| added by the module: reading → setLimit (${label}) | ${added.n} | ${ms(added.p50)} | ${ms(added.p99)} | ${ms(added.max)} |`,
+    );
+    console.log(
       `|   ratio module/peer p99 (${label}): ${(module.p99 / peer.p99).toFixed(2)}; telegrams read ${lat.read.length}, lost ${lat.lost} | | | | |`,
     );
   }
-  console.log(`budget p99 ≤ 5 ms: ${worstP99 <= 5 ? 'met' : 'MISSED'} (worst p99 ${ms(worstP99)} ms)`);
+  console.log(`budget p99 ≤ 5 ms (production flags): ${worstP99 <= 5 ? 'met' : 'MISSED'} (p99 ${ms(worstP99)} ms)`);
 
   const peer = run<MemoryResult>('peer', SIM_SECONDS);
   const module = run<MemoryResult>('module', SIM_SECONDS);

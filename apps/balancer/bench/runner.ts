@@ -4,7 +4,7 @@
  * `latency` — telegrams written to a socat pair, read by the serial driver and handed to the module
  *   core; per telegram the time to the parsed reading (peer) and to the charger's new limit (module);
  * `module` — an accelerated day through the module core (balancer, SQLite store, live state) with the
- *   HTTP server and a dashboard SSE client (curl, a separate process) attached, RSS per hour;
+ *   HTTP server and a dashboard SSE client (a separate process) attached, RSS per hour;
  * `peer` — the same day's telegrams framed and parsed, nothing else.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -96,7 +96,9 @@ async function module(): Promise<number> {
     '127.0.0.1',
     0,
   );
-  const sse: ChildProcess = spawn('curl', ['-sN', `${http.url}/api/v1/events`, '-o', '/dev/null'], { stdio: 'ignore' });
+  // the dashboard: a separate node process reading the SSE stream as fast as it comes
+  const client = `fetch(${JSON.stringify(`${http.url}/api/v1/events`)}).then((r) => r.body.pipeTo(new WritableStream()))`;
+  const sse: ChildProcess = spawn(process.execPath, ['-e', client], { stdio: 'ignore' });
   while (live.sseClients === 0) await new Promise((res) => setTimeout(res, 20));
 
   const framer = new TelegramFramer();

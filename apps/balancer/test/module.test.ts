@@ -97,6 +97,23 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
     }
   }, 40_000);
 
+  it('keeps balancing when the database fails', async () => {
+    const brokenDir = mkdtempSync(join(tmpdir(), 'p1-broken-store-'));
+    const module = await startModule(testConfig(brokenDir), pino({ level: 'silent' }));
+    try {
+      await expect.poll(() => module.live.meter.diagnosis, { timeout: 15_000 }).toBe('valid-telegrams');
+      module.store.close(); // every write from now on throws
+      const before = module.live.reading?.timestamp;
+      await expect.poll(() => module.live.reading?.timestamp, { timeout: 10_000 }).not.toBe(before);
+      expect(module.live.chargers[0]?.limitA).not.toBeNull();
+      const res = await fetch(`${module.http.url}/api/v1/state`);
+      expect(res.status).toBe(200);
+    } finally {
+      await module.stop();
+      rmSync(brokenDir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('p1 run --config serves, stops on SIGTERM with exit 0, and never logs the token', async () => {
     const file = join(dir, 'run.yaml');
     const token = 'very-secret-token-42';

@@ -57,6 +57,7 @@ export class ModuleCore {
   private lastPrune = 0;
   private lastSessionWrite = 0;
   private lastDecision: Decision | null = null;
+  private lastBookkeepingError = 0;
   settings: RuntimeSettings;
 
   constructor(private readonly o: CoreOptions) {
@@ -120,7 +121,19 @@ export class ModuleCore {
     const now = this.now();
     // Control first.
     const decision = this.step(now, reading);
-    // Bookkeeping.
+    // Bookkeeping: a failing disk must not stop the control loop.
+    try {
+      this.bookkeeping(now, reading, raw, decision);
+    } catch (err) {
+      if (now - this.lastBookkeepingError > 60_000) {
+        this.lastBookkeepingError = now;
+        this.o.logger.error({ err: (err as Error).message }, 'storing the reading failed; control goes on');
+      }
+    }
+    this.o.live.publish();
+  }
+
+  private bookkeeping(now: number, reading: Reading, raw: Uint8Array, decision: Decision): void {
     const { live, store } = this.o;
     live.reading = reading;
     live.rawTelegram = this.telegramText(reading, raw);
@@ -150,7 +163,6 @@ export class ModuleCore {
     this.updateQuarter(decision, reading);
     this.refreshMonth(reading);
     this.housekeeping(now);
-    live.publish();
   }
 
   /** The 1 s timer: fail-safe on missing telegrams, charger measurements to the views. */
@@ -158,7 +170,11 @@ export class ModuleCore {
     const now = this.now();
     if (!this.newReading) this.step(now, null);
     this.newReading = null;
-    this.housekeeping(now);
+    try {
+      this.housekeeping(now);
+    } catch (err) {
+      this.o.logger.error({ err: (err as Error).message }, 'housekeeping failed; control goes on');
+    }
     this.o.live.publish();
   }
 
@@ -201,7 +217,17 @@ export class ModuleCore {
       const key = `${d.limitA}|${d.phases}|${d.reason}`;
       if (this.lastRecorded.get(d.id) !== key) {
         this.lastRecorded.set(d.id, key);
-        this.o.store.recordDecision({ ts: now, chargerId: d.id, limitA: d.limitA, phases: d.phases, reason: d.reason });
+        try {
+          this.o.store.recordDecision({
+            ts: now,
+            chargerId: d.id,
+            limitA: d.limitA,
+            phases: d.phases,
+            reason: d.reason,
+          });
+        } catch {
+          // reported by the bookkeeping that follows; the limits above are already on their way
+        }
       }
       const view = this.view(d.id);
       if (view) {
