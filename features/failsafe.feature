@@ -28,3 +28,13 @@ Feature: When the meter goes silent the car falls back to its safe current
     Then every car is down to its safe current within 15 seconds of the meter going silent
     And no line ever carries 1.13 times its fuse rating
     And the car gets less energy than on a day the meter keeps talking
+
+  @live @failing-path
+  Scenario: The running module's meter goes silent for twenty seconds
+    Given the meter in the meter cupboard is talking in real time
+    And the module is running on the meter's cable with a charger "cp1" of 6 to 16 A on all three lines
+    When a car plugs into charger "cp1"
+    Then the car is charging within 60 seconds
+    When the meter goes silent for 20 seconds
+    Then within 15 seconds of the silence the car is down to its safe current of 6 A
+    And the car charges above its safe current again once the meter talks

@@ -65,3 +65,17 @@ Feature: The main fuse never trips
       Given a house on a three-phase 400 V supply with a 25 A main fuse
       When the house description has "site.fuseA" set to "-25"
       Then the module refuses the house description, naming "site.fuseA"
+
+  Rule: The running module protects the fuse in real time
+
+    @live
+    Scenario: The oven comes on while the car charges, and the module cuts the car for the fuse
+      Given a house on a three-phase 400 V supply with a 25 A main fuse
+      And the house uses 0.4 kW in the background
+      And the meter in the meter cupboard is talking in real time
+      And the module is running on the meter's cable with a charger "cp1" of 6 to 16 A on all three lines
+      When a car plugs into charger "cp1"
+      Then the car is charging within 60 seconds
+      When the oven turns on with 4.5 kW on line 1
+      Then the car's limit drops within 5 seconds, for the fuse on line 1
+      And over the next 20 seconds line 1 is above its fuse for no more than 10 seconds

@@ -35,3 +35,13 @@ Feature: The house gets its meter back by itself
     When the house connects to a P1 cable that is not plugged in
     Then the house says the meter is disconnected
     And the house has no valid reading
+
+  @sim @live
+  Scenario: The charger's connection drops and comes back
+    Given a house on a three-phase 400 V supply with a 25 A main fuse
+    And the meter in the meter cupboard is talking in real time
+    And the module is running on the meter's cable with a charger "cp1" of 6 to 16 A on all three lines
+    And the charger drops its connection every 15 seconds for 3 seconds
+    When a car plugs into charger "cp1"
+    Then the car is charging within 60 seconds
+    And after the charger comes back the module gives it its limit again within 10 seconds

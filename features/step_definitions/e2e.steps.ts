@@ -62,6 +62,13 @@ Given('the meter in the meter cupboard still has its P1 port closed', async func
   await startSimulatedMeter(this, { model: 'fluvius-3ph', portOpen: false, speed: 1, scenarioFile: file });
 });
 
+Given('the meter in the meter cupboard is talking in real time', async function (this: P1World) {
+  const house: Scenario = { ...houseOf(this), start: '2025-01-15T18:00:00+01:00', loads: [], chargers: [], evs: [] };
+  const file = path.join(this.tmp, 'house.json');
+  writeFileSync(file, JSON.stringify(house, null, 2));
+  await startSimulatedMeter(this, { model: 'fluvius-3ph', portOpen: true, speed: 1, scenarioFile: file });
+});
+
 Given(
   "the module is running on the meter's cable with a charger {string} of {int} to {int} A on {lines}",
   async function (this: P1World, id: string, minA: number, maxA: number, phases: Line[]) {
@@ -134,6 +141,13 @@ Then('the module marks the port verified within {int} seconds', async function (
   await until(this, seconds, (s) => s.activation?.state === 'verified', 'the port being verified');
 });
 
+Given(
+  'the charger drops its connection every {int} seconds for {int} seconds',
+  function (this: P1World, every: number, down: number) {
+    this.memo.set('chargerFaults', [`disconnect:${every}:${down}`]);
+  },
+);
+
 When('a car plugs into charger {string}', async function (this: P1World, id: string) {
   const sim = this.requireSimulator();
   const args = [
@@ -148,6 +162,10 @@ When('a car plugs into charger {string}', async function (this: P1World, id: str
     '3',
     '--car-max-a',
     '16',
+    // A car that ramps up quickly keeps the scenario short; the 5 s it takes to follow a cut stays.
+    '--ramp-s',
+    '8',
+    ...((this.memo.get('chargerFaults') as string[] | undefined) ?? []).flatMap((f) => ['--fault', f]),
     '--meter-control-url',
     sim.controlUrl,
     '--meter-control-token',
@@ -236,3 +254,60 @@ Then("over the same time the quarter-hour's running average stays under the targ
   const worst = Math.max(...averages);
   assert.ok(worst <= target, `the running average reached ${worst} kW, the target is ${target} kW`);
 });
+
+Then(
+  "the car's limit drops within {int} seconds, for the fuse on line {int}",
+  async function (this: P1World, seconds: number, line: number) {
+    const before = this.memo.get('limitBeforeOven') as number;
+    const s = await until(
+      this,
+      seconds,
+      (st) => (chargerOf(this, st)?.limitA ?? before) < before,
+      `the limit dropping below ${before} A`,
+    );
+    const reason = chargerOf(this, s)?.reason ?? '';
+    assert.ok(reason.includes(`L${line} fuse`), `the limit dropped for "${reason}"`);
+  },
+);
+
+When('the meter goes silent for {int} seconds', async function (this: P1World, seconds: number) {
+  await this.requireSimulator().injectFault({ kind: 'outage', durationS: seconds });
+  this.memo.set('silentAt', Date.now());
+});
+
+Then(
+  'within {int} seconds of the silence the car is down to its safe current of {int} A',
+  async function (this: P1World, seconds: number, safeA: number) {
+    const silentAt = this.memo.get('silentAt') as number;
+    const s = await until(
+      this,
+      seconds + 2,
+      (st) => (chargerOf(this, st)?.limitA ?? Number.POSITIVE_INFINITY) <= safeA,
+      `the car's limit falling to ${safeA} A`,
+    );
+    const tookS = (Date.now() - silentAt) / 1000;
+    assert.ok(tookS <= seconds, `the fail-safe took ${tookS.toFixed(1)} s`);
+    this.attach(`fail-safe after ${tookS.toFixed(1)} s: ${chargerOf(this, s)?.reason}`, 'text/plain');
+  },
+);
+
+Then('the car charges above its safe current again once the meter talks', async function (this: P1World) {
+  await until(this, 90, (st) => (chargerOf(this, st)?.limitA ?? 0) > 6, 'charging resuming');
+});
+
+Then(
+  'after the charger comes back the module gives it its limit again within {int} seconds',
+  async function (this: P1World, seconds: number) {
+    await until(this, 40, (st) => chargerOf(this, st)?.connected === false, 'the charger dropping');
+    const s = await until(
+      this,
+      seconds + 10,
+      (st) => {
+        const c = chargerOf(this, st);
+        return !!c && c.connected && c.limitA !== null && c.appliedLimitA === c.limitA;
+      },
+      'the limit being applied again',
+    );
+    assert.ok(chargerOf(this, s)?.connected);
+  },
+);

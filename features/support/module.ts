@@ -93,6 +93,8 @@ export interface ModuleState {
     connected: boolean;
     vehiclePlugged: boolean;
     limitA: number | null;
+    /** What the charger acknowledged. */
+    appliedLimitA: number | null;
     currentA: (number | null)[];
     reason: string;
   }[];
