@@ -122,5 +122,9 @@ describe('dashboard in a real chromium (phone viewport)', () => {
     // the meter is already sending valid telegrams: the module verifies the port by itself
     await expect.poll(() => text('act-title'), { timeout: 20_000 }).toBe(t.states.verified.title);
     expect(module.store.loadActivation<{ state: string }>()?.state).toBe('verified');
+    // starting over asks first
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('act-restart').click();
+    await expect.poll(() => text('act-title')).toBe(t.states['no-account'].title);
   }, 60_000);
 });

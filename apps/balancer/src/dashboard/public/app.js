@@ -190,6 +190,9 @@ $('act-ean-form').addEventListener('submit', (e) => {
   e.preventDefault();
   act({ action: 'enter-ean', ean: $('act-ean').value });
 });
+$('act-restart').addEventListener('click', () => {
+  if (confirm('Start the activation over? The steps done so far are forgotten.')) act({ action: 'restart' });
+});
 $('act-lang').addEventListener('change', () => {
   localStorage.setItem('p1-lang', lang());
   loadActivation();
