@@ -31,15 +31,26 @@ Given('the house is listening to the meter', async function (this: P1World) {
   await house.nextValid(1, this.wallMs(2 * this.requireMeter().cadenceS));
 });
 
-When('the house listens to the meter for {int} minutes of meter time', async function (this: P1World, minutes: number) {
-  await listenFor(this, minutes * 60);
-});
+// On a real meter five minutes of meter time are five minutes on the wall clock.
+const LONG_LISTEN = { timeout: 20 * 60_000 };
 
-When('the house listens to the meter for {int} seconds of meter time', async function (this: P1World, seconds: number) {
-  await listenFor(this, seconds);
-});
+When(
+  'the house listens to the meter for {int} minutes of meter time',
+  LONG_LISTEN,
+  async function (this: P1World, minutes: number) {
+    await listenFor(this, minutes * 60);
+  },
+);
 
-When('the house listens to the meter for {int} telegrams', async function (this: P1World, count: number) {
+When(
+  'the house listens to the meter for {int} seconds of meter time',
+  LONG_LISTEN,
+  async function (this: P1World, seconds: number) {
+    await listenFor(this, seconds);
+  },
+);
+
+When('the house listens to the meter for {int} telegrams', LONG_LISTEN, async function (this: P1World, count: number) {
   const house = this.house ?? (await this.connectHouse());
   await house.nextValid(count, this.wallMs(count * this.requireMeter().cadenceS + 5));
 });
