@@ -240,3 +240,36 @@ Feature: Opening the P1 port at the grid operator
     And 73 hours pass on the portal
     Then the contract holder is told the wait is overdue
     And the contract holder sees the port "In aanvraag"
+
+  # The terminal assistant ends by listening to the meter itself.
+
+  @sim
+  Scenario: The assistant hears the first telegram and says the port is open
+    Given a simulated "fluvius-3ph" meter whose P1 port is open
+    And the owner has told the assistant:
+      | I registered with itsme                                        |
+      | I clicked the link in the e-mail                               |
+      | I logged in                                                    |
+      | I typed EAN 541448820000123455                                 |
+      | the portal listed my meter                                     |
+      | I requested it as the contract holder and the dot turned green |
+    When the owner tells the assistant, with the P1 cable plugged into the meter:
+      | I switched the port on |
+      | the portal says Open   |
+    Then the assistant is at "verified"
+    And the assistant says "First valid telegram received: the P1 port is open and the module reads your meter."
+
+  @sim @failing-path
+  Scenario: The assistant hears nothing because the port is still closed
+    Given a simulated "fluvius-3ph" meter whose P1 port is closed
+    And the owner has told the assistant:
+      | I registered with itsme                                        |
+      | I clicked the link in the e-mail                               |
+      | I logged in                                                    |
+      | I typed EAN 541448820000123455                                 |
+      | the portal listed my meter                                     |
+      | I requested it as the contract holder and the dot turned green |
+      | I switched the port on                                         |
+    When the owner asks the assistant to listen to the meter for 8 seconds
+    Then the assistant says "Is there an arrow above \"GP\" on the meter display?"
+    And the assistant is at "switched-on"

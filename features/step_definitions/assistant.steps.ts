@@ -18,8 +18,8 @@ function lastRun(world: P1World): AssistantRun {
   return run;
 }
 
-async function tell(world: P1World, sentences: string[], extraArgs: string[] = []): Promise<void> {
-  const run = await runAssistant(stateFileIn(world.tmp), answersFor(sentences), extraArgs);
+async function tell(world: P1World, sentences: string[], extraArgs: string[] = [], timeoutMs?: number): Promise<void> {
+  const run = await runAssistant(stateFileIn(world.tmp), answersFor(sentences), extraArgs, timeoutMs);
   world.memo.set('assistant', run);
   assert.equal(run.code, 0, `the assistant stopped with exit ${run.code}: ${run.errors}\n${run.output.slice(-1500)}`);
 }
@@ -41,6 +41,34 @@ When('the owner tells the assistant:', async function (this: P1World, table: Dat
     table.raw().map((r) => r[0] as string),
   );
 });
+
+When(
+  'the owner tells the assistant, with the P1 cable plugged into the meter:',
+  async function (this: P1World, table: DataTable) {
+    const meter = this.requireMeter();
+    const cable = ['--device', meter.device, '--baud', String(meter.baud)];
+    await tell(
+      this,
+      table.raw().map((r) => r[0] as string),
+      cable,
+    );
+  },
+);
+
+When(
+  'the owner asks the assistant to listen to the meter for {int} seconds',
+  async function (this: P1World, seconds: number) {
+    const meter = this.requireMeter();
+    // Listening does not stop when the owner stops typing: the assistant is ended after the wait.
+    const run = await runAssistant(
+      stateFileIn(this.tmp),
+      answersFor(['listen to the meter']),
+      ['--device', meter.device, '--baud', String(meter.baud), '--silence-s', '3'],
+      seconds * 1000,
+    );
+    this.memo.set('assistant', run);
+  },
+);
 
 When('the owner opens the assistant again', async function (this: P1World) {
   await tell(this, []);
