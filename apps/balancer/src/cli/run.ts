@@ -37,7 +37,10 @@ export async function main(argv: string[]): Promise<number> {
   // Signals are taken from the start, so one arriving during startup still ends in a clean stop.
   let stopRequested: ((signal: string) => void) | null = null;
   let early: string | null = null;
-  const onSignal = (signal: string) => (stopRequested ? stopRequested(signal) : (early = signal));
+  const onSignal = (signal: string): void => {
+    if (stopRequested) stopRequested(signal);
+    else early = signal;
+  };
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   let module: Awaited<ReturnType<typeof startModule>>;

@@ -108,7 +108,7 @@ export class ActivationService implements ActivationApi {
       event = { type: 'enter-ean', ean: b.ean };
     } else {
       const offered = actionFor(this.progress, this.clock.now(), b.action);
-      if (!offered || offered.kind !== 'event') {
+      if (offered?.kind !== 'event') {
         return { ok: false, error: `action: '${b.action}' is not offered in state '${this.state()}'` };
       }
       event = offered.event;

@@ -114,7 +114,7 @@ function renderHistory(history) {
 async function loadHistory() {
   try {
     const h = await (await fetch('/api/v1/history')).json();
-    if (Array.isArray(h.months) && (!lastState || !lastState.month.history.length)) renderHistory(h.months);
+    if (Array.isArray(h.months) && !lastState?.month.history.length) renderHistory(h.months);
     $('decisions').innerHTML = (h.decisions ?? [])
       .slice(0, 12)
       .map(
