@@ -64,6 +64,12 @@ function start(name, command, args, env = {}) {
         });
       }
     },
+    kill() {
+      if (ended) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    },
     stop() {
       if (ended) return Promise.resolve();
       const done = new Promise((r) => child.on('exit', r));
@@ -86,6 +92,14 @@ async function main() {
   const meterEnd = path.join(tmp, 'meter');
   const cable = path.join(tmp, 'usb-p1-cable');
   const children = [];
+  // socat and the simulator run in their own process groups: an interrupted rehearsal ends them too.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      for (const child of children) child.kill();
+      rmSync(tmp, { recursive: true, force: true });
+      process.kill(process.pid, signal);
+    });
+  }
   try {
     const socat = start('socat', 'socat', [
       '-d',

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,36 @@ export interface Child {
 }
 
 const OUTPUT_CAP = 256 * 1024;
+
+/**
+ * Process groups still running. Children live in their own groups (so a stop reaches their grandchildren),
+ * which also means Ctrl-C on the run does not reach them: they are ended here when cucumber exits or is
+ * interrupted.
+ */
+const running = new Set<number>();
+
+/** Temp dirs of scenarios still running, removed on an interrupted run (the After hook removes the others). */
+const tempDirs = new Set<string>();
+
+export function removeOnExit(dir: string): () => void {
+  tempDirs.add(dir);
+  return () => tempDirs.delete(dir);
+}
+
+function endAll(): void {
+  for (const pid of running) signalGroup(pid, 'SIGKILL');
+  running.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+process.on('exit', endAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    endAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 /**
  * Starts a child in its own process group so that `stop()` also ends what it started (socat, tsx's node);
@@ -51,8 +82,10 @@ export function startChild(
   proc.stdout?.on('data', onData);
   proc.stderr?.on('data', onData);
   let exitCode: number | null | undefined;
+  if (proc.pid !== undefined) running.add(proc.pid);
   const exit = new Promise<number | null>((resolve) => {
     proc.on('exit', (code, signal) => {
+      if (proc.pid !== undefined) running.delete(proc.pid);
       exitCode = code ?? (signal ? null : code);
       for (const w of [...waiters]) w();
       resolve(code);

@@ -5,7 +5,7 @@ import { type IWorldOptions, setDefaultTimeout, setWorldConstructor, World } fro
 import { type Inventory, loadInventory } from './inventory';
 import { MeterReader } from './meter-reader';
 import { hilMeter, type MeterTarget } from './meter-target';
-import type { Child } from './processes';
+import { type Child, removeOnExit } from './processes';
 import type { SimulatedMeter } from './sim-meter';
 
 export type Target = 'sim' | 'hil';
@@ -47,7 +47,11 @@ export class P1World extends World<WorldParameters> {
 
   makeTempDir(): void {
     this.tmp = mkdtempSync(path.join(os.tmpdir(), 'p1-features-'));
-    this.defer(() => rmSync(this.tmp, { recursive: true, force: true }));
+    const forget = removeOnExit(this.tmp);
+    this.defer(() => {
+      rmSync(this.tmp, { recursive: true, force: true });
+      forget();
+    });
   }
 
   track(child: Child): Child {
