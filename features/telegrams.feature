@@ -23,6 +23,7 @@ Feature: The house understands its meter
     Given a simulated "<model>" meter whose P1 port is open
     When the house listens to the meter for 3 telegrams
     Then every telegram was understood as a "<protocol>" meter with checksum "<checksum>"
+    And the meter introduces itself the way its model does
     And the house sees <phases> phases with their current, and their voltage: <voltage>
     And the meter's energy registers only go up
 

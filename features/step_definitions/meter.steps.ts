@@ -176,6 +176,14 @@ Then(
   },
 );
 
+Then('the meter introduces itself the way its model does', function (this: P1World) {
+  const prefix = this.requireMeter().headerPrefix;
+  assert.ok(prefix, 'the model has no known identification line');
+  for (const { reading } of this.requireHouse().valid()) {
+    assert.ok(reading.header?.startsWith(prefix), `identification "${reading.header}", expected "${prefix}…"`);
+  }
+});
+
 Then("the meter's energy registers only go up", function (this: P1World) {
   const totals = this.requireHouse()
     .valid()
