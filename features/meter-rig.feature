@@ -17,3 +17,9 @@ Feature: The meter on the rig is the one in the inventory
     Then the meter shows the load's power on its line within 3 telegrams
     When the rig switches the load off
     Then the meter shows the load gone from its line within 3 telegrams
+
+  @failing-path
+  Scenario: The house is pointed at a P1 cable that is not plugged in
+    When the house connects to a P1 cable that is not plugged in
+    Then the house says the meter is disconnected
+    And the house has no valid reading

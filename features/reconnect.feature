@@ -30,12 +30,6 @@ Feature: The house gets its meter back by itself
     Then the house says the meter is disconnected
     And the house has had no new reading for 3 seconds
 
-  @hil @failing-path
-  Scenario: The house is pointed at a cable that is not plugged in
-    When the house connects to a P1 cable that is not plugged in
-    Then the house says the meter is disconnected
-    And the house has no valid reading
-
   @sim @live
   Scenario: The charger's connection drops and comes back
     Given a house on a three-phase 400 V supply with a 25 A main fuse
