@@ -4,7 +4,7 @@
  * keeps a frame whose CRC proves that such a '/' was only text. Memory is bounded: one buffer of
  * `maxFrameBytes`, reused for every frame.
  */
-import { parseFrame, rejected } from './parse-frame';
+import { frameText, parseFrame, rejected } from './parse-frame';
 import type { Reading } from './reading';
 import { checkSmartyKey, decryptSmarty, readSmartyHeader, SMARTY_TAG } from './smarty';
 
@@ -18,9 +18,23 @@ export interface FramerOptions {
 }
 
 export interface Frame {
-  reading: Reading;
+  readonly reading: Reading;
   /** The frame's bytes as received ('/' … last CRC digit, or the whole encrypted APDU). */
-  raw: Uint8Array;
+  readonly raw: Uint8Array;
+}
+
+/** A parsed frame keeps the text it was parsed from; its bytes are made again only when asked for. */
+class ParsedFrame implements Frame {
+  private bytes: Uint8Array | null = null;
+  constructor(
+    readonly reading: Reading,
+    private readonly text: string,
+  ) {}
+
+  get raw(): Uint8Array {
+    this.bytes ??= Buffer.from(this.text, 'latin1');
+    return this.bytes;
+  }
 }
 
 const SLASH = 0x2f;
@@ -105,8 +119,11 @@ export class TelegramFramer {
     this.smartyLength = -1;
   }
 
+  /** A copy of buf[from, to) for Frame.raw (from Node's buffer pool: cheap for telegram sizes). */
   private copy(from: number, to: number): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buf, from, to);
+    const out = Buffer.allocUnsafe(to - from);
+    this.buf.copy(out, 0, from, to);
+    return out;
   }
 
   private feed(chunk: Buffer, out: Frame[]): void {
@@ -264,7 +281,8 @@ export class TelegramFramer {
 
   /** '!' and its CRC digits are in: parse. If the frame fails and a header starts inside it, split there. */
   private finish(out: Frame[]): void {
-    const reading = parseFrame(this.buf, this.bang, this.crc);
+    const text = frameText(this.buf, this.len);
+    const reading = parseFrame(this.buf, this.bang, this.crc, {}, text);
     if (!reading.ok) {
       const p = this.firstHeaderSlash(0, this.bang);
       if (p > 0) {
@@ -275,7 +293,7 @@ export class TelegramFramer {
         return;
       }
     }
-    out.push({ reading, raw: this.copy(0, this.len) });
+    out.push(new ParsedFrame(reading, text));
     this.reset();
   }
 

@@ -181,8 +181,22 @@ function hexDigit(c: number): number {
   return -1;
 }
 
+/** The last few ids decoded: a telegram carries the same two or three ids every second. */
+const recentHex: string[] = ['', '', '', ''];
+const recentText: string[] = ['', '', '', ''];
+let recentNext = 0;
+
 /** Hex-encoded text (equipment ids, messages) decoded when the result is printable; else the raw text. */
 export function decodeHexText(raw: string): string {
+  for (let k = 0; k < 4; k++) if (recentHex[k] === raw) return recentText[k] as string;
+  const text = decodeHex(raw);
+  recentHex[recentNext] = raw;
+  recentText[recentNext] = text;
+  recentNext = (recentNext + 1) & 3;
+  return text;
+}
+
+function decodeHex(raw: string): string {
   const n = raw.length;
   if (n === 0 || n % 2 !== 0) return raw;
   let ascii = '';
@@ -216,20 +230,20 @@ export function detectProtocol(header: string | null, hasEmucsVersion: boolean, 
   return 'other';
 }
 
-/** Sum of the tariff registers when the meter has no total register. */
-function total(slots: Slots, totalSlot: number, tariffs: readonly number[]): number | null {
-  const t = quantity(slots[totalSlot]?.[0], 'Wh');
+/** The total register, or the sum of the tariff registers when the meter has none. */
+function total(
+  totalRaw: string[] | undefined,
+  t1: number | null,
+  t2: number | null,
+  t3: string[] | undefined,
+  t4: string[] | undefined,
+): number | null {
+  const t = quantity(totalRaw?.[0], 'Wh');
   if (t !== null) return t;
-  let sum = 0;
-  let any = false;
-  for (const s of tariffs) {
-    const v = quantity(slots[s]?.[0], 'Wh');
-    if (v !== null) {
-      sum += v;
-      any = true;
-    }
-  }
-  return any ? Math.round(sum * 1000) / 1000 : null;
+  const v3 = quantity(t3?.[0], 'Wh');
+  const v4 = quantity(t4?.[0], 'Wh');
+  if (t1 === null && t2 === null && v3 === null && v4 === null) return null;
+  return Math.round(((t1 ?? 0) + (t2 ?? 0) + (v3 ?? 0) + (v4 ?? 0)) * 1000) / 1000;
 }
 
 const PHASES = [
@@ -262,24 +276,45 @@ function capacity(slots: Slots): Capacity | null {
   const avg = slots[F.quarterAvg];
   const peak = slots[F.monthPeak];
   const hist = slots[F.history];
-  const history: CapacityHistoryEntry[] = [];
   const peakList = hist !== undefined && hist.length >= 3 && hist[1] === '1-0:1.6.0' && int(hist[0]) !== null;
-  if (peakList) {
-    for (let i = 3; i + 2 < hist.length; i += 3) {
-      history.push({
-        periodAt: parseDsmrTimestamp(hist[i] as string),
-        peakAt: parseDsmrTimestamp(hist[i + 1] as string),
-        peakKw: quantity(hist[i + 2], 'W'),
-      });
-    }
-  }
   if (!avg && !peak && !peakList) return null;
   return {
     quarterAverageKw: quantity(avg?.[0], 'W'),
     monthPeakKw: quantity(peak?.[1], 'W'),
     monthPeakAt: peak?.[0] ? parseDsmrTimestamp(peak[0]) : null,
-    history,
+    history: peakList ? peakHistory(hist) : [],
   };
+}
+
+let lastHistoryRaw: string[] = [];
+let lastHistory: readonly CapacityHistoryEntry[] = [];
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The 13-month list changes once a month but comes in every telegram: when its text is the same
+ * as in the previous telegram, the same (frozen) entries are returned instead of parsing 26 stamps.
+ */
+function peakHistory(hist: string[]): CapacityHistoryEntry[] {
+  if (!sameStrings(hist, lastHistoryRaw)) {
+    const history: CapacityHistoryEntry[] = [];
+    for (let i = 3; i + 2 < hist.length; i += 3) {
+      history.push(
+        Object.freeze({
+          periodAt: parseDsmrTimestamp(hist[i] as string),
+          peakAt: parseDsmrTimestamp(hist[i + 1] as string),
+          peakKw: quantity(hist[i + 2], 'W'),
+        }),
+      );
+    }
+    lastHistoryRaw = hist;
+    lastHistory = Object.freeze(history);
+  }
+  return lastHistory as CapacityHistoryEntry[];
 }
 
 /** Power failure counters and the 1-0:99.97.0 log `(n)(0-0:96.7.19)(end)(duration*s)…`. */
@@ -374,25 +409,34 @@ function mbusChannel(code: string): number {
   return ch >= 1 && ch <= 4 ? ch : 0;
 }
 
-export function normalize(header: string | null, codes: string[], values: string[][], smarty: boolean): Normalized {
+/** Fields of M-Bus lines: MBUS_FIELD + channel * 8 + the M-Bus code's index. */
+const MBUS_FIELD = 100;
+
+/** Which field an OBIS code feeds: a slot index, an M-Bus field, or -1 (kept in `obis` only). */
+export function fieldOf(raw: string): number {
+  // EasyMeter and a few others suffix codes with *255.
+  const code = raw.endsWith('*255') ? raw.slice(0, -4) : raw;
+  const f = CODES.get(code);
+  if (f !== undefined) return f;
+  const ch = mbusChannel(code);
+  const m = ch === 0 ? undefined : MBUS_CODES.get(code.slice(4));
+  return m === undefined ? -1 : MBUS_FIELD + ch * 8 + m;
+}
+
+export function normalize(header: string | null, fields: Int16Array, values: string[][], smarty: boolean): Normalized {
   const slots: Slots = new Array(SLOTS);
   let mbusSlots: Slots[] | null = null;
-  for (let i = 0; i < codes.length; i++) {
-    let code = codes[i] as string;
-    // EasyMeter and a few others suffix codes with *255.
-    if (code.endsWith('*255')) code = code.slice(0, -4);
-    const f = CODES.get(code);
-    if (f !== undefined) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as number;
+    if (f < 0) continue;
+    if (f < MBUS_FIELD) {
       slots[f] = values[i];
       continue;
     }
-    const ch = mbusChannel(code);
-    if (ch === 0) continue;
-    const m = MBUS_CODES.get(code.slice(4));
-    if (m === undefined) continue;
+    const ch = (f - MBUS_FIELD) >> 3;
     mbusSlots ??= [];
     mbusSlots[ch] ??= new Array(7);
-    (mbusSlots[ch] as Slots)[m] = values[i];
+    (mbusSlots[ch] as Slots)[(f - MBUS_FIELD) & 7] = values[i];
   }
   const ts = slots[F.timestamp]?.[0];
   const equipment = (slots[F.equipment] ?? slots[F.equipmentEasyMeter] ?? slots[F.equipmentLu])?.[0];
@@ -414,8 +458,8 @@ export function normalize(header: string | null, codes: string[], values: string
       importT2Kwh,
       exportT1Kwh,
       exportT2Kwh,
-      importKwh: total(slots, F.impTotal, [F.impT1, F.impT2, F.impT3, F.impT4]),
-      exportKwh: total(slots, F.expTotal, [F.expT1, F.expT2, F.expT3, F.expT4]),
+      importKwh: total(slots[F.impTotal], importT1Kwh, importT2Kwh, slots[F.impT3], slots[F.impT4]),
+      exportKwh: total(slots[F.expTotal], exportT1Kwh, exportT2Kwh, slots[F.expT3], slots[F.expT4]),
     },
     power: { importKw: quantity(slots[F.powerImp]?.[0], 'W'), exportKw: quantity(slots[F.powerExp]?.[0], 'W') },
     phases: phases(slots),

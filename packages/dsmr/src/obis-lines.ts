@@ -5,8 +5,7 @@
  */
 
 export interface ObisLines {
-  obis: Record<string, string[]>;
-  /** The same lines in telegram order, for one pass over them without object lookups. */
+  /** OBIS codes in telegram order, and each line's value groups. */
   codes: string[];
   values: string[][];
   /** Lines that are neither an OBIS line nor a continuation, with their 1-based line number. */
@@ -14,24 +13,29 @@ export interface ObisLines {
 }
 
 const OPEN = 0x28; // (
+const CR = 0x0d;
+const LF = 0x0a;
 
-/** Reads the value groups `(a)(b)…` of a line starting at `from`; null when a group is not closed. */
-function readGroups(text: string, from: number, end: number, into: string[]): boolean {
+/**
+ * Reads the value groups `(a)(b)…` from `from` (a '(') to the end of the line, into `into`.
+ * Returns where the line ends (its '\r', '\n' or `end`), or -1 when a group is not closed on it.
+ */
+function readLineGroups(text: string, from: number, end: number, into: string[]): number {
+  let lf = text.indexOf('\n', from);
+  if (lf < 0 || lf > end) lf = end;
   let i = from;
-  while (i < end) {
+  while (i < lf) {
     const c = text.charCodeAt(i);
     if (c === OPEN) {
       const close = text.indexOf(')', i + 1);
-      if (close < 0 || close >= end) return false;
+      if (close < 0 || close > lf) return -1;
       into.push(text.slice(i + 1, close));
       i = close + 1;
-    } else if (c === 0x20 || c === 0x09) {
-      i++;
-    } else {
-      return false;
-    }
+    } else if (c === CR) return i;
+    else if (c === 0x20 || c === 0x09) i++;
+    else return -1;
   }
-  return true;
+  return lf;
 }
 
 function isObisCode(text: string, start: number, end: number): boolean {
@@ -51,45 +55,54 @@ function isObisCode(text: string, start: number, end: number): boolean {
   return colon;
 }
 
-/** Parses the lines of `text` from `start` (just after the identification line) to `end` (the '!'). */
-export function readObisLines(text: string, start: number, end: number): ObisLines {
-  const obis: Record<string, string[]> = {};
+/**
+ * Parses the lines of `text` from `start` (just after the identification line) to `end` (the '!').
+ * `expected` is the previous telegram's codes: where line k starts with the same code, that
+ * (already validated) string is reused instead of cutting and checking a new one.
+ */
+export function readObisLines(text: string, start: number, end: number, expected: readonly string[] = []): ObisLines {
   const badLines: number[] = [];
   const codes: string[] = [];
   const values: string[][] = [];
   let last: string[] | null = null;
-  let lineNo = 1;
+  let lineNo = 2; // line 1 is the identification line
   let i = start;
   while (i < end) {
-    let eol = text.indexOf('\n', i);
-    if (eol < 0 || eol > end) eol = end;
-    let lineEnd = eol;
-    if (lineEnd > i && text.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
-    lineNo++;
-    if (lineEnd > i) {
-      const open = text.indexOf('(', i);
-      if (open === i && last) {
-        if (!readGroups(text, i, lineEnd, last)) badLines.push(lineNo);
-      } else if (open > i && open < lineEnd && isObisCode(text, i, open)) {
-        const code = text.slice(i, open);
+    const c = text.charCodeAt(i);
+    if (c === LF) {
+      lineNo++;
+      i++;
+      continue;
+    }
+    if (c === CR) {
+      i++;
+      continue;
+    }
+    let next = -1;
+    if (c === OPEN) {
+      if (last) next = readLineGroups(text, i, end, last);
+    } else {
+      const known = expected[codes.length];
+      const reuse = known !== undefined && text.charCodeAt(i + known.length) === OPEN && text.startsWith(known, i);
+      let open = reuse ? i + known.length : text.indexOf('(', i);
+      if (!reuse && (open < 0 || open >= end || !isObisCode(text, i, open))) open = -1;
+      if (open > i) {
         const groups: string[] = [];
-        if (readGroups(text, open, lineEnd, groups)) {
-          if (obis[code] === undefined) {
-            codes.push(code);
-            values.push(groups);
-          } else values[codes.indexOf(code)] = groups;
-          obis[code] = groups;
+        next = readLineGroups(text, open, end, groups);
+        if (next >= 0) {
+          codes.push(reuse ? known : text.slice(i, open));
+          values.push(groups);
           last = groups;
-        } else {
-          badLines.push(lineNo);
-          last = null;
         }
-      } else {
-        badLines.push(lineNo);
-        last = null;
       }
     }
-    i = eol + 1;
+    if (next < 0) {
+      badLines.push(lineNo);
+      last = null;
+      const eol = text.indexOf('\n', i);
+      next = eol < 0 || eol > end ? end : eol;
+    }
+    i = next;
   }
-  return { obis, codes, values, badLines };
+  return { codes, values, badLines };
 }

@@ -1,5 +1,6 @@
 /** One complete frame (bytes from '/' to '!' and the CRC digits after it) → Reading. */
 import { crc16, crcHex } from './crc16';
+import { expectedCodes, layoutOf } from './layout';
 import { normalize } from './normalize';
 import { readObisLines } from './obis-lines';
 import type { ErrorCode, Reading } from './reading';
@@ -7,6 +8,11 @@ import type { ErrorCode, Reading } from './reading';
 const latin1Slice = (
   Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }
 ).latin1Slice;
+
+/** The frame's bytes as text, one char per byte (latin1Slice reads them in place: no Buffer wrapper). */
+export function frameText(bytes: Uint8Array, end: number): string {
+  return latin1Slice.call(bytes, 0, end);
+}
 
 export function rejected(
   code: ErrorCode,
@@ -62,11 +68,16 @@ export interface FrameOptions {
  * that followed the '!'). Rejected frames keep `header` and the raw `obis` for diagnosis only:
  * no normalized value of a rejected frame reaches the balancer.
  */
-export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, options: FrameOptions = {}): Reading {
-  // latin1Slice reads the bytes in place (no Buffer wrapper per frame).
-  const text = latin1Slice.call(bytes, 0, bang);
+export function parseFrame(
+  bytes: Uint8Array,
+  bang: number,
+  crcDigits: string,
+  options: FrameOptions = {},
+  text: string = frameText(bytes, bang),
+): Reading {
   const { header, bodyStart } = headerOf(text);
-  const { obis, codes, values, badLines } = readObisLines(text, bodyStart, bang);
+  const { codes, values, badLines } = readObisLines(text, bodyStart, bang, expectedCodes());
+  const layout = layoutOf(codes);
 
   let crc: Reading['crc'] = 'absent';
   let crcError: string | null = null;
@@ -79,7 +90,7 @@ export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, o
     }
   }
   if (crcError && !options.smarty) {
-    const r = rejected('crc_mismatch', crcError, header, obis);
+    const r = rejected('crc_mismatch', crcError, header, layout.build(values));
     r.crc = 'invalid';
     return r;
   }
@@ -89,10 +100,10 @@ export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, o
       'malformed',
       `line ${badLines[0]} is not an OBIS line (no CRC to trust the telegram)`,
       header,
-      obis,
+      layout.build(values),
     );
   }
-  const n = normalize(header, codes, values, options.smarty === true);
+  const n = normalize(header, layout.fields, values, options.smarty === true);
   return {
     ok: true,
     error: null,
@@ -113,6 +124,6 @@ export function parseFrame(bytes: Uint8Array, bang: number, crcDigits: string, o
     message: n.message,
     powerFailures: n.powerFailures,
     mbus: n.mbus,
-    obis,
+    obis: layout.build(values),
   };
 }

@@ -61,7 +61,8 @@ export function parseDsmrTimestamp(raw: string): string | null {
     // No flag (DSMR 2.2/3): assume winter, then correct if that instant falls in summer time.
     offset = meterOffset(Date.UTC(year, mo - 1, dd, hh - 1, mi, ss));
   } else return null;
-  return `${year}-${pad2(mo)}-${pad2(dd)}T${pad2(hh)}:${pad2(mi)}:${pad2(ss)}${offset}`;
+  // The digits are already zero-padded: the ISO form is made of slices of the raw text.
+  return `20${raw.slice(0, 2)}-${raw.slice(2, 4)}-${raw.slice(4, 6)}T${raw.slice(6, 8)}:${raw.slice(8, 10)}:${raw.slice(10, 12)}${offset}`;
 }
 
 /** Formats an instant as a DSMR timestamp on the Belgian/Dutch meter clock (S/W flag included). */
