@@ -52,6 +52,7 @@ function readInventory() {
     device: process.env.P1_DEVICE ?? meter.device,
     baud: Number(process.env.P1_BAUD ?? meter.baud ?? 115200),
     cadenceS: Number(meter.cadenceS ?? 1),
+    smartyKey: meter.smartyKey ?? null,
   };
 }
 
@@ -98,6 +99,7 @@ async function checkAlive(inventory, timeoutS) {
       inventory.device,
       '--baud',
       String(inventory.baud),
+      ...(inventory.smartyKey ? ['--smarty-key', inventory.smartyKey] : []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const CADENCE = { 'fluvius-1ph': 1, 'fluvius-3ph': 1, dsmr5: 1, dsmr4: 10, dsmr22: 10, smarty: 10 };
+const BAUD = { dsmr22: 9600 };
 const PHASES = { 'fluvius-1ph': 1, 'fluvius-3ph': 3, dsmr5: 3, dsmr4: 3, dsmr22: 0, smarty: 3 };
 
 function parseArgs(argv) {
@@ -133,7 +134,8 @@ async function main() {
     ]);
     children.push(sim);
     const [readyLine] = await sim.waitFor(/\{"ready":true[^\n]*\}/, 30_000);
-    const controlUrl = JSON.parse(readyLine).api;
+    const ready = JSON.parse(readyLine);
+    const controlUrl = ready.api;
 
     // The rig as the nightly runner sees it; the "relay" of the switchable load is the simulator's control API.
     const inventory = {
@@ -142,9 +144,11 @@ async function main() {
         model: options.model,
         description: `p1-sim ${options.model} ×${options.speed} on a socat pair`,
         device: cable,
-        baud: 115200,
+        baud: BAUD[options.model] ?? 115200,
         cadenceS: CADENCE[options.model],
         phases: PHASES[options.model],
+        // The simulated Smarty's key, as the grid operator would hand it to the owner.
+        ...(ready.smartyKey ? { smartyKey: ready.smartyKey } : {}),
       },
       load: {
         name: 'heater',

@@ -79,7 +79,9 @@ Given('the rig has a load the house can switch', function (this: P1World) {
   if (!this.inventory.load) return 'skipped';
 });
 
+/** The power on one line; a meter that reports no lines (DSMR 2.2) shows the load in its total. */
 function linePowerKw(reading: Reading | undefined, phase: number): number {
+  if (reading && reading.phases.length === 0) return (reading.power.importKw ?? 0) - (reading.power.exportKw ?? 0);
   const p = reading?.phases.find((x) => x.phase === phase);
   return (p?.importKw ?? 0) - (p?.exportKw ?? 0);
 }
