@@ -1,11 +1,22 @@
-export * from './meter/index';
 export type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement, Phase } from './charger/charger';
-export { type Logger, jsonLineLogger, silentLogger } from './charger/logger';
-export { CHARGER_DRIVERS, type ChargerConfig, type ChargerFleet, type ChargerFleetOptions, capabilitiesOf, createChargers } from './charger/registry';
+export { jsonLineLogger, type Logger, silentLogger } from './charger/logger';
 export type { OcppCentralSystem, OcppCentralSystemOptions, OcppChargerConfig } from './charger/ocpp/central-system';
-export { type SimulatedCharger, type SimulatedChargerOptions, createSimulatedCharger } from './charger/simulated/simulated-charger';
+export {
+  CHARGER_DRIVERS,
+  type ChargerConfig,
+  type ChargerFleet,
+  type ChargerFleetOptions,
+  capabilitiesOf,
+  createChargers,
+} from './charger/registry';
 export type { CarSpec } from './charger/simulated/car';
 export type { ChargePointFault, SimulatedChargePointOptions } from './charger/simulated/charge-point';
 export type { ChargePointRunOptions, RunningChargePoint } from './charger/simulated/run-charge-point';
+export {
+  createSimulatedCharger,
+  type SimulatedCharger,
+  type SimulatedChargerOptions,
+} from './charger/simulated/simulated-charger';
+export * from './meter/index';
 export const loadOcppCentralSystem = () => import('./charger/ocpp/central-system');
 export const loadChargePointSimulator = () => import('./charger/simulated/run-charge-point');

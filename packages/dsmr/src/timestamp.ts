@@ -24,13 +24,19 @@ function lastSunday(year: number, month: number): number {
   return last.getUTCDate() - last.getUTCDay();
 }
 
+/** Per year: the EU switches, the last Sundays of March and October at 01:00 UTC. */
+const switches = new Map<number, [start: number, end: number]>();
+
 /** EU summer time: from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC. */
 export function isEuSummerTime(utcMs: number): boolean {
-  const d = new Date(utcMs);
-  const y = d.getUTCFullYear();
-  const start = Date.UTC(y, 2, lastSunday(y, 3), 1);
-  const end = Date.UTC(y, 9, lastSunday(y, 10), 1);
-  return utcMs >= start && utcMs < end;
+  const y = new Date(utcMs).getUTCFullYear();
+  let s = switches.get(y);
+  if (!s) {
+    s = [Date.UTC(y, 2, lastSunday(y, 3), 1), Date.UTC(y, 9, lastSunday(y, 10), 1)];
+    if (switches.size > 400) switches.clear();
+    switches.set(y, s);
+  }
+  return utcMs >= s[0] && utcMs < s[1];
 }
 
 /** The meter-clock offset ("+01:00"/"+02:00") of an instant, as a Belgian or Dutch meter shows it. */

@@ -1,36 +1,14 @@
 /**
- * The meter clock: Belgian/Dutch meters keep local time in Europe/Brussels (CET/CEST).
- * Offsets are cached per UTC hour because DST changes happen on whole UTC hours.
+ * The meter clock: Belgian/Dutch meters keep local time in Europe/Brussels (CET/CEST, the EU
+ * summer-time rule that @p1/dsmr reads the S/W flag with).
  */
-const ZONE = 'Europe/Brussels';
-const HOUR_MS = 3_600_000;
+import { isEuSummerTime } from '@p1/dsmr';
+
 const DAY_S = 86_400;
 
-const formatter = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-const offsetCache = new Map<number, number>();
-
-/** The Brussels UTC offset in minutes (60 or 120) at an instant. */
+/** The Brussels UTC offset in minutes (60 or 120) at an instant: the EU summer-time rule. */
 export function brusselsOffsetMin(epochMs: number): number {
-  const hour = Math.floor(epochMs / HOUR_MS);
-  const cached = offsetCache.get(hour);
-  if (cached !== undefined) return cached;
-  const at = hour * HOUR_MS;
-  const parts: Record<string, number> = {};
-  for (const p of formatter.formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  const offset = Math.round((asUtc - at) / 60_000);
-  if (offsetCache.size > 100_000) offsetCache.clear();
-  offsetCache.set(hour, offset);
-  return offset;
+  return isEuSummerTime(epochMs) ? 120 : 60;
 }
 
 /** Seconds since local midnight on the meter clock. */

@@ -3,30 +3,11 @@
  * meter writes it (`YYMMDDhhmmssX`, X = S summer / W winter). Pure: instants are UTC milliseconds.
  */
 
+import { isEuSummerTime } from '@p1/dsmr';
+
 const HOUR_MS = 3_600_000;
-const transitionsByYear = new Map<number, [summerStart: number, summerEnd: number]>();
-
-/** UTC ms of the last Sunday of `month` (0-based) at 01:00 UTC: the EU switch instant. */
-function lastSundayAt1Utc(year: number, month: number): number {
-  const lastDay = new Date(Date.UTC(year, month + 1, 0));
-  const back = lastDay.getUTCDay();
-  return Date.UTC(year, month, lastDay.getUTCDate() - back, 1);
-}
-
-function transitions(year: number): [number, number] {
-  let t = transitionsByYear.get(year);
-  if (!t) {
-    t = [lastSundayAt1Utc(year, 2), lastSundayAt1Utc(year, 9)];
-    transitionsByYear.set(year, t);
-  }
-  return t;
-}
-
-/** True while summer time (UTC+2) applies. */
-export function isSummerTime(utcMs: number): boolean {
-  const [start, end] = transitions(new Date(utcMs).getUTCFullYear());
-  return utcMs >= start && utcMs < end;
-}
+/** True while summer time (UTC+2) applies: the EU rule, as the parser reads the S/W flag. */
+export const isSummerTime = isEuSummerTime;
 
 /** Offset of the meter's local time from UTC, in ms (1 h in winter, 2 h in summer). */
 export function localOffsetMs(utcMs: number): number {
