@@ -3,6 +3,7 @@
  * (`address`). Unplugging ends socat, which removes both links and gives the reader a disconnect;
  * replugging starts it again on the same paths.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Output } from './output';
+import { PluggableOutput } from './pluggable';
 import { type LineSettings, openSerial, SerialWriter } from './serial-output';
 
 export interface SocatOptions {
@@ -20,7 +22,7 @@ export interface SocatOptions {
   timeoutMs?: number;
 }
 
-export class SocatOutput implements Output {
+export class SocatOutput extends PluggableOutput implements Output {
   readonly kind = 'socat';
   private socat: ChildProcess | null = null;
   private readonly writer = new SerialWriter();
@@ -30,6 +32,7 @@ export class SocatOutput implements Output {
   private plugs = 0;
 
   constructor(private readonly options: SocatOptions) {
+    super();
     this.link = options.link ?? '';
     this.meterSide = options.link ? `${options.link}.meter` : '';
   }
@@ -89,20 +92,7 @@ export class SocatOutput implements Output {
     return null;
   }
 
-  /** Unplug and replug run one after the other, even when a fault is shorter than socat's restart. */
-  private sequence: Promise<void> = Promise.resolve();
-
-  unplug(): Promise<void> {
-    this.sequence = this.sequence.catch(() => {}).then(() => this.pull());
-    return this.sequence;
-  }
-
-  replug(): Promise<void> {
-    this.sequence = this.sequence.catch(() => {}).then(() => this.insert());
-    return this.sequence;
-  }
-
-  private async pull(): Promise<void> {
+  protected async pull(): Promise<void> {
     await this.writer.close();
     const child = this.socat;
     this.socat = null;
@@ -113,7 +103,7 @@ export class SocatOutput implements Output {
     }
   }
 
-  private async insert(): Promise<void> {
+  protected async insert(): Promise<void> {
     if (!this.socat) await this.plug();
   }
 

@@ -2,12 +2,14 @@
  * Raw P1 over TCP, as ser2net and network dongles serve it: every connected client gets the same
  * bytes. A client that stops reading is skipped (its telegrams dropped) instead of buffering forever.
  */
+
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Output } from './output';
+import { PluggableOutput } from './pluggable';
 
 const CLIENT_BUFFER_LIMIT = 256 * 1024;
 
-export class TcpOutput implements Output {
+export class TcpOutput extends PluggableOutput implements Output {
   readonly kind = 'tcp';
   private server: Server | null = null;
   private readonly clients = new Set<Socket>();
@@ -20,6 +22,7 @@ export class TcpOutput implements Output {
     private readonly host: string,
     port: number,
   ) {
+    super();
     this.boundPort = port;
   }
 
@@ -68,20 +71,7 @@ export class TcpOutput implements Output {
   }
 
   /** Drops every client and stops listening, like a dongle that lost power. */
-  /** Unplug and replug run one after the other, even when a fault is shorter than socat's restart. */
-  private sequence: Promise<void> = Promise.resolve();
-
-  unplug(): Promise<void> {
-    this.sequence = this.sequence.catch(() => {}).then(() => this.pull());
-    return this.sequence;
-  }
-
-  replug(): Promise<void> {
-    this.sequence = this.sequence.catch(() => {}).then(() => this.insert());
-    return this.sequence;
-  }
-
-  private async pull(): Promise<void> {
+  protected async pull(): Promise<void> {
     for (const c of this.clients) c.destroy();
     this.clients.clear();
     const server = this.server;
@@ -89,7 +79,7 @@ export class TcpOutput implements Output {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private async insert(): Promise<void> {
+  protected async insert(): Promise<void> {
     if (!this.server) await this.start();
   }
 
