@@ -24,14 +24,18 @@ const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES;
 export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let crc = 0;
   let i = start;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     const a = (crc ^ (bytes[i] as number)) & 0xff;
     const b = ((crc >>> 8) ^ (bytes[i + 1] as number)) & 0xff;
     crc =
-      (T3[a] as number) ^
-      (T2[b] as number) ^
-      (T1[bytes[i + 2] as number] as number) ^
-      (T0[bytes[i + 3] as number] as number);
+      (T7[a] as number) ^
+      (T6[b] as number) ^
+      (T5[bytes[i + 2] as number] as number) ^
+      (T4[bytes[i + 3] as number] as number) ^
+      (T3[bytes[i + 4] as number] as number) ^
+      (T2[bytes[i + 5] as number] as number) ^
+      (T1[bytes[i + 6] as number] as number) ^
+      (T0[bytes[i + 7] as number] as number);
   }
   for (; i < end; i++) crc = (crc >>> 8) ^ (T0[(crc ^ (bytes[i] as number)) & 0xff] as number);
   return crc;
