@@ -78,6 +78,8 @@ export interface EanView {
   approval: 'email-link' | 'letter-code' | null;
   requestedAt: string | null;
   approvedAt: string | null;
+  /** When the port was switched on: the 72 h deadline counts from here. */
+  switchedOnAt: string | null;
   inAanvraagSince: string | null;
   deadline: string | null;
   overdue: boolean;
@@ -401,6 +403,7 @@ export class Portal extends EventEmitter<PortalEvents> {
       approval: record.approvalToken ? 'email-link' : record.letterCode ? 'letter-code' : null,
       requestedAt: p.since.requested ?? (p.approvedBy === 'holder' ? (p.since.approved ?? null) : null),
       approvedAt: p.since.approved ?? null,
+      switchedOnAt: p.since['switched-on'] ?? null,
       inAanvraagSince: p.since['in-aanvraag'] ?? null,
       deadline: waiting ? deadlineOf(p) : null,
       overdue: state === 'overdue',
