@@ -34,7 +34,7 @@ describe('the limit profile', () => {
         ).not.toThrow();
         const limit = profile.chargingSchedule.chargingSchedulePeriod[0]?.limit ?? Number.NaN;
         const asked = watts ? a * 230 * phases : a;
-        expect(limit).toBeLessThanOrEqual(asked + 1e-9); // never more than asked
+        expect(limit).toBeLessThanOrEqual(asked + 1e-6); // never more than asked (beyond float noise)
         expect(limit).toBeGreaterThan(asked - 0.1 - 1e-9);
       }),
     );

@@ -34,7 +34,8 @@ export const NOMINAL_VOLTAGE_V = 230;
 
 /** The schema demands multiples of 0.1; round down so the charger never gets more than asked. */
 export function toTenths(value: number): number {
-  return Math.floor(Math.round(value * 1000) / 100) / 10;
+  // Downwards, never above what was asked beyond binary noise (0.3 × 10 = 2.9999999999999996): 1e-7 at most.
+  return Math.floor(value * 10 + 1e-6) / 10;
 }
 
 export interface ProfileRequest {
