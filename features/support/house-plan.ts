@@ -1,24 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Scenario } from '@p1/scenario';
+import type { Metrics, Scenario } from '@p1/scenario';
 import { P1_CLI, runToEnd, tsxArgs } from './processes';
 
 /** The bench's verdict on a simulated day (CONTRACTS.md §4). */
-export interface Metrics {
-  overloadSeconds: number;
-  overloadMaxEventS: number;
-  over113Seconds: number;
-  over145Seconds: number;
-  quartersOverTarget: number;
-  maxQuarterOvershootKw: number;
-  evEnergyKwh: number;
-  optimalEvEnergyKwh: number;
-  evEnergyRatio: number;
-  setpointChangesPerHour: number;
-  pauses: number;
-  failsafeMaxS: number;
-  stepP99Us: number;
-}
+export type { Metrics } from '@p1/scenario';
 
 /**
  * The house a scenario describes in words, built up by Given steps into a scenario file (CONTRACTS.md §3) and

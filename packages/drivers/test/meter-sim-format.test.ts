@@ -1,32 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { measure, VoltageModel } from '../src/meter/sim/electrical';
-import { fixed, int } from '../src/meter/sim/format';
 import { seededRandom } from '../src/meter/sim/random';
-
-describe('fixed-width meter numbers', () => {
-  it('always have the meter width and read back as the rounded value', () => {
-    fc.assert(
-      fc.property(
-        fc.double({ min: 0, max: 999_999, noNaN: true }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 0, max: 3 }),
-        (v, intDigits, decimals) => {
-          const s = fixed(v, intDigits, decimals);
-          expect(s).toHaveLength(decimals ? intDigits + 1 + decimals : intDigits);
-          expect(s).toMatch(decimals ? /^\d+\.\d+$/ : /^\d+$/);
-          const scale = 10 ** decimals;
-          const modulo = 10 ** (intDigits + decimals);
-          // Values wider than the field wrap like the meter's register.
-          expect(Math.round(Number(s) * scale)).toBe(Math.round(v * scale) % modulo);
-        },
-      ),
-    );
-    expect(fixed(301.548, 6, 3)).toBe('000301.548');
-    expect(fixed(-2, 2, 3)).toBe('00.000');
-    expect(int(5, 5)).toBe('00005');
-  });
-});
 
 describe('what the meter measures per phase', () => {
   it('phase powers add up to the net power and currents are |P|/V on every supply type', () => {

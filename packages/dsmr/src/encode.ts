@@ -1,4 +1,5 @@
 import { crc16, crcHex } from './crc16';
+import { formatFixed as fixed, hexText, formatInt as int } from './format';
 import type { Reading } from './reading';
 
 export interface TelegramSource {
@@ -19,22 +20,6 @@ export function encodeTelegram(source: TelegramSource): Uint8Array {
   if (source.crc === false) return Buffer.concat([bytes, Buffer.from(EOL, 'latin1')]);
   const tail = Buffer.from(`${crcHex(crc16(bytes))}${EOL}`, 'latin1');
   return Buffer.concat([bytes, tail]);
-}
-
-/** Fixed decimals, zero-padded to `width` characters as meters write them (`004512.871`). */
-function fixed(n: number, width: number, decimals: number): string {
-  const s = Math.abs(n)
-    .toFixed(decimals)
-    .padStart(n < 0 ? width - 1 : width, '0');
-  return n < 0 ? `-${s}` : s;
-}
-
-function int(n: number, width: number): string {
-  return fixed(Math.round(n), width, 0);
-}
-
-function hexText(s: string): string {
-  return Buffer.from(s, 'utf8').toString('hex').toUpperCase();
 }
 
 /** ISO 8601 with offset → `YYMMDDhhmmssX` on the clock the offset names; null → the "no value" placeholder. */
@@ -60,7 +45,7 @@ export function readingLines(r: EncodableReading): string[] {
   if (r.equipmentId != null) add('0-0:96.1.1', hexText(r.equipmentId));
   const e = r.energy;
   if (e) {
-    const kwh = (code: string, v: number | null) => v !== null && add(code, `${fixed(v, 10, 3)}*kWh`);
+    const kwh = (code: string, v: number | null) => v !== null && add(code, `${fixed(v, 6, 3)}*kWh`);
     if (e.importT1Kwh === null && e.importT2Kwh === null) kwh('1-0:1.8.0', e.importKwh);
     if (e.exportT1Kwh === null && e.exportT2Kwh === null) kwh('1-0:2.8.0', e.exportKwh);
     kwh('1-0:1.8.1', e.importT1Kwh);
@@ -71,17 +56,17 @@ export function readingLines(r: EncodableReading): string[] {
   if (r.tariff != null) add('0-0:96.14.0', int(r.tariff, 4));
   const c = r.capacity;
   if (c) {
-    if (c.quarterAverageKw !== null) add('1-0:1.4.0', `${fixed(c.quarterAverageKw, 6, 3)}*kW`);
-    if (c.monthPeakKw !== null) add('1-0:1.6.0', stamp(c.monthPeakAt), `${fixed(c.monthPeakKw, 6, 3)}*kW`);
+    if (c.quarterAverageKw !== null) add('1-0:1.4.0', `${fixed(c.quarterAverageKw, 2, 3)}*kW`);
+    if (c.monthPeakKw !== null) add('1-0:1.6.0', stamp(c.monthPeakAt), `${fixed(c.monthPeakKw, 2, 3)}*kW`);
     if (c.history.length > 0) {
       const groups = [String(c.history.length), '1-0:1.6.0', '1-0:1.6.0'];
-      for (const h of c.history) groups.push(stamp(h.periodAt), stamp(h.peakAt), `${fixed(h.peakKw ?? 0, 6, 3)}*kW`);
+      for (const h of c.history) groups.push(stamp(h.periodAt), stamp(h.peakAt), `${fixed(h.peakKw ?? 0, 2, 3)}*kW`);
       add('0-0:98.1.0', ...groups);
     }
   }
   if (r.power) {
-    if (r.power.importKw !== null) add('1-0:1.7.0', `${fixed(r.power.importKw, 6, 3)}*kW`);
-    if (r.power.exportKw !== null) add('1-0:2.7.0', `${fixed(r.power.exportKw, 6, 3)}*kW`);
+    if (r.power.importKw !== null) add('1-0:1.7.0', `${fixed(r.power.importKw, 2, 3)}*kW`);
+    if (r.power.exportKw !== null) add('1-0:2.7.0', `${fixed(r.power.exportKw, 2, 3)}*kW`);
   }
   const pf = r.powerFailures;
   if (pf) {
@@ -93,15 +78,15 @@ export function readingLines(r: EncodableReading): string[] {
   }
   const ph = r.phases ?? [];
   const phaseCode = (p: number, c1: number) => `1-0:${c1 + (p - 1) * 20}.7.0`;
-  for (const p of ph) if (p.importKw !== null) add(phaseCode(p.phase, 21), `${fixed(p.importKw, 6, 3)}*kW`);
-  for (const p of ph) if (p.exportKw !== null) add(phaseCode(p.phase, 22), `${fixed(p.exportKw, 6, 3)}*kW`);
-  for (const p of ph) if (p.voltageV !== null) add(phaseCode(p.phase, 32), `${fixed(p.voltageV, 5, 1)}*V`);
+  for (const p of ph) if (p.importKw !== null) add(phaseCode(p.phase, 21), `${fixed(p.importKw, 2, 3)}*kW`);
+  for (const p of ph) if (p.exportKw !== null) add(phaseCode(p.phase, 22), `${fixed(p.exportKw, 2, 3)}*kW`);
+  for (const p of ph) if (p.voltageV !== null) add(phaseCode(p.phase, 32), `${fixed(p.voltageV, 3, 1)}*V`);
   for (const p of ph) {
     if (p.currentA !== null)
-      add(phaseCode(p.phase, 31), be ? `${fixed(p.currentA, 6, 2)}*A` : `${int(p.currentA, 3)}*A`);
+      add(phaseCode(p.phase, 31), be ? `${fixed(p.currentA, 3, 2)}*A` : `${int(p.currentA, 3)}*A`);
   }
   if (r.breakerState != null) add('0-0:96.3.10', String(r.breakerState));
-  if (r.limiterKw != null) add('0-0:17.0.0', `${fixed(r.limiterKw, 5, 1)}*kW`);
+  if (r.limiterKw != null) add('0-0:17.0.0', `${fixed(r.limiterKw, 3, 1)}*kW`);
   if (r.fuseSupervisionA != null) add('1-0:31.4.0', `${int(r.fuseSupervisionA, 3)}*A`);
   if (r.message !== undefined) add('0-0:96.13.0', r.message === null ? '' : hexText(r.message));
   for (const m of r.mbus ?? []) {
@@ -110,7 +95,7 @@ export function readingLines(r: EncodableReading): string[] {
     add(be ? `${p}96.1.1` : `${p}96.1.0`, m.equipmentId === null ? '' : hexText(m.equipmentId));
     if (m.value !== null) {
       const code = be && m.kind === 'gas' ? '24.2.3' : '24.2.1';
-      add(`${p}${code}`, stamp(m.at), `${fixed(m.value, 9, 3)}${m.unit ? `*${m.unit}` : ''}`);
+      add(`${p}${code}`, stamp(m.at), `${fixed(m.value, 5, 3)}${m.unit ? `*${m.unit}` : ''}`);
     }
   }
   return lines;

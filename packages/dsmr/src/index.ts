@@ -1,5 +1,6 @@
 export { crc16, crcHex } from './crc16';
 export { encodeReading, encodeTelegram, type TelegramSource } from './encode';
+export { formatFixed, formatInt, hexText } from './format';
 export { type Frame, type FramerOptions, TelegramFramer } from './framer';
 export { decodeHexText, mbusKind } from './normalize';
 export { createTelegramStream, type ParseOptions, parseTelegram } from './parse';

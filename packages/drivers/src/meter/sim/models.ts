@@ -2,9 +2,10 @@
  * The simulated meter models: what each sends, in which order, how numbers are padded, how often.
  * Layouts follow real telegrams of the same meter families (see shared fixtures).
  */
+
+import { formatFixed as fixed, hexText, formatInt as int } from '@p1/dsmr';
 import { type LocalTime, meterTimestamp, PLACEHOLDER_TIMESTAMP } from './clock';
 import type { Connection, Electrical } from './electrical';
-import { fixed, hexText, int } from './format';
 import type { MeterRegisters } from './meter-state';
 
 export interface Identity {
