@@ -5,7 +5,8 @@
 // point it at the headers installed with Node, so the install needs only the npm registry.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,10 +20,22 @@ function pnpmVersion() {
   }
 }
 
+let pnpm = 'pnpm';
 if (pnpmVersion() !== wanted) {
   console.error(`setup: installing pnpm ${wanted} with npm`);
   const r = spawnSync('npm', ['install', '-g', `pnpm@${wanted}`], { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  if (r.status !== 0) {
+    // No write access to Node's global folder (not root): install for this user instead.
+    const prefix = join(homedir(), '.local');
+    const user = spawnSync('npm', ['install', '-g', '--prefix', prefix, `pnpm@${wanted}`], { stdio: 'inherit' });
+    if (user.status !== 0) process.exit(user.status ?? 1);
+    pnpm = join(prefix, 'bin', 'pnpm');
+    if (!(process.env.PATH ?? '').split(delimiter).includes(join(prefix, 'bin'))) {
+      console.error(
+        `setup: pnpm is in ${join(prefix, 'bin')}; add that folder to your PATH to use 'pnpm start' and 'pnpm test'.`,
+      );
+    }
+  }
 }
 
 const env = { ...process.env };
@@ -31,5 +44,5 @@ if (!env.npm_config_nodedir) {
   if (existsSync(join(prefix, 'include', 'node', 'node_version.h'))) env.npm_config_nodedir = prefix;
 }
 const args = ['install', ...(env.CI ? ['--frozen-lockfile'] : [])];
-const r = spawnSync('pnpm', args, { stdio: 'inherit', cwd: root, env });
+const r = spawnSync(pnpm, args, { stdio: 'inherit', cwd: root, env });
 process.exit(r.status ?? 1);
