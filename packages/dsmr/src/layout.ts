@@ -5,6 +5,7 @@
  * adding 40 computed keys one by one costs more than the rest of the parse.
  */
 import { fieldOf } from './normalize';
+import { sameStrings } from './same-strings';
 
 export interface Layout {
   /** Per line: the field it feeds (see `fieldOf`), or -1. */
@@ -18,13 +19,6 @@ const MAX_LAYOUTS = 64;
 const layouts = new Map<string, Layout>();
 let lastCodes: string[] = [];
 let lastLayout: Layout | null = null;
-
-function sameCodes(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  // Mostly the very same string objects (readObisLines reuses them): compared by reference first.
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function compile(codes: string[]): Layout {
   const fields = new Int16Array(codes.length);
@@ -44,7 +38,7 @@ export function expectedCodes(): readonly string[] {
 }
 
 export function layoutOf(codes: string[]): Layout {
-  if (lastLayout && sameCodes(codes, lastCodes)) return lastLayout;
+  if (lastLayout && sameStrings(codes, lastCodes)) return lastLayout;
   const key = codes.join('\n');
   let layout = layouts.get(key);
   if (!layout) {

@@ -14,6 +14,7 @@ import type {
   Protocol,
   Reading,
 } from './reading';
+import { sameStrings } from './same-strings';
 import { parseDsmrTimestamp } from './timestamp';
 
 /** Fields fed by a known OBIS code (index into the slot array). */
@@ -288,12 +289,6 @@ function capacity(slots: Slots): Capacity | null {
 
 let lastHistoryRaw: string[] = [];
 let lastHistory: readonly CapacityHistoryEntry[] = [];
-
-function sameStrings(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * The 13-month list changes once a month but comes in every telegram: when its text is the same
