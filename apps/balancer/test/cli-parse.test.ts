@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const FIX = resolve(ROOT, '../shared/fixtures/telegrams');
+const FIX = resolve(ROOT, 'fixtures/telegrams');
 const tmp = mkdtempSync(join(tmpdir(), 'p1-parse-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
 /**
- * Every real telegram in ../shared/fixtures/telegrams, parsed through the streaming framer.
+ * Every real telegram in fixtures/telegrams, parsed through the streaming framer.
  * Expected values are taken from the files (by eye in the table, and by an independent line
  * reader for every OBIS line), never from the parser's own output.
  */

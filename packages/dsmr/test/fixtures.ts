@@ -1,8 +1,8 @@
-/** The shared real-telegram fixtures (../shared/fixtures/telegrams), read as bytes. */
+/** The real-telegram fixtures of the repository (fixtures/telegrams, see its PROVENANCE.md), read as bytes. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const FIXTURES = resolve(import.meta.dirname, '../../../../shared/fixtures/telegrams');
+export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/telegrams');
 
 /** Key of the real encrypted Smarty frame (published with it, see PROVENANCE.md). */
 export const SMARTY_FIXTURE_KEY = 'D491470F47126332B07D1923B3504188';
