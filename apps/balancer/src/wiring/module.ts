@@ -78,7 +78,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         // the embedded default's simulated charger has a car plugged in
         ...(c.driver === 'simulated' ? { car: {} } : {}),
       })),
-      { ocpp: { host: config.ocpp.host, port: config.ocpp.port }, logger },
+      { ocpp: config.ocpp, logger },
     );
     closers.push(() => fleet.close());
 
