@@ -1,6 +1,10 @@
 export { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
 export { createBalancer } from './balancer';
 export type * from './charger-state';
-export { MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
+export { describeLoad, HouseModel, type LearnedLoad, type LoadSummary } from './house-model';
+export { type ClockState, MeterClock } from './meter-clock';
+export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
+export { type Plan, type PlanInput, planQuarter } from './quarter-plan';
+export { type Reason, REASON_TEXTS, REASONS, reasonText } from './reasons';
 export { ampsForKw, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
 export type * from './types';

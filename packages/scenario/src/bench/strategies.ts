@@ -4,19 +4,20 @@
  * capacity tariff, and have no fail-safe of their own (they hold the last setpoint).
  */
 import {
-  type Balancer,
   type BalancerConfig,
   type BalancerInput,
   type ChargerCapabilities,
   type ChargerDecision,
   createBalancer,
-  type Decision,
 } from '@p1/balancer';
 import type { Scenario } from '../scenario';
 
-export type StrategyFactory = (config: BalancerConfig, scenario: Scenario) => Balancer;
+/** What the bench needs of a strategy: a limit and phases per charger each second. */
+export interface Strategy {
+  step(input: BalancerInput): { chargers: Array<Pick<ChargerDecision, 'id' | 'limitA' | 'phases'>> };
+}
 
-const emptyQuarter = { quarterStart: null, usedKwh: 0, allowedKw: null, targetKw: null, projectedKw: 0 };
+export type StrategyFactory = (config: BalancerConfig, scenario: Scenario) => Strategy;
 
 function naturalPhases(scenario: Scenario, cap: ChargerCapabilities): 1 | 3 {
   return scenario.site.connection !== '1x230' && cap.phases.length === 3 ? 3 : 1;
@@ -30,15 +31,9 @@ const none: StrategyFactory = (_config, scenario) => ({
         id: c.capabilities.id,
         limitA: c.measurement.vehiclePlugged ? c.capabilities.maxA : 0,
         phases: naturalPhases(scenario, c.capabilities),
-        reason: 'none',
-        changed: false,
       })),
-      quarter: emptyQuarter,
-      failsafe: false,
-      dataAgeMs: null,
     };
   },
-  reconfigure() {},
 });
 
 /**
@@ -52,7 +47,7 @@ function highestPhaseController(periodMs: number, raiseFraction: number, cutAtOn
     let lastRunMs = Number.NEGATIVE_INFINITY;
     const limits = new Map<string, number>();
     return {
-      step(input: BalancerInput): Decision {
+      step(input: BalancerInput) {
         const reading = input.reading;
         const due = input.nowMs - lastRunMs >= periodMs;
         const plugged = input.chargers.filter((c) => c.measurement.vehiclePlugged);
@@ -79,20 +74,17 @@ function highestPhaseController(periodMs: number, raiseFraction: number, cutAtOn
             }
           }
         }
-        const chargers: ChargerDecision[] = input.chargers.map((c) => {
+        const chargers = input.chargers.map((c) => {
           const id = c.capabilities.id;
           if (!c.measurement.vehiclePlugged) limits.set(id, 0);
           return {
             id,
             limitA: limits.get(id) ?? 0,
             phases: naturalPhases(scenario, c.capabilities),
-            reason: 'highest phase',
-            changed: false,
           };
         });
-        return { chargers, quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
+        return { chargers };
       },
-      reconfigure() {},
     };
   };
 }
