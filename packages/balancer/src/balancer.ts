@@ -5,7 +5,7 @@
  * only every few seconds, in ramps, and only into headroom another car's cut has already freed; minimum
  * pause times, solar delays, and a fail-safe on silence that respects the quarter's budget too.
  */
-import { type AllocItem, type AllocResult, allocate } from './allocate';
+import { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
 import type { ChargerCapabilities } from './charger-state';
 import { HouseModel } from './house-model';
 import { MeterClock } from './meter-clock';
@@ -72,6 +72,16 @@ interface ChargerState {
   rampAps: number;
   /** A change being watched to learn the response from. */
   watch: { cmdMs: number; fromA: number; toA: number; movedMs: number; lastA: number; flatSince: number } | null;
+  // Scratch of the step being decided (kept here so that a step allocates nothing per charger).
+  status: MeasurementStatus;
+  /** The most the car draws on any line it uses (A). */
+  drawnA: number;
+  beforeA: number;
+  beforePhases: 1 | 3;
+  plugged: boolean;
+  carLimited: boolean;
+  /** Index in the allocation's items, or -1 when not plugged. */
+  item: number;
 }
 
 /** Until learned: IEC 61851 lets a car take 5 s to follow; cars ramp over 10–30 s. */
@@ -198,6 +208,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   // Per-step scratch.
   const evOnLine = [0, 0, 0];
   const quiet = [false, false, false];
+  const unknownLine = [false, false, false];
+  const seqLoad = [0, 0, 0];
 
   const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerState => {
     let st = states.get(cap.id);
@@ -223,6 +235,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lagS: DEFAULT_LAG_S,
         rampAps: cap.maxA / DEFAULT_RAMP_S,
         watch: null,
+        status: 'ok',
+        drawnA: 0,
+        beforeA: 0,
+        beforePhases: phases,
+        plugged: false,
+        carLimited: false,
+        item: -1,
       };
       states.set(cap.id, st);
     }
@@ -303,7 +322,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const r = input.reading;
     if (r !== null && isUsable(r)) {
       const meterMs = r.timestamp ? parseMeterTime(r.timestamp) : Number.NaN;
-      const verdict = clock.judge(meterMs, now, () => contentOf(r));
+      const verdict = clock.judge(meterMs, now, r.timestamp ? '' : contentOf(r));
       if (verdict.fresh) {
         fresh = true;
         // Learn the meter's cadence (1 s for DSMR 5 / e-MUCS, 10 s for DSMR 4) so a slow meter is not
@@ -471,22 +490,31 @@ export function createBalancer(config: BalancerConfig): Balancer {
     houseKw = view.netKw - evKw;
   }
 
+  /** The chargers' states in input order, reused from step to step. */
+  const sts: ChargerState[] = [];
+  const items: AllocItem[] = [];
+
   function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]) {
     const { connection } = s;
+    const n = chargers.length;
+    sts.length = n;
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
-    const unknownLine = [false, false, false];
+    unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     let evKw = 0;
-    const lines: number[][] = [];
-    const drawnA: number[] = [];
-    const statuses: MeasurementStatus[] = [];
-    for (const c of chargers) {
+    let allOk = true;
+    let pluggedCount = 0;
+    for (let i = 0; i < n; i++) {
+      const c = chargers[i]!;
       const cap = c.capabilities;
       const st = stateOf(cap, now);
+      sts[i] = st;
       const used = linesOf(st, cap);
-      lines.push(used);
       const stat = statusOf(c, now);
-      statuses.push(stat);
+      st.status = stat;
+      if (stat !== 'ok') allOk = false;
+      st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
+      if (st.plugged) pluggedCount++;
       let sum = 0;
       let most = 0;
       for (let k = 0; k < cap.phases.length; k++) {
@@ -500,7 +528,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           most = Math.max(most, amps);
         }
       }
-      drawnA.push(most);
+      st.drawnA = most;
       if (used.length > 0) evKw += kwForAmps(connection, used.length, sum / used.length);
       if (fresh && stat === 'ok') learnResponse(st, most, now);
     }
@@ -512,22 +540,23 @@ export function createBalancer(config: BalancerConfig): Balancer {
       quarterIso = isoWithOffset(quarterIsoMs, offset);
     }
 
-    const items: AllocItem[] = [];
-    const plugged: number[] = [];
-    const carLimitedNow: boolean[] = new Array(chargers.length).fill(false);
-    let pluggedCount = 0;
+    items.length = 0;
     let running = false;
     let runningSinceMs = now;
     let minKw = Infinity;
-    for (const c of chargers) if (c.measurement.connected && c.measurement.vehiclePlugged) pluggedCount++;
-    chargers.forEach((c, i) => {
-      const cap = c.capabilities;
-      const st = stateOf(cap, now);
-      if (!c.measurement.connected || !c.measurement.vehiclePlugged) return;
-      plugged.push(i);
+    // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
+    let lagS = 0;
+    let leadS = 0;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      st.item = -1;
+      st.carLimited = false;
+      if (!st.plugged) continue;
+      const cap = chargers[i]!.capabilities;
+      const lines = linesOf(st, cap);
       const item: AllocItem = {
-        lines: lines[i]!,
-        kwPerA: kwForAmps(connection, lines[i]!.length, 1),
+        lines,
+        kwPerA: kwForAmps(connection, lines.length, 1),
         minA: cap.minA,
         maxA: cap.maxA,
         priority: priorityOf(cap),
@@ -538,18 +567,19 @@ export function createBalancer(config: BalancerConfig): Balancer {
         runningSinceMs = Math.min(runningSinceMs, st.chargingSinceMs);
       }
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
+      const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+      lagS = Math.max(lagS, lag);
+      leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
-      const carLimited =
-        st.limitA >= cap.minA &&
-        now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
-        drawnA[i]! < st.limitA - CAR_LIMIT_GAP_A;
-      if (carLimited && pluggedCount > 1) {
+      st.carLimited =
+        st.limitA >= cap.minA && now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS && st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
+      if (st.carLimited && pluggedCount > 1) {
         item.fixedA = st.limitA;
-        item.reserveA = Math.min(st.limitA, drawnA[i]! + 1);
+        item.reserveA = Math.min(st.limitA, st.drawnA + 1);
       }
-      carLimitedNow[i] = carLimited;
+      st.item = items.length;
       items.push(item);
-    });
+    }
 
     // The quarter's plan: how much power the cars may take now.
     let quarterCapKw = Infinity;
@@ -563,20 +593,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
       let fullKw = 0;
       if (items.length > 0) {
         const full = allocate(items, { lineA: cutLine, powerKw: Infinity, powerReason: 'quarter budget' });
-        items.forEach((it, k) => {
+        for (let i = 0; i < n; i++) {
+          const st = sts[i]!;
+          if (st.item < 0) continue;
           // A car that takes less than it is offered uses the budget at its own pace.
-          const ci = plugged[k]!;
-          fullKw += (carLimitedNow[ci] ? Math.min(full.a[k]!, drawnA[ci]!) : full.a[k]!) * it.kwPerA;
-        });
-      }
-      // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
-      let lagS = 0;
-      let leadS = 0;
-      for (const ci of plugged) {
-        const st = stateOf(chargers[ci]!.capabilities, now);
-        const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-        lagS = Math.max(lagS, lag);
-        leadS = Math.max(leadS, lag + chargers[ci]!.capabilities.maxA / st.rampAps / 2);
+          const a = full.a[st.item]!;
+          fullKw += (st.carLimited ? Math.min(a, st.drawnA) : a) * items[st.item]!.kwPerA;
+        }
       }
       const plan = planQuarter({
         leftKwh: left,
@@ -616,7 +639,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       solarCapKw = -houseKw + s.gridAllowanceKw;
       if (s.solarMode === 'min+surplus') {
         let minSum = 0;
-        for (const k of plugged) minSum += kwForAmps(connection, lines[k]!.length, chargers[k]!.capabilities.minA);
+        for (const it of items) minSum += it.minA * it.kwPerA;
         solarCapKw = Math.max(solarCapKw, minSum);
       }
     }
@@ -624,136 +647,135 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const powerReason: Reason = solarCapKw < quarterCapKw ? 'solar surplus' : quarterReason;
     const limits = { lineA: cutLine, powerKw, powerReason };
     const result = allocate(items, limits);
-    const raiseResult: AllocResult = coolingBinds ? allocate(items, { ...limits, lineA: raiseLine }) : result;
+    const raiseResult: AllocResult = coolingBinds
+      ? allocate(items, { lineA: raiseLine, powerKw, powerReason })
+      : result;
 
-    // Phase switching: compare with the other mode for chargers that can switch.
-    plugged.forEach((ci, k) => {
-      const c = chargers[ci]!;
-      if (!canSwitch(s, c.capabilities)) return;
-      const st = stateOf(c.capabilities, now);
-      const other: 1 | 3 = st.phases === 3 ? 1 : 3;
-      const otherLines = linesInUse(connection, c.capabilities.phases, other).map((l) => l - 1);
-      const alt = items.slice();
-      alt[k] = { ...items[k]!, lines: otherLines, kwPerA: kwForAmps(connection, otherLines.length, 1) };
-      const altA = allocate(alt, limits).a[k]!;
-      const here = result.a[k]! * items[k]!.kwPerA;
-      const there = altA * alt[k]!.kwPerA;
-      // 3 phases need clearly more power than the 1-phase maximum; 1 phase when 3 cannot run at all
-      // (not merely while it waits for its run at the quarter's end).
-      const better =
-        st.phases === 3
-          ? here === 0 && there > 0 && quarterReason !== 'quarter plan'
-          : there > here + kwForAmps(connection, 3, 1) && altA >= c.capabilities.minA;
-      const want = better ? other : st.phases;
-      if (want !== st.wantPhases) {
-        st.wantPhases = want;
-        st.wantPhasesSinceMs = now;
-      }
-      if (
-        want !== st.phases &&
-        now - st.wantPhasesSinceMs >= s.switchDelayMs &&
-        now - st.lastSwitchMs >= s.switchHoldMs
-      ) {
-        st.phases = want;
-        st.lastSwitchMs = now;
-        lines[ci] = linesOf(st, c.capabilities);
-        items[k] = alt[k]!;
-        result.a[k] = altA;
-        raiseResult.a[k] = altA;
-        // A switch stops and restarts the session: count it as a fresh start.
-        setLimit(st, c.capabilities, 0, now);
-        st.pausedSinceMs = -Infinity;
-      }
-    });
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.item >= 0) switchPhases(st, chargers[i]!.capabilities, items, result, raiseResult, limits, quarterReason, now);
+    }
 
-    const before = chargers.map((c) => stateOf(c.capabilities, now).limitA);
-    const beforePhases = chargers.map((c) => stateOf(c.capabilities, now).phases);
     // No raise on data that is not fresh, nor while any charger's own current is unknown.
-    const raiseAllowed = fresh && statuses.every((x) => x === 'ok');
-    chargers.forEach((c, ci) => {
-      const cap = c.capabilities;
-      const st = stateOf(cap, now);
-      const k = plugged.indexOf(ci);
-      if (k < 0) {
+    const raiseAllowed = fresh && allOk;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      const cap = chargers[i]!.capabilities;
+      st.beforeA = st.limitA;
+      st.beforePhases = st.phases;
+      if (st.item < 0) {
         setLimit(st, cap, 0, now);
-        st.reason = c.measurement.connected ? 'unplugged' : 'charger offline';
+        st.reason = chargers[i]!.measurement.connected ? 'unplugged' : 'charger offline';
         st.solarHighSinceMs = Number.NaN;
         st.solarLowSinceMs = Number.NaN;
-        return;
+        continue;
       }
+      const k = st.item;
       const binding = result.binding[k]! as Reason | 'max';
       let why: Reason = binding === 'max' ? 'charger max' : binding;
       // A line held below its fuse for a learned load: say so rather than "fuse".
-      for (const l of lines[ci]!) if (why === fuseReason(l) && heldLine[l]) why = 'headroom kept';
+      for (const l of st.lineIdx) if (why === fuseReason(l) && heldLine[l]) why = 'headroom kept';
       // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
       const cutA = floor01(result.a[k]!);
-      if (carLimitedNow[ci] && cutA >= st.limitA) why = 'car limit';
-      applyRules(st, cap, cutA, floor01(raiseResult.a[k]!), why, now, raiseAllowed, quarterCapKw, lines[ci]!.length);
+      if (st.carLimited && cutA >= st.limitA) why = 'car limit';
+      applyRules(st, cap, cutA, floor01(raiseResult.a[k]!), why, now, raiseAllowed, quarterCapKw, st.lineIdx.length);
       // Near the quarter's end a raise could not be undone in time.
-      if (quarterFrozen && st.limitA > before[ci]!) {
-        st.limitA = before[ci]!;
+      if (quarterFrozen && st.limitA > st.beforeA) {
+        st.limitA = st.beforeA;
         st.reason = 'quarter end';
       }
-      if (statuses[ci] !== 'ok' && st.limitA <= before[ci]!) st.reason = 'measurement unknown';
-    });
-    sequenceRaises(chargers, before, drawnA, lines, carLimitedNow, now);
-    chargers.forEach((c, ci) => {
-      const st = stateOf(c.capabilities, now);
-      if (st.limitA !== before[ci] && statuses[ci] === 'ok' && Math.abs(st.limitA - drawnA[ci]!) >= WATCH_MIN_A) {
-        st.watch = { cmdMs: now, fromA: drawnA[ci]!, toA: st.limitA, movedMs: Number.NaN, lastA: 0, flatSince: 0 };
-      }
-    });
+      if (st.status !== 'ok' && st.limitA <= st.beforeA) st.reason = 'measurement unknown';
+    }
+    if (n > 1) sequenceRaises(n);
 
-    chargers.forEach((c, ci) => {
-      const st = stateOf(c.capabilities, now);
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
+        st.watch = { cmdMs: now, fromA: st.drawnA, toA: st.limitA, movedMs: Number.NaN, lastA: 0, flatSince: 0 };
+      }
       out.push({
-        id: c.capabilities.id,
+        id: chargers[i]!.capabilities.id,
         limitA: st.limitA,
         phases: st.phases,
         reason: st.reason,
-        changed: st.limitA !== before[ci] || st.phases !== beforePhases[ci],
-        measurement: statuses[ci]!,
+        changed: st.limitA !== st.beforeA || st.phases !== st.beforePhases,
+        measurement: st.status,
       });
-    });
+    }
+  }
+
+  /** 1/3-phase switching: compare with the other mode for a charger that can switch. */
+  function switchPhases(
+    st: ChargerState,
+    cap: ChargerCapabilities,
+    items: AllocItem[],
+    result: AllocResult,
+    raiseResult: AllocResult,
+    limits: AllocLimits,
+    quarterReason: Reason,
+    now: number,
+  ) {
+    if (!canSwitch(s, cap)) return;
+    const k = st.item;
+    const other: 1 | 3 = st.phases === 3 ? 1 : 3;
+    const otherLines = linesInUse(s.connection, cap.phases, other).map((l) => l - 1);
+    const alt = items.slice();
+    alt[k] = { ...items[k]!, lines: otherLines, kwPerA: kwForAmps(s.connection, otherLines.length, 1) };
+    const altA = allocate(alt, limits).a[k]!;
+    const here = result.a[k]! * items[k]!.kwPerA;
+    const there = altA * alt[k]!.kwPerA;
+    // 3 phases need clearly more power than the 1-phase maximum; 1 phase when 3 cannot run at all
+    // (not merely while it waits for its run at the quarter's end).
+    const better =
+      st.phases === 3
+        ? here === 0 && there > 0 && quarterReason !== 'quarter plan'
+        : there > here + kwForAmps(s.connection, 3, 1) && altA >= cap.minA;
+    const want = better ? other : st.phases;
+    if (want !== st.wantPhases) {
+      st.wantPhases = want;
+      st.wantPhasesSinceMs = now;
+    }
+    if (want !== st.phases && now - st.wantPhasesSinceMs >= s.switchDelayMs && now - st.lastSwitchMs >= s.switchHoldMs) {
+      st.phases = want;
+      st.lastSwitchMs = now;
+      items[k] = alt[k]!;
+      linesOf(st, cap);
+      result.a[k] = altA;
+      raiseResult.a[k] = altA;
+      // A switch stops and restarts the session: count it as a fresh start.
+      setLimit(st, cap, 0, now);
+      st.pausedSinceMs = -Infinity;
+    }
   }
 
   /**
    * A raise may only use headroom that is free now: a car that was just cut still draws its old current
    * until it follows (2–5 s), so a raise of another car on the same line waits until the cut has landed.
    */
-  function sequenceRaises(
-    chargers: ChargerInput[],
-    before: number[],
-    drawnA: number[],
-    lines: number[][],
-    carLimited: boolean[],
-    now: number,
-  ) {
-    if (chargers.length < 2) return;
+  function sequenceRaises(n: number) {
     let anyRaise = false;
-    for (let i = 0; i < chargers.length; i++) {
-      if (stateOf(chargers[i]!.capabilities, now).limitA > before[i]!) anyRaise = true;
-    }
+    for (let i = 0; i < n; i++) if (sts[i]!.limitA > sts[i]!.beforeA) anyRaise = true;
     if (!anyRaise) return;
-    const load = [0, 0, 0];
-    chargers.forEach((c, i) => {
-      const st = stateOf(c.capabilities, now);
+    const load = seqLoad;
+    load[0] = load[1] = load[2] = 0;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
       // What may flow on each line until every change has landed: the larger of before and after.
-      const counted = carLimited[i] ? Math.min(st.limitA, drawnA[i]! + 1) : st.limitA;
-      for (const l of lines[i]!) load[l]! += Math.max(drawnA[i]!, counted);
-    });
-    chargers.forEach((c, i) => {
-      const st = stateOf(c.capabilities, now);
-      if (st.limitA <= before[i]!) return;
+      const counted = st.carLimited ? Math.min(st.limitA, st.drawnA + 1) : st.limitA;
+      for (const l of st.lineIdx) load[l]! += Math.max(st.drawnA, counted);
+    }
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.limitA <= st.beforeA) continue;
       let excess = 0;
-      for (const l of lines[i]!) excess = Math.max(excess, load[l]! - cutLine[l]!);
-      if (excess <= 0.05) return;
+      for (const l of st.lineIdx) excess = Math.max(excess, load[l]! - cutLine[l]!);
+      if (excess <= 0.05) continue;
       const next = floor01(st.limitA - excess);
-      const lowered = next >= c.capabilities.minA && next > before[i]! ? next : before[i]!;
-      for (const l of lines[i]!) load[l]! -= st.limitA - lowered;
+      const lowered = next > st.beforeA && next >= items[st.item]!.minA ? next : st.beforeA;
+      for (const l of st.lineIdx) load[l]! -= st.limitA - lowered;
       st.limitA = lowered;
       st.reason = 'waiting for cut';
-    });
+    }
   }
 
   /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */

@@ -43,12 +43,12 @@ export class MeterClock {
   private readonly verdict: ClockVerdict = { fresh: false, quarterMs: 0, state: 'ok' };
 
   /**
-   * `meterMs`: the telegram's clock (NaN when it has none or a placeholder); `content()`: a short text that
-   * changes whenever the meter measures something new (powers, currents), asked only of clockless meters.
+   * `meterMs`: the telegram's clock (NaN when it has none or a placeholder); `content`: a short text that
+   * changes whenever the meter measures something new (powers, currents), read only for clockless meters.
    */
-  judge(meterMs: number, nowMs: number, content: () => string): ClockVerdict {
+  judge(meterMs: number, nowMs: number, content: string): ClockVerdict {
     if (Number.isNaN(meterMs)) {
-      const contentNew = this.contentIsNew(content(), nowMs);
+      const contentNew = this.contentIsNew(content, nowMs);
       this.state = contentNew ? 'unset' : 'repeating';
       return this.answer(contentNew, nowMs + (Number.isNaN(this.offsetMs) ? 0 : this.offsetMs));
     }

@@ -60,32 +60,37 @@ export function planQuarter(p: PlanInput): Plan {
   const allowedKw = p.leftS > 0 ? (p.leftKwh * 3600) / p.leftS : 0;
   const horizonS = p.leftS - lag;
   const frozen = horizonS < p.freezeS;
-  const plan = (evKw: number, reason: Reason): Plan => ({ evKw, reason, frozen, houseRestKwh, allowedKw });
+  const [evKw, reason] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
+  return { evKw, reason, frozen, houseRestKwh, allowedKw };
+}
 
+const UNLIMITED: [number, Reason] = [Number.POSITIVE_INFINITY, 'quarter budget'];
+
+function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): [number, Reason] {
   if (horizonS <= 0) {
     // What is decided now lands in the next quarter: keep running only if that one has room from its start.
     const nextKw = (p.nextQuarterKwh * 3600) / 900 + surplusKw;
-    return nextKw >= p.fullKw ? plan(Number.POSITIVE_INFINITY, 'quarter budget') : plan(surplusKw, 'quarter end');
+    return nextKw >= p.fullKw ? UNLIMITED : [surplusKw, 'quarter end'];
   }
   // The cars keep drawing what they draw now until a cut reaches them.
   const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
-  if (evKwh <= 0) return plan(surplusKw, 'quarter budget');
+  if (evKwh <= 0) return [surplusKw, 'quarter budget'];
   const evenKw = (evKwh * 3600) / horizonS + surplusKw;
-  if (evenKw >= p.fullKw) return plan(Number.POSITIVE_INFINITY, 'quarter budget');
+  if (evenKw >= p.fullKw) return UNLIMITED;
   if (p.running) {
     // A run started `leadS` early for the cars' lag and ramp; that lead is used up as they start.
     const leadLeftS = Math.max(0, p.leadS - p.runningForS);
     const runKw = (evKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
-    return runKw >= p.minKw ? plan(runKw, 'quarter budget') : plan(surplusKw, 'quarter budget');
+    return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget'];
   }
   // Export the cars could take now is lost if they wait: top it up from the budget at no more than its
   // even rate (a surge then eats the export first).
-  if (surplusKw > 0 && evenKw >= p.minKw) return plan(evenKw, 'quarter budget');
+  if (surplusKw > 0 && evenKw >= p.minKw) return [evenKw, 'quarter budget'];
   // Paused: start once what is left keeps the cars at full power until the quarter ends; a small budget
   // runs at less power for the minimum run time instead; none starts too close to the end.
-  if (horizonS < p.freezeS) return plan(surplusKw, 'quarter end');
+  if (horizonS < p.freezeS) return [surplusKw, 'quarter end'];
   const startKw = Math.max(p.minKw, Math.min(p.fullKw, (evKwh * 3600) / p.minRunS + surplusKw));
   // The cars' lag and ramp cost about `leadS` of a run: start that much before the even share reaches it.
   const leadKw = (evKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
-  return leadKw >= startKw ? plan(leadKw, 'quarter budget') : plan(surplusKw, 'quarter plan');
+  return leadKw >= startKw ? [leadKw, 'quarter budget'] : [surplusKw, 'quarter plan'];
 }
