@@ -256,19 +256,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return st.lineIdx;
   };
 
-  // The charger's range narrowed to the car's, when configured (cached per capabilities object).
-  let narrowed = new WeakMap<ChargerCapabilities, ChargerCapabilities>();
+  // The charger's range narrowed to the car's, when configured: the narrowed input is kept per input
+  // object (the bench reuses them), so a step allocates nothing for it.
+  let narrowed = new WeakMap<ChargerInput, ChargerInput>();
   const withCarLimits = (c: ChargerInput): ChargerInput => {
     const o = s.overrides.get(c.capabilities.id);
     if (!o || (o.carMinA === undefined && o.carMaxA === undefined)) return c;
-    let cap = narrowed.get(c.capabilities);
-    if (!cap) {
+    let wrapped = narrowed.get(c);
+    if (!wrapped || wrapped.measurement !== c.measurement) {
       const minA = Math.max(c.capabilities.minA, o.carMinA ?? 0);
-      cap = { ...c.capabilities, minA, maxA: Math.max(minA, Math.min(c.capabilities.maxA, o.carMaxA ?? Infinity)) };
-      narrowed.set(c.capabilities, cap);
+      const maxA = Math.max(minA, Math.min(c.capabilities.maxA, o.carMaxA ?? Infinity));
+      wrapped = { capabilities: { ...c.capabilities, minA, maxA }, measurement: c.measurement };
+      narrowed.set(c, wrapped);
     }
-    return { capabilities: cap, measurement: c.measurement };
+    return wrapped;
   };
+  const limitedInputs: ChargerInput[] = [];
 
   const safeOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.safeA ?? cap.safeA;
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
@@ -314,7 +317,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   function step(raw: BalancerInput): Decision {
-    const input = s.carLimits ? { ...raw, chargers: raw.chargers.map(withCarLimits) } : raw;
+    let chargers = raw.chargers;
+    if (s.carLimits) {
+      limitedInputs.length = chargers.length;
+      for (let i = 0; i < chargers.length; i++) limitedInputs[i] = withCarLimits(chargers[i]!);
+      chargers = limitedInputs;
+    }
+    const input = raw;
     const now = input.nowMs;
     if (Number.isNaN(firstStepMs)) firstStepMs = now;
     let fresh = false;
@@ -330,7 +339,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         const gap = now - lastValidMs;
         if (gap > 0 && gap <= 30_000) cadenceMs = Number.isNaN(cadenceMs) ? gap : cadenceMs * 0.8 + gap * 0.2;
         lastValidMs = now;
-        viewReading(r, now, view);
+        viewReading(r, now, view, meterMs);
         const ts = r.timestamp;
         if (ts && verdict.state === 'ok') offset = ts.length > 19 ? ts.slice(19).replace(/^\.\d+/, '') : 'Z';
         const trusted = verdict.state === 'ok' || verdict.state === 'unset';
@@ -359,8 +368,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     };
 
     const decisions: ChargerDecision[] = [];
-    if (Number.isNaN(lastValidMs) || failsafe) failSafe(input.chargers, now, failsafe, stale, decisions);
-    else decide(input.chargers, now, fresh, decisions);
+    if (Number.isNaN(lastValidMs) || failsafe) failSafe(chargers, now, failsafe, stale, decisions);
+    else decide(chargers, now, fresh, decisions);
     quarterState.closed = closed;
     return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs, meter };
   }
