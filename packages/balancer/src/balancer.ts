@@ -82,6 +82,13 @@ interface ChargerState {
   carLimited: boolean;
   /** Index in the allocation's items, or -1 when not plugged. */
   item: number;
+  /** What the car draws now (kW). */
+  evKw: number;
+  /**
+   * kW the car takes per ampere offered, learned while it charges steadily: a single-phase car on a
+   * three-phase charger takes a third, a car that draws 95 % of its offer 95 %. NaN until learned.
+   */
+  kwPerOfferedA: number;
 }
 
 /** Until learned: IEC 61851 lets a car take 5 s to follow; cars ramp over 10–30 s. */
@@ -109,7 +116,7 @@ interface Settings {
   gridAllowanceKw: number;
   switchDelayMs: number;
   switchHoldMs: number;
-  overrides: Map<string, { priority?: number; safeA?: number; carMinA?: number; carMaxA?: number }>;
+  overrides: Map<string, NonNullable<BalancerConfig['chargers']>[number]>;
   /** Some charger has a car minimum or maximum configured. */
   carLimits: boolean;
 }
@@ -242,6 +249,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         plugged: false,
         carLimited: false,
         item: -1,
+        evKw: 0,
+        kwPerOfferedA: Number.NaN,
       };
       states.set(cap.id, st);
     }
@@ -274,6 +283,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const limitedInputs: ChargerInput[] = [];
 
   const safeOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.safeA ?? cap.safeA;
+  const minPauseMsOf = (cap: ChargerCapabilities) => {
+    const own = s.overrides.get(cap.id)?.minPauseS;
+    return own === undefined ? s.minPauseMs : Math.max(s.minPauseMs, own * 1000);
+  };
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
 
   /** Records a new limit, with the bookkeeping the calm-setpoint rules need. */
@@ -465,6 +478,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
   }
 
+  /** Learns how much power the car takes per ampere offered, once it has settled at an offer. */
+  function learnKwPerA(st: ChargerState, cap: ChargerCapabilities, lines: number, now: number) {
+    const settleMs = (st.lagS + cap.maxA / st.rampAps + 2) * 1000;
+    if (st.limitA < cap.minA || st.watch !== null || now - st.lastChangeMs < settleMs || st.drawnA < 1) return;
+    const most = kwForAmps(s.connection, lines, 1);
+    const sample = Math.min(most, st.evKw / st.limitA);
+    st.kwPerOfferedA = Number.isNaN(st.kwPerOfferedA) ? sample : st.kwPerOfferedA + (sample - st.kwPerOfferedA) * 0.2;
+  }
+
   /** What each line leaves the cars, from a fresh telegram and what the house model has learned. */
   function lineLimits(now: number, evKw: number, unknownLine: readonly boolean[]) {
     let worstHouse = Number.NEGATIVE_INFINITY;
@@ -538,8 +560,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
         }
       }
       st.drawnA = most;
-      if (used.length > 0) evKw += kwForAmps(connection, used.length, sum / used.length);
-      if (fresh && stat === 'ok') learnResponse(st, most, now);
+      st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
+      evKw += st.evKw;
+      if (fresh && stat === 'ok') {
+        learnResponse(st, most, now);
+        learnKwPerA(st, cap, used.length, now);
+      }
     }
     if (fresh) lineLimits(now, evKw, unknownLine);
 
@@ -556,6 +582,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
     let lagS = 0;
     let leadS = 0;
+    let minPauseS = 0;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.item = -1;
@@ -565,7 +592,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const lines = linesOf(st, cap);
       const item: AllocItem = {
         lines,
-        kwPerA: kwForAmps(connection, lines.length, 1),
+        // The power an ampere offered costs: learned from the car when it charged steadily.
+        kwPerA: Number.isNaN(st.kwPerOfferedA) ? kwForAmps(connection, lines.length, 1) : st.kwPerOfferedA,
         minA: cap.minA,
         maxA: cap.maxA,
         priority: priorityOf(cap),
@@ -579,6 +607,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, lag);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
+      minPauseS = Math.max(minPauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
       st.carLimited =
         st.limitA >= cap.minA && now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS && st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
@@ -622,6 +651,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         fullKw,
         minKw: Number.isFinite(minKw) ? minKw : 0,
         minRunS: s.minRunS,
+        minPauseS,
         running,
         runningForS: (now - runningSinceMs) / 1000,
         nextQuarterKwh:
@@ -747,6 +777,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (want !== st.phases && now - st.wantPhasesSinceMs >= s.switchDelayMs && now - st.lastSwitchMs >= s.switchHoldMs) {
       st.phases = want;
       st.lastSwitchMs = now;
+      st.kwPerOfferedA = Number.NaN; // other lines, other power per ampere
       items[k] = alt[k]!;
       linesOf(st, cap);
       result.a[k] = altA;
@@ -825,7 +856,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         reason = 'solar stop delay';
       }
     }
-    if (!charging && t >= cap.minA && now - st.pausedSinceMs < s.minPauseMs) {
+    if (!charging && t >= cap.minA && now - st.pausedSinceMs < minPauseMsOf(cap)) {
       t = 0;
       reason = 'min pause';
     }

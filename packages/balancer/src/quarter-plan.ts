@@ -33,6 +33,8 @@ export interface PlanInput {
   minKw: number;
   /** Once started, a run lasts at least this long (s). */
   minRunS: number;
+  /** The shortest pause the cars tolerate (s). */
+  minPauseS: number;
   /** The cars are charging now under this quarter's plan. */
   running: boolean;
   /** Seconds since the cars started charging (the lead is spent while they lag and ramp). */
@@ -66,17 +68,26 @@ export function planQuarter(p: PlanInput): Plan {
 
 const UNLIMITED: [number, Reason] = [Number.POSITIVE_INFINITY, 'quarter budget'];
 
+/** Whether running at full power on this budget would leave the cars a pause shorter than they tolerate. */
+function tooShortToPause(evenKw: number, horizonS: number, p: PlanInput): boolean {
+  return evenKw >= p.minKw && horizonS * (1 - evenKw / p.fullKw) < p.minPauseS;
+}
+
 function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): [number, Reason] {
   if (horizonS <= 0) {
-    // What is decided now lands in the next quarter: keep running only if that one has room from its start.
-    const nextKw = (p.nextQuarterKwh * 3600) / 900 + surplusKw;
-    return nextKw >= p.fullKw ? UNLIMITED : [surplusKw, 'quarter end'];
+    // What is decided now lands in the next quarter: run on if that one would not pause the cars.
+    const nextKw = (p.nextQuarterKwh * 3600) / (900 - lag) + surplusKw;
+    if (nextKw >= p.fullKw) return UNLIMITED;
+    return tooShortToPause(nextKw, 900 - lag, p) ? [nextKw, 'quarter budget'] : [surplusKw, 'quarter end'];
   }
   // The cars keep drawing what they draw now until a cut reaches them.
   const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
   if (evKwh <= 0) return [surplusKw, 'quarter budget'];
   const evenKw = (evKwh * 3600) / horizonS + surplusKw;
   if (evenKw >= p.fullKw) return UNLIMITED;
+  // Nearly enough for the whole quarter: a pause would be shorter than the cars tolerate, so they charge
+  // on at the even rate, a little below their full power.
+  if (tooShortToPause(evenKw, horizonS, p)) return [evenKw, 'quarter budget'];
   if (p.running) {
     // A run started `leadS` early for the cars' lag and ramp; that lead is used up as they start.
     const leadLeftS = Math.max(0, p.leadS - p.runningForS);

@@ -75,10 +75,18 @@ export interface BalancerConfig {
   /** 1/3-phase switching: the better mode must hold this long (default 60 s); switches at most every holdS (default 300 s). */
   phaseSwitch?: { delayS?: number; holdS?: number };
   /**
-   * Per-charger overrides by id: priority, safe current, and the plugged car's own minimum and maximum
-   * current (some cars need 7–8 A to start; the offer stays within both the charger's and the car's range).
+   * Per-charger overrides by id: priority, safe current, the plugged car's own minimum and maximum current
+   * (some cars need 7–8 A to start; the offer stays within both the charger's and the car's range), and the
+   * shortest pause the car tolerates (some cars stop charging for good after too many short pauses).
    */
-  chargers?: Array<{ id: string; priority?: number; safeA?: number; carMinA?: number; carMaxA?: number }>;
+  chargers?: Array<{
+    id: string;
+    priority?: number;
+    safeA?: number;
+    carMinA?: number;
+    carMaxA?: number;
+    minPauseS?: number;
+  }>;
 }
 
 export interface ChargerInput {
