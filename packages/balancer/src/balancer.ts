@@ -782,9 +782,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       linesOf(st, cap);
       result.a[k] = altA;
       raiseResult.a[k] = altA;
-      // A switch stops and restarts the session: count it as a fresh start.
+      // A switch stops the session: the car then rests its minimum pause before it starts on the new phases.
       setLimit(st, cap, 0, now);
-      st.pausedSinceMs = -Infinity;
     }
   }
 
