@@ -69,14 +69,12 @@ export function planQuarter(p: PlanInput): Plan {
 const UNLIMITED: [number, Reason] = [Number.POSITIVE_INFINITY, 'quarter budget'];
 
 /**
- * A pause shorter than this is not worth a stop and a restart: the cars charge on at the even rate instead,
- * which is still at least two thirds of their full power, so a surge that size is still absorbed.
+ * Whether running at full power on this budget would leave the cars a pause shorter than they tolerate:
+ * then they charge on at the even rate instead, still nearly their full power (a surge up to that size is
+ * still absorbed, where a longer even-rate run would leave a late surge nothing to take from).
  */
-const PAUSE_WORTH_S = 300;
-
-/** Whether running at full power on this budget would leave the cars a pause not worth taking. */
 function tooShortToPause(evenKw: number, horizonS: number, p: PlanInput): boolean {
-  return evenKw >= p.minKw && horizonS * (1 - evenKw / p.fullKw) < Math.max(p.minPauseS, PAUSE_WORTH_S);
+  return evenKw >= p.minKw && horizonS * (1 - evenKw / p.fullKw) < p.minPauseS;
 }
 
 function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): [number, Reason] {
@@ -91,8 +89,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   if (evKwh <= 0) return [surplusKw, 'quarter budget'];
   const evenKw = (evKwh * 3600) / horizonS + surplusKw;
   if (evenKw >= p.fullKw) return UNLIMITED;
-  // Nearly enough for the whole quarter: a pause would be short, so the cars charge on at the even rate,
-  // a little below their full power.
+  // Nearly enough for the whole quarter: a pause would be shorter than the cars tolerate.
   if (tooShortToPause(evenKw, horizonS, p)) return [evenKw, 'quarter budget'];
   if (p.running) {
     // A run started `leadS` early for the cars' lag and ramp; that lead is used up as they start.
