@@ -212,6 +212,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const heldLine = [false, false, false];
   let coolingBinds = false;
   let houseKw = 0;
+  /** The quarter whose run at the end has started, and when. */
+  let runQuarterMs = Number.NaN;
+  let runStartMs = 0;
   // Per-step scratch.
   const evOnLine = [0, 0, 0];
   const quiet = [false, false, false];
@@ -329,6 +332,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return inUse ? Math.max(st.limitA, c.measurement.appliedLimitA ?? 0) : 0;
   };
 
+  let freshAtMs = 0;
+  let freshTrusted = false;
+
   function step(raw: BalancerInput): Decision {
     let chargers = raw.chargers;
     if (s.carLimits) {
@@ -355,15 +361,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
         viewReading(r, now, view, meterMs);
         const ts = r.timestamp;
         if (ts && verdict.state === 'ok') offset = ts.length > 19 ? ts.slice(19).replace(/^\.\d+/, '') : 'Z';
-        const trusted = verdict.state === 'ok' || verdict.state === 'unset';
-        closed = quarter.update(
-          verdict.quarterMs,
-          view.netKw,
-          view.quarterAverageKw,
-          view.monthPeakKw,
-          view.month,
-          trusted,
-        );
+        // The quarter takes this telegram in decide(), once the cars' share of it is known.
+        freshAtMs = verdict.quarterMs;
+        freshTrusted = verdict.state === 'ok' || verdict.state === 'unset';
       } else {
         lastStaleMs = now;
         closed = quarter.advance(verdict.quarterMs);
@@ -382,7 +382,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     const decisions: ChargerDecision[] = [];
     if (Number.isNaN(lastValidMs) || failsafe) failSafe(chargers, now, failsafe, stale, decisions);
-    else decide(chargers, now, fresh, decisions);
+    else closed = decide(chargers, now, fresh, decisions) ?? closed;
     quarterState.closed = closed;
     return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs, meter };
   }
@@ -525,7 +525,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const sts: ChargerState[] = [];
   const items: AllocItem[] = [];
 
-  function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]) {
+  /** Returns the quarter a fresh telegram closed, if it did. */
+  function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]): ClosedQuarter | null {
+    let closed: ClosedQuarter | null = null;
     const { connection } = s;
     const n = chargers.length;
     sts.length = n;
@@ -567,7 +569,18 @@ export function createBalancer(config: BalancerConfig): Balancer {
         learnKwPerA(st, cap, used.length, now);
       }
     }
-    if (fresh) lineLimits(now, evKw, unknownLine);
+    if (fresh) {
+      lineLimits(now, evKw, unknownLine);
+      closed = quarter.update(
+        freshAtMs,
+        view.netKw,
+        houseKw,
+        view.quarterAverageKw,
+        view.monthPeakKw,
+        view.month,
+        freshTrusted,
+      );
+    }
 
     const at = clock.quarterMsAt(now);
     if (quarter.quarterStartMs !== quarterIsoMs) {
@@ -576,13 +589,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
 
     items.length = 0;
-    let running = false;
-    let runningSinceMs = now;
+    let charging = false;
     let minKw = Infinity;
     // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
     let lagS = 0;
     let leadS = 0;
-    let minPauseS = 0;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.item = -1;
@@ -599,15 +610,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
         priority: priorityOf(cap),
         incumbent: st.limitA >= cap.minA && st.limitA > 0,
       };
-      if (item.incumbent) {
-        running = true;
-        runningSinceMs = Math.min(runningSinceMs, st.chargingSinceMs);
-      }
+      if (item.incumbent) charging = true;
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, lag);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
-      minPauseS = Math.max(minPauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
       st.carLimited =
         st.limitA >= cap.minA && now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS && st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
@@ -651,14 +658,18 @@ export function createBalancer(config: BalancerConfig): Balancer {
         fullKw,
         minKw: Number.isFinite(minKw) ? minKw : 0,
         minRunS: s.minRunS,
-        minPauseS,
-        running,
-        runningForS: (now - runningSinceMs) / 1000,
+        surgeKw: house.surgeKw(now),
+        running: charging && runQuarterMs === quarter.quarterStartMs,
+        runningForS: (now - runStartMs) / 1000,
         nextQuarterKwh:
           ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25 - house.cyclerEnergyKwh(now, 900),
       });
       quarterCapKw = plan.evKw;
       quarterFrozen = plan.frozen;
+      if (plan.startsRun) {
+        runQuarterMs = quarter.quarterStartMs;
+        runStartMs = now;
+      }
       quarterReason = plan.reason;
       houseRestKwh = plan.houseRestKwh;
       allowedKw = plan.allowedKw;
@@ -741,6 +752,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         measurement: st.status,
       });
     }
+    return closed;
   }
 
   /** 1/3-phase switching: compare with the other mode for a charger that can switch. */

@@ -25,6 +25,8 @@ const STEP_MEMORY_MS = 24 * 3_600_000;
 const MAX_CYCLE_OFF_S = 1800;
 /** A cycler whose off-time is shorter than this is simply counted as on (lending it costs more changes than it gives). */
 const LEND_MIN_OFF_S = 60;
+/** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
+const DEFAULT_SURGE_KW = 3;
 /** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
 const COOL_MIN_S = 60;
 const COOL_MAX_S = 300;
@@ -269,6 +271,18 @@ export class HouseModel {
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, load.amps);
     }
     return out;
+  }
+
+  /**
+   * The largest load (kW) that may switch on at any moment: the largest seen in the last day that is off
+   * now, and before the house has shown any, a typical kitchen appliance.
+   */
+  surgeKw(nowMs: number): number {
+    let kw = DEFAULT_SURGE_KW;
+    for (const load of this.loads) {
+      if (!load.on && nowMs - load.lastSeenMs <= STEP_MEMORY_MS) kw = Math.max(kw, this.kwOf(load));
+    }
+    return kw;
   }
 
   /**

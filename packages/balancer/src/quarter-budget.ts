@@ -24,6 +24,8 @@ export interface ClosedQuarter {
   startMs: number;
   /** Average import over the quarter (kW): the meter's own 1-0:1.4.0 when it is higher than ours. */
   averageKw: number;
+  /** What the house alone imported on average (kW), the cars' measured power taken out. */
+  houseAverageKw: number;
   /** Share of the quarter covered by telegrams (0–1); the rest was held over from the last one. */
   coverage: number;
 }
@@ -31,11 +33,19 @@ export interface ClosedQuarter {
 export class QuarterBudget {
   quarterStartMs = Number.NaN;
   usedKwh = 0;
-  /** The month's peak so far: configured, reported by the meter, or seen by us in finished quarters. */
+  private houseKwh = 0;
+  /**
+   * The month's peak that the target may rise to: configured, the meter's own when we start, or a quarter
+   * the house alone reached. A quarter the cars pushed up never excuses the next: the cars must not lean on
+   * their own overshoot.
+   */
   monthPeakKw: number;
-  /** Import (kW) at the last fresh telegram, held until the next. */
+  /** Import (kW) at the last fresh telegram, held until the next; and the house's part of it. */
   importKw = 0;
+  private houseImportKw = 0;
   private month = '';
+  /** The month whose peak the meter told us when we started (taken once per month). */
+  private baselineMonth = '';
   private lastMs = Number.NaN;
   private coveredMs = 0;
   private lastDataMs = Number.NaN;
@@ -61,25 +71,28 @@ export class QuarterBudget {
   }
 
   /**
-   * A fresh telegram at `atMs` (meter clock, jump-corrected): accounts the import held since the last one,
-   * then takes the new import and what the meter itself says of the quarter and the month. `meterTrusted`
-   * is false while the meter's clock jumps: its own quarter average and month are then not believed.
+   * A fresh telegram at `atMs` (meter clock, jump-corrected): takes the new import (and the house's part of
+   * it) and accounts it back to the previous telegram, then what the meter itself says of the quarter and
+   * the month. `meterTrusted` is false while the meter's clock jumps: its own quarter average and month are
+   * then not believed.
    */
   update(
     atMs: number,
     importKw: number,
+    houseImportKw: number,
     meterQuarterAvgKw: number | null,
     meterMonthPeakKw: number | null,
     month: string,
     meterTrusted: boolean,
   ): ClosedQuarter | null {
     if (meterTrusted && month !== this.month) {
-      // A new month: its peak starts from what the meter reports (or nothing).
+      // A new month: its peak starts from nothing.
       if (this.month !== '') this.monthPeakKw = 0;
       this.month = month;
     }
     // A meter's power is what it measured over the last moments: account it back to the previous telegram.
     this.importKw = Math.max(0, importKw);
+    this.houseImportKw = Math.max(0, houseImportKw);
     const closed = this.advance(atMs);
     this.lastDataMs = atMs;
     const elapsedS = (atMs - this.quarterStartMs) / 1000;
@@ -87,7 +100,11 @@ export class QuarterBudget {
     if (meterTrusted && meterQuarterAvgKw !== null && elapsedS >= 5) {
       this.usedKwh = Math.max(this.usedKwh, (meterQuarterAvgKw * elapsedS) / 3600);
     }
-    if (meterTrusted && meterMonthPeakKw !== null) this.monthPeakKw = Math.max(this.monthPeakKw, meterMonthPeakKw);
+    if (meterTrusted && meterMonthPeakKw !== null && this.baselineMonth !== month) {
+      // The peak reached before we started; after that, only what the house alone reaches counts.
+      this.baselineMonth = month;
+      this.monthPeakKw = Math.max(this.monthPeakKw, meterMonthPeakKw);
+    }
     return closed;
   }
 
@@ -108,6 +125,7 @@ export class QuarterBudget {
       const end = this.quarterStartMs + QUARTER_MS;
       const to = Math.min(atMs, end);
       this.usedKwh += (this.importKw * (to - this.lastMs)) / 3_600_000;
+      this.houseKwh += (this.houseImportKw * (to - this.lastMs)) / 3_600_000;
       // Time shortly after a telegram is known; beyond that the held import is a guess.
       const knownTo = Math.min(to, this.lastDataMs + GAP_MS);
       if (knownTo > this.lastMs) this.coveredMs += knownTo - this.lastMs;
@@ -120,11 +138,13 @@ export class QuarterBudget {
 
   private close(): ClosedQuarter {
     const averageKw = this.usedKwh / 0.25;
+    const houseAverageKw = Math.min(averageKw, this.houseKwh / 0.25);
     const coverage = Math.min(1, this.coveredMs / QUARTER_MS);
-    const closed = { startMs: this.quarterStartMs, averageKw, coverage };
-    if (coverage >= PEAK_COVERAGE) this.monthPeakKw = Math.max(this.monthPeakKw, averageKw);
+    const closed = { startMs: this.quarterStartMs, averageKw, houseAverageKw, coverage };
+    if (coverage >= PEAK_COVERAGE) this.monthPeakKw = Math.max(this.monthPeakKw, houseAverageKw);
     this.quarterStartMs += QUARTER_MS;
     this.usedKwh = 0;
+    this.houseKwh = 0;
     this.coveredMs = 0;
     return closed;
   }

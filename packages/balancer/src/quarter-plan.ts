@@ -1,12 +1,14 @@
 /**
  * How much power the cars may take now so that the quarter ends at or under the target.
  *
- * The budget is energy, not an even power: the house's expected use for the rest of the quarter is set
- * aside first (its present import plus the learned loads that will come back), and the cars charge at the
- * END of the quarter, at full power, for as long as what is left allows. By then the house's use of the
- * quarter is mostly known, so an oven or a heat pump that comes on at ten past eats budget the car had not
- * spent yet instead of pushing the quarter over; and a car whose minimum (4.1 kW on three phases) is above
- * the budget's even rate still gets all of it, as one run per quarter instead of sitting paused.
+ * The budget is energy, not an even power. The house's expected use for the rest of the quarter is set
+ * aside first (its present import plus the learned loads that will come back). What the cars may import
+ * early is what leaves, besides, room for a surge: a load of the size the house has shown (an oven, a
+ * hob, a heat pump) switching on now and staying on until the quarter ends. The rest of the budget is
+ * spent at the END of the quarter, at full power: by then the house's use is mostly known, so an oven that
+ * comes on at ten past eats budget the car had not spent yet instead of pushing the quarter over, and a
+ * car whose minimum (4.1 kW on three phases) is above the budget's even rate still gets all of it, as one
+ * run per quarter instead of sitting paused. Power the house exports is free and taken whenever it comes.
  */
 import type { Reason } from './reasons';
 
@@ -25,6 +27,8 @@ export interface PlanInput {
   houseKw: number;
   /** Import the learned loads that are off now are expected to add before the quarter ends (kWh). */
   cyclerKwh: number;
+  /** The largest surge the house may add at any moment (kW): kept in reserve while the cars charge early. */
+  surgeKw: number;
   /** What the cars draw now (kW). */
   evKw: number;
   /** What the plugged cars could draw within the fuse and their maximum (kW). */
@@ -33,13 +37,11 @@ export interface PlanInput {
   minKw: number;
   /** Once started, a run lasts at least this long (s). */
   minRunS: number;
-  /** The shortest pause the cars tolerate (s). */
-  minPauseS: number;
-  /** The cars are charging now under this quarter's plan. */
+  /** The cars are charging now in this quarter's run at its end. */
   running: boolean;
   /** Seconds since the cars started charging (the lead is spent while they lag and ramp). */
   runningForS: number;
-  /** Budget of the next quarter as it would start with the house as it is (kWh), for the last lag seconds. */
+  /** The next quarter's energy for the cars as it would start with the house as it is (kWh). */
   nextQuarterKwh: number;
 }
 
@@ -49,6 +51,8 @@ export interface Plan {
   reason: Reason;
   /** So close to the quarter's end that no car may be raised: a raise could not be undone in time. */
   frozen: boolean;
+  /** The run at the quarter's end starts now (the caller marks the cars `running` from here on). */
+  startsRun: boolean;
   /** The house's expected import over the rest of the quarter (kWh). */
   houseRestKwh: number;
   /** The import rate allowed for the rest of the quarter, house and cars together (kW). */
@@ -62,49 +66,48 @@ export function planQuarter(p: PlanInput): Plan {
   const allowedKw = p.leftS > 0 ? (p.leftKwh * 3600) / p.leftS : 0;
   const horizonS = p.leftS - lag;
   const frozen = horizonS < p.freezeS;
-  const [evKw, reason] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
-  return { evKw, reason, frozen, houseRestKwh, allowedKw };
+  const [evKw, reason, startsRun] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
+  return { evKw, reason, frozen, startsRun, houseRestKwh, allowedKw };
 }
 
-const UNLIMITED: [number, Reason] = [Number.POSITIVE_INFINITY, 'quarter budget'];
+type Cap = [kw: number, reason: Reason, startsRun: boolean];
+
+const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
 
 /**
- * Whether running at full power on this budget would leave the cars a pause shorter than they tolerate:
- * then they charge on at the even rate instead, still nearly their full power (a surge up to that size is
- * still absorbed, where a longer even-rate run would leave a late surge nothing to take from).
+ * What the cars may take now while a surge of `surgeKw` for the rest of the quarter still fits: their free
+ * export, plus the import the budget leaves over the reserve, spread evenly (kW).
  */
-function tooShortToPause(evenKw: number, horizonS: number, p: PlanInput): boolean {
-  return evenKw >= p.minKw && horizonS * (1 - evenKw / p.fullKw) < p.minPauseS;
+function earlyKw(evKwh: number, horizonS: number, surplusKw: number, surgeKw: number): number {
+  return surplusKw + Math.max(0, (evKwh * 3600) / horizonS - surgeKw);
 }
 
-function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): [number, Reason] {
+function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): Cap {
   if (horizonS <= 0) {
-    // What is decided now lands in the next quarter: run on if that one would not pause the cars.
-    const nextKw = (p.nextQuarterKwh * 3600) / (900 - lag) + surplusKw;
+    // What is decided now lands in the next quarter: run on only if that one lets the cars charge early.
+    const nextKw = earlyKw(p.nextQuarterKwh, 900 - lag, surplusKw, p.surgeKw);
     if (nextKw >= p.fullKw) return UNLIMITED;
-    return tooShortToPause(nextKw, 900 - lag, p) ? [nextKw, 'quarter budget'] : [surplusKw, 'quarter end'];
+    return nextKw >= p.minKw ? [nextKw, 'quarter budget', false] : [surplusKw, 'quarter end', false];
   }
   // The cars keep drawing what they draw now until a cut reaches them.
   const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
-  if (evKwh <= 0) return [surplusKw, 'quarter budget'];
-  const evenKw = (evKwh * 3600) / horizonS + surplusKw;
-  if (evenKw >= p.fullKw) return UNLIMITED;
-  // Nearly enough for the whole quarter: a pause would be shorter than the cars tolerate.
-  if (tooShortToPause(evenKw, horizonS, p)) return [evenKw, 'quarter budget'];
+  if (evKwh <= 0) return [surplusKw, 'quarter budget', false];
   if (p.running) {
-    // A run started `leadS` early for the cars' lag and ramp; that lead is used up as they start.
+    // The run at the end: spend what is left by the end. It started `leadS` early for the cars' lag and
+    // ramp; that lead is used up as they start.
     const leadLeftS = Math.max(0, p.leadS - p.runningForS);
     const runKw = (evKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
-    return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget'];
+    if (runKw >= p.fullKw) return UNLIMITED;
+    return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false];
   }
-  // Export the cars could take now is lost if they wait: top it up from the budget at no more than its
-  // even rate (a surge then eats the export first).
-  if (surplusKw > 0 && evenKw >= p.minKw) return [evenKw, 'quarter budget'];
-  // Paused: start once what is left keeps the cars at full power until the quarter ends; a small budget
-  // runs at less power for the minimum run time instead; none starts too close to the end.
-  if (horizonS < p.freezeS) return [surplusKw, 'quarter end'];
+  const early = earlyKw(evKwh, horizonS, surplusKw, p.surgeKw);
+  if (early >= p.fullKw) return UNLIMITED;
+  if (early >= p.minKw) return [early, 'quarter budget', false];
+  // Otherwise wait, on export alone, and start the run once what is left keeps the cars at full power until
+  // the quarter ends (a small budget runs at less power for the minimum run time); none starts too close to
+  // the end. The run starts `leadS` early: the cars' lag and ramp cost about that much of it.
+  if (horizonS < p.freezeS) return [surplusKw, 'quarter end', false];
   const startKw = Math.max(p.minKw, Math.min(p.fullKw, (evKwh * 3600) / p.minRunS + surplusKw));
-  // The cars' lag and ramp cost about `leadS` of a run: start that much before the even share reaches it.
   const leadKw = (evKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
-  return leadKw >= startKw ? [leadKw, 'quarter budget'] : [surplusKw, 'quarter plan'];
+  return leadKw >= startKw ? [leadKw, 'quarter budget', true] : [surplusKw, 'quarter plan', false];
 }
