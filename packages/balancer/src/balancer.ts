@@ -28,6 +28,8 @@ import type {
 
 /** Raises smaller than this wait; keeps the charger from chasing noise. */
 const RAISE_HYSTERESIS_A = 0.5;
+/** The quarter's budget grows a little every second the cars leave it unused: raise for it in steps. */
+const BUDGET_RAISE_STEP_A = 2;
 /** Cuts smaller than this wait (the fuse margin covers them). */
 const CUT_DEADBAND_A = 0.2;
 /** A cut this soon after a raise means the load is cycling: back off the raise delay. */
@@ -84,6 +86,8 @@ interface ChargerState {
   item: number;
   /** What the car draws now (kW). */
   evKw: number;
+  /** The phases the plugged car itself charges on: a single-phase car on a three-phase charger uses one. */
+  carPhases: 1 | 3;
   /**
    * kW the car takes per ampere offered, learned while it charges steadily: a single-phase car on a
    * three-phase charger takes a third, a car that draws 95 % of its offer 95 %. NaN until learned.
@@ -254,18 +258,35 @@ export function createBalancer(config: BalancerConfig): Balancer {
         item: -1,
         evKw: 0,
         kwPerOfferedA: Number.NaN,
+        carPhases: 3,
       };
       states.set(cap.id, st);
     }
     return st;
   };
 
+  /** The lines the car loads: the charger's phases, or one line for a single-phase car. */
   const linesOf = (st: ChargerState, cap: ChargerCapabilities): number[] => {
-    if (st.linesFor !== st.phases) {
-      st.lineIdx = linesInUse(s.connection, cap.phases, st.phases).map((l) => l - 1);
-      st.linesFor = st.phases;
+    const phases = st.carPhases === 1 ? 1 : st.phases;
+    if (st.linesFor !== phases) {
+      st.lineIdx = linesInUse(s.connection, cap.phases, phases).map((l) => l - 1);
+      st.linesFor = phases;
     }
     return st.lineIdx;
+  };
+
+  /**
+   * A car drawing on the charger's first phase only, while offered three, charges on one phase: count one
+   * line for it (the others stay free for the house and the other cars).
+   */
+  const learnCarPhases = (st: ChargerState, c: ChargerInput) => {
+    if (!c.measurement.vehiclePlugged) {
+      st.carPhases = 3;
+      return;
+    }
+    const a = c.measurement.currentA;
+    if (st.phases !== 3 || a.length !== 3 || (a[0] ?? 0) < 3) return;
+    st.carPhases = (a[1] ?? 0) < 1 && (a[2] ?? 0) < 1 ? 1 : 3;
   };
 
   // The charger's range narrowed to the car's, when configured: the narrowed input is kept per input
@@ -415,7 +436,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       for (const c of chargers) {
         if (!c.measurement.vehiclePlugged) continue;
         const st = stateOf(c.capabilities, now);
-        safeKw += kwForAmps(s.connection, linesOf(st, c.capabilities).length, Math.min(st.limitA, safeOf(c.capabilities)));
+        safeKw += kwForAmps(
+          s.connection,
+          linesOf(st, c.capabilities).length,
+          Math.min(st.limitA, safeOf(c.capabilities)),
+        );
       }
       const leftS = Math.max(0, quarter.leftS(clock.quarterMsAt(now)));
       const houseImportKw = Math.max(0, quarter.importKw - evKwNow(chargers, now));
@@ -542,8 +567,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const cap = c.capabilities;
       const st = stateOf(cap, now);
       sts[i] = st;
-      const used = linesOf(st, cap);
       const stat = statusOf(c, now);
+      if (stat === 'ok') learnCarPhases(st, c);
+      const used = linesOf(st, cap);
       st.status = stat;
       if (stat !== 'ok') allOk = false;
       st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
@@ -617,7 +643,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
       st.carLimited =
-        st.limitA >= cap.minA && now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS && st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
+        st.limitA >= cap.minA &&
+        now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
+        st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
       if (st.carLimited && pluggedCount > 1) {
         item.fixedA = st.limitA;
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);
@@ -703,7 +731,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
-      if (st.item >= 0) switchPhases(st, chargers[i]!.capabilities, items, result, raiseResult, limits, quarterReason, now);
+      if (st.item >= 0)
+        switchPhases(st, chargers[i]!.capabilities, items, result, raiseResult, limits, quarterReason, now);
     }
 
     // No raise on data that is not fresh, nor while any charger's own current is unknown.
@@ -766,7 +795,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     quarterReason: Reason,
     now: number,
   ) {
-    if (!canSwitch(s, cap)) return;
+    if (!canSwitch(s, cap) || st.carPhases === 1) return;
     const k = st.item;
     const other: 1 | 3 = st.phases === 3 ? 1 : 3;
     const otherLines = linesInUse(s.connection, cap.phases, other).map((l) => l - 1);
@@ -786,7 +815,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.wantPhases = want;
       st.wantPhasesSinceMs = now;
     }
-    if (want !== st.phases && now - st.wantPhasesSinceMs >= s.switchDelayMs && now - st.lastSwitchMs >= s.switchHoldMs) {
+    if (
+      want !== st.phases &&
+      now - st.wantPhasesSinceMs >= s.switchDelayMs &&
+      now - st.lastSwitchMs >= s.switchHoldMs
+    ) {
       st.phases = want;
       st.lastSwitchMs = now;
       st.kwPerOfferedA = Number.NaN; // other lines, other power per ampere
@@ -876,7 +909,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const prev = st.limitA;
     if (tCut < prev - CUT_DEADBAND_A || (tCut < cap.minA && prev > 0)) {
       setLimit(st, cap, tCut < cap.minA ? 0 : tCut, now, true);
-    } else if (t > prev + RAISE_HYSTERESIS_A || (t > prev && t >= cap.maxA)) {
+    } else if (
+      t > prev + (why === 'quarter budget' ? BUDGET_RAISE_STEP_A : RAISE_HYSTERESIS_A) ||
+      (t > prev && t >= cap.maxA)
+    ) {
       if (!raiseAllowed) {
         // no raise on data that is not fresh or a car current that is unknown
       } else if (now - st.lastChangeMs < st.raiseDelayMs) {
