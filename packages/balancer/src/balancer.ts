@@ -385,6 +385,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         // The quarter takes this telegram in decide(), once the cars' share of it is known.
         freshAtMs = verdict.quarterMs;
         freshTrusted = verdict.state === 'ok' || verdict.state === 'unset';
+        if (verdict.rebased) quarter.rebase(verdict.quarterMs);
       } else {
         lastStaleMs = now;
         closed = quarter.advance(verdict.quarterMs);

@@ -21,6 +21,8 @@ const FROZEN_CONTENT_COUNT = 3;
 export interface ClockVerdict {
   /** New data the balancer may act on. */
   fresh: boolean;
+  /** The meter's clock was set anew and is followed from this telegram: the quarter starts over on it. */
+  rebased: boolean;
   /** Epoch ms to account the quarter at (meter time, corrected for jumps). */
   quarterMs: number;
   state: ClockState;
@@ -40,7 +42,7 @@ export class MeterClock {
   private sameContentSinceMs = Number.NaN;
   private sameContentCount = 0;
   /** Reused for every verdict: the hot path does not allocate. */
-  private readonly verdict: ClockVerdict = { fresh: false, quarterMs: 0, state: 'ok' };
+  private readonly verdict: ClockVerdict = { fresh: false, rebased: false, quarterMs: 0, state: 'ok' };
 
   /**
    * `meterMs`: the telegram's clock (NaN when it has none or a placeholder); `content`: a short text that
@@ -78,7 +80,9 @@ export class MeterClock {
       this.lastPlausibleMs = meterMs;
       this.lastAheadMs = Number.NaN;
       this.state = 'ok';
-      return this.answer(true, meterMs);
+      this.answer(true, meterMs);
+      this.verdict.rebased = true;
+      return this.verdict;
     }
     if (deviation < 0) {
       // Behind where it should be: a frozen clock, or a bridge replaying its buffer.
@@ -109,6 +113,7 @@ export class MeterClock {
   private answer(fresh: boolean, quarterMs: number): ClockVerdict {
     const v = this.verdict;
     v.fresh = fresh;
+    v.rebased = false;
     v.quarterMs = quarterMs;
     v.state = this.state;
     return v;

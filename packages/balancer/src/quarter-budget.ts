@@ -149,6 +149,19 @@ export class QuarterBudget {
     return closed;
   }
 
+  /**
+   * The meter's clock was set anew: the quarter we were counting is not the meter's. Count on from the
+   * meter's running quarter (its own average when it sends one corrects what came before); nothing is
+   * closed for the time the clock skipped, so no peak comes of it.
+   */
+  rebase(atMs: number): void {
+    this.quarterStartMs = Math.floor(atMs / QUARTER_MS) * QUARTER_MS;
+    this.lastMs = atMs;
+    this.usedKwh = (this.importKw * (atMs - this.quarterStartMs)) / 3_600_000;
+    this.houseKwh = (this.houseImportKw * (atMs - this.quarterStartMs)) / 3_600_000;
+    this.coveredMs = 0;
+  }
+
   /** Seconds left in the running quarter at atMs. */
   leftS(atMs: number): number {
     return (this.quarterStartMs + QUARTER_MS - atMs) / 1000;

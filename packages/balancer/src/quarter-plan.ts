@@ -102,12 +102,15 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   }
   const early = earlyKw(evKwh, horizonS, surplusKw, p.surgeKw);
   if (early >= p.fullKw) return UNLIMITED;
+  // The run at the end starts once what is left keeps the cars at full power until the quarter ends (a small
+  // budget runs at less power for the minimum run time); none starts too close to the end. It starts
+  // `leadS` early: the cars' lag and ramp cost about that much of it.
+  if (horizonS >= p.freezeS) {
+    const startKw = Math.max(p.minKw, Math.min(p.fullKw, (evKwh * 3600) / p.minRunS + surplusKw));
+    const leadKw = (evKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
+    if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
+  }
+  // Before it, only what leaves room for a surge, or the export alone.
   if (early >= p.minKw) return [early, 'quarter budget', false];
-  // Otherwise wait, on export alone, and start the run once what is left keeps the cars at full power until
-  // the quarter ends (a small budget runs at less power for the minimum run time); none starts too close to
-  // the end. The run starts `leadS` early: the cars' lag and ramp cost about that much of it.
-  if (horizonS < p.freezeS) return [surplusKw, 'quarter end', false];
-  const startKw = Math.max(p.minKw, Math.min(p.fullKw, (evKwh * 3600) / p.minRunS + surplusKw));
-  const leadKw = (evKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
-  return leadKw >= startKw ? [leadKw, 'quarter budget', true] : [surplusKw, 'quarter plan', false];
+  return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
 }
