@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { LiveState, StateSnapshot } from '../live/live-state';
+import type { Store } from '../store/store';
+import { chartsRouter } from './charts';
 import { homeWizardData, homeWizardIdentification } from './homewizard';
 import { renderMetrics } from './metrics';
 import { type RuntimeSettings, validateSettingsPatch } from './settings';
@@ -25,6 +27,8 @@ export interface HttpDeps {
   settings: { get(): RuntimeSettings; update(patch: Partial<RuntimeSettings>): RuntimeSettings };
   activation?: ActivationApi;
   history?: () => unknown;
+  /** Chart series and charging sessions (./charts.ts). */
+  store?: Store;
   logger?: Logger;
 }
 
@@ -136,6 +140,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.type('text/plain; version=0.0.4').send(renderMetrics(live));
   });
 
+  app.use(chartsRouter({ live, store: deps.store }));
   if (DASHBOARD_DIR) app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
 
   app.use((req, res) => {

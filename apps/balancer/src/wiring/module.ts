@@ -157,6 +157,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         logger,
         settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
         activation,
+        store,
         history: () => ({
           months: store.monthPeaks(13),
           quarters: store.quartersSince(Date.now() - 86_400_000),
