@@ -151,7 +151,7 @@ describe('Store: schema migrations', () => {
     old.prepare("INSERT INTO meta VALUES ('schema_version', '1')").run();
     const q0 = Date.UTC(2025, 0, 15, 17, 0, 0);
     const insertQuarter = old.prepare('INSERT INTO quarters VALUES (?, ?, ?)');
-    [2.1, 4.8, 3.0, 1.2].forEach((kw, i) => insertQuarter.run(q0 + i * 900_000, kw, 4));
+    for (const [i, kw] of [2.1, 4.8, 3.0, 1.2].entries()) insertQuarter.run(q0 + i * 900_000, kw, 4);
     old
       .prepare('INSERT INTO sessions (charger_id, started_at, ended_at, energy_kwh) VALUES (?, ?, ?, ?)')
       .run('cp1', q0 + 600_000, q0 + 1_900_000, 7.5);

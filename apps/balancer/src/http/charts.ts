@@ -137,9 +137,13 @@ function historyRoutes(router: express.Router, live: LiveState, store: Store, no
 
   router.get('/api/v1/history/quarters', (_req, res) => {
     const dayStart = meterDayStart(latest());
-    const quarters = store.quartersSince(dayStart).filter((q) => q.startTs < dayStart + DAY_MS);
+    // 23 or 25 hours on the days the clocks change
+    const dayEnd = meterDayStart(dayStart + DAY_MS + 6 * HOUR_MS);
+    const quarters = store.quartersSince(dayStart).filter((q) => q.startTs < dayEnd);
     res.json({
-      dayStart: meterIso(dayStart),
+      day: meterIso(dayStart).slice(0, 10),
+      dayStartTs: dayStart,
+      dayEndTs: dayEnd,
       targetKw: live.site.capacityTargetKw,
       startTs: quarters.map((q) => q.startTs),
       avgKw: quarters.map((q) => round3(q.avgKw)),

@@ -1,10 +1,10 @@
 // The dashboard: one EventSource on /api/v1/events renders everything live; the activation
 // assistant and the settings talk to the JSON API with the owner's token (kept in localStorage).
-const $ = (id) => document.getElementById(id);
-const fmt = (x, digits = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–');
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// The charts and the session list live in history.js.
+import { chartsOnState, chartsOnTab, initCharts } from './history.js';
+import { $, esc, fmt, when } from './util.js';
+
 const token = () => localStorage.getItem('p1-token') ?? '';
-const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
 const monthLabel = (ym) => new Date(`${ym}-01T12:00:00`).toLocaleString(undefined, { month: 'short', year: '2-digit' });
 
 // --- tabs -------------------------------------------------------------------------------
@@ -14,6 +14,7 @@ function showTab() {
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.tab === name);
   if (name === 'activation') loadActivation();
   if (name === 'capacity') loadHistory();
+  chartsOnTab(name);
 }
 window.addEventListener('hashchange', showTab);
 
@@ -24,6 +25,7 @@ let lastActivationState = null;
 
 function render(s) {
   lastState = s;
+  chartsOnState(s);
   // the assistant follows the module: e.g. the first valid telegram verifies the open port
   const activationState = s.activation?.state ?? null;
   if (activationState !== lastActivationState) {
@@ -221,6 +223,7 @@ $('settings-form').addEventListener('submit', async (e) => {
 $('token').value = token();
 $('act-lang').value =
   localStorage.getItem('p1-lang') ?? (navigator.language || 'nl').slice(0, 2).replace(/^(?!nl|fr|en).*/, 'nl');
+initCharts();
 showTab();
 loadSettings();
 connect();
