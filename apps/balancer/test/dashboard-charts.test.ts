@@ -187,12 +187,19 @@ describe('dashboard charts in a real chromium (phone viewport, Content-Security-
 
   it("draws today's quarters against the target, the running one apart", async () => {
     await page.goto(`${module.http.url}/#capacity`);
-    const counts = await drawn('chart-quarters', 'quarters', [['this quarter (projected)'], ['target']], 20);
+    const running = await seriesColor('chart-quarters', 'this quarter (projected)');
+    // the running quarter's slot is shaded with its colour at 0x33 alpha over the white plot
+    const band = running.map((c) => Math.round(255 - (255 - c) * (0x33 / 255))) as Rgb;
+    await drawn('chart-quarters', 'quarters', [['target']], 100);
     const shot = await shoot('chart-quarters', 'quarters');
+    expect(countColor(shot.png, shot.plot, band, 6)).toBeGreaterThan(100);
+    // its bar is the projection, when there is one to see
+    const projectedKw = module.live.quarter?.projectedKw ?? 0;
+    if (projectedKw >= 0.3) expect(countColor(shot.png, shot.plot, running)).toBeGreaterThan(10);
     const closed = countColor(shot.png, shot.plot, await seriesColor('chart-quarters', 'quarter average'));
     // the stored quarters of today are bars; none before the first quarter of the day has closed
     expect(closed > 0).toBe(seededQuarters > 0);
-    expect(counts.target).toBeGreaterThan(100);
+    expect(await pageWidth('capacity')).toBeLessThanOrEqual(390);
   }, 40_000);
 
   it('draws 24 h of import and export from the store', async () => {
@@ -201,7 +208,6 @@ describe('dashboard charts in a real chromium (phone viewport, Content-Security-
     expect(power.ts.length).toBeGreaterThan(1300);
     expect(power.ts.length).toBeLessThanOrEqual(1441);
     await drawn('chart-power', 'power-24h', [['import'], ['export']]);
-    expect(await pageWidth('capacity')).toBeLessThanOrEqual(390);
   }, 40_000);
 
   it('lists the sessions, charts the selected one, and exports the one the test ended as CSV', async () => {
@@ -242,6 +248,25 @@ describe('dashboard charts in a real chromium (phone viewport, Content-Security-
     expect(Date.parse(mine?.started_at as string)).toBe(Math.floor((ended?.startedAt as number) / 1000) * 1000);
     expect(Date.parse(mine?.ended_at as string)).toBe(Math.floor((ended?.endedAt as number) / 1000) * 1000);
   }, 60_000);
+
+  it('resizes the charts with the page', async () => {
+    await page.goto(`${module.http.url}/#capacity`);
+    /** The chart's canvas width and the width of the box it must fill. */
+    const widths = () =>
+      page.getByTestId('chart-power').evaluate((el) => [el.querySelector('canvas')?.clientWidth ?? 0, el.clientWidth]);
+    const fits = async () => {
+      const [canvas = 0, box = -1] = await widths();
+      return canvas === box ? canvas : -1;
+    };
+    await expect.poll(fits, { timeout: 10_000 }).toBeGreaterThan(250);
+    const phone = await fits();
+    expect(phone).toBeLessThanOrEqual(390);
+    // wider screen, several cards a row: each chart takes its card's new width
+    await page.setViewportSize({ width: 1000, height: 844 });
+    await expect.poll(async () => (await fits()) > 0 && (await fits()) !== phone, { timeout: 10_000 }).toBe(true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(fits, { timeout: 10_000 }).toBe(phone);
+  }, 30_000);
 
   it('ran without a script error or a policy violation', () => {
     expect(browserErrors).toEqual([]);

@@ -13,6 +13,8 @@ export const COLORS = {
   fuse: '#d62728',
   quarter: '#14324a',
   running: '#ff7f0e',
+  /** The running quarter's slot, behind its bar: visible even while the projection is near zero. */
+  runningBand: '#ff7f0e33',
   target: '#d62728',
   import: '#d62728',
   export: '#2ca02c',
@@ -104,9 +106,19 @@ export function quartersChart(el) {
   let running = null;
   let targetKw = null;
   const bars = uPlot.paths.bars({ size: [0.85, 40], align: 1 });
+  // a phone gives a quarter ~3 px: the running one at least 5 px wide
+  const runningBar = uPlot.paths.bars({ size: [1, 40, 5], align: 1 });
+  const band = (u) => {
+    if (!running) return;
+    const x0 = u.valToPos(running.startTs / 1000, 'x', true);
+    const x1 = u.valToPos(running.startTs / 1000 + QUARTER_S, 'x', true);
+    u.ctx.fillStyle = COLORS.runningBand;
+    u.ctx.fillRect(x0, u.bbox.top, Math.max(x1 - x0, 5), u.bbox.height);
+  };
   const u = chart(
     el,
     {
+      hooks: { drawClear: [band] },
       series: [
         {},
         {
@@ -121,7 +133,7 @@ export function quartersChart(el) {
           label: 'this quarter (projected)',
           stroke: COLORS.running,
           fill: COLORS.running,
-          paths: bars,
+          paths: runningBar,
           points: { show: false },
           value: kw,
         },
