@@ -73,7 +73,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.get('/api/v1/telegram', (_req, res) => {
     if (!live.rawTelegram) return void res.status(503).type('text/plain').send('no valid telegram received yet\n');
-    res.type('text/plain').send(Buffer.from(live.rawTelegram).toString('latin1'));
+    // the bytes themselves, as the meter sent them (a string would be re-encoded)
+    res.type('text/plain').send(Buffer.from(live.rawTelegram));
   });
 
   app.get('/api/v1/state', (_req, res) => {
