@@ -141,7 +141,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
 
     meter.on('reading', (reading, raw) => {
       control.onReading(reading, raw);
-      rawP1?.broadcast(raw);
+      rawP1?.broadcast(reading, raw);
     });
     meter.on('diagnosis', (diagnosis) => {
       live.meter.diagnosis = diagnosis;
