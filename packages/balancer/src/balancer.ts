@@ -6,7 +6,7 @@
 import { type AllocItem, allocate } from './allocate';
 import type { ChargerCapabilities } from './charger-state';
 import { emptyView, isUsable, viewReading } from './meter-view';
-import { QuarterBudget } from './quarter-budget';
+import { QuarterBudget, type QuarterOptions } from './quarter-budget';
 import { type Connection, kwForAmps, linesInUse } from './site';
 import type {
   Balancer,
@@ -113,16 +113,20 @@ function isoWithOffset(ms: number, offset: string): string {
   return new Date(ms + offMin * 60_000).toISOString().slice(0, 19) + (offset === 'Z' ? 'Z' : offset);
 }
 
+function quarterOptionsOf(c: BalancerConfig): QuarterOptions {
+  return {
+    ownerTargetKw: c.site.capacityTargetKw ?? null,
+    monthPeakKw: c.site.monthPeakKw ?? 0,
+    neverRaiseMonthPeak: c.site.neverRaiseMonthPeak ?? false,
+    marginKw: c.margins?.capacityKw ?? 0.05,
+    lagS: c.actuationLagS ?? 8,
+    freezeS: c.freezeS ?? 20,
+  };
+}
+
 export function createBalancer(config: BalancerConfig): Balancer {
-  const s = settingsOf(config);
-  const quarter = new QuarterBudget({
-    ownerTargetKw: config.site.capacityTargetKw ?? null,
-    monthPeakKw: config.site.monthPeakKw ?? 0,
-    neverRaiseMonthPeak: config.site.neverRaiseMonthPeak ?? false,
-    marginKw: config.margins?.capacityKw ?? 0.05,
-    lagS: config.actuationLagS ?? 8,
-    freezeS: config.freezeS ?? 20,
-  });
+  let s = settingsOf(config);
+  const quarter = new QuarterBudget(quarterOptionsOf(config));
   const states = new Map<string, ChargerState>();
   const view = emptyView();
   let lastValidMs = Number.NaN;
@@ -175,7 +179,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   // The charger's range narrowed to the car's, when configured (cached per capabilities object).
-  const narrowed = new WeakMap<ChargerCapabilities, ChargerCapabilities>();
+  let narrowed = new WeakMap<ChargerCapabilities, ChargerCapabilities>();
   const withCarLimits = (c: ChargerInput): ChargerInput => {
     const o = s.overrides.get(c.capabilities.id);
     if (!o || (o.carMinA === undefined && o.carMaxA === undefined)) return c;
@@ -491,5 +495,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.reason = reason;
   }
 
-  return { step };
+  function reconfigure(next: BalancerConfig): void {
+    const before = s;
+    s = settingsOf(next);
+    quarter.reconfigure(quarterOptionsOf(next));
+    narrowed = new WeakMap(); // the cars' configured ranges may have changed
+    if (s.connection !== before.connection) {
+      // Another wiring: the lines each charger uses must be worked out again.
+      for (const st of states.values()) st.linesFor = 0;
+    }
+  }
+
+  return { step, reconfigure };
 }

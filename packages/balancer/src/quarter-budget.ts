@@ -24,8 +24,14 @@ export class QuarterBudget {
   private lastMs = Number.NaN;
   private lastImportKw = 0;
 
-  constructor(private readonly o: QuarterOptions) {
+  constructor(private o: QuarterOptions) {
     this.monthPeakKw = o.monthPeakKw;
+  }
+
+  /** New owner settings; the quarter's energy and the month's peak so far are kept. */
+  reconfigure(o: QuarterOptions): void {
+    this.o = o;
+    this.monthPeakKw = Math.max(this.monthPeakKw, o.monthPeakKw);
   }
 
   get targetKw(): number | null {

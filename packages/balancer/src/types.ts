@@ -123,4 +123,9 @@ export interface Decision {
 
 export interface Balancer {
   step(input: BalancerInput): Decision;
+  /**
+   * Applies new settings to the running balancer: every charger's state (limit, timers) and the
+   * running quarter are kept, so a settings change never forgets what the chargers were told.
+   */
+  reconfigure(config: BalancerConfig): void;
 }

@@ -64,6 +64,14 @@ export interface HttpConfig {
 export interface OcppConfig {
   host: string;
   port: number;
+  /**
+   * Lifetime (s) of the limit profile each charger gets; renewed while the module steers, so a module
+   * that stops steering leaves the charger on its own fail-safe within this time.
+   */
+  failsafeLeaseS: number;
+  heartbeatIntervalS: number;
+  /** A charger drawing more than its acknowledged limit: grace, then cut, remote stop, report. */
+  overdraw: { graceS: number; toleranceA: number; toleranceRatio: number };
 }
 
 export interface MqttConfig {

@@ -231,10 +231,18 @@ export function validateConfig(doc: unknown): ValidationResult {
         : c.string('http.token', h.token, '', /^\S{8,}$/, 'at least 8 characters without spaces') || null,
   };
 
-  const o = c.section('ocpp', top.ocpp, ['host', 'port']);
+  const o = c.section('ocpp', top.ocpp, ['host', 'port', 'failsafeLeaseS', 'heartbeatIntervalS', 'overdraw']);
+  const od = c.section('ocpp.overdraw', o.overdraw, ['graceS', 'toleranceA', 'toleranceRatio']);
   const ocpp = {
     host: c.string('ocpp.host', o.host, '127.0.0.1', HOST, 'a host name or IP address'),
     port: c.number('ocpp.port', o.port, 0, 65535, 9000, true),
+    failsafeLeaseS: c.number('ocpp.failsafeLeaseS', o.failsafeLeaseS, 2, 3600, 120, true),
+    heartbeatIntervalS: c.number('ocpp.heartbeatIntervalS', o.heartbeatIntervalS, 10, 86400, 300, true),
+    overdraw: {
+      graceS: c.number('ocpp.overdraw.graceS', od.graceS, 5, 600, 15),
+      toleranceA: c.number('ocpp.overdraw.toleranceA', od.toleranceA, 0, 16, 1),
+      toleranceRatio: c.number('ocpp.overdraw.toleranceRatio', od.toleranceRatio, 0, 1, 0.1),
+    },
   };
 
   let mqtt: AppConfig['mqtt'] = null;

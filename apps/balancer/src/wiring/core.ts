@@ -44,13 +44,13 @@ function monthOf(iso: string | null, ts: number): string {
  * then bookkeeping (store, live state, listeners), so persistence never delays a cut.
  */
 export class ModuleCore {
-  private balancer: Balancer;
+  private readonly balancer: Balancer;
   private readonly chargers: Map<string, Charger>;
   private readonly quarter = new QuarterTracker();
   private readonly now: () => number;
   private readonly lastRecorded = new Map<string, string>();
   private readonly plugged = new Map<string, boolean>();
-  private readonly told = new Set<string>();
+  private readonly lastRefusal = new Map<string, string>();
   /** Latest measurement per charger, from its events (the event is the driver's source of truth). */
   private readonly measurements = new Map<string, ChargerMeasurement>();
   private newReading: Reading | null = null;
@@ -210,15 +210,16 @@ export class ModuleCore {
     for (const d of decision.chargers) {
       const charger = this.chargers.get(d.id);
       if (!charger) continue;
-      // the first decision is always sent: until then the charger only knows its own fail-safe
-      if (d.changed || !this.told.has(d.id)) {
-        this.told.add(d.id);
+      if (d.changed) {
         this.o.live.decisionChanges++;
         this.o.logger.debug({ charger: d.id, limitA: d.limitA, phases: d.phases, reason: d.reason }, 'new limit');
-        charger.setLimit(d.limitA, d.phases).catch((err: Error) => {
-          this.o.logger.warn({ charger: d.id, err: err.message }, 'charger refused the new limit');
-        });
       }
+      // Every step, not only on a change: the driver compares with what the charger acknowledged, so a
+      // limit lost to a reconnect, a refusal or a lapsed lease is sent again.
+      charger.setLimit(d.limitA, d.phases).then(
+        () => this.lastRefusal.delete(d.id),
+        (err: Error) => this.refused(d.id, err),
+      );
       const key = `${d.limitA}|${d.phases}|${d.reason}`;
       if (this.lastRecorded.get(d.id) !== key) {
         this.lastRecorded.set(d.id, key);
@@ -241,6 +242,13 @@ export class ModuleCore {
         view.reason = d.reason;
       }
     }
+  }
+
+  /** A refusal is logged when it starts or changes, not every second it repeats. */
+  private refused(id: string, err: Error): void {
+    if (this.lastRefusal.get(id) === err.message) return;
+    this.lastRefusal.set(id, err.message);
+    this.o.logger.warn({ charger: id, err: err.message }, 'charger refused the new limit');
   }
 
   private updateQuarter(decision: Decision, reading: Reading): void {
@@ -315,12 +323,16 @@ export class ModuleCore {
     }
   }
 
-  /** Applies a settings change from the API: persisted, and the balancer rebuilt with it. */
+  /**
+   * Applies a settings change from the API: persisted, and given to the running balancer, which keeps
+   * what each charger was told and the quarter so far (a rebuilt one would start from 0 A and swallow
+   * the next cut).
+   */
   updateSettings(patch: Partial<RuntimeSettings>): RuntimeSettings {
     this.settings = { ...this.settings, ...patch };
     this.o.store.putSetting('runtime', this.settings);
     this.o.live.site = { ...this.o.config.site, ...this.settings };
-    this.balancer = this.o.createBalancer(balancerConfigOf(this.o.config, this.settings, this.currentMonthPeak()));
+    this.balancer.reconfigure(balancerConfigOf(this.o.config, this.settings, this.currentMonthPeak()));
     this.o.live.publish();
     return this.settings;
   }

@@ -78,7 +78,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         // the embedded default's simulated charger has a car plugged in
         ...(c.driver === 'simulated' ? { car: {} } : {}),
       })),
-      { ocpp: { host: config.ocpp.host, port: config.ocpp.port }, logger },
+      { ocpp: config.ocpp, logger },
     );
     closers.push(() => fleet.close());
 
@@ -141,7 +141,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
 
     meter.on('reading', (reading, raw) => {
       control.onReading(reading, raw);
-      rawP1?.broadcast(raw);
+      rawP1?.broadcast(reading, raw);
     });
     meter.on('diagnosis', (diagnosis) => {
       live.meter.diagnosis = diagnosis;

@@ -13,7 +13,12 @@ export interface ChargerEvents {
 export interface Charger extends EventEmitter<ChargerEvents> {
   readonly capabilities: ChargerCapabilities;
   readonly measurement: ChargerMeasurement;
-  /** Sets the offered current (0 = pause). Re-sent to the device only when it changes. */
+  /**
+   * Sets the offered current (0 = pause). Call it every control step with the limit wanted now: the
+   * driver sends only what the device has not acknowledged yet (a new value, a reconnect, a refusal)
+   * and renews a leased limit before it lapses; when the calls stop, the lease runs out and the
+   * device falls back to its own fail-safe.
+   */
   setLimit(amps: number, phases?: 1 | 3): Promise<void>;
   stop(): Promise<void>;
 }

@@ -38,6 +38,7 @@ const none: StrategyFactory = (_config, scenario) => ({
       dataAgeMs: null,
     };
   },
+  reconfigure() {},
 });
 
 /**
@@ -91,6 +92,7 @@ function highestPhaseController(periodMs: number, raiseFraction: number, cutAtOn
         });
         return { chargers, quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
       },
+      reconfigure() {},
     };
   };
 }

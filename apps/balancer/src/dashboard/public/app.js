@@ -25,6 +25,7 @@ let lastActivationState = null;
 
 function render(s) {
   lastState = s;
+  identify(s);
   chartsOnState(s);
   // the assistant follows the module: e.g. the first valid telegram verifies the open port
   const activationState = s.activation?.state ?? null;
@@ -125,6 +126,17 @@ async function loadHistory() {
       )
       .join('');
   } catch {}
+}
+
+// --- identify: HomeWizard's PUT /api/v1/identify flashes the page, so the owner sees which module this is
+let identifyTimer;
+function identify(s) {
+  // both instants are the server's: the browser's clock does not matter
+  const ms = s.identifyUntil ? Date.parse(s.identifyUntil) - Date.parse(s.at) : 0;
+  if (ms <= 0) return;
+  document.body.classList.add('identify');
+  clearTimeout(identifyTimer);
+  identifyTimer = setTimeout(() => document.body.classList.remove('identify'), ms);
 }
 
 function connect() {

@@ -329,7 +329,11 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       this.problem(`limit profile ${status}`);
       return false;
     }
-    this.sent = { ...target, ackAt: this.settings.now(), validTo };
+    // A renewal of the same limit keeps its acknowledgement time: the overdraw watch's grace runs from
+    // when the charger first took this limit, not from the latest lease.
+    const prev = this.sent;
+    const renewal = prev !== null && prev.amps === target.amps && prev.phases === target.phases;
+    this.sent = { ...target, ackAt: renewal ? prev.ackAt : this.settings.now(), validTo };
     this.update({ appliedLimitA: target.amps, appliedPhases: target.phases });
     return true;
   }

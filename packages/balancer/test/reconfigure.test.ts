@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createBalancer } from '../src/index';
+import { charger, input, reading, step, T0 } from './helpers';
+
+const site = { connection: '3N400' as const, fuseA: 25 };
+
+describe('reconfigure', () => {
+  it('keeps what each charger was told, so the next cut is a change', () => {
+    const b = createBalancer({ site });
+    const cap = charger();
+    let d = b.step(step(T0, reading(T0, [5, 6, 7]), [input(cap, 0)]));
+    expect(d.chargers[0]?.limitA).toBe(16);
+    b.reconfigure({ site, solar: { mode: 'off' } });
+    // an oven on L1 after the change: the cut to 0 is a change from 16, not "unchanged"
+    d = b.step(step(T0 + 1000, reading(T0 + 1000, [16 + 5 + 19.6, 22, 23]), [input(cap, 16)]));
+    expect(d.chargers[0]).toMatchObject({ limitA: 0, changed: true });
+  });
+
+  it('keeps the quarter’s energy and applies the new target', () => {
+    const b = createBalancer({ site: { ...site, capacityTargetKw: 8 } });
+    const cap = charger();
+    let d = b.step(step(T0, reading(T0, [10, 10, 10]), [input(cap, 0, false)]));
+    for (let s = 1; s <= 120; s++)
+      d = b.step(step(T0 + s * 1000, reading(T0 + s * 1000, [10, 10, 10]), [input(cap, 0, false)]));
+    const used = d.quarter.usedKwh;
+    expect(used).toBeGreaterThan(0.2);
+    b.reconfigure({ site: { ...site, capacityTargetKw: 6 } });
+    d = b.step(step(T0 + 121_000, reading(T0 + 121_000, [10, 10, 10]), [input(cap, 0, false)]));
+    expect(d.quarter.usedKwh).toBeGreaterThan(used);
+    expect(d.quarter.targetKw).toBe(6);
+  });
+
+  it('never lowers the month’s peak it has seen', () => {
+    const b = createBalancer({ site: { ...site, capacityTargetKw: 4, monthPeakKw: 5.5 } });
+    b.reconfigure({ site: { ...site, capacityTargetKw: 3, monthPeakKw: 0 } });
+    const d = b.step(step(T0, reading(T0, [5, 5, 5]), [input(charger(), 0, false)]));
+    expect(d.quarter.targetKw).toBe(5.5);
+  });
+});
