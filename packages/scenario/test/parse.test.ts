@@ -51,7 +51,7 @@ describe('parseScenario', () => {
     ],
     [
       (s: Loose) => (s.faults = [{ kind: 'fire' }]),
-      'scenario.json: faults[0].kind must be "meterOutage" or "dropTelegrams", got "fire"',
+      'scenario.json: faults[0].kind must be "meterOutage", "dropTelegrams" or "frozenMeter", got "fire"',
     ],
     [
       (s: Loose) => (s.faults = [{ kind: 'dropTelegrams', rate: 2 }]),
