@@ -1,6 +1,6 @@
 /** An electric car behind a charger: plug-in window, lag and ramp, minimum current, energy need. */
 import { type Connection, kwForAmps, linesInUse } from '@p1/balancer';
-import { inDailyWindow, meterTimeOfDayS, parseStart, parseTimeOfDay } from './clock';
+import { createLocalClock, inDailyWindow, parseStart, parseTimeOfDay } from './clock';
 import type { EvSpec, Line } from './scenario';
 
 export interface EvOptions {
@@ -41,9 +41,18 @@ export function createEv(spec: EvSpec, options: EvOptions = {}): Ev {
   const departS = parseTimeOfDay(spec.depart) ?? 0;
   const drawRatio = spec.drawRatio ?? 1;
   const rampPerS = spec.maxA / Math.max(1, spec.rampS);
-  const todAt = (tS: number) =>
-    Number.isNaN(startMs) ? ((Math.floor(tS) % 86_400) + 86_400) % 86_400 : meterTimeOfDayS(startMs + tS * 1000);
-  const plugged = (tS: number) => arriveS !== departS && inDailyWindow(todAt(tS), arriveS, departS);
+  const localClock = Number.isNaN(startMs) ? null : createLocalClock(startMs);
+  const todAt = (tS: number) => (localClock ? localClock(tS) % 86_400 : ((Math.floor(tS) % 86_400) + 86_400) % 86_400);
+  // Asked several times a second by the bench: remember the last answer.
+  let pluggedAt = Number.NaN;
+  let pluggedThen = false;
+  const plugged = (tS: number) => {
+    if (tS !== pluggedAt) {
+      pluggedAt = tS;
+      pluggedThen = arriveS !== departS && inDailyWindow(todAt(tS), arriveS, departS);
+    }
+    return pluggedThen;
+  };
 
   // Setpoints the car has seen but not yet followed: [effective at tS, offered A].
   const pending: Array<[number, number]> = [];

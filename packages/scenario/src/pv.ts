@@ -8,7 +8,11 @@ const DAY_MS = 86_400_000;
 
 /** Sine of the sun's elevation over Brussels at an instant (negative at night). */
 export function sunElevationSin(epochMs: number): number {
-  const yearStart = Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1);
+  return sunSin(epochMs, Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1));
+}
+
+/** The same, given the start of the instant's UTC year (the hot path looks that up once a year). */
+function sunSin(epochMs: number, yearStart: number): number {
   const doy = (epochMs - yearStart) / DAY_MS;
   const decl = ((23.44 * Math.PI) / 180) * Math.sin((2 * Math.PI * (284 + doy)) / 365);
   const utcHours = (((epochMs % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
@@ -39,9 +43,17 @@ export function createPv(spec: PvSpec, startMs: number, seed: number): PvModel {
     segEnd = segStart + Math.max(10, Math.round(-meanDwellS * Math.log(1 - rng())));
     factor = rng() < spec.clouds ? 0.15 + 0.35 * rng() : 0.9 + 0.1 * rng();
   };
+  let yearStart = Number.NaN;
+  let nextYear = Number.NaN;
   return {
     kwAt(tS) {
-      const sin = sunElevationSin(startMs + tS * 1000);
+      const ms = startMs + tS * 1000;
+      if (!(ms >= yearStart && ms < nextYear)) {
+        const y = new Date(ms).getUTCFullYear();
+        yearStart = Date.UTC(y, 0, 1);
+        nextYear = Date.UTC(y + 1, 0, 1);
+      }
+      const sin = sunSin(ms, yearStart);
       if (sin <= 0) return 0;
       const clear = 0.95 * Math.min(1, sin / 0.9) ** 1.3;
       if (spec.clouds <= 0) return spec.peakKw * clear;
