@@ -1,10 +1,12 @@
-export { createMeter, type Meter, outageWindows } from './bench/meter';
+export { createThermal, THERMAL, type ThermalCharacteristic, type ThermalModel, tauFor } from './bench/breaker';
+export { createMeter, faultWindows, type Meter, outageWindows } from './bench/meter';
 export { METRIC_KEYS, type Metrics, quarterTarget } from './bench/metrics';
 export { optimalEvEnergyKwh } from './bench/optimal';
 export { renderPlotSvg } from './bench/plot';
 export {
   chargerCapabilities,
   configForScenario,
+  type Over145Event,
   type RunOptions,
   type RunResult,
   runScenario,
@@ -13,6 +15,7 @@ export {
 export { REFERENCE_STRATEGIES, type StrategyFactory, strategies } from './bench/strategies';
 export {
   brusselsOffsetMin,
+  createLocalClock,
   inDailyWindow,
   meterIso,
   meterTimeOfDayS,
@@ -21,7 +24,15 @@ export {
   secondsUntilTimeOfDay,
 } from './clock';
 export { createEv, type Ev, type EvOptions } from './ev';
-export { createHouse, type House, type HouseState, loadIsOn } from './house';
+export {
+  createHouse,
+  type House,
+  type HouseState,
+  type HouseTimeline,
+  houseTimeline,
+  loadIsOn,
+  STEP_MIN_A,
+} from './house';
 export { addToLines, allLines } from './lines';
 export { loadScenario } from './load';
 export { DEFAULT_START, parseScenario, ScenarioError } from './parse';
