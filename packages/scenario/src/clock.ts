@@ -43,17 +43,26 @@ export function meterIso(epochMs: number): string {
  * whole UTC hour, so it is looked up once per hour.
  */
 export function createLocalClock(startMs: number): (tS: number) => number {
-  let hour = Number.NaN;
-  let offsetMs = 0;
-  return (tS) => {
-    const ms = startMs + tS * 1000;
+  const clock = new LocalClock(startMs);
+  return (tS) => clock.at(tS);
+}
+
+/** The same as a class, for hot paths that create many (methods shared by every instance). */
+export class LocalClock {
+  private hour = Number.NaN;
+  private offsetMs = 0;
+
+  constructor(private readonly startMs: number) {}
+
+  at(tS: number): number {
+    const ms = this.startMs + tS * 1000;
     const h = Math.floor(ms / 3_600_000);
-    if (h !== hour) {
-      hour = h;
-      offsetMs = brusselsOffsetMin(ms) * 60_000;
+    if (h !== this.hour) {
+      this.hour = h;
+      this.offsetMs = brusselsOffsetMin(ms) * 60_000;
     }
-    return Math.floor((ms + offsetMs) / 1000);
-  };
+    return Math.floor((ms + this.offsetMs) / 1000);
+  }
 }
 
 const TIME_OF_DAY = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -67,6 +76,12 @@ export function parseTimeOfDay(text: string): number | null {
   const s = m[3] === undefined ? 0 : Number(m[3]);
   if (h > 23 || min > 59 || s > 59) return null;
   return h * 3600 + min * 60 + s;
+}
+
+/** Seconds of the day (wrapped into one day, rounded to whole seconds) → "HH:MM:SS". */
+export function formatTimeOfDay(seconds: number): string {
+  const t = ((Math.round(seconds) % DAY_S) + DAY_S) % DAY_S;
+  return `${pad2(Math.floor(t / 3600))}:${pad2(Math.floor((t % 3600) / 60))}:${pad2(t % 60)}`;
 }
 
 /** Whether a time of day `tod` lies in the daily window [from, to) (wrapping past midnight when to < from). */

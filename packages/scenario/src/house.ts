@@ -1,6 +1,6 @@
 /** The house without the EVs: base load, scheduled and cycling appliances and PV, per grid line. */
 import { ampsForKw } from '@p1/balancer';
-import { createLocalClock, parseStart, parseTimeOfDay } from './clock';
+import { LocalClock, parseStart, parseTimeOfDay } from './clock';
 import { addToLines, allLines } from './lines';
 import { hashUnit } from './prng';
 import { createPv } from './pv';
@@ -111,49 +111,59 @@ function loadKwAt(load: ActiveLoad, tod: number, localS: number): number {
 }
 
 export function createHouse(scenario: Scenario): House {
-  const startMs = parseStart(scenario.start);
-  const { connection } = scenario.site;
-  const baseLines = allLines(connection);
-  const loads = scenario.loads.map((l, i) => activeLoad(l, i, scenario.seed));
-  const pv = scenario.pv ? createPv(scenario.pv, startMs, scenario.seed) : null;
-  const pvLines = scenario.pv?.phases ?? [];
-  const localClock = createLocalClock(startMs);
-  const loadPowers = new Float64Array(loads.length);
-  let pvKw = 0;
+  return new HouseModel(scenario);
+}
 
-  const house: House = {
-    stepInto(tS, lineKw, lineA) {
-      lineKw[0] = lineKw[1] = lineKw[2] = 0;
-      lineA[0] = lineA[1] = lineA[2] = 0;
-      const localS = localClock(tS);
-      const tod = localS % DAY_S;
-      // Base load wanders ±10 % every 10 s (fridge, standby), from a hash so sampling rate does not matter.
-      let loadKw = scenario.baseLoadKw * (0.9 + 0.2 * hashUnit(scenario.seed, Math.floor(tS / 10)));
-      addToLines(connection, baseLines, loadKw, lineKw, lineA);
-      for (let i = 0; i < loads.length; i++) {
-        const load = loads[i]!;
-        const kw = loadKwAt(load, tod, localS);
-        loadPowers[i] = kw;
-        if (kw === 0) continue;
-        loadKw += kw;
-        addToLines(connection, load.phases, kw, lineKw, lineA);
-      }
-      pvKw = pv ? pv.kwAt(tS) : 0;
-      addToLines(connection, pvLines, -pvKw, lineKw, lineA);
-      return loadKw;
-    },
-    step(tS) {
-      const lineKw: [number, number, number] = [0, 0, 0];
-      const lineA: [number, number, number] = [0, 0, 0];
-      const loadKw = house.stepInto(tS, lineKw, lineA);
-      return { lineKw, lineA, pvKw, loadKw };
-    },
-    get pvKw() {
-      return pvKw;
-    },
-    loadPowers,
-  };
-  return house;
+/** A class so that its methods stay the same functions for every house of a fleet (one optimised copy). */
+class HouseModel implements House {
+  private readonly connection: Scenario['site']['connection'];
+  private readonly baseLines: Line[];
+  private readonly loads: ActiveLoad[];
+  private readonly pv: ReturnType<typeof createPv> | null;
+  private readonly pvLines: Line[];
+  private readonly localClock: LocalClock;
+  readonly loadPowers: Float64Array;
+  pvKw = 0;
+
+  constructor(private readonly scenario: Scenario) {
+    const startMs = parseStart(scenario.start);
+    this.connection = scenario.site.connection;
+    this.baseLines = allLines(this.connection);
+    this.loads = scenario.loads.map((l, i) => activeLoad(l, i, scenario.seed));
+    this.pv = scenario.pv ? createPv(scenario.pv, startMs, scenario.seed) : null;
+    this.pvLines = scenario.pv?.phases ?? [];
+    this.localClock = new LocalClock(startMs);
+    this.loadPowers = new Float64Array(this.loads.length);
+  }
+
+  stepInto(tS: number, lineKw: [number, number, number], lineA: [number, number, number]): number {
+    const { connection, loads, loadPowers, scenario } = this;
+    lineKw[0] = lineKw[1] = lineKw[2] = 0;
+    lineA[0] = lineA[1] = lineA[2] = 0;
+    const localS = this.localClock.at(tS);
+    const tod = localS % DAY_S;
+    // Base load wanders ±10 % every 10 s (fridge, standby), from a hash so sampling rate does not matter.
+    let loadKw = scenario.baseLoadKw * (0.9 + 0.2 * hashUnit(scenario.seed, Math.floor(tS / 10)));
+    addToLines(connection, this.baseLines, loadKw, lineKw, lineA);
+    for (let i = 0; i < loads.length; i++) {
+      const load = loads[i]!;
+      const kw = loadKwAt(load, tod, localS);
+      loadPowers[i] = kw;
+      if (kw === 0) continue;
+      loadKw += kw;
+      addToLines(connection, load.phases, kw, lineKw, lineA);
+    }
+    this.pvKw = this.pv ? this.pv.kwAt(tS) : 0;
+    addToLines(connection, this.pvLines, -this.pvKw, lineKw, lineA);
+    return loadKw;
+  }
+
+  step(tS: number): HouseState {
+    const lineKw: [number, number, number] = [0, 0, 0];
+    const lineA: [number, number, number] = [0, 0, 0];
+    const loadKw = this.stepInto(tS, lineKw, lineA);
+    return { lineKw, lineA, pvKw: this.pvKw, loadKw };
+  }
 }
 
 /** A rise of at least this much on a line counts as an appliance's on-step (base-load wander stays below it). */

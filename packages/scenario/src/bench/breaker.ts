@@ -62,31 +62,48 @@ export interface ThermalModel {
  * the exact first-order factor for a current held one second.
  */
 export function createThermal(kind: BreakerKind, ratedA: number, lines: number): ThermalModel {
-  const c = THERMAL[kind];
-  const keep = Math.exp(-1 / c.tauS);
-  const ref = c.noTrip * c.noTrip;
-  const tripAt = c.threshold * c.threshold;
-  const state = new Float64Array(lines);
-  let started = false;
-  let hottest = 0;
-  return {
-    step(lineA) {
-      for (let l = 0; l < lines; l++) {
-        const x = lineA[l]! / ratedA;
-        const target = x * x;
-        state[l] = started ? target + (state[l]! - target) * keep : target;
-        if (state[l]! > hottest) hottest = state[l]!;
-      }
-      started = true;
-    },
-    get peak() {
-      return hottest / ref;
-    },
-    get tripped() {
-      return hottest >= tripAt;
-    },
-    relative(line) {
-      return state[line]! / ref;
-    },
-  };
+  return new ThermalElement(THERMAL[kind], ratedA, lines);
+}
+
+class ThermalElement implements ThermalModel {
+  private readonly keep: number;
+  private readonly ref: number;
+  private readonly tripAt: number;
+  private readonly state: Float64Array;
+  private started = false;
+  private hottest = 0;
+
+  constructor(
+    c: ThermalCharacteristic,
+    private readonly ratedA: number,
+    private readonly lines: number,
+  ) {
+    this.keep = Math.exp(-1 / c.tauS);
+    this.ref = c.noTrip * c.noTrip;
+    this.tripAt = c.threshold * c.threshold;
+    this.state = new Float64Array(lines);
+  }
+
+  step(lineA: ArrayLike<number>): void {
+    const state = this.state;
+    for (let l = 0; l < this.lines; l++) {
+      const x = lineA[l]! / this.ratedA;
+      const target = x * x;
+      state[l] = this.started ? target + (state[l]! - target) * this.keep : target;
+      if (state[l]! > this.hottest) this.hottest = state[l]!;
+    }
+    this.started = true;
+  }
+
+  get peak(): number {
+    return this.hottest / this.ref;
+  }
+
+  get tripped(): boolean {
+    return this.hottest >= this.tripAt;
+  }
+
+  relative(line: number): number {
+    return this.state[line]! / this.ref;
+  }
 }

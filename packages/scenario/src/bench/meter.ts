@@ -71,64 +71,71 @@ function phaseOf(
 }
 
 export function createMeter(scenario: Scenario): Meter {
-  const startMs = parseStart(scenario.start);
-  const { connection } = scenario.site;
-  const twoElement = connection === '3x230';
-  const dropRate = scenario.faults.reduce((r, f) => (f.kind === 'dropTelegrams' ? Math.max(r, f.rate) : r), 0);
-  // One flag per second: is the P1 port silent, or the meter frozen? (An outage wins over a freeze.)
-  const flags = new Uint8Array(scenario.durationS + 1);
-  for (const [a, b] of faultWindows(scenario, 'frozenMeter'))
-    flags.fill(FROZEN, Math.max(0, a), Math.min(flags.length, b));
-  for (const [a, b] of outageWindows(scenario)) flags.fill(SILENT, Math.max(0, a), Math.min(flags.length, b));
-  const rng = createRng(scenario.seed ^ 0xd809);
-  let quarter = Number.NaN;
-  let quarterKws = 0;
-  let monthPeakKw = scenario.site.monthPeakKw;
-  let sent = false;
-  let repeated = false;
-  let last: MeterSnapshot | null = null;
+  return new BenchMeter(scenario);
+}
 
-  return {
-    get sent() {
-      return sent;
-    },
-    get repeated() {
-      return repeated;
-    },
-    tick(tS, lineKw, lineA) {
-      const endMs = startMs + (tS + 1) * 1000;
-      const q = Math.floor((endMs - 1) / QUARTER_MS);
-      if (q !== quarter) {
-        if (!Number.isNaN(quarter)) monthPeakKw = Math.max(monthPeakKw, quarterKws / 900);
-        quarter = q;
-        quarterKws = 0;
-      }
-      const net = lineKw[0]! + lineKw[1]! + lineKw[2]!;
-      quarterKws += Math.max(0, net);
-      const elapsedS = (endMs - q * QUARTER_MS) / 1000;
-      // Draw every second, sent or not, so the drop pattern does not depend on outages.
-      const dropped = dropRate > 0 && rng() < dropRate;
-      const flag = flags[tS];
-      repeated = flag === FROZEN && last !== null;
-      sent = !dropped && flag !== SILENT && (flag !== FROZEN || last !== null);
-      if (!sent) return null;
-      if (repeated) return copyOf(last!);
-      const phases =
-        connection === '1x230'
-          ? [phaseOf(0, false, lineKw, lineA)]
-          : [
-              phaseOf(0, twoElement, lineKw, lineA),
-              phaseOf(1, twoElement, lineKw, lineA),
-              phaseOf(2, twoElement, lineKw, lineA),
-            ];
-      last = {
-        ok: true,
-        timestamp: meterIso(endMs),
-        power: { importKw: round3(Math.max(0, net)), exportKw: round3(Math.max(0, -net)) },
-        phases,
-        capacity: { quarterAverageKw: round3(quarterKws / elapsedS), monthPeakKw: round3(monthPeakKw) },
-      };
-      return last;
-    },
-  };
+/** A class so that its method stays one function for the thousands of meters a fleet creates. */
+class BenchMeter implements Meter {
+  private readonly startMs: number;
+  private readonly connection: Scenario['site']['connection'];
+  private readonly twoElement: boolean;
+  private readonly dropRate: number;
+  /** One flag per second: is the P1 port silent, or the meter frozen? (An outage wins over a freeze.) */
+  private readonly flags: Uint8Array;
+  private readonly rng: () => number;
+  private quarter = Number.NaN;
+  private quarterKws = 0;
+  private monthPeakKw: number;
+  private last: MeterSnapshot | null = null;
+  sent = false;
+  repeated = false;
+
+  constructor(scenario: Scenario) {
+    this.startMs = parseStart(scenario.start);
+    this.connection = scenario.site.connection;
+    this.twoElement = this.connection === '3x230';
+    this.dropRate = scenario.faults.reduce((r, f) => (f.kind === 'dropTelegrams' ? Math.max(r, f.rate) : r), 0);
+    const flags = new Uint8Array(scenario.durationS + 1);
+    for (const [a, b] of faultWindows(scenario, 'frozenMeter'))
+      flags.fill(FROZEN, Math.max(0, a), Math.min(flags.length, b));
+    for (const [a, b] of outageWindows(scenario)) flags.fill(SILENT, Math.max(0, a), Math.min(flags.length, b));
+    this.flags = flags;
+    this.rng = createRng(scenario.seed ^ 0xd809);
+    this.monthPeakKw = scenario.site.monthPeakKw;
+  }
+
+  tick(tS: number, lineKw: ArrayLike<number>, lineA: ArrayLike<number>): MeterSnapshot | null {
+    const endMs = this.startMs + (tS + 1) * 1000;
+    const q = Math.floor((endMs - 1) / QUARTER_MS);
+    if (q !== this.quarter) {
+      if (!Number.isNaN(this.quarter)) this.monthPeakKw = Math.max(this.monthPeakKw, this.quarterKws / 900);
+      this.quarter = q;
+      this.quarterKws = 0;
+    }
+    const net = lineKw[0]! + lineKw[1]! + lineKw[2]!;
+    this.quarterKws += Math.max(0, net);
+    const elapsedS = (endMs - q * QUARTER_MS) / 1000;
+    // Draw every second, sent or not, so the drop pattern does not depend on outages.
+    const dropped = this.dropRate > 0 && this.rng() < this.dropRate;
+    const flag = this.flags[tS];
+    const last = this.last;
+    this.repeated = flag === FROZEN && last !== null;
+    this.sent = !dropped && flag !== SILENT && (flag !== FROZEN || last !== null);
+    if (!this.sent) return null;
+    if (this.repeated) return copyOf(last!);
+    const two = this.twoElement;
+    const phases =
+      this.connection === '1x230'
+        ? [phaseOf(0, false, lineKw, lineA)]
+        : [phaseOf(0, two, lineKw, lineA), phaseOf(1, two, lineKw, lineA), phaseOf(2, two, lineKw, lineA)];
+    const snapshot: MeterSnapshot = {
+      ok: true,
+      timestamp: meterIso(endMs),
+      power: { importKw: round3(Math.max(0, net)), exportKw: round3(Math.max(0, -net)) },
+      phases,
+      capacity: { quarterAverageKw: round3(this.quarterKws / elapsedS), monthPeakKw: round3(this.monthPeakKw) },
+    };
+    this.last = snapshot;
+    return snapshot;
+  }
 }
