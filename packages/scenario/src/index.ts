@@ -16,6 +16,7 @@ export { REFERENCE_STRATEGIES, type StrategyFactory, strategies } from './bench/
 export {
   brusselsOffsetMin,
   createLocalClock,
+  formatTimeOfDay,
   inDailyWindow,
   meterIso,
   meterTimeOfDayS,
@@ -39,3 +40,20 @@ export { DEFAULT_START, parseScenario, ScenarioError } from './parse';
 export { createRng, hashUnit, type Rng } from './prng';
 export { createPv, type PvModel, sunElevationSin } from './pv';
 export type * from './scenario';
+export {
+  brokenPromises,
+  type FleetOptions,
+  type FleetReport,
+  type FleetRun,
+  fleetReport,
+  type PromiseRow,
+  runFleet,
+} from './fleet/fleet';
+export { type HouseOutcome, runHouse } from './fleet/house-run';
+export { formatFleetReport, writeFleetFiles } from './fleet/output';
+export { FLEET_ENERGY_GOALS, type HousePromise, keepsSafety, PROMISES, SAFETY_PROMISES } from './fleet/promises';
+export { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './fleet/stats';
+export { APPLIANCES, type Appliance } from './houses/appliances';
+export { houseSeed } from './houses/draw';
+export { type GenerateOptions, generateHouse, generateHouses } from './houses/generate';
+export { PROFILES, type Profile } from './houses/sites';
