@@ -130,6 +130,12 @@ class CarModel implements Ev {
     const current = this.currentA;
     this.currentA = target <= current ? target : Math.min(target, current + this.rampPerS * dtS);
     this.powerKw = kwForAmps(this.connection, this.lines.length, this.currentA);
+    // The battery management tapers the last second so the session ends at exactly its need, never above.
+    const leftKws = (spec.needKwh - this.sessionKwh) * 3600;
+    if (this.powerKw > leftKws && this.powerKw > 0) {
+      this.currentA *= Math.max(0, leftKws) / this.powerKw;
+      this.powerKw = Math.max(0, leftKws);
+    }
     return this.currentA;
   }
 }
