@@ -26,21 +26,6 @@ export {
 } from './clock';
 export { createEv, type Ev, type EvOptions } from './ev';
 export {
-  createHouse,
-  type House,
-  type HouseState,
-  type HouseTimeline,
-  houseTimeline,
-  loadIsOn,
-  STEP_MIN_A,
-} from './house';
-export { addToLines, allLines } from './lines';
-export { loadScenario } from './load';
-export { DEFAULT_START, parseScenario, ScenarioError } from './parse';
-export { createRng, hashUnit, type Rng } from './prng';
-export { createPv, type PvModel, sunElevationSin } from './pv';
-export type * from './scenario';
-export {
   brokenPromises,
   type FleetOptions,
   type FleetReport,
@@ -53,7 +38,22 @@ export { type HouseOutcome, runHouse } from './fleet/house-run';
 export { formatFleetReport, writeFleetFiles } from './fleet/output';
 export { FLEET_ENERGY_GOALS, type HousePromise, keepsSafety, PROMISES, SAFETY_PROMISES } from './fleet/promises';
 export { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './fleet/stats';
+export {
+  createHouse,
+  type House,
+  type HouseState,
+  type HouseTimeline,
+  houseTimeline,
+  loadIsOn,
+  STEP_MIN_A,
+} from './house';
 export { APPLIANCES, type Appliance } from './houses/appliances';
 export { houseSeed } from './houses/draw';
 export { type GenerateOptions, generateHouse, generateHouses } from './houses/generate';
 export { PROFILES, type Profile } from './houses/sites';
+export { addToLines, allLines } from './lines';
+export { loadScenario } from './load';
+export { DEFAULT_START, parseScenario, ScenarioError } from './parse';
+export { createRng, hashUnit, type Rng } from './prng';
+export { createPv, type PvModel, sunElevationSin } from './pv';
+export type * from './scenario';
