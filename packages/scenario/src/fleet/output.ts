@@ -8,14 +8,12 @@ import { generateHouse } from '../houses/generate';
 import type { FleetReport } from './fleet';
 import type { Summary } from './stats';
 
-const num = (x: number | null) =>
-  x === null
-    ? '–'
-    : Number.isInteger(x)
-      ? String(x)
-      : Math.abs(x) >= 100
-        ? x.toFixed(0)
-        : x.toFixed(3).replace(/0+$/, '');
+/** A number as short as it reads well: integers as they are, others with at most 3 decimals, no trailing zeros. */
+function num(x: number | null): string {
+  if (x === null) return '–';
+  if (Number.isInteger(x)) return String(x);
+  return Math.abs(x) >= 100 ? x.toFixed(0) : String(Number(x.toFixed(3)));
+}
 const cell = (s: Summary) => `${num(s.median)} / ${num(s.p95)} / ${num(s.worst)}`;
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
 
