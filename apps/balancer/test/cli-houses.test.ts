@@ -56,7 +56,7 @@ describe('p1 simulate --generate', () => {
       'p1: simulate --generate: unknown --profile "fr"; choose one of be, nl.',
     ],
     [
-      ['--generate', '2', '--seed', '-3', '--out', 'x'],
+      ['--generate', '2', '--seed=-3', '--out', 'x'],
       'p1: --seed must be a whole number from 0 to 2147483647, got "-3".',
     ],
   ])(
