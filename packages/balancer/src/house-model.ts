@@ -7,8 +7,9 @@
  * next on-step would land on; every load seen recently keeps room under 1.45 × In for its step; and the
  * house's expected energy for the rest of a quarter includes the cyclers that will come back.
  */
-import { kwForAmps } from './site';
+
 import type { Connection } from './site';
+import { kwForAmps } from './site';
 
 /** A change of the house current this large on a line (A, ≈ 0.45 kW at 230 V) is a load switching. */
 const STEP_A = 2;

@@ -5,6 +5,6 @@ export { describeLoad, HouseModel, type LearnedLoad, type LoadSummary } from './
 export { type ClockState, MeterClock } from './meter-clock';
 export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
 export { type Plan, type PlanInput, planQuarter } from './quarter-plan';
-export { type Reason, REASON_TEXTS, REASONS, reasonText } from './reasons';
+export { REASON_TEXTS, REASONS, type Reason, reasonText } from './reasons';
 export { ampsForKw, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
 export type * from './types';
