@@ -88,6 +88,10 @@ interface ChargerState {
   evKw: number;
   /** The phases the plugged car itself charges on: a single-phase car on a three-phase charger uses one. */
   carPhases: 1 | 3;
+  /** Its entry in the allocation, reused from step to step. */
+  allocItem: AllocItem;
+  /** When 1/3-phase switching was last weighed. */
+  switchCheckMs: number;
   /**
    * kW the car takes per ampere offered, learned while it charges steadily: a single-phase car on a
    * three-phase charger takes a third, a car that draws 95 % of its offer 95 %. NaN until learned.
@@ -98,6 +102,8 @@ interface ChargerState {
 /** Until learned: IEC 61851 lets a car take 5 s to follow; cars ramp over 10–30 s. */
 const DEFAULT_LAG_S = 5;
 const DEFAULT_RAMP_S = 20;
+/** How often 1/3-phase switching is weighed. */
+const SWITCH_CHECK_MS = 5_000;
 /** A change smaller than this teaches nothing about the car's response. */
 const WATCH_MIN_A = 2;
 
@@ -259,6 +265,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         evKw: 0,
         kwPerOfferedA: Number.NaN,
         carPhases: 3,
+        allocItem: { lines: [], kwPerA: 0, minA: 0, maxA: 0, priority: 0, incumbent: false },
+        switchCheckMs: -Infinity,
       };
       states.set(cap.id, st);
     }
@@ -359,7 +367,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   function step(raw: BalancerInput): Decision {
     let chargers = raw.chargers;
     if (s.carLimits) {
-      limitedInputs.length = chargers.length;
+      if (limitedInputs.length !== chargers.length) limitedInputs.length = chargers.length;
       for (let i = 0; i < chargers.length; i++) limitedInputs[i] = withCarLimits(chargers[i]!);
       chargers = limitedInputs;
     }
@@ -381,7 +389,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lastValidMs = now;
         viewReading(r, now, view, meterMs);
         const ts = r.timestamp;
-        if (ts && verdict.state === 'ok') offset = ts.length > 19 ? ts.slice(19).replace(/^\.\d+/, '') : 'Z';
+        // The offset the meter writes its clock in (kept for the quarter's start as it shows it).
+        if (ts && verdict.state === 'ok' && !ts.endsWith(offset)) {
+          offset = ts.length > 19 ? ts.slice(19).replace(/^\.\d+/, '') : 'Z';
+        }
         // The quarter takes this telegram in decide(), once the cars' share of it is known.
         freshAtMs = verdict.quarterMs;
         freshTrusted = verdict.state === 'ok' || verdict.state === 'unset';
@@ -556,7 +567,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     let closed: ClosedQuarter | null = null;
     const { connection } = s;
     const n = chargers.length;
-    sts.length = n;
+    if (sts.length !== n) sts.length = n;
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
@@ -628,15 +639,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (!st.plugged) continue;
       const cap = chargers[i]!.capabilities;
       const lines = linesOf(st, cap);
-      const item: AllocItem = {
-        lines,
-        // The power an ampere offered costs: learned from the car when it charged steadily.
-        kwPerA: Number.isNaN(st.kwPerOfferedA) ? kwForAmps(connection, lines.length, 1) : st.kwPerOfferedA,
-        minA: cap.minA,
-        maxA: cap.maxA,
-        priority: priorityOf(cap),
-        incumbent: st.limitA >= cap.minA && st.limitA > 0,
-      };
+      const item = st.allocItem;
+      item.lines = lines;
+      // The power an ampere offered costs: learned from the car when it charged steadily.
+      item.kwPerA = Number.isNaN(st.kwPerOfferedA) ? kwForAmps(connection, lines.length, 1) : st.kwPerOfferedA;
+      item.minA = cap.minA;
+      item.maxA = cap.maxA;
+      item.priority = priorityOf(cap);
+      item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
+      item.fixedA = undefined;
+      item.reserveA = undefined;
       if (item.incumbent) charging = true;
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
@@ -797,6 +809,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     now: number,
   ) {
     if (!canSwitch(s, cap) || st.carPhases === 1) return;
+    // Weighed every few seconds: a switch waits a minute for its reason to hold anyway.
+    if (now - st.switchCheckMs < SWITCH_CHECK_MS) return;
+    st.switchCheckMs = now;
     const k = st.item;
     const other: 1 | 3 = st.phases === 3 ? 1 : 3;
     const otherLines = linesInUse(s.connection, cap.phases, other).map((l) => l - 1);

@@ -27,7 +27,9 @@ function lineCurrent(p: PhaseReading): number | null {
 
 /** A telegram the balancer can act on: accepted and with at least one line current (measured or derived). */
 export function isUsable(reading: MeterSnapshot): boolean {
-  return reading.ok && reading.phases.some((p) => lineCurrent(p) !== null);
+  if (!reading.ok) return false;
+  for (const p of reading.phases) if (lineCurrent(p) !== null) return true;
+  return false;
 }
 
 const digits = (s: string, at: number, n: number): number => {
