@@ -29,8 +29,8 @@ const LEND_MIN_OFF_S = 60;
 /** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
 const DEFAULT_SURGE_KW = 3;
 /** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
-const COOL_MIN_S = 60;
-const COOL_MAX_S = 300;
+const COOL_MIN_S = 30;
+const COOL_MAX_S = 90;
 
 export interface LearnedLoad {
   /** Lines 0..2 it draws from, as a bit mask. */
@@ -247,7 +247,7 @@ export class HouseModel {
 
   /**
    * Amperes per line of loads that went off a moment ago and have not shown a rhythm yet: a car is not
-   * raised into their headroom until they have stayed off about as long as they were on (1–5 min), so a
+   * raised into their headroom until they have stayed off about as long as they were on (30–90 s), so a
    * second on-step does not land on a freshly raised car.
    */
   coolingA(nowMs: number): readonly number[] {

@@ -84,10 +84,13 @@ function earlyKw(evKwh: number, horizonS: number, surplusKw: number, surgeKw: nu
 
 function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): Cap {
   if (horizonS <= 0) {
-    // What is decided now lands in the next quarter: run on only if that one lets the cars charge early.
+    // What is decided now lands in the next quarter: run on if that one would let the cars charge from its
+    // start (early, or its run at the end already due), rather than stop them for a pause of a few seconds.
     const nextKw = earlyKw(p.nextQuarterKwh, 900 - lag, surplusKw, p.surgeKw);
     if (nextKw >= p.fullKw) return UNLIMITED;
-    return nextKw >= p.minKw ? [nextKw, 'quarter budget', false] : [surplusKw, 'quarter end', false];
+    if (nextKw >= p.minKw) return [nextKw, 'quarter budget', false];
+    const nextRunKw = (p.nextQuarterKwh * 3600) / (900 - lag - p.leadS) + surplusKw;
+    return nextRunKw >= p.fullKw ? [nextRunKw, 'quarter budget', false] : [surplusKw, 'quarter end', false];
   }
   // The cars keep drawing what they draw now until a cut reaches them.
   const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
