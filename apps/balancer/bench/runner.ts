@@ -53,7 +53,7 @@ async function peer(): Promise<number> {
 async function module(): Promise<number> {
   // loaded here so that the peer process never loads the module's code
   const { createBalancer } = await import('@p1/balancer');
-  const { createSimulatedCharger } = await import('@p1/drivers');
+  const { createSimulatedCharger } = await import('@p1/sim');
   const { default: pino } = await import('pino');
   const { validateConfig } = await import('../src/config');
   const { startHttp } = await import('../src/http/server');
@@ -141,7 +141,8 @@ async function latency(
   count: number,
 ): Promise<{ read: number[]; limit: number[]; readOfLimited: number[]; lost: number }> {
   const { createBalancer } = await import('@p1/balancer');
-  const { createMeterSource, createSimulatedCharger } = await import('@p1/drivers');
+  const { createMeterSource } = await import('@p1/drivers');
+  const { createSimulatedCharger } = await import('@p1/sim');
   const { default: pino } = await import('pino');
   const { validateConfig } = await import('../src/config');
   const { LiveState } = await import('../src/live/live-state');

@@ -12,8 +12,8 @@ import { openSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MeterSimulation } from '@p1/drivers';
 import { encodeTelegram, TelegramFramer } from '@p1/dsmr';
+import { MeterSimulation } from '@p1/sim';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(APP, 'src/cli/p1-sim.ts');

@@ -2,8 +2,8 @@
  * Runs N simulated charge points in a separate process, so that the bench measures the central
  * system's event loop and not the charge points'. Argument: JSON {url, count, password, tickMs}.
  */
-import { createCar } from '../src/charger/simulated/car';
-import { SimulatedChargePoint } from '../src/charger/simulated/charge-point';
+import { createCar } from '@p1/sim';
+import { SimulatedChargePoint } from '@p1/sim/charge-point';
 
 const { url, count, password, tickMs } = JSON.parse(process.argv[2] ?? '{}') as {
   url: string;

@@ -8,10 +8,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reading } from '@p1/dsmr';
+import { MeterSimulation } from '@p1/sim';
 import fc from 'fast-check';
 import { SerialPort, SerialPortMock } from 'serialport';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type MeterDiagnosis, MeterSimulation } from '../src/meter/index';
+import type { MeterDiagnosis } from '../src/meter/index';
 import { SerialMeterSource } from '../src/meter/serial-source';
 
 const START = Date.parse('2025-03-01T08:00:00+01:00');

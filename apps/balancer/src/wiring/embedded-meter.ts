@@ -1,7 +1,8 @@
 import { closeSync, constants, openSync, write } from 'node:fs';
-import { MeterSimulation } from '@p1/drivers';
+import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
-import { openVirtualSerialPair, type VirtualSerialPair } from './virtual-serial';
+import { type MeterSimulation, SimulatedMeter } from '@p1/sim';
+import { openVirtualSerialPair } from './virtual-serial';
 
 export interface EmbeddedMeterOptions {
   model: string;
@@ -14,11 +15,11 @@ export interface EmbeddedMeterOptions {
 }
 
 export interface EmbeddedMeter {
+  /** How the module reads it: the serial driver on the socat pair. */
+  readonly source: MeterSourceConfig;
   /** The serial device the module reads. */
   readonly device: string;
   readonly simulation: MeterSimulation;
-  /** Epoch ms the last telegram's last byte was handed to the pty (for the latency bench). */
-  lastWriteDoneAt: number;
   stop(): Promise<void>;
 }
 
@@ -27,41 +28,38 @@ export interface EmbeddedMeter {
  * socat pty pair, so the module reads the other end through the same serial driver as a P1 cable.
  */
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
-  const simulation = new MeterSimulation({
+  const meter = new SimulatedMeter({
     model: options.model,
     ...(options.scenario ? { scenario: options.scenario } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     startMs: Math.floor(Date.now() / 1000) * 1000,
+    speed: options.speed,
+    ...(options.beforeTelegram ? { beforeTelegram: options.beforeTelegram } : {}),
   });
   // The scenario's own cars stay parked: the module's simulated chargers drive the EV load.
-  for (const name of simulation.evNames()) simulation.setEvOffered(name, 0);
-  const pair: VirtualSerialPair = await openVirtualSerialPair();
+  for (const name of meter.simulation.evNames()) meter.simulation.setEvOffered(name, 0);
+  const pair = await openVirtualSerialPair();
   const fd = openSync(pair.meterEnd, constants.O_WRONLY | constants.O_NOCTTY);
   let writing = false;
+  meter.open().on('data', (chunk: Buffer) => {
+    if (writing) return; // the reader is slower than the clock: skip rather than queue
+    writing = true;
+    write(fd, chunk, () => {
+      writing = false;
+    });
+  });
+  meter.start();
   let stopped = false;
-  const meter: EmbeddedMeter = {
+  return {
+    source: { source: 'serial', device: pair.readerEnd, baud: 115200 },
     device: pair.readerEnd,
-    simulation,
-    lastWriteDoneAt: 0,
+    simulation: meter.simulation,
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(timer);
+      meter.stop();
       closeSync(fd);
       await pair.close();
     },
   };
-  const everyMs = (simulation.model.intervalS * 1000) / Math.max(0.01, options.speed);
-  const timer = setInterval(() => {
-    if (writing) return; // the reader is slower than the clock: skip rather than queue
-    options.beforeTelegram?.(simulation);
-    const out = simulation.next();
-    if (!out.bytes) return;
-    writing = true;
-    write(fd, out.bytes, (err) => {
-      writing = false;
-      if (!err) meter.lastWriteDoneAt = Date.now();
-    });
-  }, everyMs);
-  return meter;
 }

@@ -1,15 +1,7 @@
 import { dirname, join } from 'node:path';
 import { createBalancer } from '@p1/balancer';
-import {
-  type Charger,
-  type ChargerFleet,
-  createChargers,
-  createMeterSource,
-  findModel,
-  METER_MODELS,
-  type MeterSource,
-  type SimulatedCharger,
-} from '@p1/drivers';
+import { type Charger, type ChargerFleet, createChargers, createMeterSource, type MeterSource } from '@p1/drivers';
+import { createSimulatedCharger, findModel, METER_MODELS, type SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import { type RunningHttp, startHttp } from '../http/server';
@@ -75,10 +67,13 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         switchPhases: c.switchPhases,
         priority: c.priority,
         ...(c.password ? { password: c.password } : {}),
-        // the embedded default's simulated charger has a car plugged in
-        ...(c.driver === 'simulated' ? { car: {} } : {}),
       })),
-      { ocpp: config.ocpp, logger },
+      {
+        ocpp: config.ocpp,
+        logger,
+        // the embedded default's simulated charger has a car plugged in
+        drivers: { simulated: (capabilities) => createSimulatedCharger(capabilities, { car: {} }) },
+      },
     );
     closers.push(() => fleet.close());
 
@@ -111,7 +106,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     // the simulated Smarty meter encrypts with its own demo key unless one is configured
     const smartyKey = config.meter.smartyKey ?? embedded?.simulation.key ?? null;
     const meterConfig = { ...config.meter, smartyKey };
-    const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded?.device ?? null));
+    const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded));
     live.meter.source = config.meter.source === 'simulator' ? `simulator (${embedded?.device})` : config.meter.source;
     live.meter.counters = meter.counters;
 

@@ -1,7 +1,7 @@
 import { parseDsmrTimestamp } from '@p1/dsmr';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoLocal, localTime, meterTimestamp, monthStartUtc, nextMonthStartUtc } from '../src/meter/sim/clock';
+import { isoLocal, localTime, meterTimestamp, monthStartUtc, nextMonthStartUtc } from '../src/meter/clock';
 
 describe('meter clock', () => {
   it('switches W→S on the last Sunday of March at 02:00 local and S→W in October', () => {

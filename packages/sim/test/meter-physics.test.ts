@@ -6,7 +6,7 @@
 import { parseTelegram, type Reading, TelegramFramer } from '@p1/dsmr';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SMARTY_KEY, METER_MODELS, MeterSimulation } from '../src/meter/index';
+import { DEMO_SMARTY_KEY, METER_MODELS, MeterSimulation } from '../src/index';
 
 const START = Date.parse('2025-01-31T00:00:00+01:00');
 
