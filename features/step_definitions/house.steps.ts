@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import type { Connection, Line, Scenario } from '@p1/scenario';
+import type { Connection } from '@p1/balancer';
+import type { Line, Scenario } from '@p1/scenario';
 import { emptyHouse, type Metrics, simulate, simulateFile } from '../support/house-plan';
 import type { P1World } from '../support/world';
 

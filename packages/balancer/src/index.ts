@@ -2,5 +2,5 @@ export { type AllocItem, type AllocLimits, type AllocResult, allocate } from './
 export { createBalancer } from './balancer';
 export type * from './charger-state';
 export { MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
-export { ampsForKw, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
+export { ampsForKw, CONNECTIONS, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
 export type * from './types';

@@ -3,9 +3,10 @@
  * Layouts follow real telegrams of the same meter families (see shared fixtures).
  */
 
+import type { Connection } from '@p1/balancer';
 import { formatFixed as fixed, hexText, formatInt as int } from '@p1/dsmr';
 import { type LocalTime, meterTimestamp, PLACEHOLDER_TIMESTAMP } from './clock';
-import type { Connection, Electrical } from './electrical';
+import type { Electrical } from './electrical';
 import type { MeterRegisters } from './meter-state';
 
 export interface Identity {

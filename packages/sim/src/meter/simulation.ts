@@ -3,11 +3,12 @@
  * scenario's cars following an offered current → per-line power → meter registers → telegram bytes.
  * Pure and deterministic for a seed: time advances only when the caller steps it.
  */
+import type { Connection } from '@p1/balancer';
 import { encodeTelegram, encryptSmarty } from '@p1/dsmr';
 import { createEv, createHouse, type Ev, type House, type Line, type Scenario } from '@p1/scenario';
 import { isoLocal, localTime, meterTimestamp, monthStartUtc, UNSET_CLOCK_TIMESTAMP } from './clock';
 import { defaultScenario } from './default-scenario';
-import { type Connection, type Electrical, measure, VoltageModel } from './electrical';
+import { type Electrical, measure, VoltageModel } from './electrical';
 import { type HistoryEntry, MeterRegisters, type RegisterInit } from './meter-state';
 import { findModel, type Identity, type MeterModel } from './models';
 import { type Random, seededRandom } from './random';
