@@ -1,4 +1,5 @@
 import { closeSync, constants, openSync, write } from 'node:fs';
+import type { Connection } from '@p1/balancer';
 import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
 import { type MeterSimulation, SimulatedMeter } from '@p1/sim';
@@ -6,6 +7,8 @@ import { openVirtualSerialPair } from './virtual-serial';
 
 export interface EmbeddedMeterOptions {
   model: string;
+  /** Supply type; default the model's. */
+  connection?: Connection;
   /** 1 = real time; N = N telegram intervals per interval. */
   speed: number;
   scenario?: Scenario;
@@ -30,6 +33,7 @@ export interface EmbeddedMeter {
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
   const meter = new SimulatedMeter({
     model: options.model,
+    ...(options.connection ? { connection: options.connection } : {}),
     ...(options.scenario ? { scenario: options.scenario } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     startMs: Math.floor(Date.now() / 1000) * 1000,

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { createBalancer } from '@p1/balancer';
+import { createBalancer, kwForAmps } from '@p1/balancer';
 import { type Charger, type ChargerFleet, createChargers, createMeterSource, type MeterSource } from '@p1/drivers';
 import { createSimulatedCharger, findModel, METER_MODELS, type SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
@@ -80,14 +80,18 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     let core: ModuleCore | null = null;
     let embedded: EmbeddedMeter | null = null;
     if (config.meter.source === 'simulator') {
-      if (!findModel(config.meter.model)) {
+      const model = findModel(config.meter.model);
+      if (!model) {
         throw new StartupError(
           `meter.model: unknown model '${config.meter.model}' (one of ${METER_MODELS.map((m) => m.name).join(', ')})`,
         );
       }
       const simulated = fleet.chargers.filter((c): c is SimulatedCharger => 'plugIn' in c);
+      const { connection } = config.site;
       embedded = await startEmbeddedMeter({
         model: config.meter.model,
+        // the site's supply when the model has it, so that the meter measures what the balancer assumes
+        ...(model.connections.includes(connection) ? { connection } : {}),
         speed: config.meter.speed,
         beforeTelegram: (simulation) => {
           // close the loop: what the simulated cars draw shows up in the meter's next telegram
@@ -96,7 +100,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
             const m = core.measurementOf(c);
             const lines = c.capabilities.phases.filter((_, i) => (m.currentA[i] ?? 0) > 0);
             const amps = Math.max(0, ...m.currentA.map((a) => a ?? 0));
-            simulation.setLoad(`ev-${c.capabilities.id}`, lines, (lines.length * 230 * amps) / 1000);
+            simulation.setLoad(`ev-${c.capabilities.id}`, lines, kwForAmps(simulation.connection, lines.length, amps));
           }
         },
       });
