@@ -3,7 +3,7 @@ import type { Connection } from '@p1/balancer';
 import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
 import { type MeterSimulation, SimulatedMeter } from '@p1/sim';
-import { openVirtualSerialPair } from './virtual-serial';
+import { openVirtualSerialPair, SocatMissingError, type VirtualSerialPair } from './virtual-serial';
 
 export interface EmbeddedMeterOptions {
   model: string;
@@ -18,10 +18,10 @@ export interface EmbeddedMeterOptions {
 }
 
 export interface EmbeddedMeter {
-  /** How the module reads it: the serial driver on the socat pair. */
+  /** How the module reads it: the serial driver on the socat pair, or the stream source in-process. */
   readonly source: MeterSourceConfig;
-  /** The serial device the module reads. */
-  readonly device: string;
+  /** The serial device the module reads; null when there is no socat and the bytes stay in-process. */
+  readonly device: string | null;
   readonly simulation: MeterSimulation;
   stop(): Promise<void>;
 }
@@ -29,6 +29,7 @@ export interface EmbeddedMeter {
 /**
  * The embedded default's meter: a simulated meter writing real telegram bytes into one end of a
  * socat pty pair, so the module reads the other end through the same serial driver as a P1 cable.
+ * Without socat the same bytes reach the module in-process, through the same framer and parser.
  */
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
   const meter = new SimulatedMeter({
@@ -42,28 +43,39 @@ export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise
   });
   // The scenario's own cars stay parked: the module's simulated chargers drive the EV load.
   for (const name of meter.simulation.evNames()) meter.simulation.setEvOffered(name, 0);
-  const pair = await openVirtualSerialPair();
-  const fd = openSync(pair.meterEnd, constants.O_WRONLY | constants.O_NOCTTY);
-  let writing = false;
-  meter.open().on('data', (chunk: Buffer) => {
-    if (writing) return; // the reader is slower than the clock: skip rather than queue
-    writing = true;
-    write(fd, chunk, () => {
-      writing = false;
+  let pair: VirtualSerialPair | null = null;
+  try {
+    pair = await openVirtualSerialPair();
+  } catch (err) {
+    if (!(err instanceof SocatMissingError)) throw err;
+  }
+  let closeFd = () => {};
+  if (pair) {
+    const fd = openSync(pair.meterEnd, constants.O_WRONLY | constants.O_NOCTTY);
+    closeFd = () => closeSync(fd);
+    let writing = false;
+    meter.open().on('data', (chunk: Buffer) => {
+      if (writing) return; // the reader is slower than the clock: skip rather than queue
+      writing = true;
+      write(fd, chunk, () => {
+        writing = false;
+      });
     });
-  });
+  }
   meter.start();
   let stopped = false;
   return {
-    source: { source: 'serial', device: pair.readerEnd, baud: 115200 },
-    device: pair.readerEnd,
+    source: pair
+      ? { source: 'serial', device: pair.readerEnd, baud: 115200 }
+      : { source: 'stream', name: 'simulated meter', open: () => meter.open() },
+    device: pair?.readerEnd ?? null,
     simulation: meter.simulation,
     async stop() {
       if (stopped) return;
       stopped = true;
       meter.stop();
-      closeSync(fd);
-      await pair.close();
+      closeFd();
+      await pair?.close();
     },
   };
 }

@@ -111,7 +111,8 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     const smartyKey = config.meter.smartyKey ?? embedded?.simulation.key ?? null;
     const meterConfig = { ...config.meter, smartyKey };
     const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded));
-    live.meter.source = config.meter.source === 'simulator' ? `simulator (${embedded?.device})` : config.meter.source;
+    live.meter.source =
+      config.meter.source === 'simulator' ? `simulator (${embedded?.device ?? 'in-process'})` : config.meter.source;
     live.meter.counters = meter.counters;
 
     core = new ModuleCore({

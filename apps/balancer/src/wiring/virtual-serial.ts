@@ -11,6 +11,11 @@ export interface VirtualSerialPair {
   close(): Promise<void>;
 }
 
+/** socat is not installed (or not on PATH): the caller can do without the pair. */
+export class SocatMissingError extends Error {
+  override name = 'SocatMissingError';
+}
+
 /** A socat pty pair in a fresh temp dir; resolves once both links exist. */
 export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<VirtualSerialPair> {
   const dir = mkdtempSync(join(tmpdir(), 'p1-balancer-'));
@@ -21,6 +26,11 @@ export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<Virtual
     ['-d', '-d', `pty,raw,echo=0,link=${meterEnd}`, `pty,raw,echo=0,link=${readerEnd}`],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // A missing socat is an 'error' event, which would end the process if nobody listened.
+  let spawnError: NodeJS.ErrnoException | null = null;
+  child.on('error', (err) => {
+    spawnError = err;
+  });
   child.stderr?.resume();
   // socat must not outlive us, even when we exit without stop() (an uncaught error, process.exit)
   const killOnExit = () => child.kill('SIGTERM');
@@ -33,10 +43,13 @@ export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<Virtual
   );
   const deadline = Date.now() + timeoutMs;
   while (!(existsSync(meterEnd) && existsSync(readerEnd))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    const failed = spawnError as NodeJS.ErrnoException | null;
+    if (failed || child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      process.off('exit', killOnExit);
       rmSync(dir, { recursive: true, force: true });
-      throw new Error('socat did not create the virtual serial pair (is socat installed?)');
+      if (failed?.code === 'ENOENT') throw new SocatMissingError('socat is not installed');
+      throw new Error(`socat did not create the virtual serial pair${failed ? ` (${failed.message})` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
