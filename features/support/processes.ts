@@ -169,11 +169,18 @@ export async function runToEnd(
   proc.stderr.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
   });
+  proc.stdin.on('error', () => {}); // a program that never started takes no input
   proc.stdin.end(options.input ?? '');
   const timer = setTimeout(() => proc.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-  const [code] = (await once(proc, 'close')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  try {
+    const [code] = (await once(proc, 'close')) as [number | null];
+    return { code, stdout, stderr };
+  } catch (err) {
+    // `once` rejects on 'error': the program is missing or could not start.
+    return { code: null, stdout, stderr: `${stderr}${command} could not start (${(err as Error).message})\n` };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `node --import tsx <entry> …`: the apps' command lines without pnpm's extra process. */

@@ -99,6 +99,9 @@ async function module(): Promise<number> {
   // the dashboard: a separate node process reading the SSE stream as fast as it comes
   const client = `fetch(${JSON.stringify(`${http.url}/api/v1/events`)}).then((r) => r.body.pipeTo(new WritableStream()))`;
   const sse: ChildProcess = spawn(process.execPath, ['-e', client], { stdio: 'ignore' });
+  sse.on('error', (err) => {
+    throw new Error(`the dashboard client (node) could not start: ${err.message}`);
+  });
   while (live.sseClients === 0) await new Promise((res) => setTimeout(res, 20));
 
   const framer = new TelegramFramer();

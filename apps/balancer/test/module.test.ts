@@ -136,6 +136,9 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    child.on('error', (e) => {
+      output += `p1 run could not start (${e.message})`;
+    });
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString();
     });

@@ -22,7 +22,15 @@ const DAYS = QUICK ? 3 : 31;
 const CPU_WINDOW_S = QUICK ? 8 : 20;
 
 function sim(args: string[], stdout: 'pipe' | number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: APP, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: APP,
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  child.on('error', (err) => {
+    console.error(`bench: p1-sim could not start (${err.message}); run npm run setup first.`);
+    process.exit(1);
+  });
+  return child;
 }
 
 async function benchGenerate(): Promise<void> {

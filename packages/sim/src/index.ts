@@ -25,3 +25,4 @@ export { createSimulatedMeter, SimulatedMeter, type SimulatedMeterOptions } from
 export { DEMO_SMARTY_KEY, MeterSimulation, type SimulationOptions, type TelegramOut } from './meter/simulation';
 /** The OCPP charge point and its websocket client load only when asked for (the module never needs them). */
 export const loadChargePointSimulator = () => import('./charge-point');
+export { SocatMissingError, type SocatPair, startSocatPair } from './virtual-serial';

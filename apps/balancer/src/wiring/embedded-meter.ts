@@ -2,8 +2,8 @@ import { closeSync, constants, openSync, write } from 'node:fs';
 import type { Connection } from '@p1/balancer';
 import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
-import { type MeterSimulation, SimulatedMeter } from '@p1/sim';
-import { openVirtualSerialPair, SocatMissingError, type VirtualSerialPair } from './virtual-serial';
+import { type MeterSimulation, SimulatedMeter, SocatMissingError } from '@p1/sim';
+import { openVirtualSerialPair, type VirtualSerialPair } from './virtual-serial';
 
 export interface EmbeddedMeterOptions {
   model: string;
