@@ -3,6 +3,7 @@ export { encodeReading, encodeTelegram, type TelegramSource } from './encode';
 export { formatFixed, formatInt, hexText } from './format';
 export { type Frame, type FramerOptions, TelegramFramer } from './framer';
 export { decodeHexText, mbusKind } from './normalize';
+export * as OBIS from './obis';
 export { createTelegramStream, type ParseOptions, parseTelegram } from './parse';
 export type * from './reading';
 export {
