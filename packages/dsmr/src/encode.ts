@@ -2,6 +2,7 @@ import { crc16, crcHex } from './crc16';
 import { formatFixed as fixed, hexText, formatInt as int } from './format';
 import * as O from './obis';
 import type { Reading } from './reading';
+import { PLACEHOLDER_TIMESTAMP } from './timestamp';
 
 export interface TelegramSource {
   /** Identification line without the leading '/', e.g. `FLU5\253769484_A`. */
@@ -25,7 +26,7 @@ export function encodeTelegram(source: TelegramSource): Uint8Array {
 
 /** ISO 8601 with offset → `YYMMDDhhmmssX` on the clock the offset names; null → the "no value" placeholder. */
 function stamp(iso: string | null): string {
-  if (iso === null) return '632525252525W';
+  if (iso === null) return PLACEHOLDER_TIMESTAMP;
   const m = /^\d\d(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?([+-]\d\d:\d\d|Z)$/.exec(iso);
   if (!m) throw new RangeError(`timestamp ${iso} is not ISO 8601 with an offset`);
   return `${m[1]}${m[2]}${m[3]}${m[4]}${m[5]}${m[6]}${m[7] === '+02:00' ? 'S' : 'W'}`;

@@ -14,4 +14,14 @@ export {
   type SmartyFrameOptions,
   type SmartyKeys,
 } from './smarty';
-export { formatDsmrTimestamp, isEuSummerTime, meterOffset, parseDsmrTimestamp } from './timestamp';
+export {
+  formatDsmrTimestamp,
+  formatMeterIso,
+  isEuSummerTime,
+  type MeterLocalTime,
+  meterLocalTime,
+  meterOffset,
+  PLACEHOLDER_TIMESTAMP,
+  parseDsmrTimestamp,
+  UNSET_CLOCK_TIMESTAMP,
+} from './timestamp';

@@ -4,8 +4,15 @@
  */
 
 import type { Connection } from '@p1/balancer';
-import { formatFixed as fixed, hexText, formatInt as int, OBIS } from '@p1/dsmr';
-import { type LocalTime as MeterLocalTime, meterTimestamp, PLACEHOLDER_TIMESTAMP } from './clock';
+import {
+  formatFixed as fixed,
+  formatDsmrTimestamp,
+  hexText,
+  formatInt as int,
+  type MeterLocalTime,
+  OBIS,
+  PLACEHOLDER_TIMESTAMP,
+} from '@p1/dsmr';
 import type { Electrical } from './electrical';
 import type { MeterRegisters } from './meter-state';
 
@@ -86,7 +93,7 @@ const stampCache = new Map<number, string>();
 function pastStamp(ms: number): string {
   let s = stampCache.get(ms);
   if (s === undefined) {
-    s = meterTimestamp(ms);
+    s = formatDsmrTimestamp(ms);
     if (stampCache.size > 512) stampCache.clear();
     stampCache.set(ms, s);
   }
