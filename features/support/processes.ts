@@ -154,12 +154,19 @@ export function tail(text: string, lines = 30): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** A command run to its end. */
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs a command to completion and returns its exit code and output. */
 export async function runToEnd(
   command: string,
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; input?: Uint8Array | string; timeoutMs?: number } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<Finished> {
   const proc = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
