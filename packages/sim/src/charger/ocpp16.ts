@@ -6,16 +6,8 @@
 /** The websocket subprotocol. */
 export const OCPP16 = 'ocpp1.6';
 
-export type ConnectorStatus =
-  | 'Available'
-  | 'Preparing'
-  | 'Charging'
-  | 'SuspendedEVSE'
-  | 'SuspendedEV'
-  | 'Finishing'
-  | 'Reserved'
-  | 'Unavailable'
-  | 'Faulted';
+/** The connector states this charge point goes through (it never reserves, faults or stops for the car). */
+export type ConnectorStatus = 'Available' | 'Preparing' | 'Charging' | 'SuspendedEVSE' | 'Finishing';
 
 // ── Sent by the charge point ──────────────────────────────────────────────────────────────────
 
