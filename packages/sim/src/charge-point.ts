@@ -5,5 +5,6 @@ export {
   SimulatedChargePoint,
   type SimulatedChargePointOptions,
 } from './charger/charge-point';
+export { type ChargePointFleet, type FleetOptions, startChargePointFleet } from './charger/fleet';
 export { clearProfiles, type InstalledProfile, installProfile, offeredCurrentA } from './charger/profile-stack';
 export { type ChargePointRunOptions, type RunningChargePoint, runChargePoint } from './charger/run-charge-point';
