@@ -109,7 +109,7 @@ try {
   console.log('| run | telegrams | wall s | RSS end MB | RSS max MB | RSS slope MB/h |');
   console.log('|---|---|---|---|---|---|');
   console.log(
-    `| module: balancer, SQLite store, live state, HTTP + dashboard SSE client | ${module.telegrams} | ${f1(module.wallS)} | ${f1(m.end)} | ${f1(m.max)} | ${m.slope.toFixed(3)} |`,
+    `| module: balancer, SQLite store, live state, HTTP + dashboard SSE client + chart requests hourly | ${module.telegrams} | ${f1(module.wallS)} | ${f1(m.end)} | ${f1(m.max)} | ${m.slope.toFixed(3)} |`,
   );
   console.log(
     `| peer: frame + parse the same telegrams | ${peer.telegrams} | ${f1(peer.wallS)} | ${f1(p.end)} | ${f1(p.max)} | ${p.slope.toFixed(3)} |`,

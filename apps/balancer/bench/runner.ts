@@ -4,10 +4,12 @@
  * `latency` — telegrams written to a socat pair, read by the serial driver and handed to the module
  *   core; per telegram the time to the parsed reading (peer) and to the charger's new limit (module);
  * `module` — an accelerated day through the module core (balancer, SQLite store, live state) with the
- *   HTTP server and a dashboard SSE client (a separate process) attached, RSS per hour;
+ *   HTTP server and a dashboard SSE client (a separate process) attached, and every simulated hour the
+ *   chart and session requests of the dashboard (another process), RSS per hour;
  * `peer` — the same day's telegrams framed and parsed, nothing else.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +38,14 @@ const sample = (s: number) => {
   samples.push({ hour: (s + 1) / 3600, rssMb: m.rss / MB, heapMb: m.heapUsed / MB });
 };
 const yieldToIo = () => new Promise((r) => setImmediate(r));
+const CHART_PATHS = [
+  '/api/v1/history/lines',
+  '/api/v1/history/power',
+  '/api/v1/history/quarters',
+  '/api/v1/sessions',
+  '/api/v1/sessions.csv',
+  '/api/v1/sessions/1/series',
+];
 
 async function peer(): Promise<number> {
   const framer = new TelegramFramer();
@@ -92,10 +102,27 @@ async function module(): Promise<number> {
     now: () => simNow,
   });
   const http = await startHttp(
-    { live, token: 'bench-token-123', settings: { get: () => core.settings, update: (p) => core.updateSettings(p) } },
+    {
+      live,
+      token: 'bench-token-123',
+      store,
+      settings: { get: () => core.settings, update: (p) => core.updateSettings(p) },
+    },
     '127.0.0.1',
     0,
   );
+  // what the dashboard's charts and session list ask the store for, once every simulated hour, from a
+  // separate process like the SSE client (an in-process fetch would count its HTTP client against us)
+  const chartClient = `for (const p of ${JSON.stringify(CHART_PATHS)}) {
+    const r = await fetch(${JSON.stringify(http.url)} + p);
+    await r.arrayBuffer();
+    if (!r.ok) process.exit(1);
+  }`;
+  const charts = async () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', chartClient], { stdio: 'ignore' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`the chart client exited with ${code}`);
+  };
   // the dashboard: a separate node process reading the SSE stream as fast as it comes
   const client = `fetch(${JSON.stringify(`${http.url}/api/v1/events`)}).then((r) => r.body.pipeTo(new WritableStream()))`;
   const sse: ChildProcess = spawn(process.execPath, ['-e', client], { stdio: 'ignore' });
@@ -122,7 +149,10 @@ async function module(): Promise<number> {
     }
     if (s % 60 === 0) core.tick();
     if (s % 200 === 0) await yieldToIo(); // the SSE stream drains to the dashboard client
-    if (s % 3600 === 3599) sample(s);
+    if (s % 3600 === 3599) {
+      await charts();
+      sample(s);
+    }
   }
   // "after the run, with the dashboard connected": a second of idle, then the final sample
   await new Promise((res) => setTimeout(res, 1000));

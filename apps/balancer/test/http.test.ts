@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@p1/activation';
-import { parseTelegram } from '@p1/dsmr';
+import { encodeTelegram, parseTelegram } from '@p1/dsmr';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig } from '../src/config';
@@ -146,6 +146,22 @@ describe('HTTP interface (CONTRACTS §6)', () => {
     expect(text.startsWith('/FLU5\\253769484_A\r\n')).toBe(true);
     expect(text).toMatch(/!\w{4}\r\n$/);
     expect(parseTelegram(text).crc).toBe('valid');
+  });
+
+  it('serves the telegram byte for byte, a byte outside ASCII included', async () => {
+    const previous = live.rawTelegram;
+    const raw = encodeTelegram({
+      header: 'ISK5\\2M550T-1012',
+      lines: ['0-0:96.13.0(caf\u00e9)', '1-0:1.7.0(01.193*kW)'],
+    });
+    expect(parseTelegram(raw).crc).toBe('valid');
+    live.rawTelegram = raw;
+    try {
+      const res = await get('/api/v1/telegram');
+      expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(raw))).toBe(true);
+    } finally {
+      live.rawTelegram = previous;
+    }
   });
 
   it('serves its own state with reading, chargers, quarter and activation', async () => {

@@ -1,6 +1,6 @@
 /** TCP (raw P1), replay and HomeWizard-style HTTP sources, and the registry that picks them. */
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,24 @@ describe('replay source', () => {
     // 39 gaps of 1 s at ×100 ≈ 390 ms.
     expect(performance.now() - t0).toBeGreaterThan(300);
     expect(readings).toHaveLength(40);
+  });
+
+  it('a capture whose last telegram lacks its line ending still yields it, in both modes', async () => {
+    const cut = join(dir, 'capture-no-final-crlf.p1');
+    const bytes = readFileSync(file);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 2));
+    for (const realtime of [false, true]) {
+      const source = (await createMeterSource({
+        source: 'replay',
+        file: cut,
+        realtime,
+        speed: 1000,
+      })) as ReplayMeterSource;
+      const readings = collect(source);
+      await source.start();
+      await source.done;
+      expect(readings.map((r) => r.ok)).toEqual(Array.from({ length: 40 }, () => true));
+    }
   });
 });
 

@@ -2,7 +2,8 @@
  * The streaming framer: byte chunks in any split → frames → readings. Skips noise between frames,
  * resynchronises on a '/' that starts an identification line even in the middle of a line, yet
  * keeps a frame whose CRC proves that such a '/' was only text. Memory is bounded: one buffer of
- * `maxFrameBytes`, reused for every frame.
+ * `maxFrameBytes`, reused for every frame. A frame ends with the line ending after its CRC line, so
+ * that `raw` is the telegram as the meter sent it and other readers can be served it unchanged.
  */
 import { frameText, parseFrame, rejected } from './parse-frame';
 import type { Reading } from './reading';
@@ -19,7 +20,11 @@ export interface FramerOptions {
 
 export interface Frame {
   readonly reading: Reading;
-  /** The frame's bytes as received ('/' … last CRC digit, or the whole encrypted APDU). */
+  /**
+   * The frame's bytes as received: '/' through the CR LF that ends the CRC line (`!XXXX\r\n`, or
+   * `!\r\n` without CRC; a NUL some meters put before the CR included), or the whole encrypted APDU.
+   * A frame cut off before its line ending (end of input, next telegram) keeps what there was.
+   */
   readonly raw: Uint8Array;
 }
 
@@ -39,11 +44,19 @@ class ParsedFrame implements Frame {
 
 const SLASH = 0x2f;
 const BANG = 0x21;
+const NUL = 0x00;
+const CR = 0x0d;
+const LF = 0x0a;
 
 const HUNT = 0;
 const FRAME = 1;
 const TAIL = 2;
 const SMARTY = 3;
+
+/** Where TAIL is in `!XXXX[NUL]\r\n`: the CRC digits, past a NUL, past the CR. */
+const DIGITS = 0;
+const AFTER_NUL = 1;
+const AFTER_CR = 2;
 
 function isLetter(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
@@ -70,6 +83,7 @@ export class TelegramFramer {
   private headerChecked = false;
   private bang = -1;
   private crc = '';
+  private tail = DIGITS;
   /** Positions of '/' inside the current frame: possible starts of a telegram that cut it off. */
   private readonly slashes: number[] = [];
   private smartyLength = -1;
@@ -114,6 +128,7 @@ export class TelegramFramer {
     this.len = 0;
     this.bang = -1;
     this.crc = '';
+    this.tail = DIGITS;
     this.headerChecked = false;
     this.slashes.length = 0;
     this.smartyLength = -1;
@@ -172,13 +187,19 @@ export class TelegramFramer {
           break;
         }
         case TAIL: {
+          // '!', then up to 4 CRC digits, an optional NUL, CR, LF: the frame ends with its LF.
           const c = chunk[i] as number;
-          if (hexValue(c) && this.crc.length < 4) {
-            this.crc += String.fromCharCode(c);
-            this.buf[this.len++] = c;
-            i++;
-            if (this.crc.length === 4) this.finish(out);
-          } else this.finish(out); // this byte is not part of the frame: look at it again in HUNT
+          const tail = this.tail;
+          if (tail === DIGITS && this.crc.length < 4 && hexValue(c)) this.crc += String.fromCharCode(c);
+          else if (tail === DIGITS && c === NUL) this.tail = AFTER_NUL;
+          else if (tail !== AFTER_CR && c === CR) this.tail = AFTER_CR;
+          else if (c !== LF) {
+            this.finish(out); // this byte is not part of the frame: look at it again in HUNT
+            break;
+          }
+          this.buf[this.len++] = c;
+          i++;
+          if (c === LF) this.finish(out);
           break;
         }
         case SMARTY: {

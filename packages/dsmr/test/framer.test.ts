@@ -115,18 +115,65 @@ describe('streaming framer', () => {
   it('a mutated byte inside a CRC-protected telegram is always caught', () => {
     const base = VALID.find((b) => parseTelegram(b).crc === 'valid') as Buffer;
     const bang = base.indexOf(0x21);
+    // unmutated, the whole telegram is one valid frame: the check below can fail
+    expect(frameAll([base]).map((f) => [f.reading.crc, f.raw.length])).toEqual([['valid', base.length]]);
     fc.assert(
       fc.property(fc.integer({ min: 6, max: bang - 1 }), fc.integer({ min: 1, max: 255 }), (pos, delta) => {
         const bytes = Buffer.from(base);
         bytes[pos] = ((bytes[pos] as number) + delta) & 0xff;
         // CRC-16 detects every single-byte error; a '!' or '/' written in may also end or split the frame.
         const frames = frameAll([bytes]);
-        expect(frames.some((f) => f.reading.ok && f.reading.crc === 'valid' && f.raw.length === bytes.length - 2)).toBe(
+        expect(frames.some((f) => f.reading.ok && f.reading.crc === 'valid' && f.raw.length === bytes.length)).toBe(
           false,
         );
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('raw is the telegram as sent, from / through the CR LF after the CRC line, in any chunking', () => {
+    // The telegram of a fixture, cut where a reader written to the standard cuts it.
+    const sent = (b: Buffer): Buffer | null => {
+      const start = b.indexOf(0x2f);
+      const bang = b.indexOf(0x21, start);
+      const lf = b.indexOf(0x0a, bang);
+      const tail = b.subarray(bang + 1, lf + 1).toString('latin1');
+      return start >= 0 && lf > bang && /^[0-9A-F]{0,4}\r\n$/.test(tail) ? b.subarray(start, lf + 1) : null;
+    };
+    const telegrams = VALID.map(sent).filter((t): t is Buffer => t !== null);
+    expect(telegrams.length).toBeGreaterThan(25);
+    expect(telegrams.some((t) => t.subarray(-3).toString('latin1') === '!\r\n')).toBe(true); // DSMR 2.2
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(telegrams.length - 1), fc.uint8Array({ maxLength: 40 })), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (parts, cuts) => {
+          const clean = (n: Uint8Array) => Buffer.from(n.filter((b) => b !== 0x2f && b !== 0x21));
+          const stream = Buffer.concat(parts.flatMap(([i, noise]) => [clean(noise), telegrams[i] as Buffer]));
+          const raws = frameAll(splitAt(stream, cuts)).map((f) => Buffer.from(f.raw).toString('latin1'));
+          expect(raws).toEqual(parts.map(([i]) => (telegrams[i] as Buffer).toString('latin1')));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a frame is complete with the LF of its CRC line, a NUL before the CR included', () => {
+    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: ['0-0:96.14.0(0001)'] }));
+    const framer = new TelegramFramer();
+    expect(framer.push(t.subarray(0, t.length - 1))).toEqual([]); // waits for the LF
+    const [frame] = framer.push(t.subarray(t.length - 1));
+    expect(frame?.reading.crc).toBe('valid');
+    expect(Buffer.from(frame?.raw ?? []).equals(t)).toBe(true);
+
+    const withNul = Buffer.concat([t.subarray(0, t.length - 2), Buffer.from('\0\r\n', 'latin1')]);
+    const frames = frameAll([withNul, t]);
+    expect(frames.map((f) => f.reading.crc)).toEqual(['valid', 'valid']);
+    expect(Buffer.from(frames[0]?.raw ?? []).equals(withNul)).toBe(true);
+    expect(Buffer.from(frames[1]?.raw ?? []).equals(t)).toBe(true);
   });
 
   it('oversize frames are dropped with a bounded buffer and the next telegram still reads', () => {

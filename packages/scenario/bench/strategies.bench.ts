@@ -38,6 +38,7 @@ const cols: Array<[string, (r: RunResult) => string | number]> = [
   ['chg/h', (r) => r.metrics.setpointChangesPerHour],
   ['pauses', (r) => r.metrics.pauses],
   ['fsMaxS', (r) => r.metrics.failsafeMaxS],
+  ['thermal', (r) => r.metrics.thermalPeak],
   ['p99us', (r) => r.metrics.stepP99Us],
   ['runMs', (r) => Math.round(r.elapsedMs)],
   ['safe', (r) => (isSafe(r.metrics) ? 'yes' : 'no')],

@@ -2,7 +2,7 @@
  * The meter clock: Belgian/Dutch meters keep local time in Europe/Brussels (CET/CEST, the EU
  * summer-time rule that @p1/dsmr reads the S/W flag with).
  */
-import { isEuSummerTime } from '@p1/dsmr';
+import { isEuSummerTime, meterOffset } from '@p1/dsmr';
 
 const DAY_S = 86_400;
 
@@ -18,26 +18,51 @@ export function meterTimeOfDayS(epochMs: number): number {
   return s < 0 ? s + DAY_S : s;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 let isoMinuteKey = Number.NaN;
 let isoMinutePrefix = '';
-let isoMinuteSuffix = '';
+let isoMinuteOffset = '';
 
 /** ISO 8601 with the meter's offset, whole seconds: "2025-01-15T18:00:00+01:00" (cached per minute: hot in the bench). */
 export function meterIso(epochMs: number): string {
   const sec = Math.floor(epochMs / 1000);
   const minute = Math.floor(sec / 60);
   if (minute !== isoMinuteKey) {
-    const off = brusselsOffsetMin(epochMs);
-    const d = new Date(minute * 60_000 + off * 60_000);
-    const sign = off >= 0 ? '+' : '-';
-    const a = Math.abs(off);
-    isoMinutePrefix = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:`;
-    isoMinuteSuffix = `${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+    isoMinuteOffset = meterOffset(epochMs);
+    const d = new Date(minute * 60_000 + brusselsOffsetMin(epochMs) * 60_000);
+    isoMinutePrefix = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:`;
     isoMinuteKey = minute;
   }
-  return isoMinutePrefix + pad(sec - minute * 60) + isoMinuteSuffix;
+  return isoMinutePrefix + pad2(sec - minute * 60) + isoMinuteOffset;
+}
+
+/**
+ * Whole seconds since 1970-01-01 00:00 on the meter's local clock at tS seconds after `startMs` (modulo a day:
+ * the time of day `meterTimeOfDayS` gives), without its per-call year lookup: the offset only changes on a
+ * whole UTC hour, so it is looked up once per hour.
+ */
+export function createLocalClock(startMs: number): (tS: number) => number {
+  const clock = new LocalClock(startMs);
+  return (tS) => clock.at(tS);
+}
+
+/** The same as a class, for hot paths that create many (methods shared by every instance). */
+export class LocalClock {
+  private hour = Number.NaN;
+  private offsetMs = 0;
+
+  constructor(private readonly startMs: number) {}
+
+  at(tS: number): number {
+    const ms = this.startMs + tS * 1000;
+    const h = Math.floor(ms / 3_600_000);
+    if (h !== this.hour) {
+      this.hour = h;
+      this.offsetMs = brusselsOffsetMin(ms) * 60_000;
+    }
+    return Math.floor((ms + this.offsetMs) / 1000);
+  }
 }
 
 const TIME_OF_DAY = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -51,6 +76,12 @@ export function parseTimeOfDay(text: string): number | null {
   const s = m[3] === undefined ? 0 : Number(m[3]);
   if (h > 23 || min > 59 || s > 59) return null;
   return h * 3600 + min * 60 + s;
+}
+
+/** Seconds of the day (wrapped into one day, rounded to whole seconds) → "HH:MM:SS". */
+export function formatTimeOfDay(seconds: number): string {
+  const t = ((Math.round(seconds) % DAY_S) + DAY_S) % DAY_S;
+  return `${pad2(Math.floor(t / 3600))}:${pad2(Math.floor((t % 3600) / 60))}:${pad2(t % 60)}`;
 }
 
 /** Whether a time of day `tod` lies in the daily window [from, to) (wrapping past midnight when to < from). */

@@ -1,6 +1,7 @@
 /** Validates a scenario (CONTRACTS §3), fills defaults, and names the field at fault in one sentence. */
 import { parseStart, parseTimeOfDay } from './clock';
 import type {
+  BreakerKind,
   ChargerSpec,
   Connection,
   EvSpec,
@@ -119,6 +120,7 @@ class Reader {
 }
 
 const CONNECTIONS: readonly Connection[] = ['1x230', '3x230', '3N400'];
+const BREAKERS: readonly BreakerKind[] = ['B', 'C', 'gG'];
 
 export const DEFAULT_START = '2025-01-15T00:00:00+01:00';
 
@@ -149,7 +151,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const seed = r.number(root, 'seed', '', { def: 1, int: true });
 
   const siteObj = r.object(root.site, 'site');
-  r.known(siteObj, 'site', ['connection', 'fuseA', 'capacityTargetKw', 'monthPeakKw']);
+  r.known(siteObj, 'site', ['connection', 'fuseA', 'capacityTargetKw', 'monthPeakKw', 'breaker']);
   const connection = siteObj.connection as Connection;
   if (!CONNECTIONS.includes(connection)) r.fail('site.connection', '"1x230", "3x230" or "3N400"', siteObj.connection);
   const site: SiteSpec = {
@@ -161,12 +163,17 @@ export function parseScenario(json: unknown, source: string): Scenario {
         : r.number(siteObj, 'capacityTargetKw', 'site.', { min: 0.1, max: 1000 }),
     monthPeakKw: r.number(siteObj, 'monthPeakKw', 'site.', { min: 0, def: 0 }),
   };
+  if (siteObj.breaker !== undefined) {
+    if (!BREAKERS.includes(siteObj.breaker as BreakerKind))
+      r.fail('site.breaker', '"B", "C" (IEC 60898-1 breakers) or "gG" (a fuse)', siteObj.breaker);
+    site.breaker = siteObj.breaker as BreakerKind;
+  }
   const baseLoadKw = r.number(root, 'baseLoadKw', '', { min: 0, def: 0.3 });
 
   const loads: LoadSpec[] = r.array(root, 'loads', '').map((v, i) => {
     const f = `loads[${i}].`;
     const o = r.object(v, `loads[${i}]`);
-    r.known(o, `loads[${i}]`, ['name', 'phases', 'kw', 'at', 'durationS', 'onS', 'offS']);
+    r.known(o, `loads[${i}]`, ['name', 'phases', 'kw', 'at', 'durationS', 'onS', 'offS', 'jitter', 'levels']);
     const load: LoadSpec = {
       name: r.string(o, 'name', f, `load${i + 1}`),
       phases: r.lines(o, 'phases', f, connection, 'load'),
@@ -177,6 +184,21 @@ export function parseScenario(json: unknown, source: string): Scenario {
       offS: r.number(o, 'offS', f, { min: 0, def: 0 }),
     };
     if (load.onS > 0 && load.offS <= 0) r.fail(`${f}offS`, 'a number > 0 when onS > 0 (the load cycles)', o.offS);
+    if (o.jitter !== undefined) {
+      if (load.onS <= 0) r.fail(`${f}jitter`, 'absent on a load that does not cycle (onS 0)', o.jitter);
+      load.jitter = r.number(o, 'jitter', f, { min: 0, max: 0.9 });
+    }
+    if (o.levels !== undefined) {
+      if (load.onS <= 0) r.fail(`${f}levels`, 'absent on a load that does not cycle (onS 0)', o.levels);
+      const v = o.levels;
+      if (
+        !Array.isArray(v) ||
+        v.length === 0 ||
+        v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x <= 0 || x > load.kw)
+      )
+        r.fail(`${f}levels`, `a list of powers above 0 and at most kw (${load.kw})`, v);
+      load.levels = (v as number[]).slice();
+    }
     return load;
   });
 
@@ -227,6 +249,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
       'lagS',
       'rampS',
       'drawRatio',
+      'minPauseS',
     ]);
     const charger = r.string(o, 'charger', f);
     if (!ids.has(charger))
@@ -250,6 +273,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
       rampS: r.number(o, 'rampS', f, { min: 0, max: 600, def: 20 }),
       drawRatio: r.number(o, 'drawRatio', f, { min: 0.05, max: 1, def: 1 }),
     };
+    if (o.minPauseS !== undefined) ev.minPauseS = r.number(o, 'minPauseS', f, { min: 0, max: 3600 });
     if (ev.maxA < ev.minA) r.fail(`${f}maxA`, `at least minA (${ev.minA})`, ev.maxA);
     if (ev.arrive === ev.depart) r.fail(`${f}depart`, 'different from arrive', ev.depart);
     return ev;
@@ -262,15 +286,15 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const faults: FaultSpec[] = r.array(root, 'faults', '').map((v, i) => {
     const f = `faults[${i}].`;
     const o = r.object(v, `faults[${i}]`);
-    if (o.kind === 'meterOutage') {
+    if (o.kind === 'meterOutage' || o.kind === 'frozenMeter') {
       r.known(o, `faults[${i}]`, ['kind', 'at', 'durationS']);
-      return { kind: 'meterOutage', at: r.timeOfDay(o, 'at', f), durationS: r.number(o, 'durationS', f, { min: 1 }) };
+      return { kind: o.kind, at: r.timeOfDay(o, 'at', f), durationS: r.number(o, 'durationS', f, { min: 1 }) };
     }
     if (o.kind === 'dropTelegrams') {
       r.known(o, `faults[${i}]`, ['kind', 'rate']);
       return { kind: 'dropTelegrams', rate: r.number(o, 'rate', f, { min: 0, max: 1 }) };
     }
-    return r.fail(`${f}kind`, '"meterOutage" or "dropTelegrams"', o.kind);
+    return r.fail(`${f}kind`, '"meterOutage", "dropTelegrams" or "frozenMeter"', o.kind);
   });
 
   return { name, start, durationS, seed, site, baseLoadKw, loads, pv, chargers, evs, faults };

@@ -8,7 +8,11 @@ const DAY_MS = 86_400_000;
 
 /** Sine of the sun's elevation over Brussels at an instant (negative at night). */
 export function sunElevationSin(epochMs: number): number {
-  const yearStart = Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1);
+  return sunSin(epochMs, Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1));
+}
+
+/** The same, given the start of the instant's UTC year (the hot path looks that up once a year). */
+function sunSin(epochMs: number, yearStart: number): number {
   const doy = (epochMs - yearStart) / DAY_MS;
   const decl = ((23.44 * Math.PI) / 180) * Math.sin((2 * Math.PI * (284 + doy)) / 365);
   const utcHours = (((epochMs % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
@@ -27,27 +31,50 @@ export interface PvModel {
  * often it is sampled.
  */
 export function createPv(spec: PvSpec, startMs: number, seed: number): PvModel {
-  const rng = createRng(seed ^ 0x5eed);
-  const meanDwellS = 600 - 480 * spec.clouds;
-  let segStart = 0;
-  let segEnd = 0;
-  let prevFactor = 1;
-  let factor = 1;
-  const nextSegment = () => {
-    prevFactor = factor;
-    segStart = segEnd;
-    segEnd = segStart + Math.max(10, Math.round(-meanDwellS * Math.log(1 - rng())));
-    factor = rng() < spec.clouds ? 0.15 + 0.35 * rng() : 0.9 + 0.1 * rng();
-  };
-  return {
-    kwAt(tS) {
-      const sin = sunElevationSin(startMs + tS * 1000);
-      if (sin <= 0) return 0;
-      const clear = 0.95 * Math.min(1, sin / 0.9) ** 1.3;
-      if (spec.clouds <= 0) return spec.peakKw * clear;
-      while (tS >= segEnd) nextSegment();
-      const blend = Math.min(1, (tS - segStart) / 20);
-      return spec.peakKw * clear * (prevFactor + (factor - prevFactor) * blend);
-    },
-  };
+  return new PvArray(spec, startMs, seed);
+}
+
+class PvArray implements PvModel {
+  private readonly rng: () => number;
+  private readonly meanDwellS: number;
+  private segStart = 0;
+  private segEnd = 0;
+  private prevFactor = 1;
+  private factor = 1;
+  private yearStart = Number.NaN;
+  private nextYear = Number.NaN;
+
+  constructor(
+    private readonly spec: PvSpec,
+    private readonly startMs: number,
+    seed: number,
+  ) {
+    this.rng = createRng(seed ^ 0x5eed);
+    this.meanDwellS = 600 - 480 * spec.clouds;
+  }
+
+  private nextSegment(): void {
+    const rng = this.rng;
+    this.prevFactor = this.factor;
+    this.segStart = this.segEnd;
+    this.segEnd = this.segStart + Math.max(10, Math.round(-this.meanDwellS * Math.log(1 - rng())));
+    this.factor = rng() < this.spec.clouds ? 0.15 + 0.35 * rng() : 0.9 + 0.1 * rng();
+  }
+
+  kwAt(tS: number): number {
+    const spec = this.spec;
+    const ms = this.startMs + tS * 1000;
+    if (!(ms >= this.yearStart && ms < this.nextYear)) {
+      const y = new Date(ms).getUTCFullYear();
+      this.yearStart = Date.UTC(y, 0, 1);
+      this.nextYear = Date.UTC(y + 1, 0, 1);
+    }
+    const sin = sunSin(ms, this.yearStart);
+    if (sin <= 0) return 0;
+    const clear = 0.95 * Math.min(1, sin / 0.9) ** 1.3;
+    if (spec.clouds <= 0) return spec.peakKw * clear;
+    while (tS >= this.segEnd) this.nextSegment();
+    const blend = Math.min(1, (tS - this.segStart) / 20);
+    return spec.peakKw * clear * (this.prevFactor + (this.factor - this.prevFactor) * blend);
+  }
 }

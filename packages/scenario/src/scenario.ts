@@ -1,6 +1,7 @@
 /** The scenario format of CONTRACTS.md §3: input of `p1 simulate`, the bench and the meter simulator. */
+import type { Connection } from '@p1/balancer';
 
-export type Connection = '1x230' | '3x230' | '3N400';
+export type { Connection };
 export type Line = 1 | 2 | 3;
 
 export interface SiteSpec {
@@ -10,7 +11,11 @@ export interface SiteSpec {
   capacityTargetKw: number | null;
   /** Peak already reached earlier this month (kW). */
   monthPeakKw: number;
+  /** What protects the connection: an IEC 60898-1 breaker (B or C curve) or a gG fuse (IEC 60269); default "C". */
+  breaker?: BreakerKind;
 }
+
+export type BreakerKind = 'B' | 'C' | 'gG';
 
 export interface LoadSpec {
   name: string;
@@ -23,6 +28,10 @@ export interface LoadSpec {
   /** > 0: the load cycles onS on, offS off while active. */
   onS: number;
   offS: number;
+  /** 0–0.9: each cycle's on and off times vary by up to this fraction (a thermostat is not a clock); needs onS > 0. */
+  jitter?: number;
+  /** Powers (kW, each ≤ kw) one of which each on-period draws, chosen by the seed (a modulating load); needs onS > 0. */
+  levels?: number[];
 }
 
 export interface PvSpec {
@@ -58,11 +67,15 @@ export interface EvSpec {
   rampS: number;
   /** Fraction of the offered current the car actually draws (default 1). */
   drawRatio?: number;
+  /** The shortest pause (s) the car tolerates without trouble (default 0: any). */
+  minPauseS?: number;
 }
 
 export type FaultSpec =
   | { kind: 'meterOutage'; at: string; durationS: number }
-  | { kind: 'dropTelegrams'; rate: number };
+  | { kind: 'dropTelegrams'; rate: number }
+  /** The meter keeps sending its last telegram unchanged (same clock, same values) for durationS, daily. */
+  | { kind: 'frozenMeter'; at: string; durationS: number };
 
 export interface Scenario {
   name: string;

@@ -64,4 +64,29 @@ describe('house physics', () => {
     for (let t = 0; t <= 13.5 * 3600; t += 1) h3.step(t);
     expect(h3.step(13.5 * 3600)).toEqual(noon1);
   });
+
+  it('varies an irregular load’s cycles within its jitter, draws its levels, whatever the sampling', () => {
+    const sc = base({
+      seed: 5,
+      loads: [{ phases: [1], kw: 2, at: '00:00', durationS: 7200, onS: 100, offS: 100, jitter: 0.5, levels: [1, 2] }],
+    });
+    const house = createHouse(sc);
+    const kw: number[] = [];
+    for (let t = 0; t < 7200; t++) kw.push(house.step(t).lineKw[0]);
+    // Run lengths of on and off.
+    const runs: Array<[boolean, number]> = [];
+    for (const x of kw) {
+      const on = x > 0;
+      if (runs.length > 0 && runs[runs.length - 1]![0] === on) runs[runs.length - 1]![1]++;
+      else runs.push([on, 1]);
+    }
+    const inner = runs.slice(1, -1).map(([, n]) => n);
+    expect(Math.min(...inner)).toBeGreaterThanOrEqual(50);
+    expect(Math.max(...inner)).toBeLessThanOrEqual(150);
+    expect(new Set(inner).size).toBeGreaterThan(5);
+    expect(new Set(kw.filter((x) => x > 0))).toEqual(new Set([1, 2]));
+    // The same values sampled every 7 s from a fresh house.
+    const sparse = createHouse(sc);
+    for (let t = 0; t < 7200; t += 7) expect(sparse.step(t).lineKw[0]).toBe(kw[t]);
+  });
 });

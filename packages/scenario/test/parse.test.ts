@@ -51,7 +51,7 @@ describe('parseScenario', () => {
     ],
     [
       (s: Loose) => (s.faults = [{ kind: 'fire' }]),
-      'scenario.json: faults[0].kind must be "meterOutage" or "dropTelegrams", got "fire"',
+      'scenario.json: faults[0].kind must be "meterOutage", "dropTelegrams" or "frozenMeter", got "fire"',
     ],
     [
       (s: Loose) => (s.faults = [{ kind: 'dropTelegrams', rate: 2 }]),
@@ -68,8 +68,51 @@ describe('parseScenario', () => {
       'scenario.json: loads[0].offS must be a number > 0 when onS > 0 (the load cycles), got nothing',
     ],
     [(s: Loose) => (s.chargers[0].maxA = 4), 'scenario.json: chargers[0].maxA must be at least minA (6), got 4'],
+    [
+      (s: Loose) => (s.loads = [{ phases: [1], kw: 2, at: '18:00', durationS: 60, jitter: 0.2 }]),
+      'scenario.json: loads[0].jitter must be absent on a load that does not cycle (onS 0), got 0.2',
+    ],
+    [
+      (s: Loose) => (s.loads = [{ phases: [1], kw: 2, at: '18:00', durationS: 60, onS: 9, offS: 9, jitter: 1.5 }]),
+      'scenario.json: loads[0].jitter must be a number between 0 and 0.9, got 1.5',
+    ],
+    [
+      (s: Loose) => (s.loads = [{ phases: [1], kw: 2, at: '18:00', durationS: 60, onS: 9, offS: 9, levels: [1, 3] }]),
+      'scenario.json: loads[0].levels must be a list of powers above 0 and at most kw (2), got [1,3]',
+    ],
+    [
+      (s: Loose) => (s.faults = [{ kind: 'frozenMeter', at: '18:00' }]),
+      'scenario.json: faults[0].durationS must be a number ≥ 1, got nothing',
+    ],
+    [
+      (s: Loose) => (s.site.breaker = 'D'),
+      'scenario.json: site.breaker must be "B", "C" (IEC 60898-1 breakers) or "gG" (a fuse), got "D"',
+    ],
+    [
+      (s: Loose) => (s.evs[0].minPauseS = -1),
+      'scenario.json: evs[0].minPauseS must be a number between 0 and 3600, got -1',
+    ],
   ])('names the field: %#', (mutate, message) => {
     expect(messageOf(mutate)).toBe(message);
+  });
+
+  it('keeps the optional fields it was given and adds none to a file without them', () => {
+    const s = parseScenario(
+      {
+        ...valid,
+        site: { connection: '3N400', fuseA: 25, breaker: 'gG' },
+        loads: [{ phases: [1], kw: 2, at: '18:00', durationS: 600, onS: 90, offS: 60, jitter: 0.3, levels: [1, 2] }],
+        evs: [{ charger: 'cp1', arrive: '17:30', depart: '07:30', minPauseS: 120 }],
+        faults: [{ kind: 'frozenMeter', at: '18:00', durationS: 30 }],
+      },
+      'scenario.json',
+    );
+    expect(s.site.breaker).toBe('gG');
+    expect(s.loads[0]).toMatchObject({ jitter: 0.3, levels: [1, 2] });
+    expect(s.evs[0]!.minPauseS).toBe(120);
+    expect(s.faults).toEqual([{ kind: 'frozenMeter', at: '18:00', durationS: 30 }]);
+    const plain = parseScenario(valid, 'scenario.json');
+    expect('breaker' in plain.site || 'minPauseS' in plain.evs[0]!).toBe(false);
   });
 
   it('requires two lines for a single-phase device on 3x230', () => {

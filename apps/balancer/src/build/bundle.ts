@@ -5,10 +5,11 @@
  * package stays external, imported by its resolved absolute path (so pnpm's strict layout and
  * native addons keep working), which is why the bundle is built where it runs (see deploy/Dockerfile).
  */
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { uplotDistDir, VENDOR_FILES } from '../dashboard/vendor';
 
 const externalsInPlace: Plugin = {
   name: 'externals-in-place',
@@ -50,11 +51,20 @@ export async function bundle(entry: string, outDir: string, name: string): Promi
 
 const appDir = join(import.meta.dirname, '..', '..');
 
-/** dist/p1.mjs + dist/dashboard/. */
+/** The dashboard's files and its chart library (dashboard/vendor/) into `dir`. */
+export function copyDashboard(dir: string): void {
+  cpSync(join(appDir, 'src', 'dashboard', 'public'), dir, { recursive: true });
+  const uplot = uplotDistDir();
+  if (!uplot) throw new Error('uplot: not installed; run the setup first (npm run setup)');
+  mkdirSync(join(dir, 'vendor'), { recursive: true });
+  for (const file of VENDOR_FILES) copyFileSync(join(uplot, file), join(dir, 'vendor', file));
+}
+
+/** dist/p1.mjs + dist/dashboard/ (with uPlot in dist/dashboard/vendor/). */
 export async function bundleApp(outDir = join(appDir, 'dist')): Promise<string> {
   rmSync(outDir, { recursive: true, force: true });
   const outfile = await bundle(join(appDir, 'src', 'cli', 'p1.ts'), outDir, 'p1');
-  cpSync(join(appDir, 'src', 'dashboard', 'public'), join(outDir, 'dashboard'), { recursive: true });
+  copyDashboard(join(outDir, 'dashboard'));
   return outfile;
 }
 

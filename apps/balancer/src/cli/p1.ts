@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
     load: () => import('./activate'),
   },
   simulate: { summary: 'run the balancer against a scenario and print metrics', load: () => import('./simulate') },
+  bench: { summary: 'the fleet bench: p1 bench houses (generated houses × 24 h)', load: () => import('./bench') },
   run: { summary: 'run the load balancing module (embedded default without --config)', load: () => import('./run') },
   config: { summary: 'check a configuration file: p1 config check FILE', load: () => import('./config') },
 };

@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { LiveState, StateSnapshot } from '../live/live-state';
-import { homeWizardData, homeWizardIdentification } from './homewizard';
+import type { Store } from '../store/store';
+import { chartsRouter } from './charts';
+import {
+  homeWizardData,
+  homeWizardIdentification,
+  homeWizardSystem,
+  homeWizardSystemProblem,
+  IDENTIFY_ANSWER,
+  IDENTIFY_MS,
+} from './homewizard';
 import { renderMetrics } from './metrics';
 import { type RuntimeSettings, validateSettingsPatch } from './settings';
 
@@ -25,6 +34,8 @@ export interface HttpDeps {
   settings: { get(): RuntimeSettings; update(patch: Partial<RuntimeSettings>): RuntimeSettings };
   activation?: ActivationApi;
   history?: () => unknown;
+  /** Chart series and charging sessions (./charts.ts). */
+  store?: Store;
   logger?: Logger;
 }
 
@@ -73,7 +84,30 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.get('/api/v1/telegram', (_req, res) => {
     if (!live.rawTelegram) return void res.status(503).type('text/plain').send('no valid telegram received yet\n');
-    res.type('text/plain').send(Buffer.from(live.rawTelegram).toString('latin1'));
+    // the bytes themselves, as the meter sent them (a string would be re-encoded)
+    res.type('text/plain').send(Buffer.from(live.rawTelegram));
+  });
+
+  // HomeWizard clients send no token (the device's v1 API has none); neither route changes anything
+  // lasting: identify flashes the dashboard, and the only system change accepted is the one a no-op.
+  app.get('/api/v1/system', (_req, res) => {
+    res.json(homeWizardSystem());
+  });
+
+  app.put('/api/v1/system', json, (req, res) => {
+    const problem = homeWizardSystemProblem(req.body);
+    if (problem) return void res.status(400).json({ error: problem });
+    res.json(homeWizardSystem());
+  });
+
+  app.put('/api/v1/identify', (req, res) => {
+    const now = Date.now();
+    if (!live.identifying(now)) {
+      deps.logger?.info({ from: req.ip, seconds: IDENTIFY_MS / 1000 }, 'identify: the dashboard flashes');
+    }
+    live.identifyUntil = now + IDENTIFY_MS;
+    live.publish();
+    res.json(IDENTIFY_ANSWER);
   });
 
   app.get('/api/v1/state', (_req, res) => {
@@ -136,6 +170,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.type('text/plain; version=0.0.4').send(renderMetrics(live));
   });
 
+  app.use(chartsRouter({ live, store: deps.store }));
   if (DASHBOARD_DIR) app.use(express.static(DASHBOARD_DIR, { index: 'index.html', maxAge: 0 }));
 
   app.use((req, res) => {

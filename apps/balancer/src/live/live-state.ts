@@ -65,6 +65,8 @@ export interface StateSnapshot {
   quarter: BudgetView | null;
   month: { month: string | null; peakKw: number | null; peakAt: string | null; history: MonthPeak[] };
   activation: unknown;
+  /** Until when the dashboard flashes (HomeWizard `PUT /api/v1/identify`); null when it does not. */
+  identifyUntil: string | null;
 }
 
 export interface LiveStateEvents {
@@ -89,6 +91,8 @@ export class LiveState extends EventEmitter<LiveStateEvents> {
   activation: unknown = null;
   decisionChanges = 0;
   sseClients = 0;
+  /** Epoch ms until which the dashboard flashes to show which module this is. */
+  identifyUntil = 0;
 
   constructor(public site: SiteConfig) {
     super();
@@ -124,7 +128,12 @@ export class LiveState extends EventEmitter<LiveStateEvents> {
       quarter: this.quarter,
       month: this.month,
       activation: this.activation,
+      identifyUntil: this.identifying(Date.now()) ? new Date(this.identifyUntil).toISOString() : null,
     };
+  }
+
+  identifying(now: number): boolean {
+    return this.identifyUntil > now;
   }
 
   /** Tells every listener (SSE, MQTT) that something changed. */

@@ -4,6 +4,8 @@ import type { MqttConfig } from '../config/schema';
 import type { LiveState, StateSnapshot } from '../live/live-state';
 
 const PUBLISH_EVERY_MS = 1000;
+/** Who published a discovery config: Home Assistant names it in its logs and repairs. */
+const ORIGIN = { name: 'p1-balancer' };
 
 interface SensorSpec {
   key: string;
@@ -11,6 +13,7 @@ interface SensorSpec {
   unit?: string;
   deviceClass?: string;
   stateClass?: 'measurement' | 'total_increasing';
+  entityCategory?: 'diagnostic';
   value: (s: StateSnapshot) => number | string | null | undefined;
 }
 
@@ -80,7 +83,7 @@ function sensors(s: StateSnapshot): SensorSpec[] {
       stateClass: 'measurement',
       value: () => s.month.peakKw,
     },
-    { key: 'meter_status', name: 'Meter status', value: () => s.meter.diagnosis },
+    { key: 'meter_status', name: 'Meter status', entityCategory: 'diagnostic', value: () => s.meter.diagnosis },
   ];
   for (const line of [1, 2, 3] as const) {
     base.push({
@@ -174,12 +177,15 @@ export async function startMqtt(config: MqttConfig, live: LiveState, logger: Log
       const payload = {
         name: spec.name,
         unique_id: `p1_balancer_${config.topic}_${spec.key}`,
-        object_id: `p1_${spec.key}`,
+        // the entity id Home Assistant gives on first discovery (`object_id` is deprecated since 2025.10)
+        default_entity_id: `sensor.p1_${spec.key.toLowerCase()}`,
         state_topic: `${config.topic}/state`,
         value_template: `{{ value_json.${spec.key} }}`,
         availability_topic: availability,
         device,
+        origin: ORIGIN,
         ...(spec.unit ? { unit_of_measurement: spec.unit } : {}),
+        ...(spec.entityCategory ? { entity_category: spec.entityCategory } : {}),
         ...(spec.deviceClass ? { device_class: spec.deviceClass } : {}),
         ...(spec.stateClass ? { state_class: spec.stateClass } : {}),
       };

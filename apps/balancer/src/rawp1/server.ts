@@ -8,14 +8,19 @@ const MAX_BUFFERED_BYTES = 256 * 1024;
 export interface RawP1Server {
   readonly port: number;
   readonly clients: number;
-  /** Sends one frame, as the meter sent it, to every connected reader. */
-  broadcast(frame: Uint8Array): void;
+  /**
+   * Offers one frame of the meter source. An accepted one goes to every connected reader byte for
+   * byte as the meter sent it ('/' through the CR LF after the CRC line, or a Smarty APDU); a
+   * rejected one (cut off, failed CRC, garbled) is not forwarded.
+   */
+  broadcast(reading: { ok: boolean }, raw: Uint8Array): void;
   close(): Promise<void>;
 }
 
 /**
  * The meter's telegrams re-served on TCP: one P1 port, many readers (Home Assistant's DSMR
- * integration, a second logger). Readers get whole frames only, starting at the next telegram.
+ * integration, a second logger). A reader that connects mid-telegram starts with the next whole one:
+ * telegrams are written whole, never the bytes of one still arriving.
  */
 export async function startRawP1Server(host: string, port: number): Promise<RawP1Server> {
   const sockets = new Set<Socket>();
@@ -34,10 +39,11 @@ export async function startRawP1Server(host: string, port: number): Promise<RawP
     get clients() {
       return sockets.size;
     },
-    broadcast(frame) {
+    broadcast(reading, raw) {
+      if (!reading.ok || raw.length === 0) return;
       for (const socket of sockets) {
         if (socket.writableLength > MAX_BUFFERED_BYTES) socket.destroy();
-        else socket.write(frame);
+        else socket.write(raw);
       }
     },
     async close() {

@@ -1,6 +1,6 @@
 /** Tables of the state database. Times are epoch milliseconds unless the column says otherwise. */
-export const SCHEMA_VERSION = 1;
 
+/** The first schema; later versions are reached through MIGRATIONS, so an old database keeps its data. */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -65,3 +65,41 @@ CREATE TABLE IF NOT EXISTS activation (
   updated_at INTEGER NOT NULL
 );
 `;
+
+/** Each step takes the database from version `to - 1` to `to`, in one transaction. */
+export const MIGRATIONS: { to: number; sql: string }[] = [
+  {
+    to: 2,
+    sql: `
+-- the peak a charging session caused: its highest closed quarter, and whether a quarter during it
+-- raised the month's peak (null: the session predates this column, unknown)
+ALTER TABLE sessions ADD COLUMN peak_kw REAL;
+ALTER TABLE sessions ADD COLUMN raised_peak INTEGER DEFAULT 0;
+UPDATE sessions SET raised_peak = NULL, peak_kw = (SELECT max(q.avg_kw) FROM quarters q
+  WHERE q.start_ts + 900000 > sessions.started_at AND (sessions.ended_at IS NULL OR q.start_ts < sessions.ended_at));
+
+-- each charger's measured current (highest line) and the balancer's limit while a car is plugged in:
+-- per second kept 48 h, per minute (running sums) kept a year
+CREATE TABLE charger_s (
+  charger_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  current_a REAL,
+  limit_a REAL,
+  PRIMARY KEY (charger_id, ts)
+) WITHOUT ROWID;
+CREATE INDEX charger_s_ts ON charger_s (ts);
+CREATE TABLE charger_m (
+  charger_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  n_current INTEGER NOT NULL,
+  sum_current_a REAL NOT NULL,
+  n_limit INTEGER NOT NULL,
+  sum_limit_a REAL NOT NULL,
+  PRIMARY KEY (charger_id, ts)
+) WITHOUT ROWID;
+CREATE INDEX charger_m_ts ON charger_m (ts);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.to ?? 1;

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SCHEMA, SCHEMA_VERSION } from './schema.sql';
+import { MIGRATIONS, SCHEMA } from './schema.sql';
 
 const HOUR_MS = 3_600_000;
-const SECONDS_KEPT_MS = 48 * HOUR_MS;
+export const SECONDS_KEPT_MS = 48 * HOUR_MS;
+const QUARTER_MS = 900_000;
 const MINUTES_KEPT_MS = 366 * 24 * HOUR_MS;
 const DECISIONS_KEPT_MS = 31 * 24 * HOUR_MS;
 
@@ -49,7 +50,49 @@ export interface Session {
   startedAt: number;
   endedAt: number | null;
   energyKwh: number;
+  /** The highest quarter-hour average (kW) closed during the session; null before its first quarter closes. */
+  peakKw: number | null;
+  /** Whether a quarter during the session raised the month's peak; null for sessions stored before this was kept. */
+  raisedMonthPeak: boolean | null;
 }
+
+/** A charger's measured current (highest line) and the balancer's limit at one second. */
+export interface ChargerSample {
+  ts: number;
+  chargerId: string;
+  currentA: number | null;
+  limitA: number | null;
+}
+
+/** Column-wise series (one array per field) keep the chart payloads small and allocate no row objects. */
+export interface ChargerSeries {
+  stepMs: number;
+  ts: number[];
+  currentA: (number | null)[];
+  limitA: (number | null)[];
+}
+
+export interface PowerSeries {
+  stepMs: number;
+  ts: number[];
+  importW: number[];
+  exportW: number[];
+}
+
+export interface LineSeries {
+  ts: number[];
+  l1: (number | null)[];
+  l2: (number | null)[];
+  l3: (number | null)[];
+}
+
+const SESSION_COLUMNS = `id, charger_id AS chargerId, started_at AS startedAt, ended_at AS endedAt,
+  energy_kwh AS energyKwh, peak_kw AS peakKw, raised_peak AS raisedPeak`;
+type SessionRow = Omit<Session, 'raisedMonthPeak'> & { raisedPeak: number | null };
+const sessionOf = ({ raisedPeak, ...r }: SessionRow): Session => ({
+  ...r,
+  raisedMonthPeak: raisedPeak === null ? null : raisedPeak === 1,
+});
 
 /**
  * The module's state in SQLite (WAL). Each write is its own transaction, committed before the
@@ -68,10 +111,7 @@ export class Store {
     this.db.pragma('busy_timeout = 2000');
     // a 1 MB page cache is plenty for per-second inserts and small reads; keeps resident memory low
     this.db.pragma('cache_size = -1024');
-    this.db.exec(SCHEMA);
-    this.db
-      .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
-      .run('schema_version', String(SCHEMA_VERSION));
+    this.migrate();
     const db = this.db;
     this.stmts = {
       second: db.prepare(`INSERT OR REPLACE INTO readings_s VALUES
@@ -100,8 +140,27 @@ export class Store {
       sessionStart: db.prepare('INSERT INTO sessions (charger_id, started_at, energy_kwh) VALUES (?, ?, ?)'),
       sessionEnergy: db.prepare('UPDATE sessions SET energy_kwh = ? WHERE id = ?'),
       sessionEnd: db.prepare('UPDATE sessions SET ended_at = ?, energy_kwh = ? WHERE id = ?'),
-      sessions: db.prepare(`SELECT id, charger_id AS chargerId, started_at AS startedAt, ended_at AS endedAt,
-        energy_kwh AS energyKwh FROM sessions ORDER BY id DESC LIMIT ?`),
+      sessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY id DESC LIMIT ?`),
+      sessionsAfter: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id > ? ORDER BY id LIMIT ?`),
+      session: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
+      sessionPeak: db.prepare(`UPDATE sessions SET peak_kw = max(coalesce(peak_kw, @kw), @kw),
+        raised_peak = CASE WHEN @raised THEN 1 ELSE raised_peak END
+        WHERE started_at < @end AND (ended_at IS NULL OR ended_at > @start)`),
+      chargerSecond: db.prepare('INSERT OR REPLACE INTO charger_s VALUES (@chargerId, @ts, @currentA, @limitA)'),
+      chargerMinute:
+        db.prepare(`INSERT INTO charger_m VALUES (@chargerId, @minute, @nCurrent, @sumCurrent, @nLimit, @sumLimit)
+        ON CONFLICT (charger_id, ts) DO UPDATE SET n_current = n_current + excluded.n_current,
+          sum_current_a = sum_current_a + excluded.sum_current_a, n_limit = n_limit + excluded.n_limit,
+          sum_limit_a = sum_limit_a + excluded.sum_limit_a`),
+      // SQLite's % works on integers whatever the binding, so ts - ts % step is a bucket start
+      chargerSeriesS: db.prepare(`SELECT ts - ts % @step AS t, round(avg(current_a), 2), round(avg(limit_a), 2)
+        FROM charger_s WHERE charger_id = @id AND ts >= @from AND ts < @to GROUP BY t ORDER BY t`),
+      chargerSeriesM: db.prepare(`SELECT ts - ts % @step AS t,
+        round(sum(sum_current_a) / nullif(sum(n_current), 0), 2), round(sum(sum_limit_a) / nullif(sum(n_limit), 0), 2)
+        FROM charger_m WHERE charger_id = @id AND ts >= @from AND ts < @to GROUP BY t ORDER BY t`),
+      power: db.prepare(`SELECT ts - ts % @step AS t, round(sum(sum_import_w) / sum(n)),
+        round(sum(sum_export_w) / sum(n)) FROM readings_m WHERE ts >= @from AND ts < @to GROUP BY t ORDER BY t`),
+      lines: db.prepare('SELECT ts, l1_a, l2_a, l3_a FROM readings_s WHERE ts >= ? ORDER BY ts'),
       settingGet: db.prepare('SELECT value FROM settings WHERE key = ?'),
       settingPut: db.prepare('INSERT OR REPLACE INTO settings VALUES (?, ?)'),
       activationGet: db.prepare('SELECT progress FROM activation WHERE id = 1'),
@@ -115,7 +174,34 @@ export class Store {
       pruneSeconds: db.prepare('DELETE FROM readings_s WHERE ts < ?'),
       pruneMinutes: db.prepare('DELETE FROM readings_m WHERE ts < ?'),
       pruneDecisions: db.prepare('DELETE FROM decisions WHERE ts < ?'),
+      pruneChargerSeconds: db.prepare('DELETE FROM charger_s WHERE ts < ?'),
+      pruneChargerMinutes: db.prepare('DELETE FROM charger_m WHERE ts < ?'),
     };
+  }
+
+  /** Creates the first schema on a new database, then applies every migration the database has not had. */
+  private migrate(): void {
+    this.db.exec(SCHEMA);
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+      | { value: string }
+      | undefined;
+    const setVersion = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
+    let version = row ? Number(row.value) : 1;
+    if (!row) setVersion.run('1');
+    for (const m of MIGRATIONS) {
+      if (m.to <= version) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        setVersion.run(String(m.to));
+      })();
+      version = m.to;
+    }
+  }
+
+  schemaVersion(): number {
+    return Number(
+      (this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value,
+    );
   }
 
   /** One telegram second, and its share of the minute aggregate, in one transaction. */
@@ -156,6 +242,33 @@ export class Store {
       exportKwh: r.export_kwh ?? null,
       quarterAvgKw: r.quarter_avg_kw ?? null,
     }));
+  }
+
+  /** Line currents per second from `fromTs` on. */
+  lineCurrents(fromTs: number): LineSeries {
+    const out: LineSeries = { ts: [], l1: [], l2: [], l3: [] };
+    for (const [ts, l1, l2, l3] of this.stmts.lines.raw().iterate(fromTs) as Iterable<
+      [number, number | null, number | null, number | null]
+    >) {
+      out.ts.push(ts);
+      out.l1.push(l1);
+      out.l2.push(l2);
+      out.l3.push(l3);
+    }
+    return out;
+  }
+
+  /** Average import and export (W) per `stepMs` (a multiple of a minute), from the minute aggregates. */
+  powerSeries(fromTs: number, toTs: number, stepMs: number): PowerSeries {
+    const out: PowerSeries = { stepMs, ts: [], importW: [], exportW: [] };
+    for (const [t, imp, exp] of this.stmts.power.raw().iterate({ step: stepMs, from: fromTs, to: toTs }) as Iterable<
+      [number, number, number]
+    >) {
+      out.ts.push(t);
+      out.importW.push(imp);
+      out.exportW.push(exp);
+    }
+    return out;
   }
 
   minutes(fromTs: number, toTs: number): MinuteRow[] {
@@ -217,8 +330,67 @@ export class Store {
     if (open) this.stmts.sessionEnd.run(ts, energyKwh, open.id);
   }
 
+  /** The latest sessions first. */
   sessions(limit = 20): Session[] {
-    return this.stmts.sessions.all(limit) as Session[];
+    return (this.stmts.sessions.all(limit) as SessionRow[]).map(sessionOf);
+  }
+
+  /** Oldest first, the sessions after id `afterId`: an export of any length reads page by page. */
+  sessionsAfter(afterId: number, limit: number): Session[] {
+    return (this.stmts.sessionsAfter.all(afterId, limit) as SessionRow[]).map(sessionOf);
+  }
+
+  session(id: number): Session | null {
+    const row = this.stmts.session.get(id) as SessionRow | undefined;
+    return row ? sessionOf(row) : null;
+  }
+
+  /** A quarter closed: every session it overlaps keeps its highest quarter, and learns whether it raised the month's peak. */
+  recordSessionPeak(quarterStartTs: number, avgKw: number, raisedMonthPeak: boolean): void {
+    this.stmts.sessionPeak.run({
+      kw: avgKw,
+      raised: raisedMonthPeak ? 1 : 0,
+      start: quarterStartTs,
+      end: quarterStartTs + QUARTER_MS,
+    });
+  }
+
+  /** One second of a charger, and its share of the minute aggregate, in one transaction. */
+  recordChargerSecond(s: ChargerSample): void {
+    const row = {
+      chargerId: s.chargerId,
+      ts: s.ts,
+      minute: s.ts - (s.ts % 60_000),
+      currentA: s.currentA,
+      limitA: s.limitA,
+      nCurrent: s.currentA === null ? 0 : 1,
+      sumCurrent: s.currentA ?? 0,
+      nLimit: s.limitA === null ? 0 : 1,
+      sumLimit: s.limitA ?? 0,
+    };
+    this.db.transaction(() => {
+      this.stmts.chargerSecond.run(row);
+      this.stmts.chargerMinute.run(row);
+    })();
+  }
+
+  /**
+   * A charger's current and limit from `fromTs` to `toTs`, averaged per `stepMs`: from the seconds
+   * while they are kept (48 h before `nowTs`), else from the minutes (then `stepMs` is at least a minute).
+   */
+  chargerSeries(chargerId: string, fromTs: number, toTs: number, stepMs: number, nowTs: number): ChargerSeries {
+    const fromSeconds = fromTs >= nowTs - SECONDS_KEPT_MS;
+    const step = fromSeconds ? stepMs : Math.max(60_000, stepMs);
+    const stmt = fromSeconds ? this.stmts.chargerSeriesS : this.stmts.chargerSeriesM;
+    const out: ChargerSeries = { stepMs: step, ts: [], currentA: [], limitA: [] };
+    for (const [t, current, limit] of stmt.raw().iterate({ id: chargerId, from: fromTs, to: toTs, step }) as Iterable<
+      [number, number | null, number | null]
+    >) {
+      out.ts.push(t);
+      out.currentA.push(current);
+      out.limitA.push(limit);
+    }
+    return out;
   }
 
   getSetting<T>(key: string): T | null {
@@ -244,6 +416,8 @@ export class Store {
     this.db.transaction(() => {
       this.stmts.pruneSeconds.run(nowTs - SECONDS_KEPT_MS);
       this.stmts.pruneMinutes.run(nowTs - MINUTES_KEPT_MS);
+      this.stmts.pruneChargerSeconds.run(nowTs - SECONDS_KEPT_MS);
+      this.stmts.pruneChargerMinutes.run(nowTs - MINUTES_KEPT_MS);
       this.stmts.pruneDecisions.run(nowTs - DECISIONS_KEPT_MS);
     })();
   }

@@ -56,6 +56,7 @@ export class ModuleCore {
   private newReading: Reading | null = null;
   private lastPrune = 0;
   private lastSessionWrite = 0;
+  private lastChargerSecond = -1;
   private lastDecision: Decision | null = null;
   private lastBookkeepingError = 0;
   settings: RuntimeSettings;
@@ -143,8 +144,12 @@ export class ModuleCore {
     const exportKw = reading.power.exportKw ?? 0;
     const closed = this.quarter.push(ts, importKw - exportKw, reading.timestamp);
     if (closed) {
+      const month = monthOf(closed.startLocal, closed.startTs);
+      const kw = round3(closed.averageKw);
+      const peakBefore = store.monthPeak(month)?.peakKw ?? 0;
       store.recordQuarter(closed.startTs, closed.averageKw, this.settings.capacityTargetKw);
-      store.raiseMonthPeak(monthOf(closed.startLocal, closed.startTs), round3(closed.averageKw), closed.startLocal);
+      store.raiseMonthPeak(month, kw, closed.startLocal);
+      store.recordSessionPeak(closed.startTs, kw, kw > peakBefore);
     }
     if (reading.capacity?.monthPeakKw != null) {
       store.raiseMonthPeak(monthOf(reading.timestamp, ts), reading.capacity.monthPeakKw, reading.capacity.monthPeakAt);
@@ -276,6 +281,10 @@ export class ModuleCore {
   }
 
   private housekeeping(now: number): void {
+    // housekeeping runs on telegrams and on the 1 s tick: one charger sample per second for the session charts
+    const second = Math.floor(now / 1000);
+    const sampleDue = second !== this.lastChargerSecond;
+    this.lastChargerSecond = second;
     for (const charger of this.chargers.values()) {
       const id = charger.capabilities.id;
       const m = this.measurementOf(charger);
@@ -291,6 +300,15 @@ export class ModuleCore {
       if (m.vehiclePlugged && !was) this.o.store.startSession(id, now, m.sessionKwh);
       if (!m.vehiclePlugged && was) this.o.store.endSession(id, now, m.sessionKwh);
       this.plugged.set(id, m.vehiclePlugged);
+      if (sampleDue && m.vehiclePlugged) {
+        const measured = m.currentA.filter((a): a is number => a !== null);
+        this.o.store.recordChargerSecond({
+          ts: second * 1000,
+          chargerId: id,
+          currentA: measured.length > 0 ? Math.max(...measured) : null,
+          limitA: view?.limitA ?? null,
+        });
+      }
     }
     if (now - this.lastSessionWrite >= SESSION_ENERGY_EVERY_MS) {
       this.lastSessionWrite = now;

@@ -141,7 +141,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
 
     meter.on('reading', (reading, raw) => {
       control.onReading(reading, raw);
-      rawP1?.broadcast(raw);
+      rawP1?.broadcast(reading, raw);
     });
     meter.on('diagnosis', (diagnosis) => {
       live.meter.diagnosis = diagnosis;
@@ -157,6 +157,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         logger,
         settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
         activation,
+        store,
         history: () => ({
           months: store.monthPeaks(13),
           quarters: store.quartersSince(Date.now() - 86_400_000),

@@ -87,6 +87,11 @@ export abstract class FramedMeterSource extends EventEmitter<MeterSourceEvents> 
     this.setDiagnosis('disconnected');
   }
 
+  /** The input ended (a capture played out): a telegram still waiting for its line ending is reported. */
+  protected inputEnded(): void {
+    for (const frame of this.framer.end()) this.onFrame(frame.reading, frame.raw);
+  }
+
   protected stopWatch(): void {
     if (this.watch) clearInterval(this.watch);
     this.watch = null;

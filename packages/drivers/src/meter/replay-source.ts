@@ -102,6 +102,7 @@ export class ReplayMeterSource extends FramedMeterSource {
   }
 
   private end(): void {
+    this.inputEnded();
     this.running = false;
     this.stopWatch();
     this.finish();

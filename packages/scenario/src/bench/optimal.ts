@@ -5,13 +5,11 @@
  * budget, spread freely over the quarter (pulses at or above the minimum are allowed); energy from export
  * surplus is free. Car lag and ramps are ignored, so the bound is optimistic.
  */
-import { type Connection, kwForAmps, linesInUse } from '@p1/balancer';
-import { inDailyWindow, meterTimeOfDayS, parseStart, parseTimeOfDay } from '../clock';
-import { createHouse } from '../house';
+import { type Connection, kwForAmps, linesInUse, QUARTER_MS } from '@p1/balancer';
+import { createLocalClock, inDailyWindow, parseStart, parseTimeOfDay } from '../clock';
+import { type HouseTimeline, houseTimeline } from '../house';
 import type { Line, Scenario } from '../scenario';
 import { quarterTarget } from './metrics';
-
-const QUARTER_MS = 900_000;
 
 interface CarModel {
   lines3: number[];
@@ -26,10 +24,10 @@ interface CarModel {
   depart: number;
 }
 
-export function optimalEvEnergyKwh(scenario: Scenario): number {
+export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = houseTimeline(scenario)): number {
   const { connection, fuseA, capacityTargetKw } = scenario.site;
   const startMs = parseStart(scenario.start);
-  const house = createHouse(scenario);
+  const localClock = createLocalClock(startMs);
   const cars: CarModel[] = [];
   for (const ev of scenario.evs) {
     const ch = scenario.chargers.find((c) => c.id === ev.charger)!;
@@ -53,35 +51,40 @@ export function optimalEvEnergyKwh(scenario: Scenario): number {
     });
   }
   const n = cars.length;
-  const remaining = cars.map((c) => c.need);
-  const wasPlugged = new Array<boolean>(n).fill(false);
+  const remaining = new Float64Array(n);
+  for (let e = 0; e < n; e++) remaining[e] = cars[e]!.need;
+  const wasPlugged = new Uint8Array(n);
   let monthPeak = scenario.site.monthPeakKw;
   let total = 0;
 
-  // One quarter's worth of per-second car power, flushed at each quarter boundary.
-  const powers: number[][] = [];
-  const freeKw: number[] = [];
+  // One quarter's worth of per-second car power (row-major, n per second), flushed at each quarter boundary.
+  const powers = new Float64Array(900 * Math.max(1, n));
+  const freeKw = new Float64Array(900);
+  const got = new Float64Array(n);
+  let rows = 0;
   let houseImportKws = 0;
   let quarter = Number.NaN;
 
+  const rowSum = (k: number) => {
+    let sum = 0;
+    for (let e = 0; e < n; e++) sum += powers[k * n + e]!;
+    return sum;
+  };
+
   const flush = () => {
-    if (powers.length === 0) return;
+    if (rows === 0) return;
     const houseAvg = houseImportKws / 900;
     const target = capacityTargetKw === null ? Infinity : quarterTarget(capacityTargetKw, monthPeak);
     const budgetKws = Math.max(0, target * 900 - houseImportKws);
     let paidAvail = 0;
-    for (let k = 0; k < powers.length; k++) {
-      const sum = powers[k]!.reduce((a, b) => a + b, 0);
-      paidAvail += Math.max(0, sum - freeKw[k]!);
-    }
+    for (let k = 0; k < rows; k++) paidAvail += Math.max(0, rowSum(k) - freeKw[k]!);
     const f = paidAvail <= 0 ? 1 : Math.min(1, budgetKws / paidAvail);
-    const got = new Array<number>(n).fill(0);
-    for (let k = 0; k < powers.length; k++) {
-      const row = powers[k]!;
-      const sum = row.reduce((a, b) => a + b, 0);
+    got.fill(0);
+    for (let k = 0; k < rows; k++) {
+      const sum = rowSum(k);
       if (sum <= 0) continue;
       const usable = Math.min(sum, freeKw[k]!) + f * Math.max(0, sum - freeKw[k]!);
-      for (let e = 0; e < n; e++) got[e]! += ((row[e]! / sum) * usable) / 3600;
+      for (let e = 0; e < n; e++) got[e]! += ((powers[k * n + e]! / sum) * usable) / 3600;
     }
     for (let e = 0; e < n; e++) {
       const take = Math.min(got[e]!, remaining[e]!);
@@ -89,12 +92,17 @@ export function optimalEvEnergyKwh(scenario: Scenario): number {
       total += take;
     }
     if (capacityTargetKw !== null) monthPeak = Math.max(monthPeak, houseAvg);
-    powers.length = 0;
-    freeKw.length = 0;
+    rows = 0;
     houseImportKws = 0;
   };
 
+  const take = (c: CarModel, lines: number[]) => {
+    let a = c.maxA;
+    for (const l of lines) a = Math.min(a, avail[l]!);
+    return a >= c.minA ? a : 0;
+  };
   const avail = [0, 0, 0];
+  const [kw0, kw1, kw2] = house.lineKw;
   for (let t = 0; t < scenario.durationS; t++) {
     const ms = startMs + t * 1000;
     const q = Math.floor(ms / QUARTER_MS);
@@ -102,36 +110,31 @@ export function optimalEvEnergyKwh(scenario: Scenario): number {
       flush();
       quarter = q;
     }
-    const h = house.step(t);
-    const net = h.lineKw[0] + h.lineKw[1] + h.lineKw[2];
+    const net = kw0![t]! + kw1![t]! + kw2![t]!;
     houseImportKws += Math.max(0, net);
-    freeKw.push(Math.max(0, -net));
-    const tod = meterTimeOfDayS(ms);
-    for (let l = 0; l < 3; l++) avail[l] = fuseA - h.lineA[l]!;
-    const row = new Array<number>(n).fill(0);
+    freeKw[rows] = Math.max(0, -net);
+    const tod = localClock(t) % 86_400;
+    for (let l = 0; l < 3; l++) avail[l] = fuseA - house.lineA[l]![t]!;
+    const row = rows * n;
     for (let e = 0; e < n; e++) {
+      powers[row + e] = 0;
       const c = cars[e]!;
       const plugged = inDailyWindow(tod, c.arrive, c.depart);
       if (plugged && !wasPlugged[e]) remaining[e] = c.need;
-      wasPlugged[e] = plugged;
+      wasPlugged[e] = plugged ? 1 : 0;
       if (!plugged || remaining[e]! <= 0) continue;
-      const take = (lines: number[]) => {
-        let a = c.maxA;
-        for (const l of lines) a = Math.min(a, avail[l]!);
-        return a >= c.minA ? a : 0;
-      };
-      let a = take(c.lines3);
+      let a = take(c, c.lines3);
       let lines = c.lines3;
       let kwPerA = c.kwPerA3;
       if (a === 0 && c.canSwitch) {
-        a = take(c.lines1);
+        a = take(c, c.lines1);
         lines = c.lines1;
         kwPerA = c.kwPerA1;
       }
       for (const l of lines) avail[l]! -= a;
-      row[e] = a * kwPerA;
+      powers[row + e] = a * kwPerA;
     }
-    powers.push(row);
+    rows++;
   }
   flush();
   return total;

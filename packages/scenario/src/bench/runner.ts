@@ -1,14 +1,25 @@
 /**
  * Runs a scenario at full speed: house and cars second by second, the meter's telegrams, a strategy's
- * decisions, and the metrics of CONTRACTS §4.
+ * decisions, and the metrics of CONTRACTS §4. The house does not depend on the strategy: it is computed once
+ * (`houseTimeline`) and can be shared by the runs of several strategies, as can the perfect-foresight bound.
+ * The loop itself allocates nothing per second but the telegram and what the strategy does.
  */
-import type { BalancerConfig, ChargerCapabilities, ChargerInput, Connection } from '@p1/balancer';
+import {
+  type Balancer,
+  type BalancerConfig,
+  type ChargerCapabilities,
+  type ChargerInput,
+  type Connection,
+  type Decision,
+  QUARTER_MS,
+} from '@p1/balancer';
 import { parseStart } from '../clock';
 import { createEv, type Ev } from '../ev';
-import { createHouse } from '../house';
+import { type HouseTimeline, houseTimeline, STEP_MIN_A } from '../house';
 import { addToLines } from '../lines';
-import type { Line, Scenario } from '../scenario';
-import { createMeter } from './meter';
+import type { EvSpec, Line, Scenario } from '../scenario';
+import { createThermal, type ThermalModel } from './breaker';
+import { createMeter, type Meter } from './meter';
 import { type Metrics, quarterTarget } from './metrics';
 import { optimalEvEnergyKwh } from './optimal';
 import { strategies } from './strategies';
@@ -22,6 +33,10 @@ export interface RunOptions {
   trace?: boolean;
   /** Skip the perfect-foresight bound (its field is then NaN). */
   skipOptimal?: boolean;
+  /** The house already computed for this scenario (`houseTimeline`): runs of several strategies share it. */
+  house?: HouseTimeline;
+  /** The perfect-foresight bound already computed for this scenario (kWh). */
+  optimalKwh?: number;
 }
 
 export interface Trace {
@@ -36,13 +51,26 @@ export interface Trace {
   quarters: Array<{ startS: number; avgKw: number; houseAvgKw: number; targetKw: number | null }>;
 }
 
+/** An overload that went above 1.45 × fuseA, and what set it off: an appliance's on-step or a car's rise. */
+export interface Over145Event {
+  /** First second above 1.45 × fuseA. */
+  atS: number;
+  /** The appliance's name, the car's name, or "house" when no on-step was seen on that line. */
+  cause: string;
+  /** Seconds above 1.45 × fuseA in this overload. */
+  seconds: number;
+}
+
 export interface RunResult {
   scenario: string;
   strategy: string;
   metrics: Metrics;
   trace?: Trace;
-  /** Wall-clock time of the simulation (ms). */
+  /** Wall-clock time of the simulation (ms), the bound and the house included when computed here. */
   elapsedMs: number;
+  /** Where the time went (ms): the strategy's steps, the rest of the loop and the house, the bound. */
+  timing: { strategyMs: number; physicsMs: number; boundMs: number };
+  over145Events: Over145Event[];
 }
 
 /** The balancer configuration a scenario implies: the site, and each car's range as its owner would enter it. */
@@ -81,223 +109,405 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const factory = strategies[strategyName];
   if (!factory) throw new RangeError(`unknown strategy "${strategyName}" (${Object.keys(strategies).join(', ')})`);
   const began = performance.now();
+  const timeline = options.house ?? houseTimeline(scenario);
   const config = { ...configForScenario(scenario), ...options.config };
-  const strategy = factory(config, scenario);
-  const startMs = parseStart(scenario.start);
-  const { connection, fuseA, capacityTargetKw } = scenario.site;
-  const conn = connection as Connection;
-  const lineCount = connection === '1x230' ? 1 : 3;
-  const house = createHouse(scenario);
-  const meter = createMeter(scenario);
-  const caps = chargerCapabilities(scenario);
-  const evs: Array<Ev | null> = scenario.chargers.map((ch) => {
-    const spec = scenario.evs.find((e) => e.charger === ch.id);
-    return spec ? createEv(spec, { start: scenario.start, connection: conn, chargerPhases: ch.phases }) : null;
-  });
-  const n = caps.length;
-  const limits = new Array<number>(n).fill(0);
-  const phases: Array<1 | 3> = caps.map((c) => (connection !== '1x230' && c.phases.length === 3 ? 3 : 1));
-  const pausedByBalancer = new Array<boolean>(n).fill(false);
-  const inputs: ChargerInput[] = caps.map((capabilities) => ({
-    capabilities,
-    measurement: {
-      connected: true,
-      vehiclePlugged: false,
-      currentA: capabilities.phases.map(() => 0),
-      sessionKwh: 0,
-      appliedLimitA: 0,
-      appliedPhases: null,
-      at: 0,
-    },
-  }));
+  const run = new BenchRun(scenario, timeline, factory(config, scenario), options.trace === true);
+  for (let t = 0; t < scenario.durationS; t++) run.second(t);
+  run.finish();
+  const loopMs = performance.now() - began;
+  let boundMs = 0;
+  let optimal = Number.NaN;
+  if (options.optimalKwh !== undefined) optimal = options.optimalKwh;
+  else if (!options.skipOptimal) {
+    const b = performance.now();
+    optimal = optimalEvEnergyKwh(scenario, timeline);
+    boundMs = performance.now() - b;
+  }
+  const result: RunResult = {
+    scenario: scenario.name,
+    strategy: strategyName,
+    metrics: run.metrics(optimal),
+    elapsedMs: performance.now() - began,
+    timing: { strategyMs: run.strategyMs, physicsMs: loopMs - run.strategyMs, boundMs },
+    over145Events: run.events,
+  };
+  if (run.trace) result.trace = run.trace;
+  return result;
+}
 
-  const duration = scenario.durationS;
-  const stepUs = new Float64Array(duration);
-  let steps = 0;
-  let overloadSeconds = 0;
-  let over113 = 0;
-  let over145 = 0;
-  let run = 0;
-  let maxRun = 0;
-  let changes = 0;
-  let pauses = 0;
-  let lastValidT = Number.NaN;
-  let gapResolved = true;
-  let failsafeMaxS = 0;
-
+/**
+ * One run, second by second. A class rather than closures inside runScenario: its methods are the same
+ * functions for every run of a fleet, so their optimised code survives from one house to the next.
+ */
+class BenchRun {
+  private readonly startMs: number;
+  private readonly fuseA: number;
+  private readonly capacityTargetKw: number | null;
+  private readonly conn: Connection;
+  private readonly lineCount: number;
+  private readonly duration: number;
+  private readonly meter: Meter;
+  private readonly thermal: ThermalModel;
+  private readonly caps: ChargerCapabilities[];
+  private readonly specs: Array<EvSpec | null>;
+  private readonly evs: Array<Ev | null>;
+  private readonly n: number;
+  private readonly limits: Float64Array;
+  private readonly phases: Array<1 | 3>;
+  private readonly pausedByBalancer: Uint8Array;
+  private readonly pausedAt: Float64Array;
+  private readonly carA: Float64Array;
+  /** Which of each charger's wired lines its car draws from, recomputed when the car switches phases. */
+  private readonly drawsOn: Uint8Array[];
+  private readonly drawsOnFor: Array<readonly Line[] | null>;
+  private readonly inputs: ChargerInput[];
+  private readonly stepUs: Float64Array;
+  strategyMs = 0;
+  private steps = 0;
+  private overloadSeconds = 0;
+  private over113 = 0;
+  private over145 = 0;
+  private run = 0;
+  private maxRun = 0;
+  private changes = 0;
+  private pauses = 0;
+  private tooShort = 0;
+  private shortestPause = Number.POSITIVE_INFINITY;
+  private lastValidT = Number.NaN;
+  private gapResolved = true;
+  private failsafeMaxS = 0;
+  private lastFresh = false;
+  /** Setpoint changes per charger in the current hour of the run, and the most any charger made in one hour. */
+  private readonly hourChanges: Int32Array;
+  private hour = 0;
+  private maxHourChanges = 0;
+  /** What last raised each line: an appliance's index, or loads.length + the charger's index. */
+  private readonly loadCount: number;
+  private readonly cause = new Int32Array(3).fill(-1);
+  private readonly riseNow = new Float64Array(3);
+  private nextStep = 0;
+  readonly events: Over145Event[] = [];
+  private event: Over145Event | null = null;
   // Quarter accounting on the meter clock.
-  const QUARTER_MS = 900_000;
-  let quarter = Math.floor(startMs / QUARTER_MS);
-  let quarterStartT = 0;
-  let qImportKws = 0;
-  let qHouseKws = 0;
-  let runningPeak = scenario.site.monthPeakKw;
-  let quartersOver = 0;
-  let maxOvershoot = 0;
+  private quarter: number;
+  private quarterStartT = 0;
+  private qImportKws = 0;
+  private qHouseKws = 0;
+  private runningPeak: number;
+  private quartersOver = 0;
+  private maxOvershoot = 0;
+  readonly trace: Trace | undefined;
+  private readonly lineKw: [number, number, number] = [0, 0, 0];
+  private readonly lineA: [number, number, number] = [0, 0, 0];
+  private readonly absA = new Float64Array(3);
+  private readonly evOnLine = new Uint8Array(3);
+  private evEnergyKwh = 0;
 
-  const trace: Trace | undefined = options.trace
-    ? {
-        fuseA,
-        lines: lineCount,
-        lineA: Array.from({ length: lineCount }, () => new Float32Array(duration)),
-        evA: new Float32Array(duration),
-        limitA: new Float32Array(duration),
-        quarters: [],
-      }
-    : undefined;
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly timeline: HouseTimeline,
+    private readonly strategy: Balancer,
+    trace: boolean,
+  ) {
+    this.startMs = parseStart(scenario.start);
+    const { connection, fuseA, capacityTargetKw } = scenario.site;
+    this.fuseA = fuseA;
+    this.capacityTargetKw = capacityTargetKw;
+    this.conn = connection as Connection;
+    this.lineCount = connection === '1x230' ? 1 : 3;
+    this.duration = scenario.durationS;
+    this.meter = createMeter(scenario);
+    this.thermal = createThermal(scenario.site.breaker ?? 'C', fuseA, this.lineCount);
+    this.caps = chargerCapabilities(scenario);
+    this.specs = scenario.chargers.map((ch) => scenario.evs.find((e) => e.charger === ch.id) ?? null);
+    this.evs = scenario.chargers.map((ch, i) => {
+      const spec = this.specs[i];
+      return spec ? createEv(spec, { start: scenario.start, connection: this.conn, chargerPhases: ch.phases }) : null;
+    });
+    const n = this.caps.length;
+    this.n = n;
+    this.limits = new Float64Array(n);
+    this.phases = this.caps.map((c) => (connection !== '1x230' && c.phases.length === 3 ? 3 : 1));
+    this.pausedByBalancer = new Uint8Array(n);
+    this.pausedAt = new Float64Array(n);
+    this.carA = new Float64Array(n);
+    this.drawsOn = this.caps.map((c) => new Uint8Array(c.phases.length));
+    this.drawsOnFor = this.caps.map(() => null);
+    this.inputs = this.caps.map((capabilities) => ({
+      capabilities,
+      measurement: {
+        connected: true,
+        vehiclePlugged: false,
+        currentA: capabilities.phases.map(() => 0),
+        sessionKwh: 0,
+        appliedLimitA: 0,
+        appliedPhases: null,
+        at: 0,
+      },
+    }));
+    this.stepUs = new Float64Array(this.duration);
+    this.hourChanges = new Int32Array(n);
+    this.loadCount = scenario.loads.length;
+    this.quarter = Math.floor(this.startMs / QUARTER_MS);
+    this.runningPeak = scenario.site.monthPeakKw;
+    this.trace = trace
+      ? {
+          fuseA,
+          lines: this.lineCount,
+          lineA: Array.from({ length: this.lineCount }, () => new Float32Array(this.duration)),
+          evA: new Float32Array(this.duration),
+          limitA: new Float32Array(this.duration),
+          quarters: [],
+        }
+      : undefined;
+  }
 
-  const closeQuarter = () => {
-    const avg = qImportKws / 900;
-    const houseAvg = qHouseKws / 900;
+  private closeQuarter(): void {
+    const avg = this.qImportKws / 900;
+    const houseAvg = this.qHouseKws / 900;
     let target: number | null = null;
-    if (capacityTargetKw !== null) {
-      target = quarterTarget(capacityTargetKw, runningPeak);
+    if (this.capacityTargetKw !== null) {
+      target = quarterTarget(this.capacityTargetKw, this.runningPeak);
       if (avg > target + 1e-3 && houseAvg <= target) {
-        quartersOver++;
-        maxOvershoot = Math.max(maxOvershoot, avg - target);
+        this.quartersOver++;
+        this.maxOvershoot = Math.max(this.maxOvershoot, avg - target);
       }
       // Only the house can raise the month's peak for free; an overshoot of ours must not excuse the next.
-      runningPeak = Math.max(runningPeak, houseAvg);
+      this.runningPeak = Math.max(this.runningPeak, houseAvg);
     }
-    trace?.quarters.push({ startS: quarterStartT, avgKw: avg, houseAvgKw: houseAvg, targetKw: target });
-  };
+    this.trace?.quarters.push({ startS: this.quarterStartT, avgKw: avg, houseAvgKw: houseAvg, targetKw: target });
+  }
 
-  const lineKw: [number, number, number] = [0, 0, 0];
-  const lineA: [number, number, number] = [0, 0, 0];
-  const evOnLine = [false, false, false];
-  let evEnergyKwh = 0;
+  private causeName(c: number): string {
+    if (c < 0) return 'house';
+    if (c < this.loadCount) return this.scenario.loads[c]!.name;
+    return this.specs[c - this.loadCount]?.name ?? `car ${c}`;
+  }
 
-  for (let t = 0; t < duration; t++) {
-    const ms = startMs + t * 1000;
-    const q = Math.floor(ms / QUARTER_MS);
-    if (q !== quarter) {
-      closeQuarter();
-      quarter = q;
-      quarterStartT = t;
-      qImportKws = 0;
-      qHouseKws = 0;
+  /** The house's second t: its lines, and which appliances switched on (this second's biggest rise per line). */
+  private houseSecond(t: number): number {
+    const { lineKw, lineA, timeline, riseNow, cause } = this;
+    lineKw[0] = timeline.lineKw[0][t]!;
+    lineKw[1] = timeline.lineKw[1][t]!;
+    lineKw[2] = timeline.lineKw[2][t]!;
+    lineA[0] = timeline.lineA[0][t]!;
+    lineA[1] = timeline.lineA[1][t]!;
+    lineA[2] = timeline.lineA[2][t]!;
+    riseNow[0] = riseNow[1] = riseNow[2] = 0;
+    const houseSteps = timeline.steps;
+    while (this.nextStep < houseSteps.count && houseSteps.t[this.nextStep]! <= t) {
+      const k = this.nextStep++;
+      if (houseSteps.t[k] !== t) continue;
+      const mask = houseSteps.lines[k]!;
+      for (let l = 0; l < 3; l++) {
+        if ((mask & (1 << l)) === 0) continue;
+        // An appliance's on-step comes all at once: it outranks a car's rise in the same second.
+        riseNow[l] = Number.POSITIVE_INFINITY;
+        cause[l] = houseSteps.load[k]!;
+      }
     }
-    const h = house.step(t);
-    lineKw[0] = h.lineKw[0];
-    lineKw[1] = h.lineKw[1];
-    lineKw[2] = h.lineKw[2];
-    lineA[0] = h.lineA[0];
-    lineA[1] = h.lineA[1];
-    lineA[2] = h.lineA[2];
-    evOnLine[0] = evOnLine[1] = evOnLine[2] = false;
+    return lineKw[0] + lineKw[1] + lineKw[2];
+  }
+
+  /** The cars follow their setpoints for second t and draw on the lines. */
+  private carsSecond(t: number, ms: number): void {
+    const { evs, inputs, caps, limits, phases, lineKw, lineA, evOnLine, carA, riseNow, cause } = this;
+    evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     let evSumA = 0;
     let limitSum = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.n; i++) {
       const ev = evs[i];
       const m = inputs[i]!.measurement;
-      const cap = caps[i]!;
       if (!ev) {
         m.vehiclePlugged = false;
         continue;
       }
       const a = ev.step(t === 0 ? 0 : 1, limits[i]!, t, phases[i]!);
+      const lines = ev.lines;
       if (a > 0) {
-        addToLines(conn, ev.lines as Line[], ev.powerKw, lineKw, lineA);
-        for (const l of ev.lines) evOnLine[l - 1] = true;
-        evEnergyKwh += ev.powerKw / 3600;
+        addToLines(this.conn, lines, ev.powerKw, lineKw, lineA);
+        for (let k = 0; k < lines.length; k++) evOnLine[lines[k]! - 1] = 1;
+        this.evEnergyKwh += ev.powerKw / 3600;
+      }
+      const rise = a - carA[i]!;
+      carA[i] = a;
+      if (rise >= STEP_MIN_A) {
+        for (let k = 0; k < lines.length; k++) {
+          const l = lines[k]! - 1;
+          if (rise > riseNow[l]!) {
+            riseNow[l] = rise;
+            cause[l] = this.loadCount + i;
+          }
+        }
       }
       evSumA += a;
       limitSum += limits[i]!;
       m.vehiclePlugged = ev.plugged(t);
-      for (let k = 0; k < cap.phases.length; k++) m.currentA[k] = ev.lines.includes(cap.phases[k]!) ? a : 0;
+      const on = this.drawsOn[i]!;
+      if (this.drawsOnFor[i] !== lines) {
+        this.drawsOnFor[i] = lines;
+        for (let k = 0; k < on.length; k++) on[k] = lines.includes(caps[i]!.phases[k]!) ? 1 : 0;
+      }
+      for (let k = 0; k < on.length; k++) m.currentA[k] = on[k] === 1 ? a : 0;
       m.sessionKwh = ev.sessionKwh;
       m.appliedLimitA = limits[i]!;
       m.appliedPhases = phases[i]!;
       m.at = ms + 1000;
     }
-    // Overload: a line above the fuse while a car draws from it.
-    let worst = 0;
-    for (let l = 0; l < lineCount; l++) if (evOnLine[l]) worst = Math.max(worst, Math.abs(lineA[l]!));
-    if (worst > fuseA) {
-      overloadSeconds++;
-      run++;
-      maxRun = Math.max(maxRun, run);
-      if (worst > 1.13 * fuseA) over113++;
-      if (worst > 1.45 * fuseA) over145++;
-    } else run = 0;
-    const net = lineKw[0] + lineKw[1] + lineKw[2];
-    qImportKws += Math.max(0, net);
-    qHouseKws += Math.max(0, h.lineKw[0] + h.lineKw[1] + h.lineKw[2]);
-    if (trace) {
-      for (let l = 0; l < lineCount; l++) trace.lineA[l]![t] = Math.abs(lineA[l]!);
-      trace.evA[t] = evSumA;
-      trace.limitA[t] = limitSum;
+    if (this.trace) {
+      this.trace.evA[t] = evSumA;
+      this.trace.limitA[t] = limitSum;
     }
+  }
 
-    const reading = meter.tick(t, lineKw, lineA);
-    // Fail-safe: from the last telegram (sent at the end of its second) until every car is at or below its
-    // safe current.
-    if (reading) {
-      if (!gapResolved) failsafeMaxS = Math.max(failsafeMaxS, t - lastValidT - 1);
-      lastValidT = t;
-      gapResolved = false;
-    } else if (!gapResolved && !Number.isNaN(lastValidT)) {
-      let allSafe = true;
-      for (let i = 0; i < n; i++) if ((evs[i]?.currentA ?? 0) > caps[i]!.safeA + 1e-9) allSafe = false;
-      if (allSafe) {
-        failsafeMaxS = Math.max(failsafeMaxS, t - lastValidT - 1);
-        gapResolved = true;
+  /** Overloads while a car draws from the line, and the breaker's heating. */
+  private protectionSecond(t: number): void {
+    const { absA, lineA, fuseA } = this;
+    absA[0] = Math.abs(lineA[0]);
+    absA[1] = Math.abs(lineA[1]);
+    absA[2] = Math.abs(lineA[2]);
+    this.thermal.step(absA);
+    let worst = 0;
+    let worstLine = 0;
+    for (let l = 0; l < this.lineCount; l++) {
+      if (this.evOnLine[l] === 1 && absA[l]! > worst) {
+        worst = absA[l]!;
+        worstLine = l;
       }
     }
-    if (reading) gapResolved = false;
+    if (worst > fuseA) {
+      this.overloadSeconds++;
+      this.run++;
+      if (this.run > this.maxRun) this.maxRun = this.run;
+      if (worst > 1.13 * fuseA) this.over113++;
+      if (worst > 1.45 * fuseA) {
+        this.over145++;
+        if (this.event === null) {
+          this.event = { atS: t, cause: this.causeName(this.cause[worstLine]!), seconds: 0 };
+          this.events.push(this.event);
+        }
+        this.event.seconds++;
+      }
+    } else {
+      this.run = 0;
+      this.event = null;
+    }
+    if (this.trace) for (let l = 0; l < this.lineCount; l++) this.trace.lineA[l]![t] = absA[l]!;
+  }
 
-    const before = performance.now();
-    const decision = strategy.step({ nowMs: ms + 1000, reading, chargers: inputs });
-    stepUs[steps++] = (performance.now() - before) * 1000;
+  /**
+   * Fail-safe: from the last telegram that measured its second (sent at the end of it) until every car is at
+   * or below its safe current. A frozen meter's repeats measure nothing: they count as silence.
+   */
+  private failsafeSecond(t: number, fresh: boolean): void {
+    this.lastFresh = fresh;
+    if (fresh) {
+      if (!this.gapResolved) this.failsafeMaxS = Math.max(this.failsafeMaxS, t - this.lastValidT - 1);
+      this.lastValidT = t;
+      this.gapResolved = false;
+    } else if (!this.gapResolved && !Number.isNaN(this.lastValidT)) {
+      let allSafe = true;
+      for (let i = 0; i < this.n; i++) if ((this.evs[i]?.currentA ?? 0) > this.caps[i]!.safeA + 1e-9) allSafe = false;
+      if (allSafe) {
+        this.failsafeMaxS = Math.max(this.failsafeMaxS, t - this.lastValidT - 1);
+        this.gapResolved = true;
+      }
+    }
+  }
 
-    for (let i = 0; i < n; i++) {
+  /** The strategy's decision: setpoint changes per hour, pauses and their length. */
+  private apply(t: number, decision: Decision): void {
+    const { evs, caps, limits, phases, hourChanges } = this;
+    for (let i = 0; i < this.n; i++) {
       const d = decision.chargers[i]!;
       const ev = evs[i];
-      if (d.limitA !== limits[i] || d.phases !== phases[i]) changes++;
+      if (d.limitA !== limits[i] || d.phases !== phases[i]) {
+        this.changes++;
+        hourChanges[i]!++;
+        if (hourChanges[i]! > this.maxHourChanges) this.maxHourChanges = hourChanges[i]!;
+      }
       const cap = caps[i]!;
       const wanting = ev ? ev.plugged(t) && !ev.full : false;
-      if (wanting && limits[i]! >= cap.minA && d.limitA < cap.minA) pausedByBalancer[i] = true;
-      if (pausedByBalancer[i] && d.limitA >= cap.minA) {
-        pauses++;
-        pausedByBalancer[i] = false;
+      if (wanting && limits[i]! >= cap.minA && d.limitA < cap.minA) {
+        this.pausedByBalancer[i] = 1;
+        this.pausedAt[i] = t;
       }
-      if (!wanting) pausedByBalancer[i] = false;
+      if (this.pausedByBalancer[i] && d.limitA >= cap.minA) {
+        this.pauses++;
+        this.pausedByBalancer[i] = 0;
+        const pausedS = t - this.pausedAt[i]!;
+        if (pausedS < this.shortestPause) this.shortestPause = pausedS;
+        if (pausedS < (this.specs[i]?.minPauseS ?? 0)) this.tooShort++;
+      }
+      if (!wanting) this.pausedByBalancer[i] = 0;
       limits[i] = d.limitA;
       phases[i] = d.phases;
     }
   }
-  closeQuarter();
-  // A gap still open at the end counts until the end.
-  if (!gapResolved && !Number.isNaN(lastValidT) && lastValidT < duration - 1) {
-    // Only if telegrams actually stopped (the last second sent nothing).
-    if (!meter.sent) failsafeMaxS = Math.max(failsafeMaxS, duration - 2 - lastValidT);
+
+  second(t: number): void {
+    const ms = this.startMs + t * 1000;
+    const q = Math.floor(ms / QUARTER_MS);
+    if (q !== this.quarter) {
+      this.closeQuarter();
+      this.quarter = q;
+      this.quarterStartT = t;
+      this.qImportKws = 0;
+      this.qHouseKws = 0;
+    }
+    if (t - this.hour * 3600 >= 3600) {
+      this.hour++;
+      this.hourChanges.fill(0);
+    }
+    const houseNet = this.houseSecond(t);
+    this.carsSecond(t, ms);
+    this.protectionSecond(t);
+    const { lineKw } = this;
+    this.qImportKws += Math.max(0, lineKw[0] + lineKw[1] + lineKw[2]);
+    this.qHouseKws += Math.max(0, houseNet);
+    const reading = this.meter.tick(t, lineKw, this.lineA);
+    this.failsafeSecond(t, reading !== null && !this.meter.repeated);
+    const before = performance.now();
+    const decision = this.strategy.step({ nowMs: ms + 1000, reading, chargers: this.inputs });
+    const took = performance.now() - before;
+    this.strategyMs += took;
+    this.stepUs[this.steps++] = took * 1000;
+    this.apply(t, decision);
   }
 
-  const optimal = options.skipOptimal ? Number.NaN : optimalEvEnergyKwh(scenario);
-  const hours = duration / 3600;
-  const metrics: Metrics = {
-    overloadSeconds,
-    overloadMaxEventS: maxRun,
-    over113Seconds: over113,
-    over145Seconds: over145,
-    quartersOverTarget: quartersOver,
-    maxQuarterOvershootKw: round(maxOvershoot, 3),
-    evEnergyKwh: round(evEnergyKwh, 3),
-    optimalEvEnergyKwh: round(optimal, 3),
-    evEnergyRatio: optimal > 0 ? round(evEnergyKwh / optimal, 4) : 1,
-    setpointChangesPerHour: round(changes / hours, 1),
-    pauses,
-    failsafeMaxS,
-    stepP99Us: round(p99(stepUs, steps), 1),
-  };
-  const result: RunResult = {
-    scenario: scenario.name,
-    strategy: strategyName,
-    metrics,
-    elapsedMs: performance.now() - began,
-  };
-  if (trace) result.trace = trace;
-  return result;
+  finish(): void {
+    this.closeQuarter();
+    // A gap still open at the end counts until the end, if telegrams had actually stopped.
+    const d = this.duration;
+    if (!this.gapResolved && !Number.isNaN(this.lastValidT) && this.lastValidT < d - 1 && !this.lastFresh)
+      this.failsafeMaxS = Math.max(this.failsafeMaxS, d - 2 - this.lastValidT);
+  }
+
+  metrics(optimal: number): Metrics {
+    const hours = this.duration / 3600;
+    const repeats = new Map<string, number>();
+    for (const e of this.events) repeats.set(e.cause, (repeats.get(e.cause) ?? 0) + 1);
+    return {
+      overloadSeconds: this.overloadSeconds,
+      overloadMaxEventS: this.maxRun,
+      over113Seconds: this.over113,
+      over145Seconds: this.over145,
+      quartersOverTarget: this.quartersOver,
+      maxQuarterOvershootKw: round(this.maxOvershoot, 3),
+      evEnergyKwh: round(this.evEnergyKwh, 3),
+      optimalEvEnergyKwh: round(optimal, 3),
+      evEnergyRatio: optimal > 0 ? round(this.evEnergyKwh / optimal, 4) : 1,
+      setpointChangesPerHour: round(this.changes / hours, 1),
+      pauses: this.pauses,
+      failsafeMaxS: this.failsafeMaxS,
+      thermalPeak: round(this.thermal.peak, 3),
+      stepP99Us: round(p99(this.stepUs, this.steps), 1),
+      over145RepeatMax: Math.max(0, ...repeats.values()),
+      setpointChangesMaxHour: this.maxHourChanges,
+      shortestPauseS: Number.isFinite(this.shortestPause) ? this.shortestPause : null,
+      pausesTooShort: this.tooShort,
+    };
+  }
 }
 
 function round(x: number, digits: number): number {

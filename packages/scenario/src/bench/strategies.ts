@@ -22,24 +22,45 @@ function naturalPhases(scenario: Scenario, cap: ChargerCapabilities): 1 | 3 {
   return scenario.site.connection !== '1x230' && cap.phases.length === 3 ? 3 : 1;
 }
 
+/**
+ * The decision a reference strategy returns, reused from step to step (the bench reads it at once): one entry
+ * per charger, in input order.
+ */
+function reusedDecision(scenario: Scenario, reason: string) {
+  const out: ChargerDecision[] = [];
+  return (chargers: BalancerInput['chargers']): ChargerDecision[] => {
+    if (out.length !== chargers.length) {
+      out.length = 0;
+      for (const c of chargers)
+        out.push({
+          id: c.capabilities.id,
+          limitA: 0,
+          phases: naturalPhases(scenario, c.capabilities),
+          reason,
+          changed: false,
+        });
+    }
+    return out;
+  };
+}
+
 /** No balancing: every plugged car gets the charger's maximum. */
-const none: StrategyFactory = (_config, scenario) => ({
-  step(input) {
-    return {
-      chargers: input.chargers.map((c) => ({
-        id: c.capabilities.id,
-        limitA: c.measurement.vehiclePlugged ? c.capabilities.maxA : 0,
-        phases: naturalPhases(scenario, c.capabilities),
-        reason: 'none',
-        changed: false,
-      })),
-      quarter: emptyQuarter,
-      failsafe: false,
-      dataAgeMs: null,
-    };
-  },
-  reconfigure() {},
-});
+const none: StrategyFactory = (_config, scenario) => {
+  const entries = reusedDecision(scenario, 'none');
+  const decision: Decision = { chargers: [], quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
+  return {
+    step(input) {
+      const out = entries(input.chargers);
+      for (let i = 0; i < out.length; i++) {
+        const c = input.chargers[i]!;
+        out[i]!.limitA = c.measurement.vehiclePlugged ? c.capabilities.maxA : 0;
+      }
+      decision.chargers = out;
+      return decision;
+    },
+    reconfigure() {},
+  };
+};
 
 /**
  * A periodic controller on the highest phase: every `periodMs` it reads the highest line current and moves
@@ -50,47 +71,44 @@ function highestPhaseController(periodMs: number, raiseFraction: number, cutAtOn
   return (_config, scenario) => {
     const fuse = scenario.site.fuseA;
     let lastRunMs = Number.NEGATIVE_INFINITY;
-    const limits = new Map<string, number>();
+    const entries = reusedDecision(scenario, 'highest phase');
+    const decision: Decision = { chargers: [], quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
     return {
       step(input: BalancerInput): Decision {
         const reading = input.reading;
         const due = input.nowMs - lastRunMs >= periodMs;
-        const plugged = input.chargers.filter((c) => c.measurement.vehiclePlugged);
+        const out = entries(input.chargers);
+        let plugged = 0;
+        for (const c of input.chargers) if (c.measurement.vehiclePlugged) plugged++;
         if (reading?.ok) {
           let highest = 0;
           for (const p of reading.phases) highest = Math.max(highest, p.currentA ?? 0);
           const gap = fuse - highest;
           if ((gap < 0 && cutAtOnce) || due) {
             lastRunMs = input.nowMs;
-            const share = plugged.length > 0 ? (gap < 0 ? gap : gap * raiseFraction) / plugged.length : 0;
-            for (const c of plugged) {
+            const share = plugged > 0 ? (gap < 0 ? gap : gap * raiseFraction) / plugged : 0;
+            for (let i = 0; i < out.length; i++) {
+              const c = input.chargers[i]!;
+              if (!c.measurement.vehiclePlugged) continue;
               const cap = c.capabilities;
-              const prev = limits.get(cap.id) ?? 0;
+              const prev = out[i]!.limitA;
               // Cuts start from what the car draws (an offer above its draw would cut nothing).
-              const drawn = Math.max(0, ...c.measurement.currentA.map((a) => a ?? 0));
+              let drawn = 0;
+              for (const a of c.measurement.currentA) drawn = Math.max(drawn, a ?? 0);
               let next = Math.min(cap.maxA, (gap < 0 ? Math.min(prev, drawn) : prev) + share);
               // A paused car restarts when the gap fits its minimum (SmartEVSE at the minimum, evcc at all of it).
               if (prev === 0) {
-                const each = gap / plugged.length;
+                const each = gap / plugged;
                 next = each >= cap.minA ? (raiseFraction < 1 ? cap.minA : Math.min(cap.maxA, each)) : 0;
               }
               if (next < cap.minA) next = 0;
-              limits.set(cap.id, Math.floor(next * 10) / 10);
+              out[i]!.limitA = Math.floor(next * 10) / 10;
             }
           }
         }
-        const chargers: ChargerDecision[] = input.chargers.map((c) => {
-          const id = c.capabilities.id;
-          if (!c.measurement.vehiclePlugged) limits.set(id, 0);
-          return {
-            id,
-            limitA: limits.get(id) ?? 0,
-            phases: naturalPhases(scenario, c.capabilities),
-            reason: 'highest phase',
-            changed: false,
-          };
-        });
-        return { chargers, quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
+        for (let i = 0; i < out.length; i++) if (!input.chargers[i]!.measurement.vehiclePlugged) out[i]!.limitA = 0;
+        decision.chargers = out;
+        return decision;
       },
       reconfigure() {},
     };

@@ -22,6 +22,7 @@ export const DEFAULT_CAR: Required<CarSpec> = {
   lagS: 5,
   rampS: 20,
   drawRatio: 1,
+  minPauseS: 0,
 };
 
 /**

@@ -1,10 +1,10 @@
 // The dashboard: one EventSource on /api/v1/events renders everything live; the activation
 // assistant and the settings talk to the JSON API with the owner's token (kept in localStorage).
-const $ = (id) => document.getElementById(id);
-const fmt = (x, digits = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '–');
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// The charts and the session list live in history.js.
+import { chartsOnState, chartsOnTab, initCharts } from './history.js';
+import { $, esc, fmt, when } from './util.js';
+
 const token = () => localStorage.getItem('p1-token') ?? '';
-const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
 const monthLabel = (ym) => new Date(`${ym}-01T12:00:00`).toLocaleString(undefined, { month: 'short', year: '2-digit' });
 
 // --- tabs -------------------------------------------------------------------------------
@@ -14,6 +14,7 @@ function showTab() {
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.tab === name);
   if (name === 'activation') loadActivation();
   if (name === 'capacity') loadHistory();
+  chartsOnTab(name);
 }
 window.addEventListener('hashchange', showTab);
 
@@ -24,6 +25,8 @@ let lastActivationState = null;
 
 function render(s) {
   lastState = s;
+  identify(s);
+  chartsOnState(s);
   // the assistant follows the module: e.g. the first valid telegram verifies the open port
   const activationState = s.activation?.state ?? null;
   if (activationState !== lastActivationState) {
@@ -125,6 +128,17 @@ async function loadHistory() {
   } catch {}
 }
 
+// --- identify: HomeWizard's PUT /api/v1/identify flashes the page, so the owner sees which module this is
+let identifyTimer;
+function identify(s) {
+  // both instants are the server's: the browser's clock does not matter
+  const ms = s.identifyUntil ? Date.parse(s.identifyUntil) - Date.parse(s.at) : 0;
+  if (ms <= 0) return;
+  document.body.classList.add('identify');
+  clearTimeout(identifyTimer);
+  identifyTimer = setTimeout(() => document.body.classList.remove('identify'), ms);
+}
+
 function connect() {
   const events = new EventSource('/api/v1/events');
   events.addEventListener('state', (e) => render(JSON.parse(e.data)));
@@ -221,6 +235,7 @@ $('settings-form').addEventListener('submit', async (e) => {
 $('token').value = token();
 $('act-lang').value =
   localStorage.getItem('p1-lang') ?? (navigator.language || 'nl').slice(0, 2).replace(/^(?!nl|fr|en).*/, 'nl');
+initCharts();
 showTab();
 loadSettings();
 connect();

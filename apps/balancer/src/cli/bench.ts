@@ -1,0 +1,102 @@
+/**
+ * `p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]`:
+ * the fleet bench of issue 11 — generated houses × 24 h for our strategy and the references, the promises
+ * counted, the failing houses written out as scenarios and the worst one per promise as an SVG.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  fleetReport,
+  formatFleetReport,
+  REFERENCE_STRATEGIES,
+  runFleet,
+  strategies,
+  writeFleetFiles,
+} from '@p1/scenario';
+import { UsageError } from './errors';
+import { integerOption, profileOption } from './simulate';
+
+const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
+
+  --n N             houses to generate and run, 24 h each (default 1000)
+  --seed S          the generator's seed (default 1)
+  --json            print one JSON object instead of the Markdown report
+  --strategy NAME   a strategy to run; repeat for several (default: default ${REFERENCE_STRATEGIES.join(' ')});
+                    the first is ours, whose promises are counted (one of ${Object.keys(strategies).join(', ')})
+  --out DIR         where the houses that break a promise (scenario files) and the worst per promise (SVG) go
+                    (default reports/houses)
+  --profile NAME    be | nl (default be)
+  --workers N       worker threads (default: one per core, here ${availableParallelism()})`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what === '--help' || what === '-h') {
+    console.log(HELP);
+    return 0;
+  }
+  if (what !== 'houses')
+    throw new UsageError(`bench: say what to run: 'p1 bench houses' (got ${what ? `"${what}"` : 'nothing'}).\n${HELP}`);
+  let values: {
+    n?: string;
+    seed?: string;
+    json?: boolean;
+    strategy?: string[];
+    out?: string;
+    profile?: string;
+    workers?: string;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        n: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+        strategy: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        profile: { type: 'string' },
+        workers: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError(`bench houses: ${(e as Error).message}\n${HELP}`);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const n = values.n === undefined ? 1000 : integerOption('n', values.n, 1, 100_000);
+  const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2_147_483_647);
+  const workers = values.workers === undefined ? undefined : integerOption('workers', values.workers, 0, 256);
+  const profile = profileOption('bench houses', values.profile);
+  const names = values.strategy ?? ['default', ...REFERENCE_STRATEGIES];
+  for (const s of names) {
+    if (!strategies[s])
+      throw new UsageError(
+        `bench houses: unknown --strategy "${s}"; choose from ${Object.keys(strategies).join(', ')}.`,
+      );
+  }
+  // Ours first: the promises are counted for it.
+  const chosen = [...new Set(names.includes('default') ? ['default', ...names] : names)];
+  const progress = process.stderr.isTTY
+    ? (done: number) => {
+        if (done === n || done % Math.max(1, Math.round(n / 20)) === 0) process.stderr.write(`\r${done}/${n} houses`);
+        if (done === n) process.stderr.write('\n');
+      }
+    : undefined;
+  const run = await runFleet({ n, seed, profile, strategies: chosen, workers, onProgress: progress });
+  const report = fleetReport(run);
+  const dir = values.out ?? 'reports/houses';
+  const files = writeFleetFiles(report, dir);
+  if (values.json) console.log(JSON.stringify({ ...report, files }));
+  else {
+    console.log(formatFleetReport(report));
+    console.log(
+      `\n${report.failing.length} house${report.failing.length === 1 ? '' : 's'} breaking a promise and ${files.length - report.failing.length} SVG${files.length - report.failing.length === 1 ? '' : 's'} written to ${dir}`,
+    );
+  }
+  return 0;
+}

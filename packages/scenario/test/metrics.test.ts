@@ -1,0 +1,158 @@
+/**
+ * The metrics the fleet's promises need, on hand-built scenarios whose answer is known by construction. The
+ * test strategies below are registered for these tests only.
+ */
+import type { Balancer, BalancerInput, Decision } from '@p1/balancer';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMeter, parseScenario, runScenario, type Scenario, strategies } from '../src/index';
+
+const START = '2025-01-15T18:00:00+01:00';
+const startMs = Date.parse(START);
+
+const scenario = (over: Record<string, unknown>): Scenario =>
+  parseScenario(
+    {
+      start: START,
+      durationS: 1800,
+      site: { connection: '3N400', fuseA: 16 },
+      baseLoadKw: 0,
+      chargers: [{ id: 'cp1', phases: [1, 2, 3], maxA: 16 }],
+      evs: [{ name: 'car1', charger: 'cp1', arrive: '17:00', depart: '23:00', needKwh: 500, lagS: 5, rampS: 0 }],
+      ...over,
+    },
+    'metrics',
+  );
+
+/** A strategy that offers `limitAt(t, input)` to every charger, t in seconds since the scenario start. */
+function scripted(name: string, limitAt: (t: number, input: BalancerInput) => number): void {
+  strategies[name] = (): Balancer => ({
+    step(input): Decision {
+      const t = (input.nowMs - startMs) / 1000 - 1;
+      return {
+        chargers: input.chargers.map((c) => ({
+          id: c.capabilities.id,
+          limitA: c.measurement.vehiclePlugged ? limitAt(t, input) : 0,
+          phases: 3,
+          reason: name,
+          changed: false,
+        })),
+        quarter: { quarterStart: null, usedKwh: 0, allowedKw: null, targetKw: null, projectedKw: 0 },
+        failsafe: false,
+        dataAgeMs: null,
+      };
+    },
+    reconfigure() {},
+  });
+}
+
+let lastStamp: string | null = null;
+scripted('test-flip', (t) => (Math.floor(t / 10) % 2 === 0 ? 16 : 10));
+scripted('test-pause', (t) => ((t >= 600 && t < 630) || (t >= 1200 && t < 1290) ? 0 : 16));
+scripted('test-freeze-aware', (_t, input) => {
+  const stamp = input.reading?.timestamp ?? null;
+  const frozen = stamp !== null && stamp === lastStamp;
+  if (stamp !== null) lastStamp = stamp;
+  return frozen ? 0 : 16;
+});
+afterAll(() => {
+  for (const s of ['test-flip', 'test-pause', 'test-freeze-aware']) delete strategies[s];
+});
+
+describe('thermalPeak', () => {
+  it('is the steady state of a constant line current over that of 1.13 × fuseA', () => {
+    // 4.6 kW on L1 = 20 A on a 25 A breaker, all the time, no car.
+    const sc = scenario({
+      site: { connection: '3N400', fuseA: 25 },
+      loads: [{ name: 'heater', phases: [1], kw: 4.6, at: '17:00', durationS: 7200 }],
+      chargers: [],
+      evs: [],
+    });
+    expect(runScenario(sc, { strategy: 'none' }).metrics.thermalPeak).toBeCloseTo(0.64 / 1.13 ** 2, 3);
+    const fuse = { ...sc, site: { ...sc.site, breaker: 'gG' as const } };
+    expect(runScenario(fuse, { strategy: 'none' }).metrics.thermalPeak).toBeCloseTo(0.64 / 1.25 ** 2, 3);
+  });
+});
+
+describe('overloads above 1.45 × fuseA and their cause', () => {
+  it('blames every on-step of a cycling hob that lands on a car at full current', () => {
+    // The car draws 16 A on a 16 A fuse; each 90 s on-period of 10 A on L1 takes the line to 26 A > 23.2 A.
+    const sc = scenario({
+      loads: [{ name: 'hob', phases: [1], kw: 2.3, at: '18:05', durationS: 900, onS: 90, offS: 60 }],
+    });
+    const r = runScenario(sc, { strategy: 'none', skipOptimal: true });
+    expect(r.over145Events).toHaveLength(6);
+    expect(r.over145Events.every((e) => e.cause === 'hob' && e.seconds === 90)).toBe(true);
+    expect(r.over145Events.map((e) => e.atS)).toEqual([300, 450, 600, 750, 900, 1050]);
+    expect(r.metrics.over145RepeatMax).toBe(6);
+    expect(r.metrics.over145Seconds).toBe(540);
+  });
+
+  it('blames the car that plugs in while the oven runs', () => {
+    // L2 carries car1 (16 A) and the oven (10 A) on a 20 A fuse: over the fuse, under 1.45 × (29 A), until car2
+    // plugs in on L2 at 18:10 and draws 16 A after its 5 s lag.
+    const sc = scenario({
+      site: { connection: '3N400', fuseA: 20 },
+      loads: [{ name: 'oven', phases: [2], kw: 2.3, at: '18:00', durationS: 1800 }],
+      chargers: [
+        { id: 'cp1', phases: [1, 2, 3], maxA: 16 },
+        { id: 'cp2', phases: [2], maxA: 16 },
+      ],
+      evs: [
+        { name: 'car1', charger: 'cp1', arrive: '17:00', depart: '23:00', needKwh: 500, lagS: 5, rampS: 0 },
+        { name: 'car2', charger: 'cp2', phases: 1, arrive: '18:10', depart: '23:00', needKwh: 500, lagS: 5, rampS: 0 },
+      ],
+    });
+    const r = runScenario(sc, { strategy: 'none', skipOptimal: true });
+    expect(r.over145Events).toEqual([{ atS: 606, cause: 'car2', seconds: 1800 - 606 }]);
+    expect(r.metrics.over145RepeatMax).toBe(1);
+  });
+});
+
+describe('setpoint changes and pauses', () => {
+  it('counts the busiest hour of the busiest charger', () => {
+    const sc = scenario({ durationS: 7200 });
+    const m = runScenario(sc, { strategy: 'test-flip', skipOptimal: true }).metrics;
+    // A change every 10 s: 360 an hour (the very first offer, 0 → 16, falls in the first hour too).
+    expect(m.setpointChangesMaxHour).toBe(360);
+    expect(m.setpointChangesPerHour).toBe(360);
+  });
+
+  it('measures each pause the strategy imposed against the car’s tolerance', () => {
+    const sc = scenario({
+      evs: [{ name: 'car1', charger: 'cp1', arrive: '17:00', depart: '23:00', needKwh: 500, lagS: 5, minPauseS: 60 }],
+    });
+    const m = runScenario(sc, { strategy: 'test-pause', skipOptimal: true }).metrics;
+    expect(m.pauses).toBe(2);
+    expect(m.shortestPauseS).toBe(30);
+    expect(m.pausesTooShort).toBe(1);
+    expect(runScenario(sc, { strategy: 'none', skipOptimal: true }).metrics.shortestPauseS).toBeNull();
+  });
+});
+
+describe('fail-safe with a frozen meter', () => {
+  const frozen = scenario({ faults: [{ kind: 'frozenMeter', at: '18:10', durationS: 120 }] });
+
+  it('repeats the last telegram, as new objects with the same content', () => {
+    const meter = createMeter(frozen);
+    const kw = [1, 1, 1];
+    const a = [4.35, 4.35, 4.35];
+    let before = null;
+    for (let t = 0; t < 600; t++) before = meter.tick(t, kw, a);
+    const repeat = meter.tick(600, [2, 2, 2], [9, 9, 9]);
+    expect(meter.repeated).toBe(true);
+    expect(repeat).toEqual(before);
+    expect(repeat).not.toBe(before);
+    meter.tick(719, kw, a);
+    expect(meter.repeated).toBe(true);
+    meter.tick(720, kw, a);
+    expect(meter.repeated).toBe(false);
+  });
+
+  it('counts from the first repeated telegram until the cars are safe', () => {
+    // A strategy that holds its setpoint never gets safe: the whole freeze counts.
+    expect(runScenario(frozen, { strategy: 'none', skipOptimal: true }).metrics.failsafeMaxS).toBe(120);
+    // One that stops the car at the first repeat: the car follows after its 5 s lag, 6 s after the last real one.
+    lastStamp = null;
+    expect(runScenario(frozen, { strategy: 'test-freeze-aware', skipOptimal: true }).metrics.failsafeMaxS).toBe(6);
+  });
+});
