@@ -120,6 +120,7 @@ async function module(): Promise<number> {
   }`;
   const charts = async () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', chartClient], { stdio: 'ignore' });
+    // `once` rejects when the client cannot start ('error'), with the reason
     const [code] = (await once(child, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`the chart client exited with ${code}`);
   };

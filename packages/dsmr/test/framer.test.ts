@@ -162,7 +162,7 @@ describe('streaming framer', () => {
   });
 
   it('a frame is complete with the LF of its CRC line, a NUL before the CR included', () => {
-    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: ['0-0:96.14.0(0001)'] }));
+    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: [`${OBIS.TARIFF}(0001)`] }));
     const framer = new TelegramFramer();
     expect(framer.push(t.subarray(0, t.length - 1))).toEqual([]); // waits for the LF
     const [frame] = framer.push(t.subarray(t.length - 1));
