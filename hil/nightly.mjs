@@ -133,9 +133,14 @@ async function checkAlive(inventory, timeoutS) {
       clearTimeout(timer);
       resolve({ alive: false });
     });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      stderr += `p1 parse could not start (${err.message}); run npm run setup first.`;
+      resolve({ alive: false });
+    });
   });
   try {
-    process.kill(-child.pid, 'SIGTERM');
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
   } catch {}
   if (verdict.alive) return { ok: true, message: `meter alive: ${verdict.header} at ${verdict.timestamp}` };
   const why =
@@ -154,6 +159,10 @@ function runCucumber(env, extraArgs) {
       stdio: 'inherit',
     });
     child.on('exit', (code) => resolve(code ?? 1));
+    child.on('error', (err) => {
+      console.error(`nightly: cucumber could not start (${err.message}); run npm run setup first.`);
+      resolve(1);
+    });
   });
 }
 

@@ -45,9 +45,15 @@ function start(name, command, args, env = {}) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   let ended = false;
-  child.on('exit', () => {
+  const end = () => {
     ended = true;
     for (const w of waiters.splice(0)) w();
+  };
+  child.on('exit', end);
+  // A program that cannot start (not installed, not on PATH) ends here with a sentence, not a crash.
+  child.on('error', (err) => {
+    output += `\n${name} could not start (${err.message}); run npm run setup, or install ${command}\n`;
+    end();
   });
   return {
     name,
@@ -187,6 +193,10 @@ async function main() {
         { cwd: root, stdio: 'inherit', env: { ...process.env, P1_DEVICE: cable, P1_INVENTORY: inventoryFile } },
       );
       nightly.on('exit', (c) => resolve(c ?? 1));
+      nightly.on('error', (err) => {
+        console.error(`rehearse: the nightly run could not start (${err.message}).`);
+        resolve(1);
+      });
     });
     if (code !== 0)
       console.error(`rehearse: the nightly run failed (exit ${code}).\n--- p1-sim ---\n${sim.output().slice(-3000)}`);

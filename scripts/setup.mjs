@@ -28,6 +28,7 @@ if (pnpmVersion() !== wanted) {
     // No write access to Node's global folder (not root): install for this user instead.
     const prefix = join(homedir(), '.local');
     const user = spawnSync('npm', ['install', '-g', '--prefix', prefix, `pnpm@${wanted}`], { stdio: 'inherit' });
+    if (user.error) console.error(`setup: npm could not run (${user.error.message}); install Node.js with npm.`);
     if (user.status !== 0) process.exit(user.status ?? 1);
     pnpm = join(prefix, 'bin', 'pnpm');
     if (!(process.env.PATH ?? '').split(delimiter).includes(join(prefix, 'bin'))) {
@@ -45,4 +46,5 @@ if (!env.npm_config_nodedir) {
 }
 const args = ['install', ...(env.CI ? ['--frozen-lockfile'] : [])];
 const r = spawnSync(pnpm, args, { stdio: 'inherit', cwd: root, env });
+if (r.error) console.error(`setup: ${pnpm} could not run (${r.error.message}); is it on your PATH?`);
 process.exit(r.status ?? 1);

@@ -46,6 +46,7 @@ const failures = [];
 function run(label, cmd, args) {
   console.log(`\n── ${label}: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, env: process.env });
+  if (r.error) console.error(`test: ${cmd} could not run (${r.error.message}); npm run setup installs the workspace.`);
   return r.status === 0;
 }
 

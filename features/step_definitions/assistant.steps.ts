@@ -10,17 +10,16 @@ import {
   stateFileIn,
 } from '../support/assistant';
 import { P1_CLI, runToEnd, tsxArgs } from '../support/processes';
-import type { P1World } from '../support/world';
+import { type P1World, remembered } from '../support/world';
 
 function lastRun(world: P1World): AssistantRun {
-  const run = world.memo.get('assistant') as AssistantRun | undefined;
-  if (!run) throw new Error('The owner has not used the assistant yet.');
-  return run;
+  if (!world.assistant) throw new Error('The owner has not used the assistant yet.');
+  return world.assistant;
 }
 
 async function tell(world: P1World, sentences: string[], extraArgs: string[] = [], timeoutMs?: number): Promise<void> {
   const run = await runAssistant(stateFileIn(world.tmp), answersFor(sentences), extraArgs, timeoutMs);
-  world.memo.set('assistant', run);
+  world.assistant = run;
   assert.equal(run.code, 0, `the assistant stopped with exit ${run.code}: ${run.errors}\n${run.output.slice(-1500)}`);
 }
 
@@ -66,7 +65,7 @@ When(
       ['--device', meter.device, '--baud', String(meter.baud), '--silence-s', '3'],
       seconds * 1000,
     );
-    this.memo.set('assistant', run);
+    this.assistant = run;
   },
 );
 
@@ -112,17 +111,17 @@ Then('the assistant remembers no refusal', function (this: P1World) {
 
 When('the owner checks the EAN {string} from the bill', async function (this: P1World, code: string) {
   const run = await runToEnd(process.execPath, tsxArgs(P1_CLI, ['ean', code]));
-  this.memo.set('ean', run);
+  this.eanCheck = run;
 });
 
 Then('the module accepts the EAN', function (this: P1World) {
-  const run = this.memo.get('ean') as { code: number; stdout: string };
+  const run = remembered(this.eanCheck, 'EAN check');
   assert.equal(run.code, 0, run.stdout);
   assert.deepEqual(JSON.parse(run.stdout), { valid: true, reason: null });
 });
 
 Then('the module refuses the EAN because {string}', function (this: P1World, words: string) {
-  const run = this.memo.get('ean') as { code: number; stdout: string };
+  const run = remembered(this.eanCheck, 'EAN check');
   assert.equal(run.code, 1, run.stdout);
   const answer = JSON.parse(run.stdout) as { valid: boolean; reason: string };
   assert.equal(answer.valid, false);

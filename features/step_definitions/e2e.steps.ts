@@ -7,20 +7,19 @@ import { emptyHouse } from '../support/house-plan';
 import { Module, type ModuleState } from '../support/module';
 import { P1_SIM_CLI, startChild, tsxArgs } from '../support/processes';
 import { startSimulatedMeter } from '../support/sim-meter';
-import type { P1World } from '../support/world';
+import { type P1World, remembered } from '../support/world';
 import { portalOf, registerAndLogIn } from './portal.steps';
 
 const EAN = '541448820000000015';
 const CHARGER_PASSWORD = 'cp-password-for-the-features';
 
 function moduleOf(world: P1World): Module {
-  const module = world.memo.get('module') as Module | undefined;
-  if (!module) throw new Error('The module is not running in this scenario.');
-  return module;
+  if (!world.module) throw new Error('The module is not running in this scenario.');
+  return world.module;
 }
 
 function houseOf(world: P1World): Scenario {
-  return (world.memo.get('house') as Scenario | undefined) ?? emptyHouse();
+  return world.plan ?? emptyHouse();
 }
 
 /** Polls the module's state until `check` returns true; the last state is kept for the failure message. */
@@ -80,7 +79,7 @@ Given(
       site: { connection: site.connection, fuseA: site.fuseA, capacityTargetKw: site.capacityTargetKw },
       chargers: [{ id, phases, minA, maxA, password: CHARGER_PASSWORD }],
     });
-    this.memo.set('module', module);
+    this.module = module;
   },
 );
 
@@ -93,7 +92,7 @@ When(
     for (const action of ['register-itsme', 'confirm-email', 'login']) await module.tellAssistant(action);
     const added = await portal.as('houder@example.be', 'POST', '/eans', { ean: EAN });
     assert.ok(added.ok, 'the portal did not add the EAN');
-    this.memo.set('ean', EAN);
+    this.ean = EAN;
     await module.tellAssistant('enter-ean', EAN);
     await module.tellAssistant('add-ean');
     const requested = await portal.as('houder@example.be', 'POST', `/eans/${EAN}/request`, { consent: true });
@@ -144,7 +143,7 @@ Then('the module marks the port verified within {int} seconds', async function (
 Given(
   'the charger drops its connection every {int} seconds for {int} seconds',
   function (this: P1World, every: number, down: number) {
-    this.memo.set('chargerFaults', [`disconnect:${every}:${down}`]);
+    this.chargerFaults = [`disconnect:${every}:${down}`];
   },
 );
 
@@ -165,18 +164,18 @@ When('a car plugs into charger {string}', async function (this: P1World, id: str
     // A car that ramps up quickly keeps the scenario short; the 5 s it takes to follow a cut stays.
     '--ramp-s',
     '8',
-    ...((this.memo.get('chargerFaults') as string[] | undefined) ?? []).flatMap((f) => ['--fault', f]),
+    ...this.chargerFaults.flatMap((f) => ['--fault', f]),
     '--meter-control-url',
     sim.controlUrl,
     '--meter-control-token',
     sim.token,
   ];
   this.track(startChild(`charger ${id}`, process.execPath, tsxArgs(P1_SIM_CLI, args)));
-  this.memo.set('charger', id);
+  this.chargerId = id;
 });
 
 function chargerOf(world: P1World, s: ModuleState) {
-  return s.chargers.find((c) => c.id === world.memo.get('charger'));
+  return s.chargers.find((c) => c.id === world.chargerId);
 }
 
 Then('the car is charging within {int} seconds', async function (this: P1World, seconds: number) {
@@ -205,16 +204,15 @@ Then('the car is charging within {int} seconds', async function (this: P1World, 
     },
     "the car's limit settling",
   );
-  this.memo.set('limitBeforeOven', settled);
+  this.limitBeforeOvenA = settled;
 });
 
 When('the oven turns on with {float} kW on line {int}', async function (this: P1World, kw: number, line: number) {
   await this.requireSimulator().setLoad('oven', [line], kw);
-  this.memo.set('ovenAt', Date.now());
 });
 
 Then("the car's limit drops within {int} seconds", async function (this: P1World, seconds: number) {
-  const before = this.memo.get('limitBeforeOven') as number;
+  const before = remembered(this.limitBeforeOvenA, "car's limit before the oven");
   const s = await until(
     this,
     seconds,
@@ -241,7 +239,7 @@ Then(
       if (typeof avg === 'number') quarterAverages.push(avg);
       await new Promise((r) => setTimeout(r, 300));
     }
-    this.memo.set('quarterAverages', quarterAverages);
+    this.quarterAverages = quarterAverages;
     assert.ok(over.size <= allowed, `line ${line} was above its fuse in ${over.size} telegrams`);
   },
 );
@@ -249,7 +247,7 @@ Then(
 Then("over the same time the quarter-hour's running average stays under the target", function (this: P1World) {
   const target = houseOf(this).site.capacityTargetKw;
   assert.ok(target !== null, 'the owner set no target');
-  const averages = this.memo.get('quarterAverages') as number[];
+  const averages = this.quarterAverages;
   assert.ok(averages.length > 0, 'the meter sent no quarter-hour average');
   const worst = Math.max(...averages);
   assert.ok(worst <= target, `the running average reached ${worst} kW, the target is ${target} kW`);
@@ -258,7 +256,7 @@ Then("over the same time the quarter-hour's running average stays under the targ
 Then(
   "the car's limit drops within {int} seconds, for the fuse on line {int}",
   async function (this: P1World, seconds: number, line: number) {
-    const before = this.memo.get('limitBeforeOven') as number;
+    const before = remembered(this.limitBeforeOvenA, "car's limit before the oven");
     const s = await until(
       this,
       seconds,
@@ -272,13 +270,13 @@ Then(
 
 When('the meter goes silent for {int} seconds', async function (this: P1World, seconds: number) {
   await this.requireSimulator().injectFault({ kind: 'outage', durationS: seconds });
-  this.memo.set('silentAt', Date.now());
+  this.silentAt = Date.now();
 });
 
 Then(
   'within {int} seconds of the silence the car is down to its safe current of {int} A',
   async function (this: P1World, seconds: number, safeA: number) {
-    const silentAt = this.memo.get('silentAt') as number;
+    const silentAt = remembered(this.silentAt, 'silence');
     const s = await until(
       this,
       seconds + 2,

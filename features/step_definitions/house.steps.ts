@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import type { Connection, Line, Scenario } from '@p1/scenario';
+import type { Connection } from '@p1/balancer';
+import type { Line, Scenario } from '@p1/scenario';
 import { emptyHouse, type Metrics, simulate, simulateFile } from '../support/house-plan';
-import type { P1World } from '../support/world';
+import { type P1World, remembered } from '../support/world';
 
 // Owners name their supply the way the electrician's label does, not by code.
 defineParameterType({
@@ -24,7 +25,7 @@ defineParameterType({
 });
 
 function house(world: P1World): Scenario {
-  let h = world.memo.get('house') as Scenario | undefined;
+  let h = world.plan;
   if (!h) {
     h = emptyHouse();
     h.name =
@@ -32,13 +33,13 @@ function house(world: P1World): Scenario {
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
         .slice(0, 60) || 'feature';
-    world.memo.set('house', h);
+    world.plan = h;
   }
   return h;
 }
 
 function metrics(world: P1World, strategy = 'default'): Metrics {
-  const m = world.memo.get(`metrics:${strategy}`) as Metrics | undefined;
+  const m = world.metrics.get(strategy);
   if (!m) throw new Error(`The house has not been simulated with the ${strategy} strategy yet.`);
   return m;
 }
@@ -149,18 +150,18 @@ Given('the cable loses {int} % of the telegrams', function (this: P1World, perce
 When('the module balances the house for {int} hours', async function (this: P1World, hours: number) {
   const h = house(this);
   h.durationS = hours * 3600;
-  this.memo.set('metrics:default', (await simulate(h, this.tmp)).metrics);
+  this.metrics.set('default', (await simulate(h, this.tmp)).metrics);
 });
 
 When('nobody balances the house for {int} hours', async function (this: P1World, hours: number) {
   const h = house(this);
   h.durationS = hours * 3600;
-  this.memo.set('metrics:none', (await simulate(h, this.tmp, 'none')).metrics);
+  this.metrics.set('none', (await simulate(h, this.tmp, 'none')).metrics);
 });
 
 When('the same house is balanced the way {word} does it', async function (this: P1World, product: string) {
   const strategy = product === 'evcc' ? 'highest-phase-30s' : product === 'SmartEVSE' ? 'quarter-gap-2s' : product;
-  this.memo.set(`metrics:${product}`, (await simulate(house(this), this.tmp, strategy)).metrics);
+  this.metrics.set(product, (await simulate(house(this), this.tmp, strategy)).metrics);
 });
 
 When(
@@ -173,7 +174,7 @@ When(
     target[parts.at(-1) as string] = JSON.parse(value);
     const file = path.join(this.tmp, 'broken-house.json');
     writeFileSync(file, JSON.stringify(h, null, 2));
-    this.memo.set('refusal', await simulateFile(file));
+    this.refusal = await simulateFile(file);
   },
 );
 
@@ -253,7 +254,7 @@ Then(
 );
 
 Then('the module refuses the house description, naming {string}', function (this: P1World, field: string) {
-  const refusal = this.memo.get('refusal') as { code: number | null; stdout: string; stderr: string };
+  const refusal = remembered(this.refusal, 'refused house description');
   assert.equal(refusal.code, 2, `exit ${refusal.code}: ${refusal.stderr}`);
   assert.ok(refusal.stderr.includes(field), `the message does not name ${field}: ${refusal.stderr}`);
   assert.ok(!/\n\s+at /.test(refusal.stderr), `the message is a stack trace: ${refusal.stderr}`);

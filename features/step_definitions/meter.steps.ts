@@ -226,7 +226,7 @@ async function damageOne(world: P1World, kind: 'crc' | 'truncate' | 'noise'): Pr
   const meter = world.requireSimulator();
   const house = world.requireHouse();
   const rejectedBefore = house.rejected().length;
-  world.memo.set('rejectedBefore', rejectedBefore);
+  world.rejectedBefore = rejectedBefore;
   await meter.injectFault({ kind, count: 1 });
   // The damaged telegram is the next one out; wait for it and the one after.
   await house.nextValid(1, world.wallMs(3 * world.requireMeter().cadenceS));
@@ -234,7 +234,7 @@ async function damageOne(world: P1World, kind: 'crc' | 'truncate' | 'noise'): Pr
 
 Then('the house throws that telegram away as {string}', async function (this: P1World, code: string) {
   const house = this.requireHouse();
-  const before = (this.memo.get('rejectedBefore') as number | undefined) ?? 0;
+  const before = this.rejectedBefore;
   await house.until(
     () => house.rejected().length > before,
     this.wallMs(3 * this.requireMeter().cadenceS),

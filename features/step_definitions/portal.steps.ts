@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
 import { Portal, type PortalAnswer } from '../support/portal';
-import type { P1World } from '../support/world';
+import { type P1World, remembered } from '../support/world';
 
 // The people of the story and their e-mail addresses on the portal; the holder's is the one the portal
 // knows for the demo meter 541448820000000015.
@@ -19,13 +19,12 @@ defineParameterType({
 });
 
 export function portalOf(world: P1World): Portal {
-  const portal = world.memo.get('portal') as Portal | undefined;
-  if (!portal) throw new Error('The grid operator portal is not up in this scenario.');
-  return portal;
+  if (!world.portal) throw new Error('The grid operator portal is not up in this scenario.');
+  return world.portal;
 }
 
 function remember(world: P1World, answer: PortalAnswer): PortalAnswer {
-  world.memo.set('portalAnswer', answer);
+  world.portalAnswer = answer;
   return answer;
 }
 
@@ -34,9 +33,8 @@ function expectOk(answer: PortalAnswer, what: string): void {
 }
 
 function eanOf(world: P1World): string {
-  const ean = world.memo.get('ean') as string | undefined;
-  if (!ean) throw new Error('No EAN has been added in this scenario.');
-  return ean;
+  if (!world.ean) throw new Error('No EAN has been added in this scenario.');
+  return world.ean;
 }
 
 export async function startPortal(world: P1World, openAfter: string): Promise<Portal> {
@@ -45,7 +43,7 @@ export async function startPortal(world: P1World, openAfter: string): Promise<Po
     openAfter,
     ...(sim ? { meterControl: { url: sim.controlUrl, token: sim.token } } : {}),
   });
-  world.memo.set('portal', portal);
+  world.portal = portal;
   return portal;
 }
 
@@ -104,7 +102,7 @@ When('{person} tries to log in', async function (this: P1World, person: string) 
 
 When('{person} adds the EAN {string}', async function (this: P1World, person: string, ean: string) {
   const answer = remember(this, await portalOf(this).as(PEOPLE[person] as string, 'POST', '/eans', { ean }));
-  if (answer.ok) this.memo.set('ean', String(answer.body.ean));
+  if (answer.ok) this.ean = String(answer.body.ean);
 });
 
 When(
@@ -167,11 +165,11 @@ Then('{person} is told the wait is overdue', async function (this: P1World, pers
 });
 
 Then('the portal accepts', function (this: P1World) {
-  expectOk(this.memo.get('portalAnswer') as PortalAnswer, 'the last step');
+  expectOk(remembered(this.portalAnswer, 'portal answer'), 'the last step');
 });
 
 Then('the portal refuses with {string}', function (this: P1World, code: string) {
-  const answer = this.memo.get('portalAnswer') as PortalAnswer;
+  const answer = remembered(this.portalAnswer, 'portal answer');
   assert.ok(!answer.ok, `the portal accepted (${answer.status})`);
   assert.equal(answer.error, code, `refused with ${answer.error}: ${answer.message}`);
   assert.ok(answer.message.length > 10, 'the refusal has no readable message');

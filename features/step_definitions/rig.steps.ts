@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Reading } from '@p1/dsmr';
 import { callRig } from '../support/inventory';
-import type { P1World } from '../support/world';
+import { type P1World, remembered } from '../support/world';
 
 // --- the cable: pulled out, quiet, not plugged in ---
 
@@ -12,8 +12,7 @@ When('the cable is pulled out for {int} seconds of meter time', async function (
   const mark = sim.logMark();
   await sim.injectFault({ kind: 'unplug', durationS: seconds });
   await sim.waitForLog(/unplugged/, this.wallMs(sim.cadenceS * 3), mark);
-  this.memo.set('pulledAt', Date.now());
-  this.memo.set('logMark', mark);
+  this.unplugLogMark = mark;
 });
 
 When('the meter goes quiet for {int} seconds of meter time', async function (this: P1World, seconds: number) {
@@ -35,7 +34,7 @@ Then(
     const sim = this.requireSimulator();
     const house = this.requireHouse();
     const before = house.valid().length;
-    await sim.waitForLog(/plugged back in/, this.wallMs(120), this.memo.get('logMark') as number);
+    await sim.waitForLog(/plugged back in/, this.wallMs(120), remembered(this.unplugLogMark, 'pulled cable'));
     const backAt = Date.now();
     await house.nextValid(1, s * 1000 + 2_000);
     const first = house.valid()[before];
@@ -90,7 +89,7 @@ async function expectLineChange(world: P1World, sign: 1 | -1, telegrams: number)
   const load = world.inventory.load;
   assert.ok(load, 'the rig has no switchable load');
   const house = world.requireHouse();
-  const baseline = world.memo.get('baselineKw') as number;
+  const baseline = remembered(world.baselineKw, 'line power before the load');
   const meter = world.requireMeter();
   // Other loads in the house move too: the load must explain most of the change.
   const wanted = 0.7 * load.kw;
@@ -104,7 +103,7 @@ async function expectLineChange(world: P1World, sign: 1 | -1, telegrams: number)
 When('the rig switches the load on', async function (this: P1World) {
   const load = this.inventory.load;
   assert.ok(load);
-  this.memo.set('baselineKw', linePowerKw(this.requireHouse().latest(), load.phase));
+  this.baselineKw = linePowerKw(this.requireHouse().latest(), load.phase);
   this.defer(() => callRig(load.off));
   await callRig(load.on);
 });

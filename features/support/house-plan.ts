@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Metrics, Scenario } from '@p1/scenario';
-import { P1_CLI, runToEnd, tsxArgs } from './processes';
+import { type Finished, P1_CLI, runToEnd, tsxArgs } from './processes';
 
 /** The bench's verdict on a simulated day (CONTRACTS.md §4). */
 export type { Metrics } from '@p1/scenario';
@@ -40,6 +40,6 @@ export async function simulate(
 }
 
 /** Runs `p1 simulate` on a file as is (for the bad-input paths). */
-export async function simulateFile(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function simulateFile(file: string): Promise<Finished> {
   return runToEnd(process.execPath, tsxArgs(P1_CLI, ['simulate', '--scenario', file, '--json']), { timeoutMs: 90_000 });
 }

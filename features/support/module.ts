@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { Connection } from '@p1/balancer';
 import { P1_CLI, startChild, tsxArgs } from './processes';
 import type { P1World } from './world';
 
@@ -20,7 +21,7 @@ export function freePort(): Promise<number> {
 }
 
 export interface ModuleSite {
-  connection: '1x230' | '3x230' | '3N400';
+  connection: Connection;
   fuseA: number;
   capacityTargetKw: number | null;
 }

@@ -154,12 +154,19 @@ export function tail(text: string, lines = 30): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** A command run to its end. */
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs a command to completion and returns its exit code and output. */
 export async function runToEnd(
   command: string,
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; input?: Uint8Array | string; timeoutMs?: number } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<Finished> {
   const proc = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
@@ -169,11 +176,18 @@ export async function runToEnd(
   proc.stderr.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
   });
+  proc.stdin.on('error', () => {}); // a program that never started takes no input
   proc.stdin.end(options.input ?? '');
   const timer = setTimeout(() => proc.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-  const [code] = (await once(proc, 'close')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  try {
+    const [code] = (await once(proc, 'close')) as [number | null];
+    return { code, stdout, stderr };
+  } catch (err) {
+    // `once` rejects on 'error': the program is missing or could not start.
+    return { code: null, stdout, stderr: `${stderr}${command} could not start (${(err as Error).message})\n` };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `node --import tsx <entry> …`: the apps' command lines without pnpm's extra process. */

@@ -2,10 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type IWorldOptions, setDefaultTimeout, setWorldConstructor, World } from '@cucumber/cucumber';
+import type { Metrics, Scenario } from '@p1/scenario';
+import type { AssistantRun } from './assistant';
 import { type Inventory, loadInventory } from './inventory';
 import { MeterReader } from './meter-reader';
 import { hilMeter, type MeterTarget } from './meter-target';
-import { type Child, removeOnExit } from './processes';
+import type { Module } from './module';
+import type { Portal, PortalAnswer } from './portal';
+import { type Child, type Finished, removeOnExit } from './processes';
 import type { SimulatedMeter } from './sim-meter';
 
 export type Target = 'sim' | 'hil';
@@ -31,8 +35,41 @@ export class P1World extends World<WorldParameters> {
   /** Set on @sim scenarios: the same meter as `meter`, with the simulator's controls. */
   simulator: SimulatedMeter | undefined;
   house: MeterReader | undefined;
-  /** Free-form per-feature state the steps keep between Given/When/Then. */
-  readonly memo = new Map<string, unknown>();
+
+  // What the steps remember between Given, When and Then: one field per thing.
+  /** The last session of the terminal assistant (`p1 activate`). */
+  assistant: AssistantRun | undefined;
+  /** The last `p1 ean CODE`. */
+  eanCheck: Finished | undefined;
+  /** The EAN of the meter whose port is being opened. */
+  ean: string | undefined;
+  /** The simulated grid-operator portal, and its last answer. */
+  portal: Portal | undefined;
+  portalAnswer: PortalAnswer | undefined;
+  /** The module (`p1 run`) of a @live scenario. */
+  module: Module | undefined;
+  /** The house the owner describes, as a scenario for `p1 simulate`. */
+  plan: Scenario | undefined;
+  /** `p1 simulate`'s metrics of the plan, by strategy. */
+  readonly metrics = new Map<string, Metrics>();
+  /** `p1 simulate` refusing a broken house description. */
+  refusal: Finished | undefined;
+  /** The simulated charge point of a @live scenario, and the faults it starts with. */
+  chargerId: string | undefined;
+  chargerFaults: string[] = [];
+  /** The car's limit once it settled, before the oven came on (A). */
+  limitBeforeOvenA: number | undefined;
+  /** The meter's running quarter-hour averages seen while watching the fuse (kW). */
+  quarterAverages: number[] = [];
+  /** When the meter went silent (epoch ms). */
+  silentAt: number | undefined;
+  /** Telegrams the house had rejected before a damaged one was sent. */
+  rejectedBefore = 0;
+  /** The simulator's log position when the cable was pulled. */
+  unplugLogMark: number | undefined;
+  /** The rig's load line power before switching the load (kW). */
+  baselineKw: number | undefined;
+
   private inventoryCache: Inventory | undefined;
 
   constructor(options: IWorldOptions<WorldParameters>) {
@@ -127,6 +164,12 @@ export class P1World extends World<WorldParameters> {
     await Promise.all(this.children.map((c) => c.stop()));
     if (errors.length > 0) throw errors[0];
   }
+}
+
+/** A value an earlier step remembers; when it is missing, says which step is. */
+export function remembered<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`No ${what}: an earlier step of the scenario has to set it.`);
+  return value;
 }
 
 export function slug(text: string): string {

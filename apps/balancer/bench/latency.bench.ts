@@ -62,7 +62,7 @@ try {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
-    if (r.status !== 0) throw new Error(`bench run '${mode}' failed: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`bench run '${mode}' failed: ${r.error?.message ?? r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as T;
   };
 

@@ -63,7 +63,7 @@ async function peer(): Promise<number> {
 async function module(): Promise<number> {
   // loaded here so that the peer process never loads the module's code
   const { createBalancer } = await import('@p1/balancer');
-  const { createSimulatedCharger } = await import('@p1/drivers');
+  const { createSimulatedCharger } = await import('@p1/sim');
   const { default: pino } = await import('pino');
   const { validateConfig } = await import('../src/config');
   const { startHttp } = await import('../src/http/server');
@@ -120,12 +120,16 @@ async function module(): Promise<number> {
   }`;
   const charts = async () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', chartClient], { stdio: 'ignore' });
+    // `once` rejects when the client cannot start ('error'), with the reason
     const [code] = (await once(child, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`the chart client exited with ${code}`);
   };
   // the dashboard: a separate node process reading the SSE stream as fast as it comes
   const client = `fetch(${JSON.stringify(`${http.url}/api/v1/events`)}).then((r) => r.body.pipeTo(new WritableStream()))`;
   const sse: ChildProcess = spawn(process.execPath, ['-e', client], { stdio: 'ignore' });
+  sse.on('error', (err) => {
+    throw new Error(`the dashboard client (node) could not start: ${err.message}`);
+  });
   while (live.sseClients === 0) await new Promise((res) => setTimeout(res, 20));
 
   const framer = new TelegramFramer();
@@ -171,7 +175,8 @@ async function latency(
   count: number,
 ): Promise<{ read: number[]; limit: number[]; readOfLimited: number[]; lost: number }> {
   const { createBalancer } = await import('@p1/balancer');
-  const { createMeterSource, createSimulatedCharger } = await import('@p1/drivers');
+  const { createMeterSource } = await import('@p1/drivers');
+  const { createSimulatedCharger } = await import('@p1/sim');
   const { default: pino } = await import('pino');
   const { validateConfig } = await import('../src/config');
   const { LiveState } = await import('../src/live/live-state');

@@ -40,6 +40,9 @@ describe('the production bundle', () => {
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
+    child.on('error', (e) => {
+      stderr += `the bundled p1 could not start (${e.message})`;
+    });
     try {
       await expect.poll(() => stderr.match(/dashboard on (http:\S+)\//)?.[1], { timeout: 30_000 }).toBeTruthy();
       const url = stderr.match(/dashboard on (http:\S+)\//)?.[1] as string;

@@ -3,7 +3,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimulatedCharger } from '@p1/drivers';
+import { QUARTER_MS } from '@p1/balancer';
+import type { SimulatedCharger } from '@p1/sim';
 import { parse } from 'csv-parse/sync';
 import pino from 'pino';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -15,7 +16,6 @@ import { testConfig } from './helpers/module';
 import { countColor, parseCssRgb, type Rect, type Rgb } from './helpers/png';
 
 const REPORTS = join(import.meta.dirname, '..', '.reports', 'charts');
-const QUARTER_MS = 900_000;
 const dir = mkdtempSync(join(tmpdir(), 'p1-charts-'));
 const profile = mkdtempSync(join(tmpdir(), 'p1-chromium-'));
 let module: RunningModule;

@@ -1,6 +1,6 @@
 import { createBalancer } from '@p1/balancer';
-import { createSimulatedCharger } from '@p1/drivers';
 import { TelegramFramer } from '@p1/dsmr';
+import { createSimulatedCharger } from '@p1/sim';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/config';

@@ -1,5 +1,5 @@
-import { METER_MODELS, MeterSimulation } from '@p1/drivers';
 import { decryptSmarty, parseTelegram } from '@p1/dsmr';
+import { METER_MODELS, MeterSimulation } from '@p1/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig } from '../src/config';
 import { type RunningHttp, startHttp } from '../src/http/server';

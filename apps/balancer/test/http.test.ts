@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@p1/activation';
-import { encodeTelegram, parseTelegram } from '@p1/dsmr';
+import { encodeTelegram, OBIS, parseTelegram } from '@p1/dsmr';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig } from '../src/config';
@@ -152,7 +152,7 @@ describe('HTTP interface (CONTRACTS §6)', () => {
     const previous = live.rawTelegram;
     const raw = encodeTelegram({
       header: 'ISK5\\2M550T-1012',
-      lines: ['0-0:96.13.0(caf\u00e9)', '1-0:1.7.0(01.193*kW)'],
+      lines: [`${OBIS.TEXT_MESSAGE}(caf\u00e9)`, `${OBIS.POWER_IMPORT}(01.193*kW)`],
     });
     expect(parseTelegram(raw).crc).toBe('valid');
     live.rawTelegram = raw;

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChargerMeasurement } from '@p1/balancer';
+import { type ChargerMeasurement, kwForAmps } from '@p1/balancer';
+import type { Charger } from '@p1/drivers';
 import { TelegramFramer } from '@p1/dsmr';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,9 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    child.on('error', (e) => {
+      output += `p1 run could not start (${e.message})`;
+    });
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString();
     });
@@ -202,4 +206,29 @@ describe('a Luxembourg Smarty meter (encrypted DLMS frames)', () => {
       rmSync(smartyDir, { recursive: true, force: true });
     }
   }, 40_000);
+});
+
+describe('the embedded meter on a 3×230 V site', () => {
+  it("counts the simulated car's power as the balancer does: √3 × 230 V × A, not 3 × 230 V × A", async () => {
+    const siteDir = mkdtempSync(join(tmpdir(), 'p1-3x230-'));
+    const module = await startModule(
+      testConfig(siteDir, { site: { connection: '3x230', fuseA: 25 } }),
+      pino({ level: 'silent' }),
+    );
+    try {
+      const simulation = module.embedded?.simulation;
+      expect(simulation?.connection).toBe('3x230');
+      const charger = module.chargers[0] as Charger;
+      // The load the meter got with its last telegram, against what the car draws now: equal between two steps.
+      const agrees = () => {
+        const kw = simulation?.loads().find((l) => l.name === 'ev-sim1')?.kw ?? 0;
+        const amps = Math.max(...module.core.measurementOf(charger).currentA.map((a) => a ?? 0));
+        return kw > 0 && Math.abs(kw - kwForAmps('3x230', 3, amps)) < 1e-9;
+      };
+      await expect.poll(agrees, { timeout: 40_000, interval: 20 }).toBe(true);
+    } finally {
+      await module.stop();
+      rmSync(siteDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

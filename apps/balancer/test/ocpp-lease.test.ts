@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadChargePointSimulator, silentLogger } from '@p1/drivers';
+import { loadChargePointSimulator, silentLogger } from '@p1/sim';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startModule } from '../src/wiring/module';

@@ -1,6 +1,7 @@
+import { QUARTER_MS } from '@p1/balancer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { QUARTER_MS, QuarterTracker } from '../src/live/quarter';
+import { QuarterTracker } from '../src/live/quarter';
 
 const Q0 = Date.UTC(2025, 0, 15, 9, 0, 0); // a quarter boundary
 

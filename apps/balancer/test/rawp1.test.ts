@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
-import { encodeTelegram, parseTelegram, TelegramFramer } from '@p1/dsmr';
+import { encodeTelegram, OBIS, parseTelegram, TelegramFramer } from '@p1/dsmr';
 import { describe, expect, it } from 'vitest';
 import { type RawP1Server, startRawP1Server } from '../src/rawp1/server';
 import { StandardTelegramBuffer } from './helpers/standard-reader';
@@ -68,7 +68,7 @@ describe('raw P1 re-serve over TCP', () => {
   });
 
   it('a telegram without its CR LF is invisible to a standard reader: why the terminator matters', () => {
-    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: ['1-0:1.7.0(01.193*kW)'] }));
+    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: [`${OBIS.POWER_IMPORT}(01.193*kW)`] }));
     const reader = new StandardTelegramBuffer();
     reader.append(t.subarray(0, t.length - 2));
     reader.append(t.subarray(0, t.length - 2));

@@ -12,8 +12,8 @@ import { openSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MeterSimulation } from '@p1/drivers';
 import { encodeTelegram, TelegramFramer } from '@p1/dsmr';
+import { MeterSimulation } from '@p1/sim';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(APP, 'src/cli/p1-sim.ts');
@@ -22,7 +22,15 @@ const DAYS = QUICK ? 3 : 31;
 const CPU_WINDOW_S = QUICK ? 8 : 20;
 
 function sim(args: string[], stdout: 'pipe' | number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: APP, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: APP,
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  child.on('error', (err) => {
+    console.error(`bench: p1-sim could not start (${err.message}); run npm run setup first.`);
+    process.exit(1);
+  });
+  return child;
 }
 
 async function benchGenerate(): Promise<void> {

@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkFaultRequest, type FaultRequest } from '@p1/drivers';
+import { checkFaultRequest, type FaultRequest } from '@p1/sim';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { MeterInstance, SimulatorRuntime } from './runtime';
 

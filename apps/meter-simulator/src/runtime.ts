@@ -10,7 +10,7 @@ import {
   MeterSimulation,
   type SimulationOptions,
   seededRandom,
-} from '@p1/drivers';
+} from '@p1/sim';
 import type { Output } from './outputs/output';
 
 export interface MeterInstance {

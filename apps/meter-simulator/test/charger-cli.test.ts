@@ -63,6 +63,9 @@ describe('p1-sim charger', () => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
+    child.on('error', (e) => {
+      stderr += `p1-sim charger could not start (${e.message})`;
+    });
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });

@@ -1,5 +1,5 @@
 /** p1-sim models / generate as a user runs them: exit codes, messages, and output a parser accepts. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TelegramFramer } from '@p1/dsmr';
@@ -109,4 +109,19 @@ describe('p1-sim generate', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   }, 60_000);
+
+  it('without socat, run says in one sentence how to get it or what else to use, and leaves no temp dir', async () => {
+    const bin = join(dir, 'bin');
+    const tmp = join(dir, 'tmp');
+    mkdirSync(bin);
+    mkdirSync(tmp);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const r = await p1sim(['run', '--no-api'], undefined, { PATH: bin, TMPDIR: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'p1-sim: socat is not installed; install it (Debian/Ubuntu: apt-get install socat), ' +
+        'or choose another --output (tcp, stdout, file)',
+    );
+    expect(readdirSync(tmp).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
+  }, 30_000);
 });

@@ -13,10 +13,11 @@ export interface Finished {
   stderr: string;
 }
 
-export async function p1sim(args: string[], input?: string): Promise<Finished> {
+export async function p1sim(args: string[], input?: string, env?: NodeJS.ProcessEnv): Promise<Finished> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: APP_DIR,
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
   });
   const out: Buffer[] = [];
   let stderr = '';
@@ -24,9 +25,14 @@ export async function p1sim(args: string[], input?: string): Promise<Finished> {
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  child.stdin.on('error', () => {}); // a child that never started takes no input
   child.stdin.end(input ?? '');
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout: Buffer.concat(out), stderr };
+  try {
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, stdout: Buffer.concat(out), stderr };
+  } catch (err) {
+    return { code: null, stdout: Buffer.concat(out), stderr: `p1-sim could not start (${(err as Error).message})` };
+  }
 }
 
 export interface Running {
@@ -60,6 +66,10 @@ export async function startSim(args: string[]): Promise<Running> {
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`p1-sim run exited with ${code}: ${stderr}`));
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`p1-sim run could not start: ${err.message}`));
     });
   });
   return {

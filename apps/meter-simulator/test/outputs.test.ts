@@ -1,17 +1,17 @@
 /** The other outputs of `p1-sim run`: stdout at full speed, a file, a serial device, several TCP meters. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMeterSource } from '@p1/drivers';
 import { type Reading, TelegramFramer } from '@p1/dsmr';
+import { type SocatPair, startSocatPair } from '@p1/sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { p1sim, startSim, until } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-sim-out-'));
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+const pairs: SocatPair[] = [];
+afterAll(async () => {
+  for (const p of pairs) await p.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -46,11 +46,8 @@ describe('p1-sim run outputs', () => {
   it('a serial device at the model line settings (DSMR 2.2 at 9600 7E1, no CRC)', async () => {
     const device = join(dir, 'device');
     const reader = join(dir, 'reader');
-    const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${reader}`], {
-      stdio: 'ignore',
-    });
-    children.push(socat);
-    await until(() => existsSync(device) && existsSync(reader), 5_000, 'socat links');
+    const socat = await startSocatPair(device, reader);
+    pairs.push(socat);
     const source = await createMeterSource({ source: 'serial', device: reader, baud: 9600 });
     const readings: Reading[] = [];
     source.on('reading', (r) => readings.push(r));

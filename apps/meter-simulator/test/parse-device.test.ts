@@ -24,6 +24,9 @@ function p1parse(args: string[]) {
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  child.on('error', (e) => {
+    stderr += `p1 parse could not start (${e.message})`;
+  });
   return {
     child,
     lines: () =>

@@ -36,7 +36,13 @@ function run(args: string[]) {
     for (const wake of waiters.splice(0)) wake();
   });
   child.stderr!.resume();
-  const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
+  const exited = new Promise<number>((done) => {
+    child.on('close', (code) => done(code ?? -1));
+    child.on('error', (e) => {
+      out += `\ntsx could not start (${e.message}); run the setup first (npm run setup)`;
+      done(-1);
+    });
+  });
   const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
     for (;;) {
       const match = pattern.exec(out);

@@ -43,7 +43,13 @@ function p1(args: string[]) {
   child.stderr.on('data', (chunk) => {
     err += chunk;
   });
-  const exited = new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
+  const exited = new Promise<number>((done) => {
+    child.on('close', (code) => done(code ?? -1));
+    child.on('error', (e) => {
+      err += `tsx could not start (${e.message}); run the setup first (npm run setup)`;
+      done(-1);
+    });
+  });
   return {
     child,
     exited,
@@ -88,7 +94,10 @@ describe('p1 ean', () => {
     child.stdout.on('data', (chunk) => {
       out += chunk;
     });
-    const code = await new Promise((done) => child.on('close', done));
+    const code = await new Promise((done) => {
+      child.on('close', done);
+      child.on('error', (e) => done(`pnpm could not start (${e.message}): npm run setup installs it`));
+    });
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ valid: false });
   });

@@ -1,4 +1,8 @@
-/** What the balancer knows of a charger: its capabilities and what it measures. Drivers produce these. */
+/**
+ * The balancer's charger types: what it knows of a charger (capabilities, measurement) and the
+ * interface every driver implements. Types only: drivers and simulators import them, nothing runs here.
+ */
+import type { EventEmitter } from 'node:events';
 
 export type Phase = 1 | 2 | 3;
 
@@ -30,4 +34,25 @@ export interface ChargerMeasurement {
   appliedPhases: 1 | 3 | null;
   /** Epoch ms of the measurement. */
   at: number;
+}
+
+/** What a charger tells its listeners; an `EventEmitter<ChargerEvents>` map. */
+export interface ChargerEvents {
+  measurement: [m: ChargerMeasurement];
+  /** Connection up/down, or a protocol-level problem (ignoring its limit, rejecting a profile). */
+  status: [status: { connected: boolean; problem?: string }];
+}
+
+/** A charger is enabled and takes a current: one interface for every driver (OCPP, simulated, …). */
+export interface Charger extends EventEmitter<ChargerEvents> {
+  readonly capabilities: ChargerCapabilities;
+  readonly measurement: ChargerMeasurement;
+  /**
+   * Sets the offered current (0 = pause). Call it every control step with the limit wanted now: the
+   * driver sends only what the device has not acknowledged yet (a new value, a reconnect, a refusal)
+   * and renews a leased limit before it lapses; when the calls stop, the lease runs out and the
+   * device falls back to its own fail-safe.
+   */
+  setLimit(amps: number, phases?: 1 | 3): Promise<void>;
+  stop(): Promise<void>;
 }

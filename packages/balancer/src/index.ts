@@ -6,5 +6,5 @@ export { type ClockState, MeterClock } from './meter-clock';
 export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
 export { type Plan, type PlanInput, planQuarter } from './quarter-plan';
 export { REASON_TEXTS, REASONS, type Reason, reasonText } from './reasons';
-export { ampsForKw, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
+export { ampsForKw, CONNECTIONS, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
 export type * from './types';

@@ -1,7 +1,9 @@
 /** The electrical model of a grid connection: which lines a device loads and what an ampere costs in kW. */
 import type { Phase } from './charger-state';
 
-export type Connection = '1x230' | '3x230' | '3N400';
+/** Supply types: single phase, three phases without neutral (Belgian 3×230 V), three phases with neutral. */
+export const CONNECTIONS = ['1x230', '3x230', '3N400'] as const;
+export type Connection = (typeof CONNECTIONS)[number];
 
 /** Line-to-neutral (3N400, 1x230) or line-to-line (3x230) voltage. */
 export const LINE_V = 230;

@@ -1,5 +1,5 @@
 import type { Reading } from '@p1/dsmr';
-import { parseTelegram } from '@p1/dsmr';
+import { OBIS, parseTelegram } from '@p1/dsmr';
 import { describe, expect, it } from 'vitest';
 import { createBalancer, type MeterSnapshot } from '../src/index';
 import { charger, input, step, T0 } from './helpers';
@@ -12,23 +12,23 @@ describe('a parsed telegram drives the balancer', () => {
     const body = [
       '/FLU5\\253769484_A',
       '',
-      '0-0:96.1.4(50217)',
-      '0-0:1.0.0(250115180000W)',
-      '1-0:1.7.0(04.600*kW)',
-      '1-0:2.7.0(00.000*kW)',
-      '1-0:21.7.0(02.300*kW)',
-      '1-0:41.7.0(01.150*kW)',
-      '1-0:61.7.0(01.150*kW)',
-      '1-0:22.7.0(00.000*kW)',
-      '1-0:42.7.0(00.000*kW)',
-      '1-0:62.7.0(00.000*kW)',
-      '1-0:32.7.0(230.0*V)',
-      '1-0:52.7.0(230.0*V)',
-      '1-0:72.7.0(230.0*V)',
-      '1-0:31.7.0(020.00*A)',
-      '1-0:51.7.0(005.00*A)',
-      '1-0:71.7.0(005.00*A)',
-      '1-0:1.4.0(01.000*kW)',
+      `${OBIS.P1_VERSION_BE}(50217)`,
+      `${OBIS.TIMESTAMP}(250115180000W)`,
+      `${OBIS.POWER_IMPORT}(04.600*kW)`,
+      `${OBIS.POWER_EXPORT}(00.000*kW)`,
+      `${OBIS.POWER_IMPORT_L1}(02.300*kW)`,
+      `${OBIS.POWER_IMPORT_L2}(01.150*kW)`,
+      `${OBIS.POWER_IMPORT_L3}(01.150*kW)`,
+      `${OBIS.POWER_EXPORT_L1}(00.000*kW)`,
+      `${OBIS.POWER_EXPORT_L2}(00.000*kW)`,
+      `${OBIS.POWER_EXPORT_L3}(00.000*kW)`,
+      `${OBIS.VOLTAGE_L1}(230.0*V)`,
+      `${OBIS.VOLTAGE_L2}(230.0*V)`,
+      `${OBIS.VOLTAGE_L3}(230.0*V)`,
+      `${OBIS.CURRENT_L1}(020.00*A)`,
+      `${OBIS.CURRENT_L2}(005.00*A)`,
+      `${OBIS.CURRENT_L3}(005.00*A)`,
+      `${OBIS.QUARTER_AVERAGE}(01.000*kW)`,
       '!',
     ].join('\r\n');
     const reading = parseTelegram(body);

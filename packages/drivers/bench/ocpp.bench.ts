@@ -11,10 +11,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { createCar } from '@p1/sim';
+import { SimulatedChargePoint } from '@p1/sim/charge-point';
 import WebSocket, { WebSocketServer } from 'ws';
 import { OcppCentralSystem } from '../src/charger/ocpp/central-system';
-import { createCar } from '../src/charger/simulated/car';
-import { SimulatedChargePoint } from '../src/charger/simulated/charge-point';
 
 const LATENCY_SAMPLES = Number(process.env.OCPP_BENCH_SAMPLES ?? 400);
 const FLEET = Number(process.env.OCPP_BENCH_FLEET ?? 100);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { clearProfiles, installProfile, offeredCurrentA } from '@p1/sim/charge-point';
 import fc from 'fast-check';
 import { createValidator } from 'ocpp-rpc';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
   txDefaultProfile,
 } from '../src/charger/ocpp/charging-profile';
 import type { ChargingProfile } from '../src/charger/ocpp/ocpp16';
-import { clearProfiles, installProfile, offeredCurrentA } from '../src/charger/simulated/profile-stack';
 
 // The official OCPP 1.6J schemas as shipped by ocpp-rpc.
 const require = createRequire(import.meta.url);

@@ -1,11 +1,18 @@
+import { createSimulatedCharger } from '@p1/sim';
 import { describe, expect, it } from 'vitest';
-import { createChargers } from '../src/charger/registry';
+import { type ChargerFactory, createChargers } from '../src/charger/registry';
 import { chargePoint, memoryLogger, until } from './ocpp-harness';
+
+/** The simulated charger of @p1/sim, as the apps hand it to the registry. */
+const drivers: Record<string, ChargerFactory> = {
+  simulated: (capabilities, { now }) =>
+    createSimulatedCharger(capabilities, { tickMs: false, car: null, ...(now ? { now } : {}) }),
+};
 
 describe('charger registry', () => {
   it('simulated chargers only: no OCPP server is started', async () => {
     const fleet = await createChargers([{ id: 'sim1', driver: 'simulated', phases: [1, 2, 3], minA: 6, maxA: 16 }], {
-      simulated: { tickMs: false },
+      drivers,
     });
     expect(fleet.ocpp).toBeNull();
     expect(fleet.get('sim1').capabilities).toEqual({
@@ -26,9 +33,9 @@ describe('charger registry', () => {
     const fleet = await createChargers(
       [
         { id: 'cp1', driver: 'ocpp', phases: [1, 2, 3], minA: 6, maxA: 32, password: 'pw', safeA: 8 },
-        { id: 'sim1', driver: 'simulated', phases: [1], minA: 6, maxA: 16, car: null },
+        { id: 'sim1', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
       ],
-      { ocpp: { port: 0 }, simulated: { tickMs: false }, logger },
+      { ocpp: { port: 0 }, drivers, logger },
     );
     try {
       expect(fleet.chargers.map((c) => c.capabilities.id)).toEqual(['cp1', 'sim1']);
@@ -45,13 +52,16 @@ describe('charger registry', () => {
 
   it('refuses an unknown driver or a duplicate id with the path of the entry', async () => {
     await expect(
-      createChargers([{ id: 'x', driver: 'modbus' as never, phases: [1], minA: 6, maxA: 16 }]),
+      createChargers([{ id: 'x', driver: 'modbus', phases: [1], minA: 6, maxA: 16 }], { drivers }),
     ).rejects.toThrow("chargers[0].driver: 'modbus' is not one of ocpp, simulated");
     await expect(
-      createChargers([
-        { id: 'x', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
-        { id: 'x', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
-      ]),
+      createChargers(
+        [
+          { id: 'x', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
+          { id: 'x', driver: 'simulated', phases: [1], minA: 6, maxA: 16 },
+        ],
+        { drivers },
+      ),
     ).rejects.toThrow("chargers[1].id: 'x' is used twice");
   });
 });

@@ -1,36 +1,57 @@
 /**
- * Every fault kind of the simulator, through the in-process simulated meter and the same framer and
- * diagnosis as a real port: the expected driver state and counters for each.
+ * Every fault kind of the simulator (@p1/sim), through the stream source: the simulated meter's bytes
+ * go through the same framer and diagnosis as a real port's. The expected driver state and counters for each.
  */
+import { createSimulatedMeter, type FaultRequest, type SimulatedMeterOptions } from '@p1/sim';
 import { describe, expect, it } from 'vitest';
-import {
-  createSimulatedMeter,
-  type FaultRequest,
-  type MeterDiagnosis,
-  type SimulatedMeterSource,
-} from '../src/meter/index';
+import type { MeterDiagnosis } from '../src/meter/index';
+import { StreamMeterSource } from '../src/meter/stream-source';
 
 const START = Date.parse('2025-06-10T12:00:00+02:00');
 
-function meter(model = 'fluvius-3ph'): {
-  m: SimulatedMeterSource;
-  diagnoses: MeterDiagnosis[];
-  timestamps: Array<string | null>;
-} {
-  const m = createSimulatedMeter({ model, speed: 0, startMs: START, seed: 9, silenceMs: 60, invalidMs: 60 });
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The meter at speed 0 (a telegram per `tick()`) read by a stream source that notices silence in 60 ms. */
+function simulatedMeter(options: SimulatedMeterOptions) {
+  const sim = createSimulatedMeter({ ...options, speed: 0 });
+  const m = new StreamMeterSource({
+    source: 'stream',
+    open: () => sim.open(),
+    ...(sim.key ? { smartyKey: sim.key } : {}),
+    silenceMs: 60,
+    invalidMs: 60,
+    reconnectMinMs: 5,
+    reconnectMaxMs: 5,
+  });
+  /** One telegram interval; its bytes reach the framer before this resolves. */
+  const tick = async () => {
+    sim.tick();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { sim, m, tick };
+}
+
+function meter(model = 'fluvius-3ph') {
+  const x = simulatedMeter({ model, startMs: START, seed: 9 });
   const diagnoses: MeterDiagnosis[] = [];
   const timestamps: Array<string | null> = [];
-  m.on('diagnosis', (d) => diagnoses.push(d));
-  m.on('reading', (r) => timestamps.push(r.ok ? r.timestamp : 'bad'));
-  return { m, diagnoses, timestamps };
+  x.m.on('diagnosis', (d) => diagnoses.push(d));
+  x.m.on('reading', (r) => timestamps.push(r.ok ? r.timestamp : 'bad'));
+  return { ...x, diagnoses, timestamps };
 }
 
 async function run(fault: FaultRequest, ticks = 10, model = 'fluvius-3ph') {
   const x = meter(model);
   await x.m.start();
-  x.m.tick(); // one clean telegram first
-  x.m.injectFault(fault);
-  for (let i = 0; i < ticks; i++) x.m.tick();
+  await x.tick(); // one clean telegram first
+  x.sim.injectFault(fault);
+  for (let i = 0; i < ticks; i++) await x.tick();
   await x.m.stop();
   return x;
 }
@@ -84,26 +105,28 @@ describe('fault injection → driver counters and diagnosis', () => {
   it('outage: silence is diagnosed as no-bytes, then valid again', async () => {
     const x = meter();
     await x.m.start();
-    x.m.tick();
-    x.m.injectFault({ kind: 'outage', durationS: 5 });
-    for (let i = 0; i < 4; i++) x.m.tick();
+    await x.tick();
+    x.sim.injectFault({ kind: 'outage', durationS: 5 });
+    for (let i = 0; i < 4; i++) await x.tick();
     await new Promise((r) => setTimeout(r, 250));
     expect(x.m.diagnosis).toBe('no-bytes');
-    for (let i = 0; i < 3; i++) x.m.tick();
+    for (let i = 0; i < 3; i++) await x.tick();
     expect(x.m.diagnosis).toBe('valid-telegrams');
     expect(x.m.counters.goodFrames).toBe(1 + 3);
     await x.m.stop();
   });
 
-  it('unplug: disconnected while pulled, one reconnect, the first telegram after it is kept', async () => {
+  it('unplug: the stream ends while pulled; reopened once the cable is back, and its first telegram is kept', async () => {
     const x = meter();
     await x.m.start();
-    x.m.tick();
-    x.m.injectFault({ kind: 'unplug', durationS: 3 });
-    x.m.tick();
+    await x.tick();
+    x.sim.injectFault({ kind: 'unplug', durationS: 3 });
+    await x.tick();
     expect(x.m.diagnosis).toBe('disconnected');
-    x.m.tick();
-    x.m.tick();
+    await x.tick();
+    await x.tick(); // the cable is back; its telegram went to nobody
+    await until(() => x.m.diagnosis === 'connecting', 'the stream to be reopened');
+    await x.tick();
     expect(x.m.diagnosis).toBe('valid-telegrams');
     expect(x.m.counters.reconnects).toBe(1);
     expect(x.m.counters.goodFrames).toBe(2);
@@ -120,15 +143,15 @@ describe('fault injection → driver counters and diagnosis', () => {
   it('invert (an uninverted signal): bytes but no valid telegram, then valid again', async () => {
     const x = meter();
     await x.m.start();
-    x.m.tick();
-    x.m.injectFault({ kind: 'invert', durationS: 20 });
-    for (let i = 0; i < 5; i++) x.m.tick();
+    await x.tick();
+    x.sim.injectFault({ kind: 'invert', durationS: 20 });
+    for (let i = 0; i < 5; i++) await x.tick();
     // Garbage is judged over time (invalidMs), not on the first odd byte.
     await new Promise((r) => setTimeout(r, 200));
-    x.m.tick();
+    await x.tick();
     expect(x.m.diagnosis).toBe('bytes-no-telegram');
     expect(x.m.counters.goodFrames).toBe(1);
-    for (let i = 0; i < 20; i++) x.m.tick();
+    for (let i = 0; i < 20; i++) await x.tick();
     expect(x.m.diagnosis).toBe('valid-telegrams');
     await x.m.stop();
   });
@@ -138,9 +161,9 @@ describe('fault injection → driver counters and diagnosis', () => {
     const counts: Array<number | null> = [];
     x.m.on('reading', (r) => counts.push(r.powerFailures?.count ?? null));
     await x.m.start();
-    x.m.tick();
-    x.m.injectFault({ kind: 'powerFailure', durationS: 4 });
-    for (let i = 0; i < 6; i++) x.m.tick();
+    await x.tick();
+    x.sim.injectFault({ kind: 'powerFailure', durationS: 4 });
+    for (let i = 0; i < 6; i++) await x.tick();
     expect(x.m.counters.goodFrames).toBe(4);
     expect(counts.at(-1)).toBe((counts[0] as number) + 1);
     await x.m.stop();
@@ -149,8 +172,7 @@ describe('fault injection → driver counters and diagnosis', () => {
 
 describe('scenario faults', () => {
   it("a scenario's meterOutage silences the meter at that meter-clock time; dropTelegrams drops a share", async () => {
-    const m = createSimulatedMeter({
-      speed: 0,
+    const { m, tick } = simulatedMeter({
       seed: 1,
       scenario: {
         name: 'faulty',
@@ -172,7 +194,7 @@ describe('scenario faults', () => {
     const stamps: Array<string | null> = [];
     m.on('reading', (r) => stamps.push(r.timestamp));
     await m.start();
-    for (let i = 0; i < 10; i++) m.tick();
+    for (let i = 0; i < 10; i++) await tick();
     await m.stop();
     expect(stamps.map((s) => s?.slice(17, 19))).toEqual(['01', '02', '03', '04', '08', '09', '10']);
   });

@@ -5,9 +5,11 @@ import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Reading } from '@p1/dsmr';
+import { MeterSimulation } from '@p1/sim';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMeterSource, MeterSimulation, type MeterSource } from '../src/meter/index';
+import { createMeterSource, type MeterSource } from '../src/meter/index';
 import type { ReplayMeterSource } from '../src/meter/replay-source';
 
 const START = Date.parse('2025-05-05T10:00:00+02:00');
@@ -35,9 +37,9 @@ describe('meter source registry', () => {
       createMeterSource({ source: 'tcp', port: 1 }),
       createMeterSource({ source: 'replay', file: 'x' }),
       createMeterSource({ source: 'http', url: 'http://127.0.0.1:1' }),
-      createMeterSource({ source: 'simulator', speed: 0 }),
+      createMeterSource({ source: 'stream', open: () => Readable.from([]) }),
     ]);
-    expect(kinds.map((k) => k.kind)).toEqual(['serial', 'tcp', 'replay', 'http', 'simulator']);
+    expect(kinds.map((k) => k.kind)).toEqual(['serial', 'tcp', 'replay', 'http', 'stream']);
     await expect(createMeterSource({ source: 'modem' } as never)).rejects.toThrow(/meter.source "modem"/);
   });
 });
@@ -147,5 +149,48 @@ describe('HomeWizard-style HTTP source', () => {
     server.close();
     await until(() => source.diagnosis === 'disconnected', 5_000, 'disconnected');
     await source.stop();
+  });
+});
+
+describe('stream source', () => {
+  it('an open that fails is reported and retried; an ended stream is opened again, with a fresh framer', async () => {
+    const sim = new MeterSimulation({ model: 'fluvius-3ph', startMs: START, seed: 3 });
+    const telegram = () => sim.next().bytes as Uint8Array;
+    let opens = 0;
+    const streams: Readable[] = [];
+    const source = await createMeterSource({
+      source: 'stream',
+      name: 'test pipe',
+      reconnectMinMs: 10,
+      reconnectMaxMs: 20,
+      open: () => {
+        opens++;
+        if (opens === 1) throw new Error('not there yet');
+        const s = new Readable({ read() {} });
+        streams.push(s);
+        return s;
+      },
+    });
+    const errors: string[] = [];
+    source.on('error', (e) => errors.push(e.message));
+    const readings = collect(source);
+    await source.start();
+    expect(source.diagnosis).toBe('disconnected');
+    expect(errors).toEqual(['test pipe: not there yet']);
+    await until(() => streams.length === 1, 5_000, 'the second open');
+    const first = telegram();
+    streams[0]?.push(first.subarray(0, 100)); // half a telegram, then the stream ends
+    streams[0]?.push(null);
+    await until(() => streams.length === 2, 5_000, 'the stream to be opened again');
+    streams[1]?.push(telegram());
+    await until(() => readings.filter((r) => r.ok).length === 1, 5_000, 'a valid reading');
+    expect(readings.map((r) => r.ok || r.error?.code)).toEqual(['truncated', true]);
+    expect(source.counters.reconnects).toBe(1);
+    streams[1]?.destroy(new Error('gone'));
+    await until(() => errors.includes('test pipe: gone'), 5_000, 'the stream error');
+    await source.stop();
+    const before = opens;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(opens).toBe(before);
   });
 });

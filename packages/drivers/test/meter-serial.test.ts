@@ -2,16 +2,16 @@
  * The serial meter driver with SerialPortMock (framing across any split of reads, diagnosis) and
  * with real socat pairs (a simulated day without a CRC error, unplug/replug recovery).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reading } from '@p1/dsmr';
+import { MeterSimulation, type SocatPair, startSocatPair } from '@p1/sim';
 import fc from 'fast-check';
 import { SerialPort, SerialPortMock } from 'serialport';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type MeterDiagnosis, MeterSimulation } from '../src/meter/index';
+import type { MeterDiagnosis } from '../src/meter/index';
 import { SerialMeterSource } from '../src/meter/serial-source';
 
 const START = Date.parse('2025-03-01T08:00:00+01:00');
@@ -113,7 +113,7 @@ describe('serial driver with real socat pairs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'p1-meter-test-'));
   const meterSide = join(dir, 'meter');
   const readerSide = join(dir, 'ttyP1');
-  const children = new Set<ChildProcess>();
+  const children = new Set<SocatPair>();
   const opened: Array<SerialPort | SerialMeterSource> = [];
 
   afterAll(async () => {
@@ -121,20 +121,13 @@ describe('serial driver with real socat pairs', () => {
       if (o instanceof SerialMeterSource) await o.stop();
       else if (o.isOpen) await new Promise((r) => o.close(r));
     }
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    for (const c of children) await c.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function plug(): Promise<{ socat: ChildProcess; writer: SerialPort }> {
-    const socat = spawn(
-      'socat',
-      ['-d', '-d', `pty,raw,echo=0,link=${meterSide}`, `pty,raw,echo=0,link=${readerSide}`],
-      {
-        stdio: 'ignore',
-      },
-    );
+  async function plug(): Promise<{ socat: SocatPair; writer: SerialPort }> {
+    const socat = await startSocatPair(meterSide, readerSide);
     children.add(socat);
-    await until(() => existsSync(meterSide) && existsSync(readerSide), 5_000, 'socat links');
     const writer = new SerialPort({ path: meterSide, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => writer.open((e) => (e ? reject(e) : resolve())));
     writer.on('error', () => {});
@@ -177,7 +170,7 @@ describe('serial driver with real socat pairs', () => {
 
     // Unplug: socat ends, both links go away, the reader sees a disconnect and keeps retrying.
     const pulledAt = Date.now();
-    socat.kill('SIGTERM');
+    await socat.close();
     await until(() => reader.diagnosis === 'disconnected', 5_000, 'disconnected');
     await new Promise((r) => writer.close(r));
     await new Promise((r) => setTimeout(r, 300));

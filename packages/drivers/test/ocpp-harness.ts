@@ -1,24 +1,11 @@
 import type { EventEmitter } from 'node:events';
+import type { ChargerCapabilities } from '@p1/balancer/charger-state';
+import { createCar, memoryLogger } from '@p1/sim';
+import { SimulatedChargePoint, type SimulatedChargePointOptions } from '@p1/sim/charge-point';
 import { afterEach } from 'vitest';
-import type { ChargerCapabilities } from '../src/charger/charger';
-import type { Logger } from '../src/charger/logger';
 import { OcppCentralSystem, type OcppCentralSystemOptions } from '../src/charger/ocpp/central-system';
-import { createCar } from '../src/charger/simulated/car';
-import { SimulatedChargePoint, type SimulatedChargePointOptions } from '../src/charger/simulated/charge-point';
 
-export interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  obj: Record<string, unknown>;
-  msg: string;
-}
-
-export function memoryLogger(): Logger & { lines: LogLine[]; text(): string } {
-  const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (obj: Record<string, unknown>, msg: string) => {
-    lines.push({ level, obj, msg });
-  };
-  return { lines, info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
-}
+export { memoryLogger };
 
 export function capabilities(id: string, over: Partial<ChargerCapabilities> = {}): ChargerCapabilities {
   return { id, phases: [1, 2, 3], minA: 6, maxA: 32, switchPhases: false, safeA: 6, ...over };

@@ -3,6 +3,8 @@
  * line's code is looked up once in a table that says which field it feeds; the fields are then
  * resolved in the order of precedence meters need (e-MUCS before DSMR codes, 24.2.3 before 24.2.1).
  */
+
+import * as O from './obis';
 import type {
   Capacity,
   CapacityHistoryEntry,
@@ -64,59 +66,59 @@ const F = {
 const SLOTS = 41;
 
 const CODES = new Map<string, number>([
-  ['0-0:1.0.0', F.timestamp],
-  ['0-0:96.1.1', F.equipment],
-  ['0-0:96.1.255', F.equipmentEasyMeter],
-  ['0-0:42.0.0', F.equipmentLu],
-  ['0-0:96.1.4', F.versionBe],
-  ['1-3:0.2.8', F.versionNl],
-  ['0-0:96.14.0', F.tariff],
-  ['1-0:1.8.1', F.impT1],
-  ['1-0:1.8.2', F.impT2],
-  ['1-0:1.8.3', F.impT3],
-  ['1-0:1.8.4', F.impT4],
-  ['1-0:1.8.0', F.impTotal],
-  ['1-0:2.8.1', F.expT1],
-  ['1-0:2.8.2', F.expT2],
-  ['1-0:2.8.3', F.expT3],
-  ['1-0:2.8.4', F.expT4],
-  ['1-0:2.8.0', F.expTotal],
-  ['1-0:1.7.0', F.powerImp],
-  ['1-0:2.7.0', F.powerExp],
-  ['1-0:32.7.0', F.v1],
-  ['1-0:52.7.0', F.v2],
-  ['1-0:72.7.0', F.v3],
-  ['1-0:31.7.0', F.a1],
-  ['1-0:51.7.0', F.a2],
-  ['1-0:71.7.0', F.a3],
-  ['1-0:21.7.0', F.pi1],
-  ['1-0:41.7.0', F.pi2],
-  ['1-0:61.7.0', F.pi3],
-  ['1-0:22.7.0', F.pe1],
-  ['1-0:42.7.0', F.pe2],
-  ['1-0:62.7.0', F.pe3],
-  ['1-0:1.4.0', F.quarterAvg],
-  ['1-0:1.6.0', F.monthPeak],
-  ['0-0:98.1.0', F.history],
-  ['0-0:17.0.0', F.limiter],
-  ['0-0:96.3.10', F.breaker],
-  ['1-0:31.4.0', F.fuse],
-  ['0-0:96.13.0', F.message],
-  ['0-0:96.7.21', F.pfCount],
-  ['0-0:96.7.9', F.pfLong],
-  ['1-0:99.97.0', F.pfLog],
+  [O.TIMESTAMP, F.timestamp],
+  [O.EQUIPMENT_ID, F.equipment],
+  [O.EQUIPMENT_ID_EASYMETER, F.equipmentEasyMeter],
+  [O.EQUIPMENT_ID_LU, F.equipmentLu],
+  [O.P1_VERSION_BE, F.versionBe],
+  [O.P1_VERSION, F.versionNl],
+  [O.TARIFF, F.tariff],
+  [O.ENERGY_IMPORT_T1, F.impT1],
+  [O.ENERGY_IMPORT_T2, F.impT2],
+  [O.ENERGY_IMPORT_T3, F.impT3],
+  [O.ENERGY_IMPORT_T4, F.impT4],
+  [O.ENERGY_IMPORT, F.impTotal],
+  [O.ENERGY_EXPORT_T1, F.expT1],
+  [O.ENERGY_EXPORT_T2, F.expT2],
+  [O.ENERGY_EXPORT_T3, F.expT3],
+  [O.ENERGY_EXPORT_T4, F.expT4],
+  [O.ENERGY_EXPORT, F.expTotal],
+  [O.POWER_IMPORT, F.powerImp],
+  [O.POWER_EXPORT, F.powerExp],
+  [O.VOLTAGE_L1, F.v1],
+  [O.VOLTAGE_L2, F.v2],
+  [O.VOLTAGE_L3, F.v3],
+  [O.CURRENT_L1, F.a1],
+  [O.CURRENT_L2, F.a2],
+  [O.CURRENT_L3, F.a3],
+  [O.POWER_IMPORT_L1, F.pi1],
+  [O.POWER_IMPORT_L2, F.pi2],
+  [O.POWER_IMPORT_L3, F.pi3],
+  [O.POWER_EXPORT_L1, F.pe1],
+  [O.POWER_EXPORT_L2, F.pe2],
+  [O.POWER_EXPORT_L3, F.pe3],
+  [O.QUARTER_AVERAGE, F.quarterAvg],
+  [O.MONTH_PEAK, F.monthPeak],
+  [O.PEAK_HISTORY, F.history],
+  [O.LIMITER_THRESHOLD, F.limiter],
+  [O.BREAKER_STATE, F.breaker],
+  [O.FUSE_SUPERVISION, F.fuse],
+  [O.TEXT_MESSAGE, F.message],
+  [O.POWER_FAILURES, F.pfCount],
+  [O.LONG_POWER_FAILURES, F.pfLong],
+  [O.POWER_FAILURE_LOG, F.pfLog],
 ]);
 
 /** M-Bus codes after `0-n:`. */
 const M = { type: 0, id0: 1, id1: 2, v3: 3, v1: 4, v0: 5, legacy: 6 } as const;
 const MBUS_CODES = new Map<string, number>([
-  ['24.1.0', M.type],
-  ['96.1.0', M.id0],
-  ['96.1.1', M.id1],
-  ['24.2.3', M.v3],
-  ['24.2.1', M.v1],
-  ['24.2.0', M.v0],
-  ['24.3.0', M.legacy],
+  [O.MBUS_DEVICE_TYPE, M.type],
+  [O.MBUS_EQUIPMENT_ID, M.id0],
+  [O.MBUS_EQUIPMENT_ID_BE, M.id1],
+  [O.MBUS_READING_CORRECTED, M.v3],
+  [O.MBUS_READING, M.v1],
+  [O.MBUS_READING_OLD, M.v0],
+  [O.MBUS_READING_LEGACY, M.legacy],
 ]);
 
 type Slots = (string[] | undefined)[];
@@ -277,7 +279,7 @@ function capacity(slots: Slots): Capacity | null {
   const avg = slots[F.quarterAvg];
   const peak = slots[F.monthPeak];
   const hist = slots[F.history];
-  const peakList = hist !== undefined && hist.length >= 3 && hist[1] === '1-0:1.6.0' && int(hist[0]) !== null;
+  const peakList = hist !== undefined && hist.length >= 3 && hist[1] === O.MONTH_PEAK && int(hist[0]) !== null;
   if (!avg && !peak && !peakList) return null;
   return {
     quarterAverageKw: quantity(avg?.[0], 'W'),

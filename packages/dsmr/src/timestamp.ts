@@ -5,10 +5,18 @@
  */
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const HOUR_MS = 3_600_000;
+
+/** Placeholder a meter sends for "no time" (an empty history month, a peak not reached yet). */
+export const PLACEHOLDER_TIMESTAMP = '632525252525W';
+/** What a meter whose clock was never set writes in 0-0:1.0.0. */
+export const UNSET_CLOCK_TIMESTAMP = '000101010000W';
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
 
 /** Two digits with a leading zero (a top-level function: tsx wraps inner closures in a costly `__name`). */
 function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+  return TWO_DIGITS[n] ?? (n < 10 ? `0${n}` : String(n));
 }
 
 function two(s: string, i: number): number {
@@ -71,17 +79,83 @@ export function parseDsmrTimestamp(raw: string): string | null {
   return `20${raw.slice(0, 2)}-${raw.slice(2, 4)}-${raw.slice(4, 6)}T${raw.slice(6, 8)}:${raw.slice(8, 10)}:${raw.slice(10, 12)}${offset}`;
 }
 
+/** The meter clock's calendar at an instant: local time of Brussels/Amsterdam/Luxembourg (CET/CEST). */
+export interface MeterLocalTime {
+  year: number;
+  /** 1–12 */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday */
+  weekday: number;
+  summer: boolean;
+}
+
+interface HourFields extends Omit<MeterLocalTime, 'minute' | 'second'> {
+  /** The UTC hour (ms / 1 h) these fields belong to. */
+  key: number;
+  /** `YYMMDDhh` of the DSMR timestamp. */
+  prefix: string;
+}
+
+/**
+ * The switch to and from summer time falls on a whole UTC hour, so the local date and hour are the
+ * same for a whole UTC hour: a simulator writing a telegram a second works them out once an hour.
+ */
+let hourCache: HourFields = {
+  key: Number.NaN,
+  year: 0,
+  month: 0,
+  day: 0,
+  hour: 0,
+  weekday: 0,
+  summer: false,
+  prefix: '',
+};
+
+function hourFields(utcMs: number): HourFields {
+  const key = Math.floor(utcMs / HOUR_MS);
+  if (key === hourCache.key) return hourCache;
+  const at = key * HOUR_MS;
+  const summer = isEuSummerTime(at);
+  const d = new Date(at + (summer ? 2 : 1) * HOUR_MS);
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  const hour = d.getUTCHours();
+  const prefix = pad2(year % 100) + pad2(month) + pad2(day) + pad2(hour);
+  hourCache = { key, year, month, day, hour, weekday: d.getUTCDay(), summer, prefix };
+  return hourCache;
+}
+
+export function meterLocalTime(utcMs: number): MeterLocalTime {
+  const h = hourFields(utcMs);
+  const inHour = utcMs - h.key * HOUR_MS;
+  return {
+    year: h.year,
+    month: h.month,
+    day: h.day,
+    hour: h.hour,
+    minute: Math.floor(inHour / 60_000),
+    second: Math.floor((inHour % 60_000) / 1000),
+    weekday: h.weekday,
+    summer: h.summer,
+  };
+}
+
 /** Formats an instant as a DSMR timestamp on the Belgian/Dutch meter clock (S/W flag included). */
 export function formatDsmrTimestamp(utcMs: number): string {
-  const summer = isEuSummerTime(utcMs);
-  const d = new Date(utcMs + (summer ? 2 : 1) * 3600_000);
+  const h = hourFields(utcMs);
+  const inHour = utcMs - h.key * HOUR_MS;
   return (
-    pad2(d.getUTCFullYear() % 100) +
-    pad2(d.getUTCMonth() + 1) +
-    pad2(d.getUTCDate()) +
-    pad2(d.getUTCHours()) +
-    pad2(d.getUTCMinutes()) +
-    pad2(d.getUTCSeconds()) +
-    (summer ? 'S' : 'W')
+    h.prefix + pad2(Math.floor(inHour / 60_000)) + pad2(Math.floor((inHour % 60_000) / 1000)) + (h.summer ? 'S' : 'W')
   );
+}
+
+/** ISO 8601 with the meter clock's offset, whole seconds, e.g. `2025-01-15T00:00:00+01:00`. */
+export function formatMeterIso(utcMs: number): string {
+  const t = meterLocalTime(utcMs);
+  return `${t.year}-${pad2(t.month)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}${t.summer ? '+02:00' : '+01:00'}`;
 }

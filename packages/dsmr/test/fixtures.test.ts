@@ -4,7 +4,7 @@
  * reader for every OBIS line), never from the parser's own output.
  */
 import { describe, expect, it } from 'vitest';
-import { type Frame, type Reading, TelegramFramer } from '../src/index';
+import { type Frame, OBIS, type Reading, TelegramFramer } from '../src/index';
 import { fixture, fixtureNames, SMARTY_FIXTURE_KEY } from './fixtures';
 
 function framesOf(name: string): Frame[] {
@@ -98,23 +98,23 @@ describe('every fixture', () => {
   }
 
   const NUMERIC: [string, (r: Reading) => number | null | undefined][] = [
-    ['1-0:1.8.1', (r) => r.energy.importT1Kwh],
-    ['1-0:1.8.2', (r) => r.energy.importT2Kwh],
-    ['1-0:2.8.1', (r) => r.energy.exportT1Kwh],
-    ['1-0:2.8.2', (r) => r.energy.exportT2Kwh],
-    ['1-0:1.7.0', (r) => r.power.importKw],
-    ['1-0:2.7.0', (r) => r.power.exportKw],
-    ['1-0:32.7.0', (r) => r.phases.find((p) => p.phase === 1)?.voltageV],
-    ['1-0:52.7.0', (r) => r.phases.find((p) => p.phase === 2)?.voltageV],
-    ['1-0:72.7.0', (r) => r.phases.find((p) => p.phase === 3)?.voltageV],
-    ['1-0:31.7.0', (r) => r.phases.find((p) => p.phase === 1)?.currentA],
-    ['1-0:51.7.0', (r) => r.phases.find((p) => p.phase === 2)?.currentA],
-    ['1-0:71.7.0', (r) => r.phases.find((p) => p.phase === 3)?.currentA],
-    ['1-0:21.7.0', (r) => r.phases.find((p) => p.phase === 1)?.importKw],
-    ['1-0:41.7.0', (r) => r.phases.find((p) => p.phase === 2)?.importKw],
-    ['1-0:61.7.0', (r) => r.phases.find((p) => p.phase === 3)?.importKw],
-    ['1-0:22.7.0', (r) => r.phases.find((p) => p.phase === 1)?.exportKw],
-    ['1-0:1.4.0', (r) => r.capacity?.quarterAverageKw],
+    [OBIS.ENERGY_IMPORT_T1, (r) => r.energy.importT1Kwh],
+    [OBIS.ENERGY_IMPORT_T2, (r) => r.energy.importT2Kwh],
+    [OBIS.ENERGY_EXPORT_T1, (r) => r.energy.exportT1Kwh],
+    [OBIS.ENERGY_EXPORT_T2, (r) => r.energy.exportT2Kwh],
+    [OBIS.POWER_IMPORT, (r) => r.power.importKw],
+    [OBIS.POWER_EXPORT, (r) => r.power.exportKw],
+    [OBIS.VOLTAGE_L1, (r) => r.phases.find((p) => p.phase === 1)?.voltageV],
+    [OBIS.VOLTAGE_L2, (r) => r.phases.find((p) => p.phase === 2)?.voltageV],
+    [OBIS.VOLTAGE_L3, (r) => r.phases.find((p) => p.phase === 3)?.voltageV],
+    [OBIS.CURRENT_L1, (r) => r.phases.find((p) => p.phase === 1)?.currentA],
+    [OBIS.CURRENT_L2, (r) => r.phases.find((p) => p.phase === 2)?.currentA],
+    [OBIS.CURRENT_L3, (r) => r.phases.find((p) => p.phase === 3)?.currentA],
+    [OBIS.POWER_IMPORT_L1, (r) => r.phases.find((p) => p.phase === 1)?.importKw],
+    [OBIS.POWER_IMPORT_L2, (r) => r.phases.find((p) => p.phase === 2)?.importKw],
+    [OBIS.POWER_IMPORT_L3, (r) => r.phases.find((p) => p.phase === 3)?.importKw],
+    [OBIS.POWER_EXPORT_L1, (r) => r.phases.find((p) => p.phase === 1)?.exportKw],
+    [OBIS.QUARTER_AVERAGE, (r) => r.capacity?.quarterAverageKw],
   ];
 
   it.each(names.filter((n) => !n.includes('encrypted')))('%s: obis map and numbers match the file', (name) => {
@@ -257,14 +257,15 @@ describe('values read by eye from the files', () => {
         at: '2021-11-23T20:00:00+01:00',
       },
     ]);
-    expect(r.obis['0-2:24.3.0']).toEqual(['211123200000', '00', '60', '1', '0-2:24.2.1', 'm3', '13376.292']);
+    const legacy = r.obis[OBIS.mbus(2, OBIS.MBUS_READING_LEGACY)];
+    expect(legacy).toEqual(['211123200000', '00', '60', '1', OBIS.mbus(2, OBIS.MBUS_READING), 'm3', '13376.292']);
     expect(r.limiterKw).toBe(999);
   });
 
   it('DSMR 2.2 threshold in A is not a power', () => {
     const r = only('legacy-dsmr22/kamstrup-dsmr22-2012-05.txt');
     expect(r.limiterKw).toBeNull();
-    expect(r.obis['0-0:17.0.0']).toEqual(['999*A']);
+    expect(r.obis[OBIS.LIMITER_THRESHOLD]).toEqual(['999*A']);
     expect(r.mbus[0]?.at).toBe('2012-05-17T02:00:00+02:00');
   });
 
@@ -322,7 +323,7 @@ describe('values read by eye from the files', () => {
     const r = only('other/hu-eon-sagemcom-2023-07.txt');
     expect(r.capacity).toBeNull();
     expect(r.energy.importKwh).toBe(173.64);
-    expect(r.obis['0-0:98.1.0']?.[0]).toBe('230701000000S');
+    expect(r.obis[OBIS.PEAK_HISTORY]?.[0]).toBe('230701000000S');
   });
 
   it('EasyMeter (*255 codes, W units, no CRC, trailing gateway bytes)', () => {

@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc16, createTelegramStream, encodeTelegram, type Frame, parseTelegram, TelegramFramer } from '../src/index';
+import {
+  crc16,
+  createTelegramStream,
+  encodeTelegram,
+  type Frame,
+  OBIS,
+  parseTelegram,
+  TelegramFramer,
+} from '../src/index';
 import { fixture, fixtureNames, SMARTY_FIXTURE_KEY } from './fixtures';
 
 const summary = (frames: Frame[]) => frames.map((f) => ({ ...f.reading, raw: Buffer.from(f.raw).toString('latin1') }));
@@ -154,7 +162,7 @@ describe('streaming framer', () => {
   });
 
   it('a frame is complete with the LF of its CRC line, a NUL before the CR included', () => {
-    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: ['0-0:96.14.0(0001)'] }));
+    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: [`${OBIS.TARIFF}(0001)`] }));
     const framer = new TelegramFramer();
     expect(framer.push(t.subarray(0, t.length - 1))).toEqual([]); // waits for the LF
     const [frame] = framer.push(t.subarray(t.length - 1));
@@ -196,13 +204,13 @@ describe('streaming framer', () => {
   });
 
   it('a telegram ending without a line ending is completed at the end of input', () => {
-    const t = encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: ['0-0:96.14.0(0001)'] });
+    const t = encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: [`${OBIS.TARIFF}(0001)`] });
     const noEol = Buffer.from(t).subarray(0, t.length - 2);
     expect(frameAll([noEol]).map((f) => f.reading.ok)).toEqual([true]);
   });
 
   it('CRC of 1 or 2 digits is a mismatch, not a pass', () => {
-    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: ['0-0:96.14.0(0001)'] })).toString(
+    const t = Buffer.from(encodeTelegram({ header: 'ISK5\\2M550T-1012', lines: [`${OBIS.TARIFF}(0001)`] })).toString(
       'latin1',
     );
     const short = t.replace(/!([0-9A-F]{4})/, (_m, crc: string) => `!${crc.slice(2)}`);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDsmrTimestamp, parseDsmrTimestamp } from '../src/index';
+import { formatDsmrTimestamp, formatMeterIso, parseDsmrTimestamp } from '../src/index';
 
 describe('DSMR timestamps', () => {
   it.each([
@@ -44,5 +44,29 @@ describe('DSMR timestamps', () => {
     // 2024-10-27 01:30 UTC is 02:30 winter; 00:30 UTC is 02:30 summer.
     expect(formatDsmrTimestamp(Date.UTC(2024, 9, 27, 0, 30))).toBe('241027023000S');
     expect(formatDsmrTimestamp(Date.UTC(2024, 9, 27, 1, 30))).toBe('241027023000W');
+  });
+
+  it('switches W→S on the last Sunday of March at 02:00 local and S→W in October', () => {
+    const beforeSpring = Date.parse('2025-03-30T00:59:59Z');
+    expect(formatDsmrTimestamp(beforeSpring)).toBe('250330015959W');
+    expect(formatDsmrTimestamp(beforeSpring + 1000)).toBe('250330030000S');
+    const beforeAutumn = Date.parse('2025-10-26T00:59:59Z');
+    expect(formatDsmrTimestamp(beforeAutumn)).toBe('251026025959S');
+    // The hour 02:00–03:00 happens twice; the letter tells them apart.
+    expect(formatDsmrTimestamp(beforeAutumn + 1000)).toBe('251026020000W');
+  });
+
+  it('ISO on the meter clock agrees with the parser for any instant (round trip through the S/W flag)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('2001-01-01T00:00:00Z') / 1000, max: Date.parse('2060-12-31T00:00:00Z') / 1000 }),
+        (s) => {
+          const ms = s * 1000;
+          expect(parseDsmrTimestamp(formatDsmrTimestamp(ms))).toBe(formatMeterIso(ms));
+          expect(Date.parse(formatMeterIso(ms))).toBe(ms);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -6,7 +6,13 @@ import { UsageError } from './errors';
 const USAGE = `usage: p1 run [--config FILE]
 
 Runs the load balancing module. Without --config: the embedded default (a simulated meter on a
-virtual serial pair, one simulated charger, the dashboard on http://127.0.0.1:8080).`;
+virtual serial pair, or in-process without socat; one simulated charger; the dashboard on
+http://127.0.0.1:8080).`;
+
+/** Said once when the embedded meter cannot have its virtual serial pair. */
+const NO_SOCAT =
+  'socat not found: the simulated meter feeds the module in-process (same framing and parsing); ' +
+  'for a virtual serial pair read by the serial driver, as a P1 cable is, install socat (apt-get install socat).';
 
 /** `p1 run [--config FILE]`; `pnpm start` is `p1 run` with the embedded default. Runs until SIGINT/SIGTERM. */
 export async function main(argv: string[]): Promise<number> {
@@ -53,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`cannot listen: address in use (${e.message.replace(/^.*EADDRINUSE:? ?/, '')}).`);
     throw err;
   }
+  if (module.embedded && module.embedded.device === null) console.error(`p1-balancer: ${NO_SOCAT}`);
   console.error(`p1-balancer: dashboard on ${module.http.url}/`);
   if (module.tokenFile) console.error(`p1-balancer: the API token for settings is in ${module.tokenFile}`);
 

@@ -4,12 +4,12 @@
  * all problems are reported at once, not just the first.
  */
 
+import type { Connection, SolarMode } from '@p1/balancer';
+
 export const CONFIG_VERSION = 1;
 
 export type MeterSourceKind = 'serial' | 'tcp' | 'replay' | 'http' | 'simulator';
-export type ConnectionKind = '1x230' | '3x230' | '3N400';
 export type ChargerDriver = 'ocpp' | 'simulated';
-export type SolarMode = 'off' | 'surplus' | 'min+surplus';
 
 export interface MeterConfig {
   source: MeterSourceKind;
@@ -33,7 +33,7 @@ export interface MeterConfig {
 }
 
 export interface SiteConfig {
-  connection: ConnectionKind;
+  connection: Connection;
   fuseA: number;
   /** Belgian quarter-hour peak target (kW); null = fuse protection only. */
   capacityTargetKw: number | null;

@@ -1,12 +1,11 @@
+import { CONNECTIONS, type SolarMode } from '@p1/balancer';
 import {
   type AppConfig,
   type ChargerConfig,
   type ChargerDriver,
   CONFIG_VERSION,
-  type ConnectionKind,
   type MeterConfig,
   type MeterSourceKind,
-  type SolarMode,
 } from './schema';
 
 export type ValidationResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
@@ -99,7 +98,6 @@ function join(path: string, key: string): string {
 
 const HOST = /^[A-Za-z0-9.\-:[\]]+$/;
 const SOURCES: readonly MeterSourceKind[] = ['serial', 'tcp', 'replay', 'http', 'simulator'];
-const CONNECTIONS: readonly ConnectionKind[] = ['1x230', '3x230', '3N400'];
 const DRIVERS: readonly ChargerDriver[] = ['ocpp', 'simulated'];
 const SOLAR: readonly SolarMode[] = ['off', 'surplus', 'min+surplus'];
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

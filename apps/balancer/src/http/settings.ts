@@ -1,4 +1,4 @@
-import type { SolarMode } from '../config/schema';
+import type { SolarMode } from '@p1/balancer';
 
 /** What `PATCH /api/v1/settings` may change at run time; persisted in the store. */
 export interface RuntimeSettings {

@@ -3,7 +3,7 @@
  * average it amounts to and the projection if the present power holds until the quarter ends.
  * Export does not count (the capacity tariff bills import only).
  */
-export const QUARTER_MS = 900_000;
+import { QUARTER_MS } from '@p1/balancer';
 
 export interface QuarterStatus {
   /** Epoch ms of the quarter's start. */

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { QUARTER_MS } from '@p1/balancer';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA } from './schema.sql';
 
 const HOUR_MS = 3_600_000;
 export const SECONDS_KEPT_MS = 48 * HOUR_MS;
-const QUARTER_MS = 900_000;
 const MINUTES_KEPT_MS = 366 * 24 * HOUR_MS;
 const DECISIONS_KEPT_MS = 31 * 24 * HOUR_MS;
 

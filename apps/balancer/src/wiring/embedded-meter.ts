@@ -1,10 +1,14 @@
 import { closeSync, constants, openSync, write } from 'node:fs';
-import { MeterSimulation } from '@p1/drivers';
+import type { Connection } from '@p1/balancer';
+import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
+import { type MeterSimulation, SimulatedMeter, SocatMissingError } from '@p1/sim';
 import { openVirtualSerialPair, type VirtualSerialPair } from './virtual-serial';
 
 export interface EmbeddedMeterOptions {
   model: string;
+  /** Supply type; default the model's. */
+  connection?: Connection;
   /** 1 = real time; N = N telegram intervals per interval. */
   speed: number;
   scenario?: Scenario;
@@ -14,54 +18,64 @@ export interface EmbeddedMeterOptions {
 }
 
 export interface EmbeddedMeter {
-  /** The serial device the module reads. */
-  readonly device: string;
+  /** How the module reads it: the serial driver on the socat pair, or the stream source in-process. */
+  readonly source: MeterSourceConfig;
+  /** The serial device the module reads; null when there is no socat and the bytes stay in-process. */
+  readonly device: string | null;
   readonly simulation: MeterSimulation;
-  /** Epoch ms the last telegram's last byte was handed to the pty (for the latency bench). */
-  lastWriteDoneAt: number;
   stop(): Promise<void>;
 }
 
 /**
  * The embedded default's meter: a simulated meter writing real telegram bytes into one end of a
  * socat pty pair, so the module reads the other end through the same serial driver as a P1 cable.
+ * Without socat the same bytes reach the module in-process, through the same framer and parser.
  */
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
-  const simulation = new MeterSimulation({
+  const meter = new SimulatedMeter({
     model: options.model,
+    ...(options.connection ? { connection: options.connection } : {}),
     ...(options.scenario ? { scenario: options.scenario } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     startMs: Math.floor(Date.now() / 1000) * 1000,
+    speed: options.speed,
+    ...(options.beforeTelegram ? { beforeTelegram: options.beforeTelegram } : {}),
   });
   // The scenario's own cars stay parked: the module's simulated chargers drive the EV load.
-  for (const name of simulation.evNames()) simulation.setEvOffered(name, 0);
-  const pair: VirtualSerialPair = await openVirtualSerialPair();
-  const fd = openSync(pair.meterEnd, constants.O_WRONLY | constants.O_NOCTTY);
-  let writing = false;
+  for (const name of meter.simulation.evNames()) meter.simulation.setEvOffered(name, 0);
+  let pair: VirtualSerialPair | null = null;
+  try {
+    pair = await openVirtualSerialPair();
+  } catch (err) {
+    if (!(err instanceof SocatMissingError)) throw err;
+  }
+  let closeFd = () => {};
+  if (pair) {
+    const fd = openSync(pair.meterEnd, constants.O_WRONLY | constants.O_NOCTTY);
+    closeFd = () => closeSync(fd);
+    let writing = false;
+    meter.open().on('data', (chunk: Buffer) => {
+      if (writing) return; // the reader is slower than the clock: skip rather than queue
+      writing = true;
+      write(fd, chunk, () => {
+        writing = false;
+      });
+    });
+  }
+  meter.start();
   let stopped = false;
-  const meter: EmbeddedMeter = {
-    device: pair.readerEnd,
-    simulation,
-    lastWriteDoneAt: 0,
+  return {
+    source: pair
+      ? { source: 'serial', device: pair.readerEnd, baud: 115200 }
+      : { source: 'stream', name: 'simulated meter', open: () => meter.open() },
+    device: pair?.readerEnd ?? null,
+    simulation: meter.simulation,
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(timer);
-      closeSync(fd);
-      await pair.close();
+      meter.stop();
+      closeFd();
+      await pair?.close();
     },
   };
-  const everyMs = (simulation.model.intervalS * 1000) / Math.max(0.01, options.speed);
-  const timer = setInterval(() => {
-    if (writing) return; // the reader is slower than the clock: skip rather than queue
-    options.beforeTelegram?.(simulation);
-    const out = simulation.next();
-    if (!out.bytes) return;
-    writing = true;
-    write(fd, out.bytes, (err) => {
-      writing = false;
-      if (!err) meter.lastWriteDoneAt = Date.now();
-    });
-  }, everyMs);
-  return meter;
 }

@@ -1,15 +1,7 @@
 import { dirname, join } from 'node:path';
-import { createBalancer } from '@p1/balancer';
-import {
-  type Charger,
-  type ChargerFleet,
-  createChargers,
-  createMeterSource,
-  findModel,
-  METER_MODELS,
-  type MeterSource,
-  type SimulatedCharger,
-} from '@p1/drivers';
+import { createBalancer, kwForAmps } from '@p1/balancer';
+import { type Charger, type ChargerFleet, createChargers, createMeterSource, type MeterSource } from '@p1/drivers';
+import { createSimulatedCharger, findModel, METER_MODELS, type SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import { type RunningHttp, startHttp } from '../http/server';
@@ -75,24 +67,31 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         switchPhases: c.switchPhases,
         priority: c.priority,
         ...(c.password ? { password: c.password } : {}),
-        // the embedded default's simulated charger has a car plugged in
-        ...(c.driver === 'simulated' ? { car: {} } : {}),
       })),
-      { ocpp: config.ocpp, logger },
+      {
+        ocpp: config.ocpp,
+        logger,
+        // the embedded default's simulated charger has a car plugged in
+        drivers: { simulated: (capabilities) => createSimulatedCharger(capabilities, { car: {} }) },
+      },
     );
     closers.push(() => fleet.close());
 
     let core: ModuleCore | null = null;
     let embedded: EmbeddedMeter | null = null;
     if (config.meter.source === 'simulator') {
-      if (!findModel(config.meter.model)) {
+      const model = findModel(config.meter.model);
+      if (!model) {
         throw new StartupError(
           `meter.model: unknown model '${config.meter.model}' (one of ${METER_MODELS.map((m) => m.name).join(', ')})`,
         );
       }
       const simulated = fleet.chargers.filter((c): c is SimulatedCharger => 'plugIn' in c);
+      const { connection } = config.site;
       embedded = await startEmbeddedMeter({
         model: config.meter.model,
+        // the site's supply when the model has it, so that the meter measures what the balancer assumes
+        ...(model.connections.includes(connection) ? { connection } : {}),
         speed: config.meter.speed,
         beforeTelegram: (simulation) => {
           // close the loop: what the simulated cars draw shows up in the meter's next telegram
@@ -101,7 +100,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
             const m = core.measurementOf(c);
             const lines = c.capabilities.phases.filter((_, i) => (m.currentA[i] ?? 0) > 0);
             const amps = Math.max(0, ...m.currentA.map((a) => a ?? 0));
-            simulation.setLoad(`ev-${c.capabilities.id}`, lines, (lines.length * 230 * amps) / 1000);
+            simulation.setLoad(`ev-${c.capabilities.id}`, lines, kwForAmps(simulation.connection, lines.length, amps));
           }
         },
       });
@@ -111,8 +110,9 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     // the simulated Smarty meter encrypts with its own demo key unless one is configured
     const smartyKey = config.meter.smartyKey ?? embedded?.simulation.key ?? null;
     const meterConfig = { ...config.meter, smartyKey };
-    const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded?.device ?? null));
-    live.meter.source = config.meter.source === 'simulator' ? `simulator (${embedded?.device})` : config.meter.source;
+    const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded));
+    live.meter.source =
+      config.meter.source === 'simulator' ? `simulator (${embedded?.device ?? 'in-process'})` : config.meter.source;
     live.meter.counters = meter.counters;
 
     core = new ModuleCore({

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSocatPair } from '@p1/sim';
 
 export interface VirtualSerialPair {
   /** The end the (simulated) meter writes to. */
@@ -11,44 +11,22 @@ export interface VirtualSerialPair {
   close(): Promise<void>;
 }
 
-/** A socat pty pair in a fresh temp dir; resolves once both links exist. */
+/** A socat pty pair in a fresh temp dir (removed again when socat cannot start: SocatMissingError). */
 export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<VirtualSerialPair> {
   const dir = mkdtempSync(join(tmpdir(), 'p1-balancer-'));
-  const meterEnd = join(dir, 'meter');
-  const readerEnd = join(dir, 'p1');
-  const child: ChildProcess = spawn(
-    'socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${meterEnd}`, `pty,raw,echo=0,link=${readerEnd}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.resume();
-  // socat must not outlive us, even when we exit without stop() (an uncaught error, process.exit)
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      process.off('exit', killOnExit);
-      resolve();
-    }),
-  );
-  const deadline = Date.now() + timeoutMs;
-  while (!(existsSync(meterEnd) && existsSync(readerEnd))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error('socat did not create the virtual serial pair (is socat installed?)');
-    }
-    await new Promise((r) => setTimeout(r, 20));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const pair = await startSocatPair(join(dir, 'meter'), join(dir, 'p1'), timeoutMs);
+    return {
+      meterEnd: pair.meterEnd,
+      readerEnd: pair.readerEnd,
+      async close() {
+        await pair.close();
+        remove();
+      },
+    };
+  } catch (err) {
+    remove();
+    throw err;
   }
-  return {
-    meterEnd,
-    readerEnd,
-    async close() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

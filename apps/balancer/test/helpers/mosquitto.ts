@@ -40,7 +40,18 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
   const child: ChildProcess = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-  await waitForPort(port, 10_000);
+  let missing: Error | null = null;
+  child.on('error', (err) => {
+    missing = err;
+  });
+  try {
+    await waitForPort(port, 10_000);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    if (missing)
+      throw new Error(`mosquitto could not start (${(missing as Error).message}): apt-get install mosquitto`);
+    throw err;
+  }
   return {
     url: `mqtt://127.0.0.1:${port}`,
     async stop() {

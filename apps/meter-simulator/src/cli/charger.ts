@@ -3,7 +3,7 @@
  * module's central system over a real websocket; optionally feeds the car's power to the meter
  * simulator's control API so the meter sees what the balancer caused.
  */
-import { type CarSpec, type ChargePointFault, jsonLineLogger, loadChargePointSimulator } from '@p1/drivers';
+import { type CarSpec, type ChargePointFault, jsonLineLogger, loadChargePointSimulator } from '@p1/sim';
 import { number, parse } from './options';
 import { UsageError } from './usage-error';
 

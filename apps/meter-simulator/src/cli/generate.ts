@@ -2,7 +2,7 @@
  * `p1-sim generate --model NAME --days N [--scenario FILE] [--seed N]`: N days of telegrams at the
  * model's cadence to stdout, as fast as possible, with a progress bar on stderr.
  */
-import { MeterSimulation } from '@p1/drivers';
+import { MeterSimulation } from '@p1/sim';
 import { METER_HELP, meterOptions, number, parse, simulationOptions } from './options';
 
 const HELP = `usage: p1-sim generate --model NAME --days N [options] > capture.p1

@@ -1,5 +1,5 @@
 /** `p1-sim models`: one model name a line; `--verbose` adds what each is. */
-import { METER_MODELS } from '@p1/drivers';
+import { METER_MODELS } from '@p1/sim';
 import { parse } from './options';
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,9 @@
 /** Option parsing shared by p1-sim commands: meter model, supply, scenario, seed and start. */
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type Connection, findModel, METER_MODELS, type SimulationOptions } from '@p1/drivers';
+import type { Connection } from '@p1/balancer';
 import { parseScenario, type Scenario } from '@p1/scenario';
+import { findModel, METER_MODELS, type SimulationOptions } from '@p1/sim';
 import { UsageError } from './usage-error';
 
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;

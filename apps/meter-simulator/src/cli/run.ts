@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { serialSettings } from '@p1/drivers';
+import { SocatMissingError } from '@p1/sim';
 import { createControlApi, listen } from '../control-api';
 import type { Output } from '../outputs/output';
 import { SerialOutput } from '../outputs/serial-output';
@@ -151,7 +152,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     server?.close();
     await runtime.stop();
-    log((err as Error).message);
+    const message = (err as Error).message;
+    log(err instanceof SocatMissingError ? `${message}, or choose another --output (tcp, stdout, file)` : message);
     return 2;
   }
 

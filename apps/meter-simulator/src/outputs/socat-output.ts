@@ -4,12 +4,11 @@
  * replugging starts it again on the same paths.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type SocatPair, startSocatPair } from '@p1/sim';
 import type { Output } from './output';
 import { PluggableOutput } from './pluggable';
 import { type LineSettings, openSerial, SerialWriter } from './serial-output';
@@ -24,7 +23,7 @@ export interface SocatOptions {
 
 export class SocatOutput extends PluggableOutput implements Output {
   readonly kind = 'socat';
-  private socat: ChildProcess | null = null;
+  private socat: SocatPair | null = null;
   private readonly writer = new SerialWriter();
   private link: string;
   private meterSide: string;
@@ -53,32 +52,7 @@ export class SocatOutput extends PluggableOutput implements Output {
   }
 
   private async plug(): Promise<void> {
-    const child = spawn(
-      'socat',
-      ['-d', '-d', `pty,raw,echo=0,link=${this.meterSide}`, `pty,raw,echo=0,link=${this.link}`],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      if (stderr.length < 4000) stderr += d.toString();
-    });
-    this.socat = child;
-    child.once('exit', () => {
-      if (this.socat === child) this.socat = null;
-    });
-    const deadline = Date.now() + (this.options.timeoutMs ?? 5_000);
-    while (!(existsSync(this.link) && existsSync(this.meterSide))) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`socat exited before creating ${this.link}: ${stderr.trim() || `code ${child.exitCode}`}`);
-      }
-      if (Date.now() > deadline) {
-        child.kill('SIGTERM');
-        throw new Error(`socat did not create ${this.link} within ${this.options.timeoutMs ?? 5_000} ms`);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    this.socat = await startSocatPair(this.meterSide, this.link, this.options.timeoutMs);
     this.writer.port = await openSerial(this.meterSide, this.options.line);
     this.writer.port.on('error', () => {});
     this.plugs++;
@@ -94,17 +68,13 @@ export class SocatOutput extends PluggableOutput implements Output {
 
   protected async pull(): Promise<void> {
     await this.writer.close();
-    const child = this.socat;
+    const pair = this.socat;
     this.socat = null;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await pair?.close();
   }
 
   protected async insert(): Promise<void> {
-    if (!this.socat) await this.plug();
+    if (!this.socat?.running) await this.plug();
   }
 
   async stop(): Promise<void> {
@@ -116,7 +86,7 @@ export class SocatOutput extends PluggableOutput implements Output {
     return {
       kind: this.kind,
       address: this.link,
-      plugged: this.socat !== null,
+      plugged: this.socat?.running ?? false,
       plugs: this.plugs,
       bytes: this.writer.bytes,
       dropped: this.writer.dropped,

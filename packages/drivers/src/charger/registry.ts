@@ -1,14 +1,14 @@
-import type { Charger, ChargerCapabilities, Phase } from './charger';
+import type { Charger, ChargerCapabilities, Phase } from '@p1/balancer/charger-state';
 import { type Logger, silentLogger } from './logger';
 import type { OcppCentralSystem } from './ocpp/central-system';
 import type { OverdrawPolicy } from './ocpp/overdraw';
-import type { CarSpec } from './simulated/car';
 
 /** One entry of the `chargers:` list in the module's configuration (CONTRACTS.md §5). */
 export interface ChargerConfig {
-  /** OCPP charge point identity, or any name for a simulated charger. */
+  /** OCPP charge point identity, or any name for a charger of another driver. */
   id: string;
-  driver: 'ocpp' | 'simulated';
+  /** `ocpp`, or a driver given in `ChargerFleetOptions.drivers` (e.g. `simulated` from @p1/sim). */
+  driver: string;
   phases: Phase[];
   minA: number;
   maxA: number;
@@ -18,9 +18,10 @@ export interface ChargerConfig {
   priority?: number;
   /** ocpp: security profile 1 password (basic auth). */
   password?: string;
-  /** simulated: the car plugged in at start (null = none). */
-  car?: CarSpec | null;
 }
+
+/** Makes a charger of a driver that lives outside this package (the apps pass the simulated one). */
+export type ChargerFactory = (capabilities: ChargerCapabilities, context: { now?: () => number }) => Charger;
 
 export interface ChargerFleetOptions {
   ocpp?: {
@@ -30,7 +31,8 @@ export interface ChargerFleetOptions {
     failsafeLeaseS?: number;
     overdraw?: Partial<OverdrawPolicy>;
   };
-  simulated?: { tickMs?: number | false };
+  /** Drivers besides `ocpp`, by name. */
+  drivers?: Record<string, ChargerFactory>;
   logger?: Logger;
   now?: () => number;
 }
@@ -43,13 +45,9 @@ export interface ChargerFleet {
   close(): Promise<void>;
 }
 
-export const CHARGER_DRIVERS = ['ocpp', 'simulated'] as const;
-
-/** Drivers are imported only when configured: no websocket server without an OCPP charger. */
-const loaders = {
-  ocpp: () => import('./ocpp/central-system'),
-  simulated: () => import('./simulated/simulated-charger'),
-};
+/** The driver this package brings; loaded only when configured: no websocket server without an OCPP charger. */
+const OCPP = 'ocpp';
+const loadOcpp = () => import('./ocpp/central-system');
 
 export function capabilitiesOf(c: ChargerConfig): ChargerCapabilities {
   return {
@@ -67,10 +65,12 @@ export async function createChargers(
   configs: ChargerConfig[],
   options: ChargerFleetOptions = {},
 ): Promise<ChargerFleet> {
+  const factories = options.drivers ?? {};
+  const known = [OCPP, ...Object.keys(factories)];
   const seen = new Set<string>();
   configs.forEach((c, i) => {
-    if (!CHARGER_DRIVERS.includes(c.driver)) {
-      throw new Error(`chargers[${i}].driver: '${String(c.driver)}' is not one of ${CHARGER_DRIVERS.join(', ')}`);
+    if (!known.includes(c.driver)) {
+      throw new Error(`chargers[${i}].driver: '${String(c.driver)}' is not one of ${known.join(', ')}`);
     }
     if (seen.has(c.id)) throw new Error(`chargers[${i}].id: '${c.id}' is used twice`);
     seen.add(c.id);
@@ -79,9 +79,9 @@ export async function createChargers(
   const byId = new Map<string, Charger>();
   let ocpp: OcppCentralSystem | null = null;
 
-  const ocppConfigs = configs.filter((c) => c.driver === 'ocpp');
+  const ocppConfigs = configs.filter((c) => c.driver === OCPP);
   if (ocppConfigs.length > 0) {
-    const { OcppCentralSystem } = await loaders.ocpp();
+    const { OcppCentralSystem } = await loadOcpp();
     ocpp = await OcppCentralSystem.start({
       ...options.ocpp,
       logger,
@@ -93,19 +93,13 @@ export async function createChargers(
     });
     for (const c of ocpp.chargers()) byId.set(c.capabilities.id, c);
   }
-  const simConfigs = configs.filter((c) => c.driver === 'simulated');
-  const simulated: Charger[] = [];
-  if (simConfigs.length > 0) {
-    const { createSimulatedCharger } = await loaders.simulated();
-    for (const c of simConfigs) {
-      const charger = createSimulatedCharger(capabilitiesOf(c), {
-        ...(c.car !== undefined ? { car: c.car } : {}),
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.simulated?.tickMs !== undefined ? { tickMs: options.simulated.tickMs } : {}),
-      });
-      simulated.push(charger);
-      byId.set(c.id, charger);
-    }
+  const others: Charger[] = [];
+  for (const c of configs) {
+    const factory = c.driver === OCPP ? undefined : factories[c.driver];
+    if (!factory) continue;
+    const charger = factory(capabilitiesOf(c), options.now ? { now: options.now } : {});
+    others.push(charger);
+    byId.set(c.id, charger);
   }
   // Keep the configured order: the balancer's fairness may depend on it.
   const chargers = configs.map((c) => byId.get(c.id) as Charger);
@@ -118,7 +112,7 @@ export async function createChargers(
       return charger;
     },
     async close() {
-      await Promise.all(simulated.map((c) => c.stop()));
+      await Promise.all(others.map((c) => c.stop()));
       await ocpp?.close();
     },
   };

@@ -25,7 +25,7 @@ export interface MeterSourceEvents {
   error: [error: Error];
 }
 
-/** A meter measures: one interface for serial, TCP, replay, HTTP polling and the simulator. */
+/** A meter measures: one interface for serial, TCP, replay, HTTP polling and any byte stream. */
 export interface MeterSource extends EventEmitter<MeterSourceEvents> {
   readonly kind: string;
   readonly diagnosis: MeterDiagnosis;

@@ -6,7 +6,7 @@ import type { HttpMeterConfig } from './http-source';
 import type { MeterSource } from './meter-source';
 import type { ReplayMeterConfig } from './replay-source';
 import type { SerialMeterConfig } from './serial-source';
-import type { SimulatorMeterConfig } from './simulator-source';
+import type { StreamMeterConfig } from './stream-source';
 import type { TcpMeterConfig } from './tcp-source';
 
 export type MeterSourceConfig =
@@ -14,10 +14,10 @@ export type MeterSourceConfig =
   | TcpMeterConfig
   | ReplayMeterConfig
   | HttpMeterConfig
-  | SimulatorMeterConfig;
+  | StreamMeterConfig;
 export type MeterSourceKind = MeterSourceConfig['source'];
 
-export const METER_SOURCE_KINDS: readonly MeterSourceKind[] = ['serial', 'tcp', 'replay', 'http', 'simulator'];
+export const METER_SOURCE_KINDS: readonly MeterSourceKind[] = ['serial', 'tcp', 'replay', 'http', 'stream'];
 
 /** Creates (does not start) the source the configuration names. */
 export async function createMeterSource(config: MeterSourceConfig): Promise<MeterSource> {
@@ -30,8 +30,8 @@ export async function createMeterSource(config: MeterSourceConfig): Promise<Mete
       return new (await import('./replay-source')).ReplayMeterSource(config);
     case 'http':
       return new (await import('./http-source')).HttpMeterSource(config);
-    case 'simulator':
-      return new (await import('./simulator-source')).SimulatedMeterSource(config);
+    case 'stream':
+      return new (await import('./stream-source')).StreamMeterSource(config);
     default: {
       const source = (config as { source?: unknown }).source;
       throw new RangeError(`meter.source "${String(source)}" is not one of ${METER_SOURCE_KINDS.join(', ')}`);

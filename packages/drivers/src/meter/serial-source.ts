@@ -3,7 +3,7 @@
  * implies 7E1 (DSMR 2.2/3). Reopens with backoff after an unplug or a failed open, without a restart.
  */
 import { SerialPort } from 'serialport';
-import { Backoff, FramedMeterSource, type FramingOptions } from './framed-source';
+import { ReconnectingSource, type ReconnectOptions } from './reconnecting-source';
 import { serialSettings } from './serial-settings';
 
 /** The slice of a serialport stream this driver uses (SerialPort and SerialPortMock both fit). */
@@ -25,31 +25,23 @@ export interface SerialOpenOptions {
   stopBits: 1;
 }
 
-export interface SerialMeterConfig extends FramingOptions {
+export interface SerialMeterConfig extends ReconnectOptions {
   source: 'serial';
   device: string;
   /** 115200 (8N1, default) or 9600 (7E1 unless dataBits/parity say otherwise). */
   baud?: number;
   dataBits?: 7 | 8;
   parity?: 'none' | 'even';
-  /** Reconnect backoff (ms). */
-  reconnectMinMs?: number;
-  reconnectMaxMs?: number;
   /** Opens a port; default a real `SerialPort`. Tests pass `SerialPortMock`. */
   openPort?: (options: SerialOpenOptions) => SerialPortLike;
 }
 
-export class SerialMeterSource extends FramedMeterSource {
+export class SerialMeterSource extends ReconnectingSource {
   readonly kind = 'serial';
   private port: SerialPortLike | null = null;
-  private running = false;
-  private retry: NodeJS.Timeout | null = null;
-  private readonly backoff: Backoff;
-  private everOpened = false;
 
   constructor(readonly config: SerialMeterConfig) {
     super(config);
-    this.backoff = new Backoff(config.reconnectMinMs ?? 200, config.reconnectMaxMs ?? 2_000);
   }
 
   get options(): SerialOpenOptions {
@@ -64,18 +56,7 @@ export class SerialMeterSource extends FramedMeterSource {
     };
   }
 
-  /** Resolves once the first open attempt finished; later failures retry in the background. */
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    await this.open();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
-    this.stopWatch();
+  protected async closeLink(): Promise<void> {
     const port = this.port;
     this.port = null;
     if (port) {
@@ -85,7 +66,7 @@ export class SerialMeterSource extends FramedMeterSource {
     }
   }
 
-  private open(): Promise<void> {
+  protected openLink(): Promise<void> {
     return new Promise((resolve) => {
       const open = this.config.openPort ?? ((o: SerialOpenOptions) => new SerialPort({ ...o, autoOpen: false }));
       let port: SerialPortLike;
@@ -93,7 +74,7 @@ export class SerialMeterSource extends FramedMeterSource {
         port = open(this.options);
       } catch (err) {
         this.fail(err as Error);
-        this.scheduleReconnect();
+        this.retryLater();
         resolve();
         return;
       }
@@ -108,36 +89,22 @@ export class SerialMeterSource extends FramedMeterSource {
         if (err) {
           this.port = null;
           port.removeAllListeners();
-          if (this.diagnosis !== 'disconnected') this.disconnected();
+          this.linkDown();
           this.fail(new Error(`cannot open ${this.config.device}: ${err.message}`));
-          this.scheduleReconnect();
           resolve();
           return;
         }
-        if (this.everOpened) this.counters.reconnects++;
-        this.everOpened = true;
-        this.backoff.reset();
         port.on('data', (chunk) => this.ingest(chunk));
         port.on('close', () => {
           if (this.port !== port) return;
           this.port = null;
           port.removeAllListeners();
           port.on('error', () => {});
-          if (!this.running) return;
-          this.disconnected();
-          this.scheduleReconnect();
+          this.linkDown();
         });
-        this.connected();
+        this.linkUp();
         resolve();
       });
     });
-  }
-
-  private scheduleReconnect(): void {
-    if (!this.running || this.retry) return;
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      if (this.running) void this.open();
-    }, this.backoff.delay());
   }
 }

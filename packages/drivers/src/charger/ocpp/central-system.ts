@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChargerCapabilities } from '@p1/balancer/charger-state';
 import type { RPCServer } from 'ocpp-rpc';
-import type { ChargerCapabilities } from '../charger';
 import { type Logger, silentLogger } from '../logger';
 import { OcppCharger, type OcppChargerSettings } from './ocpp-charger';
 import { OCPP16 } from './ocpp16';

@@ -1,3 +1,4 @@
+import { LINE_V } from '@p1/balancer';
 import type { ChargingProfile, ConfigurationKey } from './ocpp16';
 
 /** What a charge point reports about its smart charging (GetConfiguration, OCPP 1.6 §9.4). */
@@ -30,8 +31,6 @@ export function parseSmartChargingSupport(keys: ConfigurationKey[]): SmartChargi
 export const FAILSAFE_PROFILE_ID = 9001;
 export const LIMIT_PROFILE_ID = 9002;
 
-export const NOMINAL_VOLTAGE_V = 230;
-
 /** The schema demands multiples of 0.1; round down so the charger never gets more than asked. */
 export function toTenths(value: number): number {
   // Downwards, never above what was asked beyond binary noise (0.3 × 10 = 2.9999999999999996): 1e-7 at most.
@@ -55,7 +54,7 @@ export interface ProfileRequest {
  */
 export function txDefaultProfile(req: ProfileRequest): ChargingProfile {
   const inAmps = req.support.rateUnits.includes('Current');
-  const limit = inAmps ? toTenths(req.amps) : toTenths(req.amps * NOMINAL_VOLTAGE_V * req.phases);
+  const limit = inAmps ? toTenths(req.amps) : toTenths(req.amps * LINE_V * req.phases);
   return {
     chargingProfileId: req.id,
     stackLevel: req.stackLevel,

@@ -1,4 +1,4 @@
-import type { Phase } from '../charger';
+import type { Phase } from '@p1/balancer/charger-state';
 import type { MeterValue, SampledValue } from './ocpp16';
 
 /** One MeterValues sample reduced to what the balancer needs. */

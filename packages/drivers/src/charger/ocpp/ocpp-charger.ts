@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement } from '../charger';
+import type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement } from '@p1/balancer/charger-state';
 import type { Logger } from '../logger';
 import {
   DEFAULT_SUPPORT,

@@ -1,29 +1,15 @@
 import type { EventEmitter } from 'node:events';
-import { RPCClient, RPCServer } from 'ocpp-rpc';
+import { RPCServer } from 'ocpp-rpc';
 import { OCPP16 } from './ocpp16';
 
 /** What this driver uses of an ocpp-rpc peer (its bundled typings mark every option as required). */
 export interface RpcPeer extends EventEmitter {
   readonly identity: string | undefined;
-  readonly state: number;
   call<T = unknown>(method: string, params?: unknown, options?: { callTimeoutMs?: number }): Promise<T>;
   handle(method: string, handler: (call: { params: never; method: string; messageId: string }) => unknown): void;
   close(options?: { code?: number; reason?: string; force?: boolean; awaitPending?: boolean }): Promise<unknown>;
   sendRaw(message: string): void;
-  connect(): Promise<unknown>;
 }
-
-export interface RpcClientOptions {
-  endpoint: string;
-  identity: string;
-  password?: string;
-  callTimeoutMs?: number;
-  reconnect?: boolean;
-  backoff?: { initialDelay: number; maxDelay: number; factor?: number; randomisationFactor?: number };
-  pingIntervalMs?: number;
-}
-
-export const OPEN_STATE = 1;
 
 /**
  * OCPP 1.6 (§4.2.3) knows no RpcFrameworkError or MessageTypeNotSupported: those came with 2.0.1.
@@ -37,19 +23,6 @@ export function useOcpp16ErrorCodes(peer: EventEmitter): void {
       event.response[2] = 'FormationViolation';
     }
   });
-}
-
-export function createRpcClient(options: RpcClientOptions): RpcPeer {
-  const client = new RPCClient({
-    protocols: [OCPP16],
-    strictMode: true,
-    reconnect: true,
-    callTimeoutMs: 30_000,
-    ...options,
-    // biome-ignore lint/suspicious/noExplicitAny: the library's typings require every option.
-  } as any) as unknown as RpcPeer;
-  useOcpp16ErrorCodes(client);
-  return client;
 }
 
 export function createRpcServer(options: { callTimeoutMs: number; pingIntervalMs: number }): RPCServer {

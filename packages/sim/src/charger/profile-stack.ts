@@ -1,5 +1,5 @@
-import { NOMINAL_VOLTAGE_V } from '../ocpp/charging-profile';
-import type { ChargingProfile } from '../ocpp/ocpp16';
+import { LINE_V } from '@p1/balancer';
+import type { ChargingProfile } from './ocpp16';
 
 /**
  * How a charge point turns its installed profiles into the current it offers (OCPP 1.6 §3.13.2):
@@ -58,7 +58,7 @@ function periodLimitA(profile: ChargingProfile, now: number, txStart: number | n
   const period = periods.filter((p) => p.startPeriod <= elapsedS).at(-1);
   if (!period) return null;
   if (s.chargingRateUnit === 'A') return period.limit;
-  return period.limit / (NOMINAL_VOLTAGE_V * (period.numberPhases ?? 3));
+  return period.limit / (LINE_V * (period.numberPhases ?? 3));
 }
 
 function winner(

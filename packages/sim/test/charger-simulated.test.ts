@@ -1,6 +1,10 @@
+import type { ChargerCapabilities } from '@p1/balancer/charger-state';
 import { describe, expect, it } from 'vitest';
-import { createSimulatedCharger } from '../src/charger/simulated/simulated-charger';
-import { capabilities } from './ocpp-harness';
+import { createSimulatedCharger } from '../src/charger/simulated-charger';
+
+function capabilities(id: string, over: Partial<ChargerCapabilities> = {}): ChargerCapabilities {
+  return { id, phases: [1, 2, 3], minA: 6, maxA: 32, switchPhases: false, safeA: 6, ...over };
+}
 
 function clock(start = 1_750_000_000_000) {
   let t = start;

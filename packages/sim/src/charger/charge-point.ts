@@ -1,17 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Phase } from '../charger';
+import type { Phase } from '@p1/balancer/charger-state';
 import { type Logger, silentLogger } from '../logger';
-import type {
-  ChargePointStatus,
-  ClearChargingProfileReq,
-  ConfigurationKey,
-  SampledValue,
-  SetChargingProfileReq,
-} from '../ocpp/ocpp16';
-import { createRpcClient, OPEN_STATE, type RpcPeer } from '../ocpp/rpc';
 import type { CarModel } from './car';
+import type {
+  AuthorizeConf,
+  BootNotificationConf,
+  ClearChargingProfileReq,
+  ConnectorStatus,
+  KeyValue,
+  Sample,
+  SetChargingProfileReq,
+  StartTransactionConf,
+} from './ocpp16';
 import { clearProfiles, type InstalledProfile, installProfile, offeredCurrentA } from './profile-stack';
+import { type CentralSystemLink, connectCentralSystem, LINK_OPEN } from './rpc';
 
 /** Ways a field charger misbehaves; each one can be switched on for a simulated charge point. */
 export type ChargePointFault =
@@ -34,7 +37,6 @@ export interface SimulatedChargePointOptions {
   faults?: ChargePointFault[];
   now?: () => number;
   logger?: Logger;
-  voltageV?: number;
   /** GetConfiguration answers. */
   maxStackLevel?: number;
   rateUnit?: 'Current' | 'Power' | 'Current,Power';
@@ -61,8 +63,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   drawnA = 0;
   transactionId: number | null = null;
   private txStart: number | null = null;
-  private status: ChargePointStatus = 'Available';
-  private peer: RpcPeer;
+  private status: ConnectorStatus = 'Available';
+  private peer: CentralSystemLink;
   private car: CarModel | null;
   private ticker: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -81,7 +83,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       faults: [],
       now: Date.now,
       logger: silentLogger,
-      voltageV: 230,
       maxStackLevel: 3,
       rateUnit: 'Current',
       vendor: 'p1-balancer',
@@ -95,7 +96,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   }
 
   get connected(): boolean {
-    return this.peer.state === OPEN_STATE;
+    return this.peer.state === LINK_OPEN;
   }
 
   /** What the pilot offers now (0 outside a transaction). */
@@ -109,12 +110,11 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     return this.o.faults.find((f) => f.kind === kind) as Extract<ChargePointFault, { kind: K }> | undefined;
   }
 
-  private createPeer(): RpcPeer {
-    const peer = createRpcClient({
+  private createPeer(): CentralSystemLink {
+    const peer = connectCentralSystem({
       endpoint: this.o.url,
       identity: this.o.identity,
       ...(this.o.password !== undefined ? { password: this.o.password } : {}),
-      reconnect: true,
       backoff: {
         initialDelay: this.o.reconnectBackoffMs.initial,
         maxDelay: this.o.reconnectBackoffMs.max,
@@ -145,7 +145,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   }
 
   private async boot(): Promise<void> {
-    const res = await this.peer.call<{ status: string; interval: number }>('BootNotification', {
+    const res = await this.peer.call<BootNotificationConf>('BootNotification', {
       chargePointVendor: this.o.vendor,
       chargePointModel: this.o.model,
     });
@@ -162,7 +162,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     await this.safeCall('StatusNotification', { connectorId: CONNECTOR, errorCode: 'NoError', status: this.status });
   }
 
-  private async setStatus(status: ChargePointStatus): Promise<void> {
+  private async setStatus(status: ConnectorStatus): Promise<void> {
     if (status === this.status) return;
     this.status = status;
     await this.safeCall('StatusNotification', { connectorId: CONNECTOR, errorCode: 'NoError', status });
@@ -187,9 +187,9 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
 
   async startTransaction(): Promise<void> {
     const idTag = `sim-${this.o.identity}`.slice(0, 20);
-    const auth = await this.safeCall<{ idTagInfo: { status: string } }>('Authorize', { idTag });
+    const auth = await this.safeCall<AuthorizeConf>('Authorize', { idTag });
     if (auth && auth.idTagInfo.status !== 'Accepted') return;
-    const res = await this.peer.call<{ transactionId: number; idTagInfo: { status: string } }>('StartTransaction', {
+    const res = await this.peer.call<StartTransactionConf>('StartTransaction', {
       connectorId: CONNECTOR,
       idTag,
       meterStart: Math.round(this.energyWh),
@@ -274,7 +274,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     });
   }
 
-  private samples(offeredA: number): SampledValue[] {
+  private samples(offeredA: number): Sample[] {
     const lines = this.car?.lines ?? [];
     const round = (n: number) => (Math.round(n * 100) / 100).toString();
     return [
@@ -301,10 +301,10 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     return value;
   }
 
-  private registerHandlers(peer: RpcPeer): void {
+  private registerHandlers(peer: CentralSystemLink): void {
     peer.handle('GetConfiguration', ({ params }) => {
       const { key } = params as { key?: string[] };
-      const all: ConfigurationKey[] = [
+      const all: KeyValue[] = [
         { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(this.o.maxStackLevel) },
         { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: this.o.rateUnit },
         { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },

@@ -5,9 +5,8 @@
  * L1–L2 and L3–L2, so it reports L2 with 0 V and no current, and the line-2 power shared by both
  * elements.
  */
+import type { Connection } from '@p1/balancer';
 import type { Random } from './random';
-
-export type Connection = '1x230' | '3x230' | '3N400';
 
 export interface PhaseValues {
   voltageV: number;

@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement } from '../charger';
-import { toTenths } from '../ocpp/charging-profile';
+import type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement } from '@p1/balancer/charger-state';
 import { type CarModel, type CarSpec, createCar } from './car';
+
+/**
+ * A charger holds its limit in steps of 0.1 A (OCPP schedules allow no finer), rounded down so it
+ * never offers more than asked; the 1e-6 keeps float noise (0.3 × 10 = 2.9999999999999996) from costing a step.
+ */
+function holdableLimit(amps: number): number {
+  return Math.floor(amps * 10 + 1e-6) / 10;
+}
 
 export interface SimulatedChargerOptions {
   /** The car plugged in at start; null = no car. Default: a typical 3-phase 16 A car. */
@@ -68,7 +75,7 @@ class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedC
         `charger ${this.capabilities.id}: limit must be a finite number of amperes >= 0, got ${amps}`,
       );
     }
-    const next = toTenths(Math.min(amps, this.capabilities.maxA));
+    const next = holdableLimit(Math.min(amps, this.capabilities.maxA));
     const nextPhases = phases ?? this.phases;
     if (next === this.limitA && nextPhases === this.phases) return;
     this.limitA = next;

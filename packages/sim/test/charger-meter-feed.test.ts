@@ -3,9 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMeterFeed } from '../src/charger/simulated/meter-feed';
-import { runChargePoint } from '../src/charger/simulated/run-charge-point';
-import { capabilities, memoryLogger, startSystem, until } from './ocpp-harness';
+import { createMeterFeed } from '../src/charger/meter-feed';
+import { memoryLogger, until } from './helpers';
 
 interface Put {
   load: string;
@@ -76,37 +75,5 @@ describe('feeding the car to the meter simulator', () => {
     expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
     expect(logger.lines[0]?.obj.err).toBe('HTTP 401');
     expect(logger.text()).not.toContain('wrong');
-  });
-
-  it('p1-sim charger closes the loop: the OCPP limit shows up as kW at the meter', { timeout: 30_000 }, async () => {
-    const stub = await meterStub('tok');
-    servers.push(stub.server);
-    const { system } = await startSystem({ chargers: [{ capabilities: capabilities('cp7'), password: 'pw' }] });
-    const run = await runChargePoint({
-      url: system.url,
-      id: 'cp7',
-      password: 'pw',
-      phases: 3,
-      maxA: 32,
-      car: { lagS: 0, rampS: 1, maxA: 32 },
-      faults: [],
-      meterControl: { url: stub.url, token: 'tok' },
-      tickMs: 100,
-      logger: memoryLogger(),
-    });
-    try {
-      await until(() => run.chargePoint.transactionId !== null, 'session');
-      await system.charger('cp7').setLimit(10);
-      // 3 × 230 V × 10 A = 6.9 kW
-      await until(
-        () => stub.puts.some((p) => p.load === 'ev-cp7' && Math.abs(p.body.kw - 6.9) < 1e-6),
-        'kW at the meter',
-        20_000,
-      );
-      expect(stub.puts.find((p) => p.body.kw > 0)?.body.phases).toEqual([1, 2, 3]);
-    } finally {
-      await run.stop();
-    }
-    expect(stub.puts.at(-1)?.body.kw).toBe(0);
   });
 });

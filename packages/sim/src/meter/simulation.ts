@@ -3,11 +3,19 @@
  * scenario's cars following an offered current → per-line power → meter registers → telegram bytes.
  * Pure and deterministic for a seed: time advances only when the caller steps it.
  */
-import { encodeTelegram, encryptSmarty } from '@p1/dsmr';
+import type { Connection } from '@p1/balancer';
+import {
+  encodeTelegram,
+  encryptSmarty,
+  formatDsmrTimestamp,
+  formatMeterIso,
+  meterLocalTime,
+  UNSET_CLOCK_TIMESTAMP,
+} from '@p1/dsmr';
 import { createEv, createHouse, type Ev, type House, type Line, type Scenario } from '@p1/scenario';
-import { isoLocal, localTime, meterTimestamp, monthStartUtc, UNSET_CLOCK_TIMESTAMP } from './clock';
+import { monthStartUtc } from './clock';
 import { defaultScenario } from './default-scenario';
-import { type Connection, type Electrical, measure, VoltageModel } from './electrical';
+import { type Electrical, measure, VoltageModel } from './electrical';
 import { type HistoryEntry, MeterRegisters, type RegisterInit } from './meter-state';
 import { findModel, type Identity, type MeterModel } from './models';
 import { type Random, seededRandom } from './random';
@@ -129,7 +137,7 @@ export class MeterSimulation {
     this.clock = start;
     const scenario = options.scenario
       ? { ...options.scenario, seed, site: { ...options.scenario.site, connection } }
-      : defaultScenario(connection, isoLocal(start), seed);
+      : defaultScenario(connection, formatMeterIso(start), seed);
     this.scenario = scenario;
     const random = seededRandom(seed ^ 0x51a7e);
     this.identity = identityFor(random);
@@ -255,7 +263,7 @@ export class MeterSimulation {
     this.voltages.step();
     const electrical = measure(this.connection, lineKw, this.voltages);
     this.electricalNow = electrical;
-    const tariff = this.model.tariffAt(localTime(now));
+    const tariff = this.model.tariffAt(meterLocalTime(now));
     this.registers.integrate(now, 1, electrical.importKw, electrical.exportKw, tariff);
     this.registers.addGas(this.utilities.gasM3(now));
     this.registers.addWater(this.utilities.waterM3(now));
@@ -283,10 +291,10 @@ export class MeterSimulation {
   telegram(): Uint8Array {
     const lines = this.model.lines({
       nowMs: this.clock,
-      timestamp: this.clockSet ? meterTimestamp(this.clock) : UNSET_CLOCK_TIMESTAMP,
+      timestamp: this.clockSet ? formatDsmrTimestamp(this.clock) : UNSET_CLOCK_TIMESTAMP,
       registers: this.registers,
       electrical: this.electricalNow,
-      tariff: this.model.tariffAt(localTime(this.clock)),
+      tariff: this.model.tariffAt(meterLocalTime(this.clock)),
       identity: this.identity,
       gasAtMs: this.gasAtMs,
       gasM3: this.gasAtM3,
@@ -311,7 +319,7 @@ export class MeterSimulation {
 
   state(): Record<string, unknown> {
     const r = this.registers;
-    const iso = (ms: number | null) => (ms === null ? null : isoLocal(ms));
+    const iso = (ms: number | null) => (ms === null ? null : formatMeterIso(ms));
     return {
       model: this.model.name,
       connection: this.connection,
@@ -320,15 +328,15 @@ export class MeterSimulation {
       port: { open: this.portOpen, gpArrow: this.portOpen },
       clock: {
         utc: new Date(this.clock).toISOString(),
-        meter: isoLocal(this.clock),
+        meter: formatMeterIso(this.clock),
         set: this.clockSet,
-        startedAt: isoLocal(this.startMs),
+        startedAt: formatMeterIso(this.startMs),
       },
       powered: this.powerFailure === null,
       registers: {
         importKwh: { t1: r.importKwh[0], t2: r.importKwh[1] },
         exportKwh: { t1: r.exportKwh[0], t2: r.exportKwh[1] },
-        tariff: this.model.tariffAt(localTime(this.clock)),
+        tariff: this.model.tariffAt(meterLocalTime(this.clock)),
         quarterAverageKw: r.quarterAverageKw,
         monthPeakKw: r.monthPeakKw,
         monthPeakAt: iso(r.monthPeakAtMs),

@@ -4,9 +4,9 @@
  * and at local midnight on the 1st the month peak moves into the 13-month history (0-0:98.1.0).
  * Pure: the caller passes the instant and the power.
  */
+import { QUARTER_MS } from '@p1/balancer';
 import { nextMonthStartUtc } from './clock';
 
-const QUARTER_MS = 900_000;
 const HISTORY_MONTHS = 13;
 const POWER_FAILURE_LOG = 10;
 /** Outages longer than this count as "long" (DSMR: 3 minutes). */

@@ -1,12 +1,12 @@
 /**
  * Physics invariants of the simulated meter, checked on what a reader sees: the telegrams, parsed
- * by @p1/dsmr. A generated month: energy = ∫power, 1-0:1.4.0 restarts at every quarter, the month
- * peak is the largest quarter and rolls into 0-0:98.1.0 at month change; currents agree with powers.
+ * by @p1/dsmr. A generated month: energy = ∫power, QUARTER_AVERAGE restarts at every quarter, the month
+ * peak is the largest quarter and rolls into PEAK_HISTORY at month change; currents agree with powers.
  */
-import { parseTelegram, type Reading, TelegramFramer } from '@p1/dsmr';
+import { OBIS, parseTelegram, type Reading, TelegramFramer } from '@p1/dsmr';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SMARTY_KEY, METER_MODELS, MeterSimulation } from '../src/meter/index';
+import { DEMO_SMARTY_KEY, METER_MODELS, MeterSimulation } from '../src/index';
 
 const START = Date.parse('2025-01-31T00:00:00+01:00');
 
@@ -190,7 +190,7 @@ describe('simulated meter physics', () => {
   it('keeps its clock across the autumn DST change: 02:59:59 S is followed by 02:00:00 W', () => {
     const sim = new MeterSimulation({ model: 'dsmr5', startMs: Date.parse('2025-10-26T00:59:55Z'), seed: 2 });
     const readings = Array.from({ length: 10 }, () => read(sim));
-    const raw = readings.map((r) => r.obis['0-0:1.0.0']?.[0]);
+    const raw = readings.map((r) => r.obis[OBIS.TIMESTAMP]?.[0]);
     expect(raw.slice(3, 6)).toEqual(['251026025959S', '251026020000W', '251026020001W']);
     const instants = readings.map((r) => Date.parse(r.timestamp as string));
     // Strictly one second apart in real time although the local clock went back an hour.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { measure, VoltageModel } from '../src/meter/sim/electrical';
-import { seededRandom } from '../src/meter/sim/random';
+import { measure, VoltageModel } from '../src/meter/electrical';
+import { seededRandom } from '../src/meter/random';
 
 describe('what the meter measures per phase', () => {
   it('phase powers add up to the net power and currents are |P|/V on every supply type', () => {

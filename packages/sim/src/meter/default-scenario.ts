@@ -1,5 +1,6 @@
 /** The household the simulator runs when no scenario file is given: a Belgian family home with an EV. */
-import type { Connection, Line, Scenario } from '@p1/scenario';
+import type { Connection } from '@p1/balancer';
+import type { Line, Scenario } from '@p1/scenario';
 
 /** Phases of a single-phase device on this connection (on 3×230 V it sits between two lines). */
 function single(connection: Connection, line: Line): Line[] {

@@ -1,5 +1,5 @@
+import type { Phase } from '@p1/balancer/charger-state';
 import { createEv, type EvSpec } from '@p1/scenario';
-import type { Phase } from '../charger';
 
 /** What the simulated chargers need of a car; `createEv` from @p1/scenario provides the physics. */
 export interface CarModel {

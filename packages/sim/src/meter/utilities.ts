@@ -2,7 +2,7 @@
  * Gas and water use of the household: heating in the cold months and hot water at meal and shower
  * times; water in short draws. Deterministic for a seed and independent of the sampling rate.
  */
-import { localTime } from './clock';
+import { meterLocalTime } from '@p1/dsmr';
 import type { Random } from './random';
 
 export class UtilityUse {
@@ -13,7 +13,7 @@ export class UtilityUse {
 
   /** m³ of gas used in the second ending at nowMs. */
   gasM3(nowMs: number): number {
-    const t = localTime(nowMs);
+    const t = meterLocalTime(nowMs);
     const cold = t.month <= 3 || t.month >= 11 ? 1 : t.month === 4 || t.month === 10 ? 0.5 : 0.1;
     const morning = t.hour >= 6 && t.hour < 9;
     const evening = t.hour >= 17 && t.hour < 23;
@@ -24,7 +24,7 @@ export class UtilityUse {
   /** m³ of water used in the second ending at nowMs (showers, taps, the washing machine). */
   waterM3(nowMs: number): number {
     if (nowMs >= this.waterDrawUntilMs) {
-      const t = localTime(nowMs);
+      const t = meterLocalTime(nowMs);
       const busy = (t.hour >= 6 && t.hour < 9) || (t.hour >= 18 && t.hour < 22);
       // A new draw starts with a small chance each second; busier at home hours.
       if (this.random() < (busy ? 1 / 600 : 1 / 3600)) {

@@ -3,13 +3,21 @@
  * Layouts follow real telegrams of the same meter families (see shared fixtures).
  */
 
-import { formatFixed as fixed, hexText, formatInt as int } from '@p1/dsmr';
-import { type LocalTime, meterTimestamp, PLACEHOLDER_TIMESTAMP } from './clock';
-import type { Connection, Electrical } from './electrical';
+import type { Connection } from '@p1/balancer';
+import {
+  formatFixed as fixed,
+  formatDsmrTimestamp,
+  hexText,
+  formatInt as int,
+  type MeterLocalTime,
+  OBIS,
+  PLACEHOLDER_TIMESTAMP,
+} from '@p1/dsmr';
+import type { Electrical } from './electrical';
 import type { MeterRegisters } from './meter-state';
 
 export interface Identity {
-  /** 0-0:96.1.1 / 0-0:42.0.0 as text (sent hex encoded). */
+  /** EQUIPMENT_ID / EQUIPMENT_ID_LU as text (sent hex encoded). */
   equipmentId: string;
   gasId: string;
   waterId: string;
@@ -19,7 +27,7 @@ export interface Identity {
 
 export interface TelegramInput {
   nowMs: number;
-  /** 0-0:1.0.0 as sent: a real stamp, or a placeholder while the clock is not set. */
+  /** TIMESTAMP as sent: a real stamp, or a placeholder while the clock is not set. */
   timestamp: string;
   registers: MeterRegisters;
   electrical: Electrical;
@@ -30,7 +38,7 @@ export interface TelegramInput {
   gasM3: number;
   waterAtMs: number;
   waterM3: number;
-  /** 0-0:96.13.0 text (sent hex encoded); empty for none. */
+  /** TEXT_MESSAGE text (sent hex encoded); empty for none. */
   message: string;
 }
 
@@ -49,15 +57,33 @@ export interface MeterModel {
   /** Seconds between gas stamps (DSMR 5 / e-MUCS: 5 min; DSMR 4 and older: hourly). */
   gasEveryS: number;
   hasWater: boolean;
-  tariffAt(local: LocalTime): 1 | 2;
+  tariffAt(local: MeterLocalTime): 1 | 2;
   header(identity: Identity, phaseCount: number): string;
   lines(input: TelegramInput): string[];
 }
 
 /** Belgium: 1 = day (weekdays 07–22), 2 = night and weekend. */
-const belgianTariff = (t: LocalTime): 1 | 2 => (t.weekday >= 1 && t.weekday <= 5 && t.hour >= 7 && t.hour < 22 ? 1 : 2);
+const belgianTariff = (t: MeterLocalTime): 1 | 2 =>
+  t.weekday >= 1 && t.weekday <= 5 && t.hour >= 7 && t.hour < 22 ? 1 : 2;
 /** Netherlands: 2 = normal (weekdays 07–23), 1 = low. */
-const dutchTariff = (t: LocalTime): 1 | 2 => (t.weekday >= 1 && t.weekday <= 5 && t.hour >= 7 && t.hour < 23 ? 2 : 1);
+const dutchTariff = (t: MeterLocalTime): 1 | 2 =>
+  t.weekday >= 1 && t.weekday <= 5 && t.hour >= 7 && t.hour < 23 ? 2 : 1;
+
+/** Gas on M-Bus channel 1, water on channel 2, as the meters of these families number them. */
+const GAS = {
+  deviceType: OBIS.mbus(1, OBIS.MBUS_DEVICE_TYPE),
+  id: OBIS.mbus(1, OBIS.MBUS_EQUIPMENT_ID),
+  idBe: OBIS.mbus(1, OBIS.MBUS_EQUIPMENT_ID_BE),
+  reading: OBIS.mbus(1, OBIS.MBUS_READING),
+  readingCorrected: OBIS.mbus(1, OBIS.MBUS_READING_CORRECTED),
+  readingLegacy: OBIS.mbus(1, OBIS.MBUS_READING_LEGACY),
+  valve: OBIS.mbus(1, OBIS.MBUS_VALVE),
+};
+const WATER = {
+  deviceType: OBIS.mbus(2, OBIS.MBUS_DEVICE_TYPE),
+  idBe: OBIS.mbus(2, OBIS.MBUS_EQUIPMENT_ID_BE),
+  reading: OBIS.mbus(2, OBIS.MBUS_READING),
+};
 
 const kwh = (v: number): string => `${fixed(v, 6, 3)}*kWh`;
 const kw = (v: number): string => `${fixed(v, 2, 3)}*kW`;
@@ -67,7 +93,7 @@ const stampCache = new Map<number, string>();
 function pastStamp(ms: number): string {
   let s = stampCache.get(ms);
   if (s === undefined) {
-    s = meterTimestamp(ms);
+    s = formatDsmrTimestamp(ms);
     if (stampCache.size > 512) stampCache.clear();
     stampCache.set(ms, s);
   }
@@ -77,18 +103,12 @@ const stamp = (ms: number | null): string => (ms === null ? PLACEHOLDER_TIMESTAM
 
 function energyLines(r: MeterRegisters): string[] {
   return [
-    `1-0:1.8.1(${kwh(r.importKwh[0])})`,
-    `1-0:1.8.2(${kwh(r.importKwh[1])})`,
-    `1-0:2.8.1(${kwh(r.exportKwh[0])})`,
-    `1-0:2.8.2(${kwh(r.exportKwh[1])})`,
+    `${OBIS.ENERGY_IMPORT_T1}(${kwh(r.importKwh[0])})`,
+    `${OBIS.ENERGY_IMPORT_T2}(${kwh(r.importKwh[1])})`,
+    `${OBIS.ENERGY_EXPORT_T1}(${kwh(r.exportKwh[0])})`,
+    `${OBIS.ENERGY_EXPORT_T2}(${kwh(r.exportKwh[1])})`,
   ];
 }
-
-const PHASE_CODES = [
-  { p: 21, n: 22, v: 32, i: 31 },
-  { p: 41, n: 42, v: 52, i: 51 },
-  { p: 61, n: 62, v: 72, i: 71 },
-] as const;
 
 function phaseIndexes(e: Electrical): number[] {
   return e.phases.length === 1 ? [0] : [0, 1, 2];
@@ -97,20 +117,20 @@ function phaseIndexes(e: Electrical): number[] {
 function phasePowerLines(e: Electrical): string[] {
   const idx = phaseIndexes(e);
   const out: string[] = [];
-  for (const i of idx) out.push(`1-0:${PHASE_CODES[i]?.p}.7.0(${kw(e.phases[i]?.importKw ?? 0)})`);
-  for (const i of idx) out.push(`1-0:${PHASE_CODES[i]?.n}.7.0(${kw(e.phases[i]?.exportKw ?? 0)})`);
+  for (const i of idx) out.push(`${OBIS.PHASES[i]?.powerImport}(${kw(e.phases[i]?.importKw ?? 0)})`);
+  for (const i of idx) out.push(`${OBIS.PHASES[i]?.powerExport}(${kw(e.phases[i]?.exportKw ?? 0)})`);
   return out;
 }
 
 function voltageLines(e: Electrical): string[] {
-  return phaseIndexes(e).map((i) => `1-0:${PHASE_CODES[i]?.v}.7.0(${volts(e.phases[i]?.voltageV ?? 0)})`);
+  return phaseIndexes(e).map((i) => `${OBIS.PHASES[i]?.voltage}(${volts(e.phases[i]?.voltageV ?? 0)})`);
 }
 
 /** Fluvius sends currents with two decimals, Dutch meters whole amperes. */
 function currentLines(e: Electrical, decimals: 0 | 2): string[] {
   return phaseIndexes(e).map((i) => {
     const a = e.phases[i]?.currentA ?? 0;
-    return `1-0:${PHASE_CODES[i]?.i}.7.0(${decimals ? fixed(a, 3, 2) : int(a, 3)}*A)`;
+    return `${OBIS.PHASES[i]?.current}(${decimals ? fixed(a, 3, 2) : int(a, 3)}*A)`;
   });
 }
 
@@ -120,22 +140,26 @@ const capacityCache = new WeakMap<MeterRegisters, { version: number; lines: [str
 function capacityLines(r: MeterRegisters): [string, string] {
   const cached = capacityCache.get(r);
   if (cached && cached.version === r.peakVersion) return cached.lines;
-  let history = `0-0:98.1.0(${r.history.length})(1-0:1.6.0)(1-0:1.6.0)`;
+  let history = `${OBIS.PEAK_HISTORY}(${r.history.length})(${OBIS.MONTH_PEAK})(${OBIS.MONTH_PEAK})`;
   for (const h of r.history) history += `(${pastStamp(h.periodAtMs)})(${stamp(h.peakAtMs)})(${kw(h.peakKw)})`;
-  const lines: [string, string] = [`1-0:1.6.0(${stamp(r.monthPeakAtMs)})(${kw(r.monthPeakKw)})`, history];
+  const lines: [string, string] = [`${OBIS.MONTH_PEAK}(${stamp(r.monthPeakAtMs)})(${kw(r.monthPeakKw)})`, history];
   capacityCache.set(r, { version: r.peakVersion, lines });
   return lines;
 }
 
 function powerFailureLines(r: MeterRegisters): string[] {
-  let log = `1-0:99.97.0(${r.powerFailureLog.length})(0-0:96.7.19)`;
+  let log = `${OBIS.POWER_FAILURE_LOG}(${r.powerFailureLog.length})(${OBIS.POWER_FAILURE_EVENT})`;
   for (const f of r.powerFailureLog) log += `(${pastStamp(f.endedAtMs)})(${int(f.durationS, 10)}*s)`;
-  return [`0-0:96.7.21(${int(r.shortFailures, 5)})`, `0-0:96.7.9(${int(r.longFailures, 5)})`, log];
+  return [
+    `${OBIS.POWER_FAILURES}(${int(r.shortFailures, 5)})`,
+    `${OBIS.LONG_POWER_FAILURES}(${int(r.longFailures, 5)})`,
+    log,
+  ];
 }
 
 function sagSwellLines(phaseCount: number): string[] {
-  const codes = phaseCount === 1 ? [32] : [32, 52, 72];
-  return [...codes.map((c) => `1-0:${c}.32.0(00000)`), ...codes.map((c) => `1-0:${c}.36.0(00000)`)];
+  const phases = phaseCount === 1 ? OBIS.PHASES.slice(0, 1) : OBIS.PHASES;
+  return [...phases.map((p) => `${p.sags}(00000)`), ...phases.map((p) => `${p.swells}(00000)`)];
 }
 
 const emucs = (name: string, description: string, connections: readonly Connection[]): MeterModel => ({
@@ -156,29 +180,29 @@ const emucs = (name: string, description: string, connections: readonly Connecti
     const r = x.registers;
     const e = x.electrical;
     return [
-      '0-0:96.1.4(50217)',
-      `0-0:96.1.1(${hexText(x.identity.equipmentId)})`,
-      `0-0:1.0.0(${x.timestamp})`,
+      `${OBIS.P1_VERSION_BE}(50217)`,
+      `${OBIS.EQUIPMENT_ID}(${hexText(x.identity.equipmentId)})`,
+      `${OBIS.TIMESTAMP}(${x.timestamp})`,
       ...energyLines(r),
-      `0-0:96.14.0(${int(x.tariff, 4)})`,
-      `1-0:1.4.0(${kw(r.quarterAverageKw)})`,
+      `${OBIS.TARIFF}(${int(x.tariff, 4)})`,
+      `${OBIS.QUARTER_AVERAGE}(${kw(r.quarterAverageKw)})`,
       ...capacityLines(r),
-      `1-0:1.7.0(${kw(e.importKw)})`,
-      `1-0:2.7.0(${kw(e.exportKw)})`,
+      `${OBIS.POWER_IMPORT}(${kw(e.importKw)})`,
+      `${OBIS.POWER_EXPORT}(${kw(e.exportKw)})`,
       ...phasePowerLines(e),
       ...voltageLines(e),
       ...currentLines(e, 2),
-      '0-0:96.3.10(1)',
-      '0-0:17.0.0(999.9*kW)',
-      '1-0:31.4.0(999*A)',
-      `0-0:96.13.0(${hexText(x.message)})`,
-      '0-1:24.1.0(003)',
-      `0-1:96.1.1(${hexText(x.identity.gasId)})`,
-      '0-1:24.4.0(1)',
-      `0-1:24.2.3(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
-      '0-2:24.1.0(007)',
-      `0-2:96.1.1(${hexText(x.identity.waterId)})`,
-      `0-2:24.2.1(${pastStamp(x.waterAtMs)})(${fixed(x.waterM3, 5, 3)}*m3)`,
+      `${OBIS.BREAKER_STATE}(1)`,
+      `${OBIS.LIMITER_THRESHOLD}(999.9*kW)`,
+      `${OBIS.FUSE_SUPERVISION}(999*A)`,
+      `${OBIS.TEXT_MESSAGE}(${hexText(x.message)})`,
+      `${GAS.deviceType}(003)`,
+      `${GAS.idBe}(${hexText(x.identity.gasId)})`,
+      `${GAS.valve}(1)`,
+      `${GAS.readingCorrected}(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
+      `${WATER.deviceType}(007)`,
+      `${WATER.idBe}(${hexText(x.identity.waterId)})`,
+      `${WATER.reading}(${pastStamp(x.waterAtMs)})(${fixed(x.waterM3, 5, 3)}*m3)`,
     ];
   },
 });
@@ -201,22 +225,22 @@ const dsmr5: MeterModel = {
     const r = x.registers;
     const e = x.electrical;
     return [
-      '1-3:0.2.8(50)',
-      `0-0:1.0.0(${x.timestamp})`,
-      `0-0:96.1.1(${hexText(x.identity.equipmentId)})`,
+      `${OBIS.P1_VERSION}(50)`,
+      `${OBIS.TIMESTAMP}(${x.timestamp})`,
+      `${OBIS.EQUIPMENT_ID}(${hexText(x.identity.equipmentId)})`,
       ...energyLines(r),
-      `0-0:96.14.0(${int(x.tariff, 4)})`,
-      `1-0:1.7.0(${kw(e.importKw)})`,
-      `1-0:2.7.0(${kw(e.exportKw)})`,
+      `${OBIS.TARIFF}(${int(x.tariff, 4)})`,
+      `${OBIS.POWER_IMPORT}(${kw(e.importKw)})`,
+      `${OBIS.POWER_EXPORT}(${kw(e.exportKw)})`,
       ...powerFailureLines(r),
       ...sagSwellLines(e.phases.length),
-      `0-0:96.13.0(${hexText(x.message)})`,
+      `${OBIS.TEXT_MESSAGE}(${hexText(x.message)})`,
       ...voltageLines(e),
       ...currentLines(e, 0),
       ...phasePowerLines(e),
-      '0-1:24.1.0(003)',
-      `0-1:96.1.0(${hexText(x.identity.gasId)})`,
-      `0-1:24.2.1(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
+      `${GAS.deviceType}(003)`,
+      `${GAS.id}(${hexText(x.identity.gasId)})`,
+      `${GAS.reading}(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
     ];
   },
 };
@@ -239,22 +263,22 @@ const dsmr4: MeterModel = {
     const r = x.registers;
     const e = x.electrical;
     return [
-      '1-3:0.2.8(42)',
-      `0-0:1.0.0(${x.timestamp})`,
-      `0-0:96.1.1(${hexText(x.identity.equipmentId)})`,
+      `${OBIS.P1_VERSION}(42)`,
+      `${OBIS.TIMESTAMP}(${x.timestamp})`,
+      `${OBIS.EQUIPMENT_ID}(${hexText(x.identity.equipmentId)})`,
       ...energyLines(r),
-      `0-0:96.14.0(${int(x.tariff, 4)})`,
-      `1-0:1.7.0(${kw(e.importKw)})`,
-      `1-0:2.7.0(${kw(e.exportKw)})`,
+      `${OBIS.TARIFF}(${int(x.tariff, 4)})`,
+      `${OBIS.POWER_IMPORT}(${kw(e.importKw)})`,
+      `${OBIS.POWER_EXPORT}(${kw(e.exportKw)})`,
       ...powerFailureLines(r),
       ...sagSwellLines(e.phases.length),
-      '0-0:96.13.1()',
-      `0-0:96.13.0(${hexText(x.message)})`,
+      `${OBIS.MESSAGE_CODE}()`,
+      `${OBIS.TEXT_MESSAGE}(${hexText(x.message)})`,
       ...currentLines(e, 0),
       ...phasePowerLines(e),
-      '0-1:24.1.0(003)',
-      `0-1:96.1.0(${hexText(x.identity.gasId)})`,
-      `0-1:24.2.1(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
+      `${GAS.deviceType}(003)`,
+      `${GAS.id}(${hexText(x.identity.gasId)})`,
+      `${GAS.reading}(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
     ];
   },
 };
@@ -282,23 +306,23 @@ const dsmr22: MeterModel = {
     const kwh5 = (v: number): string => `${fixed(v, 5, 3)}*kWh`;
     const kw4 = (v: number): string => `${fixed(v, 4, 2)}*kW`;
     return [
-      `0-0:96.1.1(${hexText(x.identity.equipmentId)})`,
-      `1-0:1.8.1(${kwh5(r.importKwh[0])})`,
-      `1-0:1.8.2(${kwh5(r.importKwh[1])})`,
-      `1-0:2.8.1(${kwh5(r.exportKwh[0])})`,
-      `1-0:2.8.2(${kwh5(r.exportKwh[1])})`,
-      `0-0:96.14.0(${int(x.tariff, 4)})`,
-      `1-0:1.7.0(${kw4(e.importKw)})`,
-      `1-0:2.7.0(${kw4(e.exportKw)})`,
-      '0-0:17.0.0(999*A)',
-      '0-0:96.3.10(1)',
-      '0-0:96.13.1()',
-      `0-0:96.13.0(${hexText(x.message)})`,
-      '0-1:24.1.0(3)',
-      `0-1:96.1.0(${hexText(x.identity.gasId)})`,
-      `0-1:24.3.0(${legacyStamp(x.gasAtMs)})(08)(60)(1)(0-1:24.2.1)(m3)`,
+      `${OBIS.EQUIPMENT_ID}(${hexText(x.identity.equipmentId)})`,
+      `${OBIS.ENERGY_IMPORT_T1}(${kwh5(r.importKwh[0])})`,
+      `${OBIS.ENERGY_IMPORT_T2}(${kwh5(r.importKwh[1])})`,
+      `${OBIS.ENERGY_EXPORT_T1}(${kwh5(r.exportKwh[0])})`,
+      `${OBIS.ENERGY_EXPORT_T2}(${kwh5(r.exportKwh[1])})`,
+      `${OBIS.TARIFF}(${int(x.tariff, 4)})`,
+      `${OBIS.POWER_IMPORT}(${kw4(e.importKw)})`,
+      `${OBIS.POWER_EXPORT}(${kw4(e.exportKw)})`,
+      `${OBIS.LIMITER_THRESHOLD}(999*A)`,
+      `${OBIS.BREAKER_STATE}(1)`,
+      `${OBIS.MESSAGE_CODE}()`,
+      `${OBIS.TEXT_MESSAGE}(${hexText(x.message)})`,
+      `${GAS.deviceType}(3)`,
+      `${GAS.id}(${hexText(x.identity.gasId)})`,
+      `${GAS.readingLegacy}(${legacyStamp(x.gasAtMs)})(08)(60)(1)(${GAS.reading})(m3)`,
       `(${fixed(x.gasM3, 5, 3)})`,
-      '0-1:24.4.0(1)',
+      `${GAS.valve}(1)`,
     ];
   },
 };
@@ -321,29 +345,29 @@ const smarty: MeterModel = {
     const r = x.registers;
     const e = x.electrical;
     return [
-      '1-3:0.2.8(42)',
-      `0-0:1.0.0(${x.timestamp})`,
-      `0-0:42.0.0(${hexText(x.identity.equipmentId)})`,
-      `1-0:1.8.0(${kwh(r.importKwh[0] + r.importKwh[1])})`,
-      `1-0:2.8.0(${kwh(r.exportKwh[0] + r.exportKwh[1])})`,
-      '1-0:3.8.0(000000.000*kvarh)',
-      '1-0:4.8.0(000000.000*kvarh)',
-      `1-0:1.7.0(${kw(e.importKw)})`,
-      `1-0:2.7.0(${kw(e.exportKw)})`,
-      '1-0:3.7.0(00.000*kvar)',
-      '1-0:4.7.0(00.000*kvar)',
-      '0-0:17.0.0(069.0*kVA)',
-      '0-0:96.3.10(1)',
-      `0-0:96.7.21(${int(r.shortFailures, 5)})`,
+      `${OBIS.P1_VERSION}(42)`,
+      `${OBIS.TIMESTAMP}(${x.timestamp})`,
+      `${OBIS.EQUIPMENT_ID_LU}(${hexText(x.identity.equipmentId)})`,
+      `${OBIS.ENERGY_IMPORT}(${kwh(r.importKwh[0] + r.importKwh[1])})`,
+      `${OBIS.ENERGY_EXPORT}(${kwh(r.exportKwh[0] + r.exportKwh[1])})`,
+      `${OBIS.REACTIVE_ENERGY_IMPORT}(000000.000*kvarh)`,
+      `${OBIS.REACTIVE_ENERGY_EXPORT}(000000.000*kvarh)`,
+      `${OBIS.POWER_IMPORT}(${kw(e.importKw)})`,
+      `${OBIS.POWER_EXPORT}(${kw(e.exportKw)})`,
+      `${OBIS.REACTIVE_POWER_IMPORT}(00.000*kvar)`,
+      `${OBIS.REACTIVE_POWER_EXPORT}(00.000*kvar)`,
+      `${OBIS.LIMITER_THRESHOLD}(069.0*kVA)`,
+      `${OBIS.BREAKER_STATE}(1)`,
+      `${OBIS.POWER_FAILURES}(${int(r.shortFailures, 5)})`,
       ...sagSwellLines(e.phases.length),
-      `0-0:96.13.0(${hexText(x.message)})`,
+      `${OBIS.TEXT_MESSAGE}(${hexText(x.message)})`,
       ...voltageLines(e),
       ...currentLines(e, 0),
       ...phasePowerLines(e),
-      '0-1:24.1.0(003)',
-      `0-1:96.1.0(${hexText(x.identity.gasId)})`,
-      `0-1:24.2.1(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
-      '0-1:24.4.0(1)',
+      `${GAS.deviceType}(003)`,
+      `${GAS.id}(${hexText(x.identity.gasId)})`,
+      `${GAS.reading}(${pastStamp(x.gasAtMs)})(${fixed(x.gasM3, 5, 3)}*m3)`,
+      `${GAS.valve}(1)`,
     ];
   },
 };
