@@ -5,6 +5,7 @@
  * only every few seconds, in ramps, and only into headroom another car's cut has already freed; minimum
  * pause times, solar delays, and a fail-safe on silence that respects the quarter's budget too.
  */
+import { formatMeterIso } from '@p1/dsmr';
 import { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
 import type { ChargerCapabilities } from './charger-state';
 import { HouseModel } from './house-model';
@@ -175,14 +176,6 @@ function naturalPhases(s: Settings, cap: ChargerCapabilities): 1 | 3 {
   return s.connection !== '1x230' && cap.phases.length === 3 ? 3 : 1;
 }
 
-/** Formats the meter-clock instant with the offset of the meter's own timestamps. */
-function isoWithOffset(ms: number, offset: string): string {
-  const sign = offset.startsWith('-') ? -1 : 1;
-  const [h, m] = offset.slice(1).split(':').map(Number);
-  const offMin = offset === 'Z' ? 0 : sign * ((h ?? 0) * 60 + (m ?? 0));
-  return new Date(ms + offMin * 60_000).toISOString().slice(0, 19) + (offset === 'Z' ? 'Z' : offset);
-}
-
 /** What changes whenever a clockless meter measures something new (its frozen-dongle check). */
 function contentOf(r: MeterSnapshot): string {
   let s = `${r.power.importKw}|${r.power.exportKw}`;
@@ -201,7 +194,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let lastStaleMs = Number.NaN;
   let cadenceMs = Number.NaN;
   let firstStepMs = Number.NaN;
-  let offset = 'Z';
   let quarterIsoMs = Number.NaN;
   let quarterIso = '';
   let quarterState: QuarterBudgetState = {
@@ -388,11 +380,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
         if (gap > 0 && gap <= 30_000) cadenceMs = Number.isNaN(cadenceMs) ? gap : cadenceMs * 0.8 + gap * 0.2;
         lastValidMs = now;
         viewReading(r, now, view, meterMs);
-        const ts = r.timestamp;
-        // The offset the meter writes its clock in (kept for the quarter's start as it shows it).
-        if (ts && verdict.state === 'ok' && !ts.endsWith(offset)) {
-          offset = ts.length > 19 ? ts.slice(19).replace(/^\.\d+/, '') : 'Z';
-        }
         // The quarter takes this telegram in decide(), once the cars' share of it is known.
         freshAtMs = verdict.quarterMs;
         freshTrusted = verdict.state === 'ok' || verdict.state === 'unset';
@@ -623,7 +610,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const at = clock.quarterMsAt(now);
     if (quarter.quarterStartMs !== quarterIsoMs) {
       quarterIsoMs = quarter.quarterStartMs;
-      quarterIso = isoWithOffset(quarterIsoMs, offset);
+      quarterIso = formatMeterIso(quarterIsoMs);
     }
 
     items.length = 0;
