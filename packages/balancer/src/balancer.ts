@@ -198,6 +198,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let quarterIso = '';
   let quarterState: QuarterBudgetState = {
     quarterStart: null,
+    startMs: null,
+    elapsedS: 0,
     usedKwh: 0,
     allowedKw: null,
     targetKw: quarter.targetKw,
@@ -704,6 +706,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     quarterState = {
       quarterStart: quarterIso,
+      startMs: quarter.quarterStartMs,
+      elapsedS: Math.round((at - quarter.quarterStartMs) / 1000),
       usedKwh: quarter.usedKwh,
       allowedKw,
       targetKw: quarter.targetKw,

@@ -3,6 +3,7 @@ export { createBalancer } from './balancer';
 export type * from './charger-state';
 export { describeLoad, HouseModel, type LearnedLoad, type LoadSummary } from './house-model';
 export { type ClockState, MeterClock } from './meter-clock';
+export { parseMeterTime } from './meter-view';
 export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
 export { type Plan, type PlanInput, planQuarter } from './quarter-plan';
 export { REASON_TEXTS, REASONS, type Reason, reasonText } from './reasons';

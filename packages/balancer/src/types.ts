@@ -121,6 +121,9 @@ export interface ChargerDecision {
 export interface QuarterBudgetState {
   /** Start of the running quarter on the meter clock (ISO); null before the first reading. */
   quarterStart: string | null;
+  /** The same instant in epoch ms (null before the first reading), and the seconds since it. */
+  startMs: number | null;
+  elapsedS: number;
   /** Import energy used so far this quarter (kWh). */
   usedKwh: number;
   /** Average import allowed for the rest of the quarter (kW); null without a target. */
