@@ -10,6 +10,7 @@ export {
   type SimulatedChargerOptions,
 } from './charger/simulated-charger';
 export { jsonLineLogger, type Logger, type LogLine, memoryLogger, silentLogger } from './logger';
+export { demoScenario } from './meter/demo-scenario';
 export {
   type ActiveFault,
   checkFaultRequest,

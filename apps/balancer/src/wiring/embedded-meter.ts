@@ -2,7 +2,7 @@ import { closeSync, constants, openSync, write } from 'node:fs';
 import type { Connection } from '@p1/balancer';
 import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
-import { type MeterSimulation, SimulatedMeter, SocatMissingError } from '@p1/sim';
+import { demoScenario, findModel, type MeterSimulation, SimulatedMeter, SocatMissingError } from '@p1/sim';
 import { openVirtualSerialPair, type VirtualSerialPair } from './virtual-serial';
 
 export interface EmbeddedMeterOptions {
@@ -32,12 +32,15 @@ export interface EmbeddedMeter {
  * Without socat the same bytes reach the module in-process, through the same framer and parser.
  */
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
+  const startMs = Math.floor(Date.now() / 1000) * 1000;
+  const connection = options.connection ?? findModel(options.model)?.connections[0] ?? '3N400';
   const meter = new SimulatedMeter({
     model: options.model,
-    ...(options.connection ? { connection: options.connection } : {}),
-    ...(options.scenario ? { scenario: options.scenario } : {}),
+    connection,
+    // without a scenario file: the demo household, whose appliances start in the first minutes
+    scenario: options.scenario ?? demoScenario(connection, startMs, options.seed ?? 1),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    startMs: Math.floor(Date.now() / 1000) * 1000,
+    startMs,
     speed: options.speed,
     ...(options.beforeTelegram ? { beforeTelegram: options.beforeTelegram } : {}),
   });

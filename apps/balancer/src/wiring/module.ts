@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { createBalancer, kwForAmps } from '@p1/balancer';
 import { type Charger, type ChargerFleet, createChargers, createMeterSource, type MeterSource } from '@p1/drivers';
+import { loadScenario, type Scenario, ScenarioError } from '@p1/scenario';
 import { createSimulatedCharger, findModel, METER_MODELS, type SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
@@ -35,6 +36,16 @@ export interface RunningModule {
 
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/** The simulated meter's household from a scenario file: one sentence naming the file when it is wrong. */
+function loadScenarioFile(file: string): Scenario {
+  try {
+    return loadScenario(file);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new StartupError(`meter.scenario: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The whole module: meter → balancer → chargers, with store, HTTP/SSE, MQTT and the raw P1 re-serve. */
@@ -93,6 +104,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         // the site's supply when the model has it, so that the meter measures what the balancer assumes
         ...(model.connections.includes(connection) ? { connection } : {}),
         speed: config.meter.speed,
+        ...(config.meter.scenario ? { scenario: loadScenarioFile(config.meter.scenario) } : {}),
         beforeTelegram: (simulation) => {
           // close the loop: what the simulated cars draw shows up in the meter's next telegram
           for (const c of simulated) {
