@@ -17,6 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface Sample {
   s: number;
   limitA: number | null;
+  phases: 1 | 3 | null;
   reason: string;
   currentA: number;
 }
@@ -50,20 +51,21 @@ describe('the embedded default', () => {
       };
       while (Date.now() - t0 < 120_000 && !raisedAfterCut()) {
         const state = (await (await fetch(`${module.http.url}/api/v1/state`)).json()) as {
-          chargers: { limitA: number | null; reason: string; currentA: (number | null)[] }[];
+          chargers: { limitA: number | null; limitPhases: 1 | 3 | null; reason: string; currentA: (number | null)[] }[];
         };
         const c = state.chargers[0];
         if (c) {
           samples.push({
             s: (Date.now() - t0) / 1000,
             limitA: c.limitA,
+            phases: c.limitPhases,
             reason: c.reason,
             currentA: Math.max(0, ...c.currentA.map((a) => a ?? 0)),
           });
         }
         await new Promise((r) => setTimeout(r, 500));
       }
-      const story = samples.map((x) => `${x.s.toFixed(0)}s ${x.limitA} A ${x.reason}`).join('\n');
+      const story = samples.map((x) => `${x.s.toFixed(0)}s ${x.limitA} A ×${x.phases} ${x.reason}`).join('\n');
       expect(raisedAfterCut(), story).toBe(true);
       // the whole story fits in the newcomer's first minute and a half
       expect(samples.at(-1)?.s ?? Infinity, story).toBeLessThan(90);
