@@ -38,11 +38,20 @@ export interface AllocResult {
 const EPS = 1e-6;
 const LINE_NAMES = ['L1 fuse', 'L2 fuse', 'L3 fuse'];
 
-export function allocate(items: readonly AllocItem[], limits: AllocLimits): AllocResult {
+/** A result to fill in place: the balancer allocates several times a second, garbage costs more than the sums. */
+export const newAllocResult = (): AllocResult => ({ a: [], binding: [] });
+
+export function allocate(items: readonly AllocItem[], limits: AllocLimits, out = newAllocResult()): AllocResult {
   const n = items.length;
-  if (n === 1) return allocateOne(items[0]!, limits);
-  const a = new Array<number>(n).fill(0);
-  const binding = new Array<string>(n).fill('max');
+  const { a, binding } = out;
+  if (a.length !== n) a.length = n;
+  if (binding.length !== n) binding.length = n;
+  if (n === 1) {
+    allocateOne(items[0]!, limits, out);
+    return out;
+  }
+  a.fill(0);
+  binding.fill('max');
   const remLine = [limits.lineA[0], limits.lineA[1], limits.lineA[2]];
   let remPower = limits.powerKw;
 
@@ -143,14 +152,18 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits): Allo
       if (frozen === 0) break;
     }
   }
-  return { a, binding };
+  return out;
 }
 
 /** One charger (most homes): the tightest of its lines, the power limit and its maximum. */
-function allocateOne(it: AllocItem, limits: AllocLimits): AllocResult {
+function allocateOne(it: AllocItem, limits: AllocLimits, out: AllocResult): void {
   let a = it.maxA;
   let binding = 'max';
-  if (it.maxA < it.minA || it.maxA <= 0) return { a: [0], binding: [binding] };
+  if (it.maxA < it.minA || it.maxA <= 0) {
+    out.a[0] = 0;
+    out.binding[0] = binding;
+    return;
+  }
   for (const l of it.lines) {
     if (limits.lineA[l]! < a - EPS) {
       a = limits.lineA[l]!;
@@ -163,7 +176,8 @@ function allocateOne(it: AllocItem, limits: AllocLimits): AllocResult {
     binding = limits.powerReason;
   }
   if (a < it.minA - EPS) a = 0;
-  return { a: [Math.max(0, a)], binding: [binding] };
+  out.a[0] = Math.max(0, a);
+  out.binding[0] = binding;
 }
 
 function extraFor(items: readonly AllocItem[], a: number[], i: number, x: number): number {

@@ -6,13 +6,13 @@
  * pause times, solar delays, and a fail-safe on silence that respects the quarter's budget too.
  */
 import { formatMeterIso } from '@p1/dsmr';
-import { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
+import { type AllocItem, type AllocLimits, type AllocResult, allocate, newAllocResult } from './allocate';
 import type { ChargerCapabilities } from './charger-state';
 import { HouseModel } from './house-model';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
 import { type ClosedQuarter, QuarterBudget, type QuarterOptions } from './quarter-budget';
-import { planQuarter } from './quarter-plan';
+import { type PlanInput, planQuarter } from './quarter-plan';
 import { fuseReason, type Reason } from './reasons';
 import { type Connection, kwForAmps, linesInUse } from './site';
 import type {
@@ -338,7 +338,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (now - m.at > MEASUREMENT_MAX_AGE_MS) return 'stale';
     const most = Math.min(PLAUSIBLE_OVER_MAX * c.capabilities.maxA + PLAUSIBLE_SLACK_A, 2 * s.fuseA);
     let missing = false;
-    for (const a of m.currentA) {
+    for (let k = 0; k < m.currentA.length; k++) {
+      const a = m.currentA[k] as number | null;
       if (a === null) missing = true;
       else if (!Number.isFinite(a) || a < -PLAUSIBLE_SLACK_A || a > most) return 'implausible';
     }
@@ -356,6 +357,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   let freshAtMs = 0;
+  let meter: Decision['meter'] = { data: 'silent', clock: 'ok' };
   let freshTrusted = false;
 
   function step(raw: BalancerInput): Decision {
@@ -397,12 +399,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const timeoutMs = Number.isNaN(cadenceMs) ? s.failsafeMs : Math.max(s.failsafeMs, CADENCE_FACTOR * cadenceMs);
     const failsafe = (dataAgeMs ?? now - firstStepMs) >= timeoutMs;
     const stale = now - lastStaleMs < timeoutMs;
-    const meter = {
-      data: fresh ? ('fresh' as const) : stale ? ('stale' as const) : ('silent' as const),
-      clock: clock.state,
-    };
+    const data = fresh ? ('fresh' as const) : stale ? ('stale' as const) : ('silent' as const);
+    // The same verdict as last step is the same (read-only) object: one allocation less per step.
+    if (meter.data !== data || meter.clock !== clock.state) meter = { data, clock: clock.state };
 
-    const decisions: ChargerDecision[] = [];
+    const decisions = new Array<ChargerDecision>(chargers.length);
     if (Number.isNaN(lastValidMs) || failsafe) failSafe(chargers, now, failsafe, stale, decisions);
     else closed = decide(chargers, now, fresh, decisions) ?? closed;
     quarterState.closed = closed;
@@ -447,7 +448,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const houseImportKw = Math.max(0, quarter.importKw - evKwNow(chargers, now));
       budgetOk = left - ((houseImportKw + safeKw) * leftS) / 3600 >= 0;
     }
-    for (const c of chargers) {
+    for (let i = 0; i < chargers.length; i++) {
+      const c = chargers[i]!;
       const st = stateOf(c.capabilities, now);
       const before = st.limitA;
       const beforePhases = st.phases;
@@ -455,14 +457,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
         setLimit(st, c.capabilities, budgetOk ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
         st.reason = stale ? 'stale meter' : 'fail-safe';
       }
-      out.push({
+      out[i] = {
         id: c.capabilities.id,
         limitA: st.limitA,
         phases: st.phases,
         reason: st.reason,
         changed: st.limitA !== before || st.phases !== beforePhases,
         measurement: statusOf(c, now),
-      });
+      };
     }
   }
 
@@ -550,6 +552,31 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** The chargers' states in input order, reused from step to step. */
   const sts: ChargerState[] = [];
   const items: AllocItem[] = [];
+  // Filled in place every step (the hot path must not allocate).
+  const fullRes = newAllocResult();
+  const cutRes = newAllocResult();
+  const raiseRes = newAllocResult();
+  const altRes = newAllocResult();
+  const planIn: PlanInput = {
+    leftKwh: 0,
+    leftS: 0,
+    lagS: 0,
+    leadS: 0,
+    freezeS: 0,
+    houseKw: 0,
+    cyclerKwh: 0,
+    evKw: 0,
+    fullKw: 0,
+    minKw: 0,
+    minRunS: 0,
+    surgeKw: 0,
+    running: false,
+    runningForS: 0,
+    nextQuarterKwh: 0,
+  };
+  const fullLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
+  const cutLimits: AllocLimits = { lineA: cutLine, powerKw: 0, powerReason: 'quarter budget' };
+  const raiseLimits: AllocLimits = { lineA: raiseLine, powerKw: 0, powerReason: 'quarter budget' };
 
   /** Returns the quarter a fresh telegram closed, if it did. */
   function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]): ClosedQuarter | null {
@@ -615,7 +642,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       quarterIso = formatMeterIso(quarterIsoMs);
     }
 
-    items.length = 0;
+    let count = 0;
     let charging = false;
     let minKw = Infinity;
     // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
@@ -652,9 +679,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
         item.fixedA = st.limitA;
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);
       }
-      st.item = items.length;
-      items.push(item);
+      st.item = count;
+      items[count++] = item;
     }
+    // Truncated only when the count changes: a steady array keeps its storage.
+    if (items.length !== count) items.length = count;
 
     // The quarter's plan: how much power the cars may take now.
     let quarterCapKw = Infinity;
@@ -667,7 +696,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const leftS = quarter.leftS(at);
       let fullKw = 0;
       if (items.length > 0) {
-        const full = allocate(items, { lineA: cutLine, powerKw: Infinity, powerReason: 'quarter budget' });
+        const full = allocate(items, fullLimits, fullRes);
         for (let i = 0; i < n; i++) {
           const st = sts[i]!;
           if (st.item < 0) continue;
@@ -676,24 +705,24 @@ export function createBalancer(config: BalancerConfig): Balancer {
           fullKw += (st.carLimited ? Math.min(a, st.drawnA) : a) * items[st.item]!.kwPerA;
         }
       }
-      const plan = planQuarter({
-        leftKwh: left,
-        leftS,
-        lagS,
-        leadS,
-        freezeS: s.freezeS,
-        houseKw,
-        cyclerKwh: house.cyclerEnergyKwh(now, Math.max(0, leftS)),
-        evKw,
-        fullKw,
-        minKw: Number.isFinite(minKw) ? minKw : 0,
-        minRunS: s.minRunS,
-        surgeKw: house.surgeKw(now),
-        running: charging && runQuarterMs === quarter.quarterStartMs,
-        runningForS: (now - runStartMs) / 1000,
-        nextQuarterKwh:
-          ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25 - house.cyclerEnergyKwh(now, 900),
-      });
+      const p = planIn;
+      p.leftKwh = left;
+      p.leftS = leftS;
+      p.lagS = lagS;
+      p.leadS = leadS;
+      p.freezeS = s.freezeS;
+      p.houseKw = houseKw;
+      p.cyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS));
+      p.evKw = evKw;
+      p.fullKw = fullKw;
+      p.minKw = Number.isFinite(minKw) ? minKw : 0;
+      p.minRunS = s.minRunS;
+      p.surgeKw = house.surgeKw(now);
+      p.running = charging && runQuarterMs === quarter.quarterStartMs;
+      p.runningForS = (now - runStartMs) / 1000;
+      p.nextQuarterKwh =
+        ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25 - house.cyclerEnergyKwh(now, 900);
+      const plan = planQuarter(p);
       quarterCapKw = plan.evKw;
       quarterFrozen = plan.frozen;
       if (plan.startsRun) {
@@ -727,11 +756,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     const powerKw = Math.max(0, Math.min(quarterCapKw, solarCapKw));
     const powerReason: Reason = solarCapKw < quarterCapKw ? 'solar surplus' : quarterReason;
-    const limits = { lineA: cutLine, powerKw, powerReason };
-    const result = allocate(items, limits);
-    const raiseResult: AllocResult = coolingBinds
-      ? allocate(items, { lineA: raiseLine, powerKw, powerReason })
-      : result;
+    const limits = cutLimits;
+    limits.powerKw = powerKw;
+    limits.powerReason = powerReason;
+    const result = allocate(items, limits, cutRes);
+    let raiseResult = result;
+    if (coolingBinds) {
+      raiseLimits.powerKw = powerKw;
+      raiseLimits.powerReason = powerReason;
+      raiseResult = allocate(items, raiseLimits, raiseRes);
+    }
 
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
@@ -757,7 +791,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const binding = result.binding[k]! as Reason | 'max';
       let why: Reason = binding === 'max' ? 'charger max' : binding;
       // A line held below its fuse for a learned load: say so rather than "fuse".
-      for (const l of st.lineIdx) if (why === fuseReason(l) && heldLine[l]) why = 'headroom kept';
+      for (let j = 0; j < st.lineIdx.length; j++) {
+        const l = st.lineIdx[j]!;
+        if (why === fuseReason(l) && heldLine[l]) why = 'headroom kept';
+      }
       // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
       const cutA = floor01(result.a[k]!);
       if (st.carLimited && cutA >= st.limitA) why = 'car limit';
@@ -776,14 +813,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
         st.watch = { cmdMs: now, fromA: st.drawnA, toA: st.limitA, movedMs: Number.NaN, lastA: 0, flatSince: 0 };
       }
-      out.push({
+      out[i] = {
         id: chargers[i]!.capabilities.id,
         limitA: st.limitA,
         phases: st.phases,
         reason: st.reason,
         changed: st.limitA !== st.beforeA || st.phases !== st.beforePhases,
         measurement: st.status,
-      });
+      };
     }
     return closed;
   }
@@ -808,7 +845,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const otherLines = linesInUse(s.connection, cap.phases, other).map((l) => l - 1);
     const alt = items.slice();
     alt[k] = { ...items[k]!, lines: otherLines, kwPerA: kwForAmps(s.connection, otherLines.length, 1) };
-    const altA = allocate(alt, limits).a[k]!;
+    const altA = allocate(alt, limits, altRes).a[k]!;
     const here = result.a[k]! * items[k]!.kwPerA;
     const there = altA * alt[k]!.kwPerA;
     // 3 phases need clearly more power than the 1-phase maximum; 1 phase when 3 cannot run at all
