@@ -46,6 +46,7 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
   const { a, binding } = out;
   if (a.length !== n) a.length = n;
   if (binding.length !== n) binding.length = n;
+  if (n === 0) return out;
   if (n === 1) {
     allocateOne(items[0]!, limits, out);
     return out;
