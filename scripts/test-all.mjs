@@ -3,7 +3,7 @@
  * `pnpm test`: every suite of the repository, then one line `N passed, N failed` for all of them.
  *   1. the system programs the tests drive for real (socat, mosquitto, chromium): installed with
  *      apt-get when missing and we are root, otherwise named in one sentence;
- *   2. typecheck and lint;
+ *   2. typecheck, lint and the docs check (scripts/check-docs.mjs);
  *   3. every package's vitest suite (turbo), each writing .reports/vitest.json;
  *   4. the Gherkin suites (sim profile) and the hardware-in-the-loop rehearsal.
  * Options: --only unit|features|checks runs one part.
@@ -148,6 +148,7 @@ if (!ensureSystemPrograms()) process.exit(2);
 if (want('checks')) {
   check('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck']);
   check('lint', 'pnpm', ['exec', 'biome', 'check', '.']);
+  check('docs', 'node', ['scripts/check-docs.mjs']);
 }
 if (want('unit')) unit();
 if (want('features')) features();

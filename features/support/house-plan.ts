@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { Metrics, Scenario } from '@p1/scenario';
 import { type Finished, P1_CLI, runToEnd, tsxArgs } from './processes';
 
-/** The bench's verdict on a simulated day (CONTRACTS.md §4). */
+/** The bench's verdict on a simulated day (packages/scenario/README.md#metrics). */
 export type { Metrics } from '@p1/scenario';
 
 /**
- * The house a scenario describes in words, built up by Given steps into a scenario file (CONTRACTS.md §3) and
- * played through `p1 simulate` at full speed: a day of meter seconds in a second or two of wall time.
+ * The house a scenario describes in words, built up by Given steps into a scenario file
+ * (packages/scenario/README.md#scenario-format) and played through `p1 simulate` at full speed: a day of meter
+ * seconds in a second or two of wall time.
  */
 export function emptyHouse(): Scenario {
   return {

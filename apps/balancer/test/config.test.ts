@@ -32,7 +32,7 @@ mqtt:  { url: mqtt://127.0.0.1:1883 }
 `;
 
 describe('configuration schema v1', () => {
-  it('accepts the example of CONTRACTS §5 and fills in defaults', () => {
+  it('accepts the example configuration and fills in defaults', () => {
     const r = parseConfigText(CONTRACT_EXAMPLE);
     expect(r.ok).toBe(true);
     if (!r.ok) return;

@@ -102,7 +102,7 @@ const patch = (body: string, token: string | null = TOKEN) =>
     body,
   });
 
-describe('HTTP interface (CONTRACTS §6)', () => {
+describe('HTTP interface (apps/balancer/docs/http.md)', () => {
   it('binds 127.0.0.1', () => {
     expect(http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });

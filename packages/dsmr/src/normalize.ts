@@ -1,5 +1,5 @@
 /**
- * The normalized reading (CONTRACTS.md §2) from the OBIS lines of one telegram, in one pass: each
+ * The normalized reading (packages/dsmr/README.md#reading-json) from the OBIS lines of one telegram, in one pass: each
  * line's code is looked up once in a table that says which field it feeds; the fields are then
  * resolved in the order of precedence meters need (e-MUCS before DSMR codes, 24.2.3 before 24.2.1).
  */

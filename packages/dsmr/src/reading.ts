@@ -1,4 +1,4 @@
-/** The normalized reading of one telegram: the JSON shape of CONTRACTS.md §2. */
+/** The normalized reading of one telegram: the JSON shape of packages/dsmr/README.md#reading-json. */
 
 export type ErrorCode = 'crc_mismatch' | 'truncated' | 'oversize' | 'malformed' | 'decrypt_failed';
 

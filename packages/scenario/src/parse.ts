@@ -1,4 +1,7 @@
-/** Validates a scenario (CONTRACTS §3), fills defaults, and names the field at fault in one sentence. */
+/**
+ * Validates a scenario (packages/scenario/README.md#scenario-format), fills defaults, and names the field at
+ * fault in one sentence.
+ */
 import { parseStart, parseTimeOfDay } from './clock';
 import type {
   BreakerKind,

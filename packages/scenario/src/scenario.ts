@@ -1,4 +1,7 @@
-/** The scenario format of CONTRACTS.md §3: input of `p1 simulate`, the bench and the meter simulator. */
+/**
+ * The scenario format (packages/scenario/README.md#scenario-format): input of `p1 simulate`, the bench and the
+ * meter simulator.
+ */
 import type { Connection } from '@p1/balancer';
 
 export type { Connection };

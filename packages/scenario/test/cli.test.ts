@@ -15,7 +15,7 @@ function p1(...args: string[]) {
 }
 
 describe('p1 simulate', () => {
-  it('prints the metrics of CONTRACTS §4 as one JSON object and writes a plot', () => {
+  it('prints the metrics (packages/scenario/README.md#metrics) as one JSON object and writes a plot', () => {
     const plot = join(dir, 'run.svg');
     const r = p1('--scenario', 'packages/scenario/scenarios/be-3n400-target-4kw.json', '--json', '--plot', plot);
     expect(r.stderr).toBe('');

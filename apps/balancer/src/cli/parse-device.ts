@@ -1,7 +1,7 @@
 /**
  * `p1 parse --device PATH [--baud N]`: live telegrams from a serial port through the meter driver,
- * one JSON line per frame (CONTRACTS §2) until SIGINT/SIGTERM. The driver reopens the port after
- * an unplug; only a port that cannot be opened at all is an I/O error.
+ * one JSON line per frame (packages/dsmr/README.md#reading-json) until SIGINT/SIGTERM. The driver reopens
+ * the port after an unplug; only a port that cannot be opened at all is an I/O error.
  */
 import { createMeterSource } from '@p1/drivers';
 import type { Reading } from '@p1/dsmr';

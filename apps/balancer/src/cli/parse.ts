@@ -1,6 +1,7 @@
 /**
  * `p1 parse [FILE|-] [--smarty-key HEX]` and `p1 parse --device PATH [--baud N]`: every telegram
- * in a byte stream as one JSON line (CONTRACTS.md §2). Exit 0 all ok, 1 a frame rejected, 2 usage or I/O.
+ * in a byte stream as one JSON line (packages/dsmr/README.md#reading-json). Exit 0 all ok, 1 a frame
+ * rejected, 2 usage or I/O.
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';

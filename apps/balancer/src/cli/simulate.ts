@@ -1,6 +1,7 @@
 /**
  * `p1 simulate --scenario FILE [--json] [--strategy NAME] [--plot FILE]`: runs a strategy against a scenario
- * at full speed and prints the metrics of CONTRACTS §4 (a table, or one JSON object with --json).
+ * at full speed and prints the metrics of packages/scenario/README.md#metrics (a table, or one JSON object
+ * with --json).
  * `p1 simulate --generate N --seed S --out DIR [--profile NAME]`: writes N generated houses as scenario files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { UsageError } from './errors';
 const HELP = `usage: p1 simulate --scenario FILE [--json] [--strategy NAME] [--plot FILE]
        p1 simulate --generate N --seed S --out DIR [--profile NAME]
 
-  --scenario FILE   scenario JSON (CONTRACTS §3); shipped ones in packages/scenario/scenarios/
+  --scenario FILE   scenario JSON (packages/scenario/README.md); shipped ones in packages/scenario/scenarios/
   --json            print one JSON object with the metrics instead of a table
   --strategy NAME   ${Object.keys(strategies).join(' | ')} (default: default)
   --plot FILE       also write an SVG of the run (line currents vs fuse, EV current, quarter averages)

@@ -1,5 +1,5 @@
 /**
- * The configuration of `p1 run --config FILE` (CONTRACTS.md §5), schema version 1.
+ * The configuration of `p1 run --config FILE` (see apps/balancer/README.md, "Configuration"), schema version 1.
  * Validation is hand-written so every problem names its path (`chargers[0].maxA: …`) and
  * all problems are reported at once, not just the first.
  */

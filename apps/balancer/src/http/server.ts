@@ -56,7 +56,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-/** Builds the express application of CONTRACTS.md §6. */
+/** Builds the express application of apps/balancer/docs/http.md. */
 export function createHttpApp(deps: HttpDeps): express.Express {
   const { live } = deps;
   const app = express();

@@ -28,7 +28,7 @@ export const meterOptions = {
 
 export const METER_HELP = `  --model NAME         meter model (p1-sim models), default fluvius-3ph
   --connection TYPE    1x230 | 3x230 | 3N400 (default: the scenario's, else the model's)
-  --scenario FILE      household scenario (JSON, CONTRACTS §3); default a built-in family home with an EV
+  --scenario FILE      household scenario (JSON; packages/scenario/README.md); default a built-in family home with an EV
   --seed N             random seed (default: the scenario's, else 1)
   --start ISO|now      meter clock at start, e.g. 2025-01-15T00:00:00+01:00
   --smarty-key HEX     32 hex digits, key for the encrypted smarty model (default a demo key, printed)`;

@@ -3,7 +3,7 @@ import { type Logger, silentLogger } from './logger';
 import type { OcppCentralSystem } from './ocpp/central-system';
 import type { OverdrawPolicy } from './ocpp/overdraw';
 
-/** One entry of the `chargers:` list in the module's configuration (CONTRACTS.md §5). */
+/** One entry of the `chargers:` list in the module's configuration (see apps/balancer/README.md, "Configuration"). */
 export interface ChargerConfig {
   /** OCPP charge point identity, or any name for a charger of another driver. */
   id: string;

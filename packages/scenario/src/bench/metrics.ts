@@ -1,4 +1,7 @@
-/** The metrics of CONTRACTS §4, in that order, then the ones the fleet's promises (issue 11 §2) need. */
+/**
+ * The metrics of a run, in the order of packages/scenario/README.md#metrics; the last ones serve the fleet's
+ * promises (issue 11 §2).
+ */
 import { MIN_BILLED_KW } from '@p1/balancer';
 
 export interface Metrics {

@@ -1,6 +1,6 @@
 /**
  * Runs a scenario at full speed: house and cars second by second, the meter's telegrams, a strategy's
- * decisions, and the metrics of CONTRACTS §4. The house does not depend on the strategy: it is computed once
+ * decisions, and the metrics (README.md#metrics). The house does not depend on the strategy: it is computed once
  * (`houseTimeline`) and can be shared by the runs of several strategies, as can the perfect-foresight bound.
  * The loop itself allocates nothing per second but the telegram and what the strategy does.
  */

@@ -129,7 +129,7 @@ export interface FleetReport {
   wallS: number;
   /** Seconds summed over the threads: house and loop physics, perfect-foresight bound, each strategy's steps. */
   split: { physicsS: number; boundS: number; strategyS: Record<string, number> };
-  /** Per strategy: each metric's summary (CONTRACTS §4 names). */
+  /** Per strategy: each metric's summary (the names of packages/scenario/README.md#metrics). */
   metrics: Record<string, Record<string, Summary>>;
   promises: PromiseRow[];
   fleetGoals: Array<{ id: string; text: string; value: number | null; kept: boolean }>;

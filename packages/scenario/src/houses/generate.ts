@@ -1,5 +1,6 @@
 /**
- * The house generator: `generateHouses({ n, seed, profile })` gives n valid 24 h scenarios (CONTRACTS §3).
+ * The house generator: `generateHouses({ n, seed, profile })` gives n valid 24 h scenarios
+ * (packages/scenario/README.md#scenario-format).
  * House i of a seed depends only on (seed, i, profile): the same on every machine and whatever n is.
  */
 import { ampsForKw, kwForAmps } from '@p1/balancer';

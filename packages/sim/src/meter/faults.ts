@@ -145,8 +145,9 @@ export class FaultInjector {
   }
 
   /**
-   * The scenario's own faults (CONTRACTS §3): a meter outage or a frozen meter at a meter-clock time of
-   * day (the first one after the start), and a share of dropped telegrams for the whole run.
+   * The scenario's own faults (packages/scenario/README.md#scenario-format): a meter outage or a frozen meter
+   * at a meter-clock time of day (the first one after the start), and a share of dropped telegrams for the
+   * whole run.
    */
   addScenarioFaults(faults: readonly FaultSpec[], startMs: number): void {
     for (const f of faults) {
