@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replayMeterEntry } from '@p1/drivers';
+import { type DriverOptions, replayMeterEntry } from '@p1/drivers';
 import type { Reading } from '@p1/dsmr';
 import { MeterSimulation } from '@p1/sim';
+import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { configJsonSchema, configSchema, validateConfig } from '../src/config';
 import { isRequired } from '../src/config/cross-checks';
 import { DRIVERS, type DriverTables } from '../src/drivers';
@@ -31,12 +31,11 @@ function readmeRows(heading: string): string[][] {
 }
 
 /** How the README names a driver's keys: `key` (required) or `key` (default `x`) or just `key`. */
-function keysCell(options: z.ZodObject): string {
-  return Object.entries(options.shape)
-    .map(([key, schema]) => {
-      const s = schema as z.ZodType;
+function keysCell(options: DriverOptions): string {
+  return Object.entries(options.entries)
+    .map(([key, s]) => {
       if (isRequired(s)) return `\`${key}\` (required)`;
-      const fallback = s.parse(undefined);
+      const fallback = v.parse(s, undefined);
       return fallback === undefined || fallback === null ? `\`${key}\`` : `\`${key}\` (\`${fallback}\`)`;
     })
     .join(', ');
@@ -57,7 +56,8 @@ describe('the driver tables', () => {
       `chargers[0].driver: must be one of ${DRIVERS.chargerDrivers.map((e) => e.name).join(', ')}`,
     ]);
     for (const entry of DRIVERS.meterSources) {
-      const required = Object.entries(entry.options?.shape ?? {}).filter(([, s]) => isRequired(s as z.ZodType));
+      const options = entry.options as DriverOptions | null;
+      const required = Object.entries(options?.entries ?? {}).filter(([, s]) => isRequired(s));
       const res = validateConfig({ version: 1, meter: { source: entry.name } });
       expect(res.ok ? [] : res.problems).toEqual(required.map(([key]) => `meter.${key}: is required`));
     }
@@ -99,7 +99,7 @@ describe('the driver tables', () => {
     const other = {
       ...replayMeterEntry,
       name: 'other',
-      options: z.object({ speed: z.int().min(1).max(10).default(2) }),
+      options: v.object({ speed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)), 2) }),
     };
     expect(() => configSchema({ ...DRIVERS, meterSources: [...DRIVERS.meterSources, other] })).toThrow(
       'meter.speed: drivers replay and other define it differently',

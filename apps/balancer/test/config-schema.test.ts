@@ -102,7 +102,12 @@ describe('config.schema.json', () => {
           { maxLength: 2 },
         ),
       ),
-      http: maybe(record({ port: between(0, 65535, true), token: pick(['long-enough'], ['short']) })),
+      http: maybe(
+        fc.oneof(
+          { arbitrary: record({ port: between(0, 65535, true), token: pick(['long-enough'], ['short']) }), weight: 12 },
+          { arbitrary: fc.constant([]), weight: 1 },
+        ),
+      ),
       mqtt: maybe(fc.record({ url: pick(['mqtt://h:1883'], ['h:1883']), topic: pick(['p1'], ['p1/#']) })),
       log: maybe(record({ level: pick(['info', 'silent'], ['loud']) })),
     });

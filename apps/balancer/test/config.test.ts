@@ -70,6 +70,16 @@ http: { port: 99999 }
     ]);
   });
 
+  it('refuses a list where a mapping belongs, once, at the list (an empty one too)', () => {
+    const r = validateConfig({ version: 1, http: [], chargers: [[1]], ocpp: { overdraw: ['graceS'] } });
+    expect(!r.ok && r.problems).toEqual([
+      'chargers[0]: must be a mapping of keys',
+      'http: must be a mapping of keys',
+      'ocpp.overdraw: must be a mapping of keys',
+    ]);
+    expect(validateConfig([]).ok).toBe(false);
+  });
+
   it('requires the version and refuses other versions with a pointer to the upgrade note', () => {
     const missing = validateConfig({});
     expect(!missing.ok && missing.problems[0]).toMatch(/^version: is required/);

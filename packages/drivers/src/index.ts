@@ -25,6 +25,6 @@ export {
   capabilitiesOf,
   createChargers,
 } from './charger/registry';
-export { hostName } from './fields';
+export { type DriverOptions, hostName } from './fields';
 export * from './meter/index';
 export const loadOcppCentralSystem = () => import('./charger/ocpp/central-system');

@@ -1,4 +1,4 @@
-/** Writes config.schema.json from the configuration's zod definition (a test fails when the file is stale). */
+/** Writes config.schema.json from the configuration's valibot definition (a test fails when the file is stale). */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -3,23 +3,27 @@
  * maxA and the fuse, a single-phase site's chargers. They run even when other keys are wrong (all
  * problems at once) but only on keys that passed their own check, so one mistake is one line.
  */
-import type { z } from 'zod';
+import type { DriverOptions } from '@p1/drivers';
+import * as v from 'valibot';
 import type { DriverTables } from '../drivers';
 
-type Issues = z.core.$RefinementCtx['issues'];
-type Path = PropertyKey[];
+type Path = readonly PropertyKey[];
 
-function isPrefix(prefix: readonly PropertyKey[], path: readonly PropertyKey[]): boolean {
+/** Whether a key must be given (it has neither a default nor `optional`). */
+export function isRequired(schema: v.GenericSchema): boolean {
+  return !v.safeParse(schema, undefined).success;
+}
+
+/** An issue's path as keys and indexes. */
+export function keysOf(issue: v.BaseIssue<unknown>): PropertyKey[] {
+  return (issue.path ?? []).map((item) => item.key as PropertyKey);
+}
+
+function isPrefix(prefix: Path, path: Path): boolean {
   return prefix.every((segment, i) => path[i] === segment);
 }
 
-/** The value at `path` when it was given and passed its own check; undefined otherwise. */
-function valid(root: unknown, issues: Issues, path: Path): unknown {
-  // an unknown key spoils nothing beside it
-  const spoiling = issues.filter((issue) => issue.code !== 'unrecognized_keys');
-  if (spoiling.some((issue) => isPrefix(path, issue.path ?? []) || isPrefix(issue.path ?? [], path))) {
-    return undefined;
-  }
+function at(root: unknown, path: Path): unknown {
   let value = root;
   for (const segment of path) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -28,61 +32,68 @@ function valid(root: unknown, issues: Issues, path: Path): unknown {
   return value;
 }
 
-/** Whether a key must be given (it has neither a default nor `optional`). */
-export function isRequired(schema: z.ZodType): boolean {
-  return !schema.safeParse(undefined).success;
-}
+export function crossChecks<T>(tables: DriverTables) {
+  return ({ dataset, addIssue }: v.RawCheckContext<T>): void => {
+    const root: unknown = dataset.value;
+    if (root === null || typeof root !== 'object') return;
+    // an unknown key spoils nothing beside it
+    const spoiled = (dataset.issues ?? []).filter((i) => !(i.type === 'strict_object' && i.expected === 'never'));
+    const paths = spoiled.map(keysOf);
+    /** The value at `path` when it passed its own check; undefined otherwise. */
+    const valid = (path: Path): unknown =>
+      paths.some((p) => isPrefix(path, p) || isPrefix(p, path)) ? undefined : at(root, path);
+    const add = (path: Path, message: string) =>
+      addIssue({
+        message,
+        path: path.map((key, i) => ({
+          type: typeof key === 'number' ? 'array' : 'object',
+          origin: 'value',
+          input: at(root, path.slice(0, i)),
+          key,
+          value: at(root, path.slice(0, i + 1)),
+        })) as unknown as [v.IssuePathItem, ...v.IssuePathItem[]],
+      });
 
-/** A driver's keys that must be given when it is selected; absent and null both count as missing. */
-function requireDriverKeys(
-  value: unknown,
-  issues: Issues,
-  at: Path,
-  discriminator: string,
-  entries: readonly { name: string; options: z.ZodObject | null }[],
-  add: (path: Path, message: string) => void,
-): void {
-  const name = valid(value, issues, [...at, discriminator]);
-  const entry = entries.find((e) => e.name === name);
-  const item = valid(value, [], at) as Record<string, unknown> | undefined;
-  if (!entry?.options || !item || typeof item !== 'object') return;
-  for (const [key, schema] of Object.entries(entry.options.shape)) {
-    if (isRequired(schema as z.ZodType) && (item[key] === undefined || item[key] === null))
-      add([...at, key], 'is required');
-  }
-}
+    /** A driver's keys that must be given when it is selected; absent and null both count as missing. */
+    const requireDriverKeys = (
+      item: Path,
+      discriminator: string,
+      entries: readonly { name: string; options: DriverOptions | null }[],
+    ) => {
+      const entry = entries.find((e) => e.name === valid([...item, discriminator]));
+      const given = at(root, item);
+      if (!entry?.options || given === null || typeof given !== 'object') return;
+      for (const [key, schema] of Object.entries(entry.options.entries)) {
+        const value = (given as Record<string, unknown>)[key];
+        if (isRequired(schema) && (value === undefined || value === null)) add([...item, key], 'is required');
+      }
+    };
 
-export function crossChecks(tables: DriverTables) {
-  return (value: unknown, ctx: z.core.$RefinementCtx): void => {
-    const issues = [...ctx.issues];
-    const add = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message, input: undefined });
-    if (value === null || typeof value !== 'object') return;
-
-    requireDriverKeys(value, issues, ['meter'], 'source', tables.meterSources, add);
-    const chargers = valid(value, [], ['chargers']);
+    requireDriverKeys(['meter'], 'source', tables.meterSources);
+    const chargers = at(root, ['chargers']);
     if (!Array.isArray(chargers)) return;
-    const connection = valid(value, issues, ['site', 'connection']);
-    const fuseA = valid(value, issues, ['site', 'fuseA']);
+    const connection = valid(['site', 'connection']);
+    const fuseA = valid(['site', 'fuseA']);
     const seen = new Set<unknown>();
     chargers.forEach((_, i) => {
-      const at = ['chargers', i];
-      requireDriverKeys(value, issues, at, 'driver', tables.chargerDrivers, add);
-      const id = valid(value, issues, [...at, 'id']);
+      const c = ['chargers', i];
+      requireDriverKeys(c, 'driver', tables.chargerDrivers);
+      const id = valid([...c, 'id']);
       if (typeof id === 'string') {
-        if (seen.has(id)) add([...at, 'id'], `duplicates another charger's id '${id}'`);
+        if (seen.has(id)) add([...c, 'id'], `duplicates another charger's id '${id}'`);
         seen.add(id);
       }
-      const minA = valid(value, issues, [...at, 'minA']);
-      const maxA = valid(value, issues, [...at, 'maxA']);
+      const minA = valid([...c, 'minA']);
+      const maxA = valid([...c, 'maxA']);
       if (typeof minA === 'number' && typeof maxA === 'number' && minA > maxA) {
-        add([...at, 'minA'], `must not exceed maxA (${maxA})`);
+        add([...c, 'minA'], `must not exceed maxA (${maxA})`);
       }
-      const phases = valid(value, issues, [...at, 'phases']);
+      const phases = valid([...c, 'phases']);
       if (connection === '1x230' && Array.isArray(phases) && phases.some((line) => line !== 1)) {
-        add([...at, 'phases'], 'must be [1] on a 1x230 connection');
+        add([...c, 'phases'], 'must be [1] on a 1x230 connection');
       }
       if (typeof minA === 'number' && typeof fuseA === 'number' && minA > fuseA) {
-        add([...at, 'minA'], `must not exceed site.fuseA (${fuseA})`);
+        add([...c, 'minA'], `must not exceed site.fuseA (${fuseA})`);
       }
     });
   };

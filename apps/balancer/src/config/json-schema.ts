@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJsonSchema } from '@valibot/to-json-schema';
 import { DRIVERS, type DriverTables } from '../drivers';
 import { schemaFor } from './validate';
 
@@ -6,12 +6,13 @@ import { schemaFor } from './validate';
 export const CONFIG_SCHEMA_FILE = new URL('../../config.schema.json', import.meta.url);
 
 /**
- * The published JSON Schema (apps/balancer/config.schema.json, `pnpm --filter @p1/app-balancer
+ * The published JSON Schema, draft 7 (apps/balancer/config.schema.json, `pnpm --filter @p1/app-balancer
  * config-schema`): what a file may say, for editors (yaml-language-server) and other validators.
- * Draft 7, which every editor plugin reads. The checks across keys (unique ids, minA ≤ maxA …) are ours only.
+ * Draft 7 is what every editor plugin reads. The checks across keys (unique ids, minA ≤ maxA …) are ours only.
  */
 export function configJsonSchema(tables: DriverTables = DRIVERS): Record<string, unknown> {
-  const schema = z.toJSONSchema(schemaFor(tables), { io: 'input', target: 'draft-7', unrepresentable: 'throw' });
+  // the transforms (defaults filled in, null read as absent) are ours; the schema describes the input
+  const schema = toJsonSchema(schemaFor(tables), { typeMode: 'input', errorMode: 'ignore' });
   return {
     $schema: schema.$schema,
     title: 'p1-balancer configuration, schema version 1',

@@ -1,10 +1,11 @@
 /**
- * From zod's issues to the sentences an owner reads: `path: what is wrong`, one line per path, in the
- * order of the schema. A key's sentence comes from what its schema accepts ("must be a number between
- * 6 and 80"), from the message its check was given ("must be a host name or IP address"), or from
- * `ownerText` where neither says it well.
+ * From valibot's issues to the sentences an owner reads: `path: what is wrong`, one line per path, in
+ * the order of the schema. A key's sentence comes from what its schema accepts ("must be a number
+ * between 6 and 80"), from the message its check was given ("must be a host name or IP address"),
+ * or from `worded` where neither says it well.
  */
-import { z } from 'zod';
+import type * as v from 'valibot';
+import { keysOf } from './cross-checks';
 
 export interface OwnerText {
   /** The sentence, after `path: `. */
@@ -13,94 +14,133 @@ export interface OwnerText {
   whole?: boolean;
 }
 
-export const ownerText = z.registry<OwnerText>();
+const texts = new WeakMap<object, OwnerText>();
 
-/** Marks the issues whose check gave no message of its own (zod's default messages are for developers). */
+/** Gives a schema its own sentence. */
+export function worded<T extends v.GenericSchema>(schema: T, text: OwnerText): T {
+  texts.set(schema, text);
+  return schema;
+}
+
+/** Marks the issues whose check gave no message of its own (valibot's default messages are for developers). */
 const UNWORDED = '\u0000';
 export const unworded = () => UNWORDED;
 
 type Path = readonly PropertyKey[];
-type Def = {
+/** What the sentences read of a schema: its kind, what it wraps or holds, and its checks. */
+interface Node {
   type: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  element?: z.ZodType;
-};
-
-const def = (schema: z.ZodType): Def => schema._zod.def as unknown as Def;
-const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch', 'nonoptional']);
-
-/** The schema itself and what it wraps, outermost first. */
-function layers(schema: z.ZodType): z.ZodType[] {
-  const out = [schema];
-  let s = schema;
-  for (;;) {
-    const d = def(s);
-    const next = WRAPPERS.has(d.type) ? d.innerType : d.type === 'pipe' ? d.in : undefined;
-    if (!next) return out;
-    out.push(next);
-    s = next;
-  }
+  wrapped?: Node;
+  entries?: Record<string, Node>;
+  item?: Node;
+  pipe?: readonly { kind: string; type: string; requirement?: unknown }[];
+  options?: readonly unknown[];
+  literal?: unknown;
 }
 
-const core = (schema: z.ZodType): z.ZodType => layers(schema).at(-1) as z.ZodType;
+const WRAPPERS = new Set(['optional', 'exact_optional', 'nullish', 'nullable', 'undefinedable', 'non_optional']);
 
-function child(schema: z.ZodType, segment: PropertyKey): z.ZodType | undefined {
-  const d = def(core(schema));
-  if (d.type === 'object' && typeof segment === 'string') return d.shape?.[segment];
-  if (d.type === 'array' && typeof segment === 'number') return d.element;
+/** The schema itself and what it wraps or pipes from, outermost first. */
+function layers(schema: Node): Node[] {
+  const out: Node[] = [];
+  let s: Node | undefined = schema;
+  while (s && !out.includes(s)) {
+    out.push(s);
+    const base = s.pipe?.[0] as Node | undefined;
+    s = WRAPPERS.has(s.type) ? s.wrapped : base !== s ? base : undefined;
+  }
+  return out;
+}
+
+const core = (schema: Node): Node => layers(schema).at(-1) as Node;
+const requirement = (schema: Node, type: string): unknown =>
+  layers(schema)
+    .flatMap((l) => l.pipe ?? [])
+    .find((a) => a.kind === 'validation' && a.type === type)?.requirement;
+const has = (schema: Node, type: string): boolean =>
+  layers(schema).some((l) => l.pipe?.some((a) => a.kind === 'validation' && a.type === type));
+
+function child(schema: Node, segment: PropertyKey): Node | undefined {
+  const c = core(schema);
+  if (c.entries && typeof segment === 'string') return c.entries[segment];
+  if (c.type === 'array' && typeof segment === 'number') return c.item;
   return undefined;
 }
 
-function registered(schema: z.ZodType): OwnerText | undefined {
-  for (const layer of layers(schema)) {
-    const text = ownerText.get(layer);
-    if (text) return text;
-  }
-  return undefined;
+function schemaAt(root: Node, path: Path): Node | undefined {
+  let schema: Node | undefined = root;
+  for (const segment of path) schema = schema ? child(schema, segment) : undefined;
+  return schema;
 }
 
 function joinPath(path: Path): string {
   let out = '';
-  for (const segment of path)
-    out += typeof segment === 'number' ? `[${segment}]` : out ? `.${String(segment)}` : String(segment);
+  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out ? `.${String(s)}` : String(s);
   return out;
 }
 
 /** What the schema accepts, in an owner's words. */
-function expectation(schema: z.ZodType): string {
-  const s = core(schema);
-  if (s instanceof z.ZodNumber) {
-    const kind = s.isInt ? 'an integer' : 'a number';
-    const { minValue: min, maxValue: max } = s;
-    if (min !== null && max !== null && Number.isFinite(min) && Number.isFinite(max))
-      return `must be ${kind} between ${min} and ${max}`;
-    return `must be ${kind}`;
+function expectation(schema: Node): string {
+  const c = core(schema);
+  switch (c.type) {
+    case 'number': {
+      const kind = has(schema, 'integer') ? 'an integer' : 'a number';
+      const [min, max] = [requirement(schema, 'min_value'), requirement(schema, 'max_value')];
+      return min !== undefined && max !== undefined ? `must be ${kind} between ${min} and ${max}` : `must be ${kind}`;
+    }
+    case 'picklist':
+      return `must be one of ${(c.options ?? []).join(', ')}`;
+    case 'literal':
+      return `must be ${String(c.literal)}`;
+    case 'boolean':
+      return 'must be true or false';
+    case 'string':
+      return 'must be a non-empty text';
+    case 'array':
+      return 'must be a list';
+    default:
+      return c.entries ? 'must be a mapping of keys' : 'is not valid';
   }
-  if (s instanceof z.ZodEnum) return `must be one of ${s.options.join(', ')}`;
-  if (s instanceof z.ZodLiteral) return `must be ${s.values.values().next().value}`;
-  if (s instanceof z.ZodBoolean) return 'must be true or false';
-  if (s instanceof z.ZodString) return 'must be a non-empty text';
-  if (s instanceof z.ZodObject) return 'must be a mapping of keys';
-  if (s instanceof z.ZodArray) return 'must be a list';
-  return 'is not valid';
 }
 
 interface Problem {
   path: Path;
   text: string;
-  order: number[];
+}
+
+function describe(root: Node, issue: v.BaseIssue<unknown>): Problem {
+  const path = keysOf(issue);
+  if (issue.message !== UNWORDED) return { path, text: issue.message };
+  if (issue.type === 'strict_object' && issue.expected === 'never') {
+    const known = Object.keys(core(schemaAt(root, path.slice(0, -1)) ?? root).entries ?? {});
+    return { path, text: `unknown key (expected one of ${known.join(', ')})` };
+  }
+  // a worded key's sentence; one that covers everything inside reports it once, at itself
+  let schema: Node | undefined = root;
+  for (let i = 0; i <= path.length && schema; i++) {
+    const text = layers(schema)
+      .map((l) => texts.get(l))
+      .find(Boolean);
+    if (text && (text.whole || i === path.length)) {
+      return {
+        path: path.slice(0, i),
+        text: typeof text.problem === 'function' ? text.problem(issue.input) : text.problem,
+      };
+    }
+    schema = i < path.length ? child(schema, path[i] as PropertyKey) : undefined;
+  }
+  const at = schemaAt(root, path);
+  if (issue.kind === 'schema' && issue.input === undefined) return { path, text: 'is required' };
+  return { path, text: at ? expectation(at) : 'is not valid' };
 }
 
 /** The position of a path in the schema: top-level key, item, key… (an unknown key comes before its section's keys). */
-function order(root: z.ZodType, path: Path): number[] {
+function order(root: Node, path: Path): number[] {
   const out: number[] = [];
-  let schema: z.ZodType | undefined = root;
+  let schema: Node | undefined = root;
   for (const segment of path) {
-    const d = schema ? def(core(schema)) : undefined;
-    if (typeof segment === 'number') out.push(segment);
-    else out.push(d?.type === 'object' ? Object.keys(d.shape ?? {}).indexOf(String(segment)) : -1);
+    const entries = schema ? core(schema).entries : undefined;
+    out.push(typeof segment === 'number' ? segment : entries ? Object.keys(entries).indexOf(String(segment)) : -1);
     schema = schema ? child(schema, segment) : undefined;
   }
   return out;
@@ -111,41 +151,40 @@ function compare(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-function describe(root: z.ZodType, issue: z.core.$ZodIssue): Problem[] {
-  if (issue.message !== UNWORDED) return [{ path: issue.path, text: issue.message, order: order(root, issue.path) }];
-  if (issue.code === 'unrecognized_keys') {
-    const known = Object.keys(def(core(schemaAt(root, issue.path) ?? root)).shape ?? {});
-    return issue.keys.map((key) => {
-      const path = [...issue.path, key];
-      return { path, text: `unknown key (expected one of ${known.join(', ')})`, order: order(root, path) };
-    });
+/**
+ * The lists where the schema wants a mapping. valibot reads a list there as a mapping whose keys are
+ * 0, 1, … (an empty list passes as an empty mapping): that is one problem, at the list.
+ */
+export function listsForMappings(schema: v.GenericSchema, doc: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  const node = core(schema as unknown as Node);
+  if (node.entries) {
+    if (Array.isArray(doc)) return [path];
+    if (doc === null || typeof doc !== 'object') return [];
+    return Object.entries(node.entries).flatMap(([key, entry]) =>
+      listsForMappings(entry as unknown as v.GenericSchema, (doc as Record<string, unknown>)[key], [...path, key]),
+    );
   }
-  // a registered key whose sentence covers everything inside reports it once, at itself
-  let schema: z.ZodType | undefined = root;
-  for (let i = 0; i <= issue.path.length && schema; i++) {
-    const text = registered(schema);
-    const path = issue.path.slice(0, i);
-    if (text && (text.whole || i === issue.path.length)) {
-      const problem = typeof text.problem === 'function' ? text.problem(issue.input) : text.problem;
-      return [{ path, text: problem, order: order(root, path) }];
-    }
-    schema = i < issue.path.length ? child(schema, issue.path[i] as PropertyKey) : undefined;
+  if (node.type === 'array' && node.item && Array.isArray(doc)) {
+    return doc.flatMap((item, i) => listsForMappings(node.item as unknown as v.GenericSchema, item, [...path, i]));
   }
-  const at = schemaAt(root, issue.path);
-  const text =
-    issue.input === undefined && issue.code === 'invalid_type' ? 'is required' : at ? expectation(at) : 'is not valid';
-  return [{ path: issue.path, text, order: order(root, issue.path) }];
+  return [];
 }
 
-function schemaAt(root: z.ZodType, path: Path): z.ZodType | undefined {
-  let schema: z.ZodType | undefined = root;
-  for (const segment of path) schema = schema ? child(schema, segment) : undefined;
-  return schema;
-}
+/** `path` is `outer` or inside it. */
+const within = (outer: Path, path: Path) => path.length >= outer.length && outer.every((k, i) => path[i] === k);
 
-/** One line per path and problem, in schema order; a path's duplicate sentence is dropped. */
-export function problemsOf(root: z.ZodType, issues: readonly z.core.$ZodIssue[]): string[] {
-  const problems = issues.flatMap((issue) => describe(root, issue));
+/** One line per path and problem, in schema order; a path's repeated sentence is dropped. */
+export function problemsOf(
+  schema: v.GenericSchema,
+  issues: readonly v.BaseIssue<unknown>[],
+  listPaths: readonly Path[] = [],
+): string[] {
+  const root = schema as unknown as Node;
+  const lists = listPaths.map((path) => ({ path, text: 'must be a mapping of keys' }));
+  const problems = [
+    ...lists,
+    ...issues.map((issue) => describe(root, issue)).filter((p) => !lists.some((l) => within(l.path, p.path))),
+  ].map((p) => ({ ...p, order: order(root, p.path) }));
   problems.sort((a, b) => compare(a.order, b.order));
   const lines = problems.map((p) => (p.path.length ? `${joinPath(p.path)}: ${p.text}` : `the configuration ${p.text}`));
   return [...new Set(lines)];

@@ -1,54 +1,60 @@
 /**
- * The configuration of `p1 run --config FILE`, schema version 1, defined once with zod: the
+ * The configuration of `p1 run --config FILE`, schema version 1, defined once with valibot: the
  * TypeScript types, the checks and the published JSON Schema (config.schema.json) all come from
  * here. `meter.source`, `chargers[i].driver` and the keys of each driver come from the driver tables.
  */
 import { CONNECTIONS } from '@p1/balancer';
-import { hostName } from '@p1/drivers';
-import { z } from 'zod';
+import { type DriverOptions, hostName } from '@p1/drivers';
+import { toJsonSchema } from '@valibot/to-json-schema';
+import * as v from 'valibot';
 import { DRIVERS, type DriverTables } from '../drivers';
 import { crossChecks, isRequired } from './cross-checks';
-import { ownerText } from './owner-text';
+import { worded } from './owner-text';
 
 export const CONFIG_VERSION = 1;
 
 /** An entry of a driver table as the configuration reads it. */
 interface DriverKeys {
   readonly name: string;
-  readonly options: z.ZodObject | null;
+  readonly options: DriverOptions | null;
 }
+
+type Schema = v.GenericSchema;
 
 const SOLAR_MODES = ['off', 'surplus', 'min+surplus'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const TOPIC = /^[^#+\s]+$/;
 
-/** Absent or null: null. */
-const orNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
+const text = () => v.pipe(v.string(), v.minLength(1));
+const about = <T extends Schema>(schema: T, description: string) => v.pipe(schema, v.description(description));
+const between = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
+const integerBetween = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const port = (fallback: number) => v.optional(integerBetween(0, 65535), fallback);
+const host = () => v.optional(hostName, '127.0.0.1');
+/** Absent or null: null. An optional part (mqtt, rawP1) is off so. */
+const orNull = <T extends Schema>(schema: T) => v.nullish(schema, null);
+const optionalPart = orNull;
 /** A section whose keys all have defaults: absent or null gives the defaults. */
-const section = <T extends z.ZodObject>(object: T) => object.nullish().transform((v) => v ?? object.parse({}));
-/** An optional part (mqtt, rawP1): absent or null = off. */
-const optionalPart = <T extends z.ZodObject>(object: T) => object.nullish().transform((v) => v ?? null);
-const text = () => z.string().min(1);
-const host = () => hostName.default('127.0.0.1');
+const section = <T extends Schema>(object: T) => v.nullish(object, {} as v.InferInput<T>);
 
 /**
  * Every key of every driver of a kind, so that a key of another driver is known (not an error) and
- * checked all the same; the selected driver's required keys are required by `requiredByDriver`.
+ * checked all the same; the selected driver's required keys are required by the cross checks.
  */
-function driverKeys(kind: string, entries: readonly DriverKeys[]): Record<string, z.ZodType> {
-  const keys: Record<string, z.ZodType> = {};
+function driverKeys(kind: string, entries: readonly DriverKeys[]): v.ObjectEntries {
+  const keys: Record<string, Schema> = {};
   const owner: Record<string, string> = {};
+  const json = (s: Schema) => JSON.stringify(toJsonSchema(s, { errorMode: 'ignore', typeMode: 'input' }));
   for (const entry of entries) {
-    for (const [key, schema] of Object.entries(entry.options?.shape ?? {})) {
-      const field = schema as z.ZodType;
+    for (const [key, schema] of Object.entries(entry.options?.entries ?? {})) {
+      const field = isRequired(schema) ? v.nullish(schema) : schema;
       if (keys[key]) {
-        const same =
-          JSON.stringify(z.toJSONSchema(keys[key], { io: 'input' })) ===
-          JSON.stringify(z.toJSONSchema(isRequired(field) ? field.nullish() : field, { io: 'input' }));
-        if (!same) throw new Error(`${kind}.${key}: drivers ${owner[key]} and ${entry.name} define it differently`);
+        if (json(keys[key]) !== json(field)) {
+          throw new Error(`${kind}.${key}: drivers ${owner[key]} and ${entry.name} define it differently`);
+        }
         continue;
       }
-      keys[key] = isRequired(field) ? field.nullish() : field;
+      keys[key] = field;
       owner[key] = entry.name;
     }
   }
@@ -58,8 +64,8 @@ function driverKeys(kind: string, entries: readonly DriverKeys[]): Record<string
 /** JSON Schema: the keys the selected driver requires (the cross checks do the same); nothing when none does. */
 function requiredIf(discriminator: string, entries: readonly DriverKeys[]): { allOf?: Record<string, unknown>[] } {
   const allOf = entries.flatMap((e) => {
-    const required = Object.entries(e.options?.shape ?? {})
-      .filter(([, s]) => isRequired(s as z.ZodType))
+    const required = Object.entries(e.options?.entries ?? {})
+      .filter(([, s]) => isRequired(s))
       .map(([k]) => k);
     if (required.length === 0) return [];
     return [
@@ -73,134 +79,132 @@ function requiredIf(discriminator: string, entries: readonly DriverKeys[]): { al
   return allOf.length ? { allOf } : {};
 }
 
-function configurable<E extends DriverKeys>(entries: readonly E[]): E[] {
-  return entries.filter((e) => e.options !== null);
-}
+const configurable = <E extends DriverKeys>(entries: readonly E[]) => entries.filter((e) => e.options !== null);
+const names = (entries: readonly DriverKeys[]) => entries.map((e) => e.name) as [string, ...string[]];
 
 export function configSchema(tables: DriverTables = DRIVERS) {
   const sources = configurable(tables.meterSources);
   const drivers = configurable(tables.chargerDrivers);
-  const names = (entries: readonly DriverKeys[]) => entries.map((e) => e.name) as [string, ...string[]];
 
-  const meter = z
-    .strictObject({
-      source: z.enum(names(sources)).default('simulator').describe('Where the telegrams come from'),
+  const meter = v.pipe(
+    v.strictObject({
+      source: v.optional(about(v.picklist(names(sources)), 'Where the telegrams come from'), 'simulator'),
       ...driverKeys('meter', sources),
       smartyKey: orNull(
-        z
-          .string()
-          .regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hexadecimal digits')
-          .describe('Luxembourg Smarty decryption key (hex); never logged'),
+        v.pipe(
+          v.string(),
+          v.regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hexadecimal digits'),
+          v.description('Luxembourg Smarty decryption key (hex); never logged'),
+        ),
       ),
-    })
-    .meta(requiredIf('source', sources));
+    }),
+    v.metadata(requiredIf('source', sources)),
+  );
 
-  const phases = z
-    .array(z.union([z.literal(1), z.literal(2), z.literal(3)]))
-    .min(1)
-    .max(3)
-    .refine((p) => new Set(p).size === p.length)
-    .default([1, 2, 3])
-    .meta({ uniqueItems: true, description: 'Grid lines the charger is wired to' })
-    .register(ownerText, { problem: 'must be a list of distinct lines 1, 2 or 3, e.g. [1, 2, 3]', whole: true });
+  const phases = worded(
+    v.optional(
+      v.pipe(
+        v.array(v.picklist([1, 2, 3])),
+        v.minLength(1),
+        v.maxLength(3),
+        v.check((p) => new Set(p).size === p.length),
+        v.metadata({ uniqueItems: true }),
+        v.description('Grid lines the charger is wired to'),
+      ),
+      [1, 2, 3],
+    ),
+    { problem: 'must be a list of distinct lines 1, 2 or 3, e.g. [1, 2, 3]', whole: true },
+  );
 
-  const charger = z
-    .strictObject({
-      id: z
-        .string()
-        .regex(/^[A-Za-z0-9_.-]{1,48}$/, 'must be letters, digits, _ . - (at most 48)')
-        .describe('OCPP charge point identity (ws://HOST:PORT/<id>) or a name'),
-      driver: z.enum(names(drivers)).default('simulated'),
+  const charger = v.pipe(
+    v.strictObject({
+      id: v.pipe(
+        v.string(),
+        v.regex(/^[A-Za-z0-9_.-]{1,48}$/, 'must be letters, digits, _ . - (at most 48)'),
+        v.description('OCPP charge point identity (ws://HOST:PORT/<id>) or a name'),
+      ),
+      driver: v.optional(v.picklist(names(drivers)), 'simulated'),
       phases,
-      minA: z.number().min(6).max(80).default(6),
-      maxA: z.number().min(6).max(80).default(16),
-      safeA: z
-        .number()
-        .min(0)
-        .max(80)
-        .optional()
-        .describe('Current on shutdown and when the module goes silent; default minA'),
-      switchPhases: z.boolean().default(false).describe('1/3-phase switching'),
-      priority: z.int().min(-100).max(100).default(0).describe('Higher is served first'),
+      minA: v.optional(between(6, 80), 6),
+      maxA: v.optional(between(6, 80), 16),
+      safeA: v.optional(about(between(0, 80), 'Current on shutdown and when the module goes silent; default minA')),
+      switchPhases: v.optional(about(v.boolean(), '1/3-phase switching'), false),
+      priority: v.optional(about(integerBetween(-100, 100), 'Higher is served first'), 0),
       ...driverKeys('chargers[i]', drivers),
-    })
-    .meta(requiredIf('driver', drivers))
-    .transform((c) => ({ ...c, safeA: c.safeA ?? c.minA }));
+    }),
+    v.metadata(requiredIf('driver', drivers)),
+    v.transform((c) => ({ ...c, safeA: c.safeA ?? c.minA })),
+  );
 
-  const site = z.strictObject({
-    connection: z.enum(CONNECTIONS).default('3N400'),
-    fuseA: z.number().min(6).max(250).default(25).describe('Main fuse (A)'),
-    capacityTargetKw: orNull(z.number().min(2.5).max(1000)).describe(
-      'Belgian quarter-hour peak target (kW); omit or null for fuse protection only',
+  const site = v.strictObject({
+    connection: v.optional(v.picklist(CONNECTIONS), '3N400'),
+    fuseA: v.optional(about(between(6, 250), 'Main fuse (A)'), 25),
+    capacityTargetKw: orNull(
+      about(between(2.5, 1000), 'Belgian quarter-hour peak target (kW); omit or null for fuse protection only'),
     ),
-    solar: z.enum(SOLAR_MODES).default('off'),
+    solar: v.optional(v.picklist(SOLAR_MODES), 'off'),
   });
 
-  const http = z.strictObject({
+  const http = v.strictObject({
     host: host(),
-    port: z.int().min(0).max(65535).default(8080),
+    port: port(8080),
     token: orNull(
-      z
-        .string()
-        .regex(/^\S{8,}$/, 'must be at least 8 characters without spaces')
-        .describe('Bearer token for state-changing calls; default generated and written to the state dir'),
+      v.pipe(
+        v.string(),
+        v.regex(/^\S{8,}$/, 'must be at least 8 characters without spaces'),
+        v.description('Bearer token for state-changing calls; default generated and written to the state dir'),
+      ),
     ),
   });
 
-  const ocpp = z.strictObject({
+  const ocpp = v.strictObject({
     host: host(),
-    port: z.int().min(0).max(65535).default(9000),
-    failsafeLeaseS: z.int().min(2).max(3600).default(120).describe("Lifetime of each charger's limit profile (s)"),
-    heartbeatIntervalS: z.int().min(10).max(86400).default(300),
+    port: port(9000),
+    failsafeLeaseS: v.optional(about(integerBetween(2, 3600), "Lifetime of each charger's limit profile (s)"), 120),
+    heartbeatIntervalS: v.optional(integerBetween(10, 86400), 300),
     overdraw: section(
-      z.strictObject({
-        graceS: z.number().min(5).max(600).default(15),
-        toleranceA: z.number().min(0).max(16).default(1),
-        toleranceRatio: z.number().min(0).max(1).default(0.1),
+      v.strictObject({
+        graceS: v.optional(between(5, 600), 15),
+        toleranceA: v.optional(between(0, 16), 1),
+        toleranceRatio: v.optional(between(0, 1), 0.1),
       }),
     ),
   });
 
-  const mqtt = z.strictObject({
-    url: z
-      .string()
-      .regex(/^(mqtts?|wss?|tcp):\/\/\S+$/, 'must be a URL such as mqtt://127.0.0.1:1883')
-      .describe('MQTT broker, e.g. mqtt://127.0.0.1:1883'),
+  const topic = () => v.pipe(v.string(), v.regex(TOPIC, 'must be a topic without wildcards or spaces'));
+  const mqtt = v.strictObject({
+    url: v.pipe(
+      v.string(),
+      v.regex(/^(mqtts?|wss?|tcp):\/\/\S+$/, 'must be a URL such as mqtt://127.0.0.1:1883'),
+      v.description('MQTT broker, e.g. mqtt://127.0.0.1:1883'),
+    ),
     username: orNull(text()),
-    password: orNull(text().describe('Never logged')),
-    topic: z.string().regex(TOPIC, 'must be a topic without wildcards or spaces').default('p1'),
-    discoveryPrefix: z.string().regex(TOPIC, 'must be a topic without wildcards or spaces').default('homeassistant'),
+    password: orNull(about(text(), 'Never logged')),
+    topic: v.optional(topic(), 'p1'),
+    discoveryPrefix: v.optional(topic(), 'homeassistant'),
   });
 
-  return z
-    .strictObject({
-      version: z
-        .literal(CONFIG_VERSION)
-        .describe('Schema version of this file')
-        .register(ownerText, {
-          problem: (input) =>
-            input === undefined
-              ? `is required (the current schema is version ${CONFIG_VERSION})`
-              : `must be ${CONFIG_VERSION} (this program reads schema version ${CONFIG_VERSION}; see the README's upgrade note)`,
-        }),
-      meter: section(meter),
-      site: section(site),
-      chargers: z
-        .array(charger)
-        .register(ownerText, { problem: 'must be a list of chargers' })
-        .nullish()
-        .transform((v) => v ?? []),
-      http: section(http),
-      ocpp: section(ocpp),
-      mqtt: optionalPart(mqtt),
-      rawP1: optionalPart(z.strictObject({ host: host(), port: z.int().min(0).max(65535).default(2001) })),
-      store: section(z.strictObject({ path: text().default('.state/p1-balancer.db').describe('SQLite file') })),
-      log: section(z.strictObject({ level: z.enum(LOG_LEVELS).default('info') })),
-    })
-    .superRefine(crossChecks(tables), { when: () => true });
+  const config = v.strictObject({
+    version: worded(about(v.literal(CONFIG_VERSION), 'Schema version of this file'), {
+      problem: (input) =>
+        input === undefined
+          ? `is required (the current schema is version ${CONFIG_VERSION})`
+          : `must be ${CONFIG_VERSION} (this program reads schema version ${CONFIG_VERSION}; see the README's upgrade note)`,
+    }),
+    meter: section(meter),
+    site: section(site),
+    chargers: v.nullish(worded(v.array(charger), { problem: 'must be a list of chargers' }), []),
+    http: section(http),
+    ocpp: section(ocpp),
+    mqtt: optionalPart(mqtt),
+    rawP1: optionalPart(v.strictObject({ host: host(), port: port(2001) })),
+    store: section(v.strictObject({ path: v.optional(about(text(), 'SQLite file'), '.state/p1-balancer.db') })),
+    log: section(v.strictObject({ level: v.optional(v.picklist(LOG_LEVELS), 'info') })),
+  });
+  return v.pipe(config, v.rawCheck(crossChecks<v.InferOutput<typeof config>>(tables)));
 }
 
-export type AppConfig = z.output<ReturnType<typeof configSchema>>;
+export type AppConfig = v.InferOutput<ReturnType<typeof configSchema>>;
 export type MeterConfig = AppConfig['meter'];
 export type SiteConfig = AppConfig['site'];
 export type ChargerConfig = AppConfig['chargers'][number];

@@ -1,5 +1,6 @@
+import * as v from 'valibot';
 import { DRIVERS, type DriverTables } from '../drivers';
-import { problemsOf, unworded } from './owner-text';
+import { listsForMappings, problemsOf, unworded } from './owner-text';
 import { type AppConfig, configSchema } from './schema';
 
 export type ValidationResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
@@ -19,7 +20,8 @@ export function schemaFor(tables: DriverTables = DRIVERS): ReturnType<typeof con
 /** Checks a parsed YAML document against schema version 1 and fills in the defaults; every problem at once. */
 export function validateConfig(doc: unknown, tables: DriverTables = DRIVERS): ValidationResult {
   const schema = schemaFor(tables);
-  const result = schema.safeParse(doc ?? {}, { error: unworded, reportInput: true });
-  if (result.success) return { ok: true, config: result.data };
-  return { ok: false, problems: problemsOf(schema, result.error.issues) };
+  const result = v.safeParse(schema, doc ?? {}, { message: unworded });
+  const lists = listsForMappings(schema, doc ?? {});
+  if (result.success && lists.length === 0) return { ok: true, config: result.output };
+  return { ok: false, problems: problemsOf(schema, result.issues ?? [], lists) };
 }

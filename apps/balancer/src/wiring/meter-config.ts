@@ -1,4 +1,5 @@
-import { createMeterSource, type MeterSource, type MeterSourceConfig } from '@p1/drivers';
+import { createMeterSource, type DriverOptions, type MeterSource, type MeterSourceConfig } from '@p1/drivers';
+import * as v from 'valibot';
 import type { MeterConfig } from '../config/schema';
 import { DRIVERS, type DriverTables, type ModuleMeterContext } from '../drivers';
 
@@ -14,6 +15,6 @@ export async function openMeterSource(
   const entry = tables.meterSources.find((e) => e.name === meter.source);
   if (!entry?.options || !entry.configure) throw new Error(`meter.source: '${meter.source}' is not configurable`);
   const common = meter.smartyKey ? { smartyKey: meter.smartyKey } : {};
-  const settings = entry.configure(entry.options.parse(meter), common);
+  const settings = entry.configure(v.parse(entry.options as DriverOptions, meter), common);
   return entry.open(settings, { ...context, read: (link) => createMeterSource(link as MeterSourceConfig) });
 }

@@ -4,7 +4,8 @@
  * entries; adding a driver is one entry file next to it and one line in a table (CONTRIBUTING.md).
  */
 import type { Charger, ChargerCapabilities } from '@p1/balancer/charger-state';
-import type { z } from 'zod';
+import type * as v from 'valibot';
+import type { DriverOptions } from '../fields';
 import type { Logger } from './logger';
 import type { OcppCentralSystem } from './ocpp/central-system';
 import type { OverdrawPolicy } from './ocpp/overdraw';
@@ -38,7 +39,7 @@ export interface DriverChargers {
   close(): Promise<void>;
 }
 
-export interface ChargerDriverEntry<Options extends z.ZodObject = z.ZodObject> {
+export interface ChargerDriverEntry<Options extends DriverOptions = DriverOptions> {
   /** `chargers[i].driver` in the configuration. */
   readonly name: string;
   /** One line for the docs (the README's table is checked against it). */
@@ -47,13 +48,13 @@ export interface ChargerDriverEntry<Options extends z.ZodObject = z.ZodObject> {
   readonly options: Options;
   /** Loads the driver module only now and starts its chargers, in the order given. */
   readonly start: (
-    chargers: DriverCharger<z.output<Options>>[],
+    chargers: DriverCharger<v.InferOutput<Options>>[],
     context: ChargerDriverContext,
   ) => Promise<DriverChargers>;
 }
 
 /** Keeps an entry's types exact where it is written. */
-export function chargerDriverEntry<Options extends z.ZodObject>(
+export function chargerDriverEntry<Options extends DriverOptions>(
   entry: ChargerDriverEntry<Options>,
 ): ChargerDriverEntry<Options> {
   return entry;

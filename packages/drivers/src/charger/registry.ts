@@ -1,4 +1,5 @@
 import type { Charger, ChargerCapabilities, Phase } from '@p1/balancer/charger-state';
+import * as v from 'valibot';
 import type { ChargerDriverEntry, DriverChargers, OcppServerOptions } from './driver-entry';
 import { type Logger, silentLogger } from './logger';
 import type { OcppCentralSystem } from './ocpp/central-system';
@@ -74,13 +75,13 @@ export async function createChargers(
     }
     if (seen.has(c.id)) throw new Error(`chargers[${i}].id: '${c.id}' is used twice`);
     seen.add(c.id);
-    const parsed = entry.options.safeParse(c);
+    const parsed = v.safeParse(entry.options, c);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`chargers[${i}].${issue?.path.join('.')}: ${issue?.message}`);
+      const issue = parsed.issues[0];
+      throw new Error(`chargers[${i}].${v.getDotPath(issue)}: ${issue.message}`);
     }
     const group = groups.get(entry) ?? [];
-    group.push({ capabilities: capabilitiesOf(c), options: parsed.data });
+    group.push({ capabilities: capabilitiesOf(c), options: parsed.output });
     groups.set(entry, group);
   });
   const context = {

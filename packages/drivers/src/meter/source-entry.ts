@@ -3,7 +3,8 @@
  * the table of these entries; adding a source is one entry file next to its driver and one line in a
  * table (see CONTRIBUTING.md).
  */
-import type { z } from 'zod';
+import type * as v from 'valibot';
+import type { DriverOptions } from '../fields';
 import type { MeterSource } from './meter-source';
 
 /** What every source takes besides its own keys (`meter.smartyKey`). */
@@ -13,7 +14,7 @@ export interface MeterSourceCommon {
 
 export interface MeterSourceEntry<
   Config extends { source: string } = { source: string },
-  Options extends z.ZodObject | null = z.ZodObject | null,
+  Options extends DriverOptions | null = DriverOptions | null,
   Context = unknown,
 > {
   /** `meter.source` in the configuration, `source` in code. */
@@ -23,8 +24,8 @@ export interface MeterSourceEntry<
   /** The keys this source reads under `meter:`; null = code only (not offered in configuration files). */
   readonly options: Options;
   /** The driver's settings from the checked keys. */
-  readonly configure: Options extends z.ZodObject
-    ? (options: z.output<Options>, common: MeterSourceCommon) => Config
+  readonly configure: Options extends DriverOptions
+    ? (options: v.InferOutput<Options>, common: MeterSourceCommon) => Config
     : null;
   /** Loads the driver module only now (no serialport on a machine without a serial meter) and makes the source. */
   readonly open: (config: Config, context: Context) => Promise<MeterSource>;
@@ -33,7 +34,7 @@ export interface MeterSourceEntry<
 /** Keeps an entry's types exact where it is written. */
 export function meterSourceEntry<
   Config extends { source: string },
-  Options extends z.ZodObject | null,
+  Options extends DriverOptions | null,
   Context = unknown,
 >(entry: MeterSourceEntry<Config, Options, Context>): MeterSourceEntry<Config, Options, Context> {
   return entry;

@@ -4,7 +4,7 @@
  * the meter's bytes with its own drivers, through `context.read`.
  */
 import type { Connection } from '@p1/balancer';
-import { z } from 'zod';
+import * as v from 'valibot';
 import type { EmbeddedMeter, EmbeddedMeterLink } from './embedded-meter';
 import { METER_MODELS } from './models';
 import type { MeterSimulation } from './simulation';
@@ -35,10 +35,23 @@ const MODEL_NAMES = METER_MODELS.map((m) => m.name) as [string, ...string[]];
 export const simulatorMeterEntry = {
   name: 'simulator' as const,
   summary: 'the embedded simulated meter, on a socat serial pair (in-process without socat)',
-  options: z.object({
-    model: z.enum(MODEL_NAMES).default('fluvius-3ph').describe('Meter model (`p1-sim models` lists them)'),
-    speed: z.number().min(0.01).max(100000).default(1).describe('Clock speed: 1 = real time, larger is faster'),
-    scenario: z.string().min(1).nullish().describe("Scenario file (JSON) for the house's loads"),
+  options: v.object({
+    model: v.optional(
+      v.pipe(v.picklist(MODEL_NAMES), v.description('Meter model (`p1-sim models` lists them)')),
+      'fluvius-3ph',
+    ),
+    speed: v.optional(
+      v.pipe(
+        v.number(),
+        v.minValue(0.01),
+        v.maxValue(100000),
+        v.description('Clock speed: 1 = real time, larger is faster'),
+      ),
+      1,
+    ),
+    scenario: v.nullish(
+      v.pipe(v.string(), v.minLength(1), v.description("Scenario file (JSON) for the house's loads")),
+    ),
   }),
   configure: (
     o: { model: string; speed: number; scenario?: string | null | undefined },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { chargerDriverEntry } from '../driver-entry';
 
 /** Real chargers over OCPP 1.6J; loaded only when configured: no websocket server without an OCPP charger. */
@@ -6,8 +6,10 @@ export const ocppChargerEntry = chargerDriverEntry({
   name: 'ocpp',
   summary:
     'a real charger (Alfen, ABB, Wallbox, Easee, Peblar, …) that connects to the module, its OCPP 1.6J central system',
-  options: z.object({
-    password: z.string().min(1).nullish().describe('OCPP security profile 1 (basic auth) password; never logged'),
+  options: v.object({
+    password: v.nullish(
+      v.pipe(v.string(), v.minLength(1), v.description('OCPP security profile 1 (basic auth) password; never logged')),
+    ),
   }),
   start: async (chargers, context) => {
     const { OcppCentralSystem } = await import('./central-system');
