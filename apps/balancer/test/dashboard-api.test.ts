@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reasonText } from '@p1/balancer';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,8 @@ describe('chart and session routes', () => {
         currentA: [10, 10, 10],
         sessionKwh: 0.4567,
         reason: 'charger max',
+        reasonText: reasonText('charger max'),
+        measurement: 'ok',
         problem: null,
       },
     ];

@@ -15,7 +15,8 @@ let page: Page;
 const profile = mkdtempSync(join(tmpdir(), 'p1-chromium-'));
 
 beforeAll(async () => {
-  ({ module, cleanup } = await withModule());
+  // with a target, so that the capacity view has one to draw against
+  ({ module, cleanup } = await withModule({ site: { connection: '3N400', fuseA: 25, capacityTargetKw: 4 } }));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@p1/activation';
+import { reasonText } from '@p1/balancer';
 import { encodeTelegram, OBIS, parseTelegram } from '@p1/dsmr';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,8 @@ beforeAll(async () => {
       currentA: [9.8, 9.9, 9.7],
       sessionKwh: 1.25,
       reason: 'L1 fuse',
+      reasonText: reasonText('L1 fuse'),
+      measurement: 'ok',
       problem: null,
     },
   ];

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reasonText } from '@p1/balancer';
 import { parseTelegram } from '@p1/dsmr';
 import mqtt from 'mqtt';
 import pino from 'pino';
@@ -66,6 +67,8 @@ describe('MQTT with Home Assistant discovery (real mosquitto)', () => {
         currentA: [10.5, 10.4, 10.6],
         sessionKwh: 2,
         reason: 'quarter budget',
+        reasonText: reasonText('quarter budget'),
+        measurement: 'ok',
         problem: null,
       },
     ];

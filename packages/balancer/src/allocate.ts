@@ -40,6 +40,7 @@ const LINE_NAMES = ['L1 fuse', 'L2 fuse', 'L3 fuse'];
 
 export function allocate(items: readonly AllocItem[], limits: AllocLimits): AllocResult {
   const n = items.length;
+  if (n === 1) return allocateOne(items[0]!, limits);
   const a = new Array<number>(n).fill(0);
   const binding = new Array<string>(n).fill('max');
   const remLine = [limits.lineA[0], limits.lineA[1], limits.lineA[2]];
@@ -143,6 +144,26 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits): Allo
     }
   }
   return { a, binding };
+}
+
+/** One charger (most homes): the tightest of its lines, the power limit and its maximum. */
+function allocateOne(it: AllocItem, limits: AllocLimits): AllocResult {
+  let a = it.maxA;
+  let binding = 'max';
+  if (it.maxA < it.minA || it.maxA <= 0) return { a: [0], binding: [binding] };
+  for (const l of it.lines) {
+    if (limits.lineA[l]! < a - EPS) {
+      a = limits.lineA[l]!;
+      binding = LINE_NAMES[l]!;
+    }
+  }
+  const byPower = limits.powerKw / it.kwPerA;
+  if (byPower < a - EPS) {
+    a = byPower;
+    binding = limits.powerReason;
+  }
+  if (a < it.minA - EPS) a = 0;
+  return { a: [Math.max(0, a)], binding: [binding] };
 }
 
 function extraFor(items: readonly AllocItem[], a: number[], i: number, x: number): number {

@@ -1,12 +1,19 @@
 /**
- * The control loop. Every step: read the meter (when a new telegram came), work out per-line headroom and the
- * quarter budget, share it between chargers, then apply the rules that keep setpoints calm: cut at once, raise
- * only every few seconds and in ramps, minimum charge and pause times, solar delays, fail-safe on silence.
+ * The control loop. Every step: judge the telegram (fresh, repeated, clock jumping), learn the house's
+ * loads, work out per-line headroom (keeping room for loads that will come back) and the quarter's plan,
+ * share it between chargers, then apply the rules that keep setpoints calm and safe: cut at once, raise
+ * only every few seconds, in ramps, and only into headroom another car's cut has already freed; minimum
+ * pause times, solar delays, and a fail-safe on silence that respects the quarter's budget too.
  */
-import { type AllocItem, allocate } from './allocate';
+import { formatMeterIso } from '@p1/dsmr';
+import { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
 import type { ChargerCapabilities } from './charger-state';
-import { emptyView, isUsable, viewReading } from './meter-view';
-import { QuarterBudget, type QuarterOptions } from './quarter-budget';
+import { HouseModel } from './house-model';
+import { MeterClock } from './meter-clock';
+import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
+import { type ClosedQuarter, QuarterBudget, type QuarterOptions } from './quarter-budget';
+import { planQuarter } from './quarter-plan';
+import { fuseReason, type Reason } from './reasons';
 import { type Connection, kwForAmps, linesInUse } from './site';
 import type {
   Balancer,
@@ -15,12 +22,15 @@ import type {
   ChargerDecision,
   ChargerInput,
   Decision,
+  MeterSnapshot,
   QuarterBudgetState,
   SolarMode,
 } from './types';
 
 /** Raises smaller than this wait; keeps the charger from chasing noise. */
 const RAISE_HYSTERESIS_A = 0.5;
+/** The quarter's budget grows a little every second the cars leave it unused: raise for it in steps. */
+const BUDGET_RAISE_STEP_A = 2;
 /** Cuts smaller than this wait (the fuse margin covers them). */
 const CUT_DEADBAND_A = 0.2;
 /** A cut this soon after a raise means the load is cycling: back off the raise delay. */
@@ -32,11 +42,20 @@ const CAR_LIMIT_GAP_A = 2;
 const CAR_LIMIT_SETTLE_MS = 30_000;
 /** The fail-safe timeout is at least this many telegram intervals. */
 const CADENCE_FACTOR = 2.5;
+/** IEC 60898-1 conventional tripping current: a learned load's next step must not take a line above it. */
+const TRIP_RATIO = 1.45;
+/** A charger measurement older than this is not fed into the fuse loop (cars change within 5 s). */
+const MEASUREMENT_MAX_AGE_MS = 15_000;
+/** What a charger measures beyond its maximum by more than this is not physics (an mA/A mix-up, a sign). */
+const PLAUSIBLE_OVER_MAX = 1.25;
+const PLAUSIBLE_SLACK_A = 2;
+
+type MeasurementStatus = ChargerDecision['measurement'];
 
 interface ChargerState {
   limitA: number;
   phases: 1 | 3;
-  reason: string;
+  reason: Reason;
   lastChangeMs: number;
   lastRaiseMs: number;
   lastCutMs: number;
@@ -51,7 +70,43 @@ interface ChargerState {
   /** Line indices 0..2 in use for `linesFor` phases (cached: the hot path must not allocate). */
   lineIdx: number[];
   linesFor: 1 | 3 | 0;
+  /** The car's learned response: seconds until it follows a new setpoint, and how fast it ramps up (A/s). */
+  lagS: number;
+  rampAps: number;
+  /** A change being watched to learn the response from. */
+  watch: { cmdMs: number; fromA: number; toA: number; movedMs: number; lastA: number; flatSince: number } | null;
+  // Scratch of the step being decided (kept here so that a step allocates nothing per charger).
+  status: MeasurementStatus;
+  /** The most the car draws on any line it uses (A). */
+  drawnA: number;
+  beforeA: number;
+  beforePhases: 1 | 3;
+  plugged: boolean;
+  carLimited: boolean;
+  /** Index in the allocation's items, or -1 when not plugged. */
+  item: number;
+  /** What the car draws now (kW). */
+  evKw: number;
+  /** The phases the plugged car itself charges on: a single-phase car on a three-phase charger uses one. */
+  carPhases: 1 | 3;
+  /** Its entry in the allocation, reused from step to step. */
+  allocItem: AllocItem;
+  /** When 1/3-phase switching was last weighed. */
+  switchCheckMs: number;
+  /**
+   * kW the car takes per ampere offered, learned while it charges steadily: a single-phase car on a
+   * three-phase charger takes a third, a car that draws 95 % of its offer 95 %. NaN until learned.
+   */
+  kwPerOfferedA: number;
 }
+
+/** Until learned: IEC 61851 lets a car take 5 s to follow; cars ramp over 10–30 s. */
+const DEFAULT_LAG_S = 5;
+const DEFAULT_RAMP_S = 20;
+/** How often 1/3-phase switching is weighed. */
+const SWITCH_CHECK_MS = 5_000;
+/** A change smaller than this teaches nothing about the car's response. */
+const WATCH_MIN_A = 2;
 
 interface Settings {
   connection: Connection;
@@ -60,6 +115,10 @@ interface Settings {
   failsafeMs: number;
   raiseIntervalMs: number;
   rampA: number;
+  /** Configured response lag (s), or NaN to learn it from each car. */
+  lagS: number;
+  freezeS: number;
+  minRunS: number;
   minChargeMs: number;
   minPauseMs: number;
   solarMode: SolarMode;
@@ -68,7 +127,7 @@ interface Settings {
   gridAllowanceKw: number;
   switchDelayMs: number;
   switchHoldMs: number;
-  overrides: Map<string, { priority?: number; safeA?: number; carMinA?: number; carMaxA?: number }>;
+  overrides: Map<string, NonNullable<BalancerConfig['chargers']>[number]>;
   /** Some charger has a car minimum or maximum configured. */
   carLimits: boolean;
 }
@@ -84,6 +143,9 @@ function settingsOf(c: BalancerConfig): Settings {
     failsafeMs: (c.failsafeTimeoutS ?? 10) * 1000,
     raiseIntervalMs: (c.raiseIntervalS ?? 5) * 1000,
     rampA: c.rampA ?? 8,
+    lagS: c.actuationLagS ?? Number.NaN,
+    freezeS: c.freezeS ?? 20,
+    minRunS: c.minRunS ?? 60,
     minChargeMs: (c.minChargeS ?? 120) * 1000,
     minPauseMs: (c.minPauseS ?? 60) * 1000,
     solarMode: c.solar?.mode ?? 'off',
@@ -97,6 +159,15 @@ function settingsOf(c: BalancerConfig): Settings {
   };
 }
 
+function quarterOptionsOf(c: BalancerConfig): QuarterOptions {
+  return {
+    ownerTargetKw: c.site.capacityTargetKw ?? null,
+    monthPeakKw: c.site.monthPeakKw ?? 0,
+    neverRaiseMonthPeak: c.site.neverRaiseMonthPeak ?? false,
+    marginKw: c.margins?.capacityKw ?? 0.02,
+  };
+}
+
 function canSwitch(s: Settings, cap: ChargerCapabilities): boolean {
   return cap.switchPhases && s.connection !== '1x230' && cap.phases.length === 3;
 }
@@ -105,43 +176,54 @@ function naturalPhases(s: Settings, cap: ChargerCapabilities): 1 | 3 {
   return s.connection !== '1x230' && cap.phases.length === 3 ? 3 : 1;
 }
 
-/** Formats the meter-clock instant with the offset of the meter's own timestamps. */
-function isoWithOffset(ms: number, offset: string): string {
-  const sign = offset.startsWith('-') ? -1 : 1;
-  const [h, m] = offset.slice(1).split(':').map(Number);
-  const offMin = offset === 'Z' ? 0 : sign * ((h ?? 0) * 60 + (m ?? 0));
-  return new Date(ms + offMin * 60_000).toISOString().slice(0, 19) + (offset === 'Z' ? 'Z' : offset);
-}
-
-function quarterOptionsOf(c: BalancerConfig): QuarterOptions {
-  return {
-    ownerTargetKw: c.site.capacityTargetKw ?? null,
-    monthPeakKw: c.site.monthPeakKw ?? 0,
-    neverRaiseMonthPeak: c.site.neverRaiseMonthPeak ?? false,
-    marginKw: c.margins?.capacityKw ?? 0.05,
-    lagS: c.actuationLagS ?? 8,
-    freezeS: c.freezeS ?? 20,
-  };
+/** What changes whenever a clockless meter measures something new (its frozen-dongle check). */
+function contentOf(r: MeterSnapshot): string {
+  let s = `${r.power.importKw}|${r.power.exportKw}`;
+  for (const p of r.phases) s += `|${p.currentA}|${p.importKw}|${p.exportKw}`;
+  return s;
 }
 
 export function createBalancer(config: BalancerConfig): Balancer {
   let s = settingsOf(config);
   const quarter = new QuarterBudget(quarterOptionsOf(config));
+  const clock = new MeterClock();
+  const house = new HouseModel(s.connection);
   const states = new Map<string, ChargerState>();
   const view = emptyView();
   let lastValidMs = Number.NaN;
+  let lastStaleMs = Number.NaN;
   let cadenceMs = Number.NaN;
   let firstStepMs = Number.NaN;
-  let offset = 'Z';
   let quarterIsoMs = Number.NaN;
   let quarterIso = '';
   let quarterState: QuarterBudgetState = {
     quarterStart: null,
+    startMs: null,
+    elapsedS: 0,
     usedKwh: 0,
     allowedKw: null,
     targetKw: quarter.targetKw,
     projectedKw: 0,
+    houseRestKwh: 0,
+    closed: null,
   };
+  // From the last fresh telegram: the house per line, what each line leaves the cars (for cuts, and for
+  // raises), which lines are held back for learned loads, and the house's power. Steps without a fresh
+  // telegram reuse them: old line currents minus new car currents would invent loads.
+  const houseA = [0, 0, 0];
+  const cutLine: [number, number, number] = [Infinity, Infinity, Infinity];
+  const raiseLine: [number, number, number] = [Infinity, Infinity, Infinity];
+  const heldLine = [false, false, false];
+  let coolingBinds = false;
+  let houseKw = 0;
+  /** The quarter whose run at the end has started, and when. */
+  let runQuarterMs = Number.NaN;
+  let runStartMs = 0;
+  // Per-step scratch.
+  const evOnLine = [0, 0, 0];
+  const quiet = [false, false, false];
+  const unknownLine = [false, false, false];
+  const seqLoad = [0, 0, 0];
 
   const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerState => {
     let st = states.get(cap.id);
@@ -164,35 +246,73 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lastSwitchMs: -Infinity,
         lineIdx: [],
         linesFor: 0,
+        lagS: DEFAULT_LAG_S,
+        rampAps: cap.maxA / DEFAULT_RAMP_S,
+        watch: null,
+        status: 'ok',
+        drawnA: 0,
+        beforeA: 0,
+        beforePhases: phases,
+        plugged: false,
+        carLimited: false,
+        item: -1,
+        evKw: 0,
+        kwPerOfferedA: Number.NaN,
+        carPhases: 3,
+        allocItem: { lines: [], kwPerA: 0, minA: 0, maxA: 0, priority: 0, incumbent: false },
+        switchCheckMs: -Infinity,
       };
       states.set(cap.id, st);
     }
     return st;
   };
 
+  /** The lines the car loads: the charger's phases, or one line for a single-phase car. */
   const linesOf = (st: ChargerState, cap: ChargerCapabilities): number[] => {
-    if (st.linesFor !== st.phases) {
-      st.lineIdx = linesInUse(s.connection, cap.phases, st.phases).map((l) => l - 1);
-      st.linesFor = st.phases;
+    const phases = st.carPhases === 1 ? 1 : st.phases;
+    if (st.linesFor !== phases) {
+      st.lineIdx = linesInUse(s.connection, cap.phases, phases).map((l) => l - 1);
+      st.linesFor = phases;
     }
     return st.lineIdx;
   };
 
-  // The charger's range narrowed to the car's, when configured (cached per capabilities object).
-  let narrowed = new WeakMap<ChargerCapabilities, ChargerCapabilities>();
+  /**
+   * A car drawing on the charger's first phase only, while offered three, charges on one phase: count one
+   * line for it (the others stay free for the house and the other cars).
+   */
+  const learnCarPhases = (st: ChargerState, c: ChargerInput) => {
+    if (!c.measurement.vehiclePlugged) {
+      st.carPhases = 3;
+      return;
+    }
+    const a = c.measurement.currentA;
+    if (st.phases !== 3 || a.length !== 3 || (a[0] ?? 0) < 3) return;
+    st.carPhases = (a[1] ?? 0) < 1 && (a[2] ?? 0) < 1 ? 1 : 3;
+  };
+
+  // The charger's range narrowed to the car's, when configured: the narrowed input is kept per input
+  // object (the bench reuses them), so a step allocates nothing for it.
+  let narrowed = new WeakMap<ChargerInput, ChargerInput>();
   const withCarLimits = (c: ChargerInput): ChargerInput => {
     const o = s.overrides.get(c.capabilities.id);
     if (!o || (o.carMinA === undefined && o.carMaxA === undefined)) return c;
-    let cap = narrowed.get(c.capabilities);
-    if (!cap) {
+    let wrapped = narrowed.get(c);
+    if (!wrapped || wrapped.measurement !== c.measurement) {
       const minA = Math.max(c.capabilities.minA, o.carMinA ?? 0);
-      cap = { ...c.capabilities, minA, maxA: Math.max(minA, Math.min(c.capabilities.maxA, o.carMaxA ?? Infinity)) };
-      narrowed.set(c.capabilities, cap);
+      const maxA = Math.max(minA, Math.min(c.capabilities.maxA, o.carMaxA ?? Infinity));
+      wrapped = { capabilities: { ...c.capabilities, minA, maxA }, measurement: c.measurement };
+      narrowed.set(c, wrapped);
     }
-    return { capabilities: cap, measurement: c.measurement };
+    return wrapped;
   };
+  const limitedInputs: ChargerInput[] = [];
 
   const safeOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.safeA ?? cap.safeA;
+  const minPauseMsOf = (cap: ChargerCapabilities) => {
+    const own = s.overrides.get(cap.id)?.minPauseS;
+    return own === undefined ? s.minPauseMs : Math.max(s.minPauseMs, own * 1000);
+  };
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
 
   /** Records a new limit, with the bookkeeping the calm-setpoint rules need. */
@@ -211,279 +331,597 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.lastChangeMs = nowMs;
   };
 
+  /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
+  const statusOf = (c: ChargerInput, now: number): MeasurementStatus => {
+    const m = c.measurement;
+    if (!m.connected) return 'ok';
+    if (now - m.at > MEASUREMENT_MAX_AGE_MS) return 'stale';
+    const most = Math.min(PLAUSIBLE_OVER_MAX * c.capabilities.maxA + PLAUSIBLE_SLACK_A, 2 * s.fuseA);
+    let missing = false;
+    for (const a of m.currentA) {
+      if (a === null) missing = true;
+      else if (!Number.isFinite(a) || a < -PLAUSIBLE_SLACK_A || a > most) return 'implausible';
+    }
+    return missing ? 'missing' : 'ok';
+  };
+
+  /**
+   * The current a car draws on wired line k as the balancer uses it: measured when the measurement is
+   * recent and physically possible; otherwise what it was offered (a car draws at most that).
+   */
+  const drawnOn = (c: ChargerInput, st: ChargerState, ok: boolean, k: number, inUse: boolean): number => {
+    const a = c.measurement.currentA[k];
+    if (ok && typeof a === 'number') return Math.max(0, a);
+    return inUse ? Math.max(st.limitA, c.measurement.appliedLimitA ?? 0) : 0;
+  };
+
+  let freshAtMs = 0;
+  let freshTrusted = false;
+
   function step(raw: BalancerInput): Decision {
-    const input = s.carLimits ? { ...raw, chargers: raw.chargers.map(withCarLimits) } : raw;
+    let chargers = raw.chargers;
+    if (s.carLimits) {
+      if (limitedInputs.length !== chargers.length) limitedInputs.length = chargers.length;
+      for (let i = 0; i < chargers.length; i++) limitedInputs[i] = withCarLimits(chargers[i]!);
+      chargers = limitedInputs;
+    }
+    const input = raw;
     const now = input.nowMs;
     if (Number.isNaN(firstStepMs)) firstStepMs = now;
-    const fresh = input.reading !== null && isUsable(input.reading);
-    if (fresh) {
-      // Learn the meter's cadence (1 s for DSMR 5 / e-MUCS, 10 s for DSMR 4) so a slow meter is not
-      // mistaken for a silent one; gaps longer than 30 s are outages, not cadence.
-      const gap = now - lastValidMs;
-      if (gap > 0 && gap <= 30_000) cadenceMs = Number.isNaN(cadenceMs) ? gap : cadenceMs * 0.8 + gap * 0.2;
-      lastValidMs = now;
-      viewReading(input.reading!, now, view);
-      const ts = input.reading!.timestamp;
-      if (ts) offset = ts.length > 19 ? ts.slice(19).replace(/^\.\d+/, '') : 'Z';
-      quarter.update(view.meterMs, view.netKw, view.quarterAverageKw, view.monthPeakKw, view.month);
+    let fresh = false;
+    let closed: ClosedQuarter | null = null;
+    const r = input.reading;
+    if (r !== null && isUsable(r)) {
+      const meterMs = r.timestamp ? parseMeterTime(r.timestamp) : Number.NaN;
+      const verdict = clock.judge(meterMs, now, r.timestamp ? '' : contentOf(r));
+      if (verdict.fresh) {
+        fresh = true;
+        // Learn the meter's cadence (1 s for DSMR 5 / e-MUCS, 10 s for DSMR 4) so a slow meter is not
+        // mistaken for a silent one; gaps longer than 30 s are outages, not cadence.
+        const gap = now - lastValidMs;
+        if (gap > 0 && gap <= 30_000) cadenceMs = Number.isNaN(cadenceMs) ? gap : cadenceMs * 0.8 + gap * 0.2;
+        lastValidMs = now;
+        viewReading(r, now, view, meterMs);
+        // The quarter takes this telegram in decide(), once the cars' share of it is known.
+        freshAtMs = verdict.quarterMs;
+        freshTrusted = verdict.state === 'ok' || verdict.state === 'unset';
+        if (verdict.rebased) quarter.rebase(verdict.quarterMs);
+      } else {
+        lastStaleMs = now;
+        closed = quarter.advance(verdict.quarterMs);
+      }
+    } else if (!Number.isNaN(lastValidMs)) {
+      closed = quarter.advance(clock.quarterMsAt(now));
     }
     const dataAgeMs = Number.isNaN(lastValidMs) ? null : now - lastValidMs;
     const timeoutMs = Number.isNaN(cadenceMs) ? s.failsafeMs : Math.max(s.failsafeMs, CADENCE_FACTOR * cadenceMs);
     const failsafe = (dataAgeMs ?? now - firstStepMs) >= timeoutMs;
+    const stale = now - lastStaleMs < timeoutMs;
+    const meter = {
+      data: fresh ? ('fresh' as const) : stale ? ('stale' as const) : ('silent' as const),
+      clock: clock.state,
+    };
 
     const decisions: ChargerDecision[] = [];
-    if (!fresh || failsafe) {
-      // Missing or stale data: hold (never raise); past the timeout, fall back to the safe current.
-      for (const c of input.chargers) {
-        const st = stateOf(c.capabilities, now);
-        const before = st.limitA;
-        const beforePhases = st.phases;
-        if (failsafe) {
-          const safe = Math.min(st.limitA, safeOf(c.capabilities));
-          setLimit(st, c.capabilities, safe, now);
-          st.reason = 'fail-safe';
-        }
-        decisions.push({
-          id: c.capabilities.id,
-          limitA: st.limitA,
-          phases: st.phases,
-          reason: st.reason,
-          changed: st.limitA !== before || st.phases !== beforePhases,
-        });
-      }
-      return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs };
-    }
-
-    decide(input.chargers, now, decisions);
-    return { chargers: decisions, quarter: quarterState, failsafe: false, dataAgeMs };
+    if (Number.isNaN(lastValidMs) || failsafe) failSafe(chargers, now, failsafe, stale, decisions);
+    else closed = decide(chargers, now, fresh, decisions) ?? closed;
+    quarterState.closed = closed;
+    return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs, meter };
   }
 
-  function decide(chargers: ChargerInput[], now: number, out: ChargerDecision[]) {
-    const { connection } = s;
-    // EV current per line as the chargers measure it; the rest of each line's current is the house.
-    const evOnLine = [0, 0, 0];
-    let evKw = 0;
-    const lines: number[][] = [];
-    const drawnA: number[] = [];
+  /** What the cars draw now (kW), from their measurements. */
+  function evKwNow(chargers: ChargerInput[], now: number): number {
+    let kw = 0;
     for (const c of chargers) {
-      const cap = c.capabilities;
-      const st = stateOf(cap, now);
-      const used = linesOf(st, cap);
-      lines.push(used);
-      const m = c.measurement;
-      let sum = 0;
-      let count = 0;
-      let most = 0;
-      for (let k = 0; k < cap.phases.length; k++) {
-        const line = cap.phases[k]! - 1;
-        const inUse = used.includes(line);
-        // Unknown measurement: assume the car takes what it was last offered on the lines it uses.
-        const amps = m.currentA[k] ?? (inUse ? Math.max(st.limitA, m.appliedLimitA ?? 0) : 0);
-        evOnLine[line]! += amps;
-        if (inUse) {
-          sum += amps;
-          count++;
-          most = Math.max(most, amps);
-        }
-      }
-      drawnA.push(most);
-      if (count > 0) evKw += kwForAmps(connection, used.length, sum / count);
-    }
-    const carLimitedNow: boolean[] = new Array(chargers.length).fill(false);
-    const houseA = [0, 0, 0];
-    let worstHouse = Number.NEGATIVE_INFINITY;
-    for (let l = 0; l < 3; l++) {
-      houseA[l] = view.lineA[l]! - evOnLine[l]!;
-      if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
-    }
-    const lineLimit: [number, number, number] = [Infinity, Infinity, Infinity];
-    const lineCount = connection === '1x230' ? 1 : 3;
-    for (let l = 0; l < lineCount; l++) {
-      // A line the meter does not report is assumed as loaded as the worst one it does.
-      const h = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
-      lineLimit[l] = s.fuseA - s.marginA - h;
-    }
-
-    const houseKw = view.netKw - evKw;
-    const q = quarter.allowed(view.meterMs);
-    const quarterCapKw = q ? q.allowedKw - houseKw : Infinity;
-    const frozen = q?.frozen ?? false;
-    if (quarter.quarterStartMs !== quarterIsoMs) {
-      quarterIsoMs = quarter.quarterStartMs;
-      quarterIso = isoWithOffset(quarterIsoMs, offset);
-    }
-    quarterState = {
-      quarterStart: quarterIso,
-      usedKwh: quarter.usedKwh,
-      allowedKw: q ? q.allowedKw : null,
-      targetKw: quarter.targetKw,
-      projectedKw: quarter.projectedKw(view.meterMs),
-    };
-    let solarCapKw = Infinity;
-    if (s.solarMode !== 'off') {
-      solarCapKw = -houseKw + s.gridAllowanceKw;
-      if (s.solarMode === 'min+surplus') {
-        let minKw = 0;
-        chargers.forEach((c, i) => {
-          if (c.measurement.vehiclePlugged) minKw += kwForAmps(connection, lines[i]!.length, c.capabilities.minA);
-        });
-        solarCapKw = Math.max(solarCapKw, minKw);
-      }
-    }
-    const powerKw = Math.min(quarterCapKw, solarCapKw);
-    const limits = {
-      lineA: lineLimit,
-      powerKw: Math.max(0, powerKw),
-      powerReason: solarCapKw < quarterCapKw ? 'solar surplus' : 'quarter budget',
-    };
-
-    const items: AllocItem[] = [];
-    const plugged: number[] = [];
-    let pluggedCount = 0;
-    for (const c of chargers) if (c.measurement.connected && c.measurement.vehiclePlugged) pluggedCount++;
-    chargers.forEach((c, i) => {
-      const cap = c.capabilities;
-      const st = stateOf(cap, now);
-      if (!c.measurement.connected || !c.measurement.vehiclePlugged) return;
-      plugged.push(i);
-      const item: AllocItem = {
-        lines: lines[i]!,
-        kwPerA: kwForAmps(connection, lines[i]!.length, 1),
-        minA: cap.minA,
-        maxA: cap.maxA,
-        priority: priorityOf(cap),
-        incumbent: st.limitA >= cap.minA && st.limitA > 0,
-      };
-      // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
-      const carLimited =
-        st.limitA >= cap.minA &&
-        now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
-        drawnA[i]! < st.limitA - CAR_LIMIT_GAP_A;
-      if (carLimited && pluggedCount > 1) {
-        item.fixedA = st.limitA;
-        item.reserveA = Math.min(st.limitA, drawnA[i]! + 1);
-      }
-      carLimitedNow[i] = carLimited;
-      items.push(item);
-    });
-    const result = allocate(items, limits);
-
-    // Phase switching: compare with the other mode for chargers that can switch.
-    plugged.forEach((ci, k) => {
-      const c = chargers[ci]!;
-      if (!canSwitch(s, c.capabilities)) return;
       const st = stateOf(c.capabilities, now);
-      const other: 1 | 3 = st.phases === 3 ? 1 : 3;
-      const otherLines = linesInUse(connection, c.capabilities.phases, other).map((l) => l - 1);
-      const alt = items.slice();
-      alt[k] = { ...items[k]!, lines: otherLines, kwPerA: kwForAmps(connection, otherLines.length, 1) };
-      const altA = allocate(alt, limits).a[k]!;
-      const here = result.a[k]! * items[k]!.kwPerA;
-      const there = altA * alt[k]!.kwPerA;
-      // 3 phases need clearly more power than the 1-phase maximum; 1 phase when 3 cannot run at all.
-      const better =
-        st.phases === 3
-          ? here === 0 && there > 0
-          : there > here + kwForAmps(connection, 3, 1) && altA >= c.capabilities.minA;
-      const want = better ? other : st.phases;
-      if (want !== st.wantPhases) {
-        st.wantPhases = want;
-        st.wantPhasesSinceMs = now;
+      const used = linesOf(st, c.capabilities);
+      const ok = statusOf(c, now) === 'ok';
+      let sum = 0;
+      for (let k = 0; k < c.capabilities.phases.length; k++) {
+        const line = c.capabilities.phases[k]! - 1;
+        if (used.includes(line)) sum += drawnOn(c, st, ok, k, true);
       }
-      if (
-        want !== st.phases &&
-        now - st.wantPhasesSinceMs >= s.switchDelayMs &&
-        now - st.lastSwitchMs >= s.switchHoldMs
-      ) {
-        st.phases = want;
-        st.lastSwitchMs = now;
-        lines[ci] = linesOf(st, c.capabilities);
-        items[k] = alt[k]!;
-        result.a[k] = altA;
-        // A switch stops and restarts the session: count it as a fresh start.
-        setLimit(st, c.capabilities, 0, now);
-        st.pausedSinceMs = -Infinity;
+      if (used.length > 0) kw += kwForAmps(s.connection, used.length, sum / used.length);
+    }
+    return kw;
+  }
+
+  /** No data yet, or none for the fail-safe timeout: hold, then every car to its safe current at most. */
+  function failSafe(chargers: ChargerInput[], now: number, failsafe: boolean, stale: boolean, out: ChargerDecision[]) {
+    // The safe current must fit the quarter too: with the house as last seen, can the cars draw their safe
+    // current until the quarter ends? If not, they wait at 0 A.
+    let budgetOk = true;
+    const left = quarter.leftKwh();
+    if (failsafe && left !== null && !Number.isNaN(lastValidMs)) {
+      let safeKw = 0;
+      for (const c of chargers) {
+        if (!c.measurement.vehiclePlugged) continue;
+        const st = stateOf(c.capabilities, now);
+        safeKw += kwForAmps(
+          s.connection,
+          linesOf(st, c.capabilities).length,
+          Math.min(st.limitA, safeOf(c.capabilities)),
+        );
       }
-    });
-
-    const target = new Map<number, { a: number; why: string }>();
-    plugged.forEach((ci, k) => {
-      target.set(ci, { a: floor01(result.a[k]!), why: result.binding[k]! });
-    });
-
-    chargers.forEach((c, ci) => {
-      const cap = c.capabilities;
-      const st = stateOf(cap, now);
+      const leftS = Math.max(0, quarter.leftS(clock.quarterMsAt(now)));
+      const houseImportKw = Math.max(0, quarter.importKw - evKwNow(chargers, now));
+      budgetOk = left - ((houseImportKw + safeKw) * leftS) / 3600 >= 0;
+    }
+    for (const c of chargers) {
+      const st = stateOf(c.capabilities, now);
       const before = st.limitA;
       const beforePhases = st.phases;
-      const t = target.get(ci);
-      if (!t) {
-        setLimit(st, cap, 0, now);
-        st.reason = c.measurement.connected ? 'unplugged' : 'charger offline';
-        st.solarHighSinceMs = Number.NaN;
-        st.solarLowSinceMs = Number.NaN;
-      } else {
-        // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
-        const why = carLimitedNow[ci] && t.a >= st.limitA ? 'car limit' : t.why;
-        applyRules(st, cap, t.a, why, now, frozen, quarterCapKw, lines[ci]!.length);
+      if (failsafe) {
+        setLimit(st, c.capabilities, budgetOk ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
+        st.reason = stale ? 'stale meter' : 'fail-safe';
       }
       out.push({
-        id: cap.id,
+        id: c.capabilities.id,
         limitA: st.limitA,
         phases: st.phases,
         reason: st.reason,
         changed: st.limitA !== before || st.phases !== beforePhases,
+        measurement: statusOf(c, now),
       });
-    });
+    }
   }
 
-  /** From the shared-out target to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
+  /**
+   * Learns how a car responds from the changes it was given: when its measured current starts to move
+   * (its lag) and how fast it rises (its ramp). The quarter's run starts and stops by these.
+   */
+  function learnResponse(st: ChargerState, drawnA: number, now: number) {
+    const w = st.watch;
+    if (!w) return;
+    const cadenceS = Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000;
+    if (now - w.cmdMs > 60_000) {
+      st.watch = null;
+      return;
+    }
+    const raise = w.toA > w.fromA;
+    if (Number.isNaN(w.movedMs)) {
+      const moved = raise ? drawnA >= w.fromA + 1 : drawnA <= w.fromA - 0.5 * (w.fromA - w.toA);
+      if (!moved) return;
+      // The telegram shows a change that happened during the interval before it.
+      const lag = Math.min(10, Math.max(0.5, (now - w.cmdMs) / 1000 - cadenceS));
+      st.lagS += (lag - st.lagS) * 0.5;
+      if (!raise) st.watch = null;
+      w.movedMs = now;
+      w.lastA = drawnA;
+      w.flatSince = now;
+      return;
+    }
+    if (drawnA > w.lastA + 0.2) {
+      w.lastA = drawnA;
+      w.flatSince = now;
+      return;
+    }
+    // Risen as far as it goes (its target, or its own limit): the ramp is the rise over the time it took.
+    if (drawnA >= w.toA - 0.5 || now - w.flatSince >= 3 * cadenceS * 1000) {
+      const riseS = (w.flatSince - w.movedMs) / 1000 + cadenceS;
+      if (w.lastA - w.fromA >= WATCH_MIN_A) st.rampAps += ((w.lastA - w.fromA) / riseS - st.rampAps) * 0.5;
+      st.watch = null;
+    }
+  }
+
+  /** Learns how much power the car takes per ampere offered, once it has settled at an offer. */
+  function learnKwPerA(st: ChargerState, cap: ChargerCapabilities, lines: number, now: number) {
+    const settleMs = (st.lagS + cap.maxA / st.rampAps + 2) * 1000;
+    if (st.limitA < cap.minA || st.watch !== null || now - st.lastChangeMs < settleMs || st.drawnA < 1) return;
+    const most = kwForAmps(s.connection, lines, 1);
+    const sample = Math.min(most, st.evKw / st.limitA);
+    st.kwPerOfferedA = Number.isNaN(st.kwPerOfferedA) ? sample : st.kwPerOfferedA + (sample - st.kwPerOfferedA) * 0.2;
+  }
+
+  /** What each line leaves the cars, from a fresh telegram and what the house model has learned. */
+  function lineLimits(now: number, evKw: number, unknownLine: readonly boolean[]) {
+    let worstHouse = Number.NEGATIVE_INFINITY;
+    for (let l = 0; l < 3; l++) {
+      houseA[l] = view.lineA[l]! - evOnLine[l]!;
+      quiet[l] = unknownLine[l]!;
+      if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
+    }
+    house.observe(now, houseA, quiet);
+    // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
+    const hold = house.holdA(now, (Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS) + 3 + s.raiseIntervalMs / 1000);
+    const cooling = house.coolingA(now);
+    const stepA = house.stepA(now);
+    coolingBinds = false;
+    const lineCount = s.connection === '1x230' ? 1 : 3;
+    for (let l = 0; l < 3; l++) {
+      if (l >= lineCount) {
+        cutLine[l] = raiseLine[l] = Infinity;
+        heldLine[l] = false;
+        continue;
+      }
+      // A line the meter does not report is assumed as loaded as the worst one it does.
+      const h = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
+      const fuse = s.fuseA - s.marginA - h;
+      // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
+      const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
+      cutLine[l] = Math.min(fuse - hold[l]!, trip);
+      raiseLine[l] = Math.min(fuse - hold[l]! - cooling[l]!, trip);
+      heldLine[l] = cutLine[l]! < fuse;
+      if (cooling[l]! > 0) coolingBinds = true;
+    }
+    houseKw = view.netKw - evKw;
+  }
+
+  /** The chargers' states in input order, reused from step to step. */
+  const sts: ChargerState[] = [];
+  const items: AllocItem[] = [];
+
+  /** Returns the quarter a fresh telegram closed, if it did. */
+  function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]): ClosedQuarter | null {
+    let closed: ClosedQuarter | null = null;
+    const { connection } = s;
+    const n = chargers.length;
+    if (sts.length !== n) sts.length = n;
+    // EV current per line as the chargers measure it; the rest of each line's current is the house.
+    evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
+    unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
+    let evKw = 0;
+    let allOk = true;
+    let pluggedCount = 0;
+    for (let i = 0; i < n; i++) {
+      const c = chargers[i]!;
+      const cap = c.capabilities;
+      const st = stateOf(cap, now);
+      sts[i] = st;
+      const stat = statusOf(c, now);
+      if (stat === 'ok') learnCarPhases(st, c);
+      const used = linesOf(st, cap);
+      st.status = stat;
+      if (stat !== 'ok') allOk = false;
+      st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
+      if (st.plugged) pluggedCount++;
+      let sum = 0;
+      let most = 0;
+      for (let k = 0; k < cap.phases.length; k++) {
+        const line = cap.phases[k]! - 1;
+        const inUse = used.includes(line);
+        const amps = drawnOn(c, st, stat === 'ok', k, inUse);
+        evOnLine[line]! += amps;
+        if (inUse) {
+          if (stat !== 'ok') unknownLine[line] = true;
+          sum += amps;
+          most = Math.max(most, amps);
+        }
+      }
+      st.drawnA = most;
+      st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
+      evKw += st.evKw;
+      if (fresh && stat === 'ok') {
+        learnResponse(st, most, now);
+        learnKwPerA(st, cap, used.length, now);
+      }
+    }
+    if (fresh) {
+      lineLimits(now, evKw, unknownLine);
+      closed = quarter.update(
+        freshAtMs,
+        view.netKw,
+        houseKw,
+        view.quarterAverageKw,
+        view.monthPeakKw,
+        view.month,
+        freshTrusted,
+      );
+    }
+
+    const at = clock.quarterMsAt(now);
+    if (quarter.quarterStartMs !== quarterIsoMs) {
+      quarterIsoMs = quarter.quarterStartMs;
+      quarterIso = formatMeterIso(quarterIsoMs);
+    }
+
+    items.length = 0;
+    let charging = false;
+    let minKw = Infinity;
+    // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
+    let lagS = 0;
+    let leadS = 0;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      st.item = -1;
+      st.carLimited = false;
+      if (!st.plugged) continue;
+      const cap = chargers[i]!.capabilities;
+      const lines = linesOf(st, cap);
+      const item = st.allocItem;
+      item.lines = lines;
+      // The power an ampere offered costs: learned from the car when it charged steadily.
+      item.kwPerA = Number.isNaN(st.kwPerOfferedA) ? kwForAmps(connection, lines.length, 1) : st.kwPerOfferedA;
+      item.minA = cap.minA;
+      item.maxA = cap.maxA;
+      item.priority = priorityOf(cap);
+      item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
+      item.fixedA = undefined;
+      item.reserveA = undefined;
+      if (item.incumbent) charging = true;
+      minKw = Math.min(minKw, cap.minA * item.kwPerA);
+      const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+      lagS = Math.max(lagS, lag);
+      leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
+      // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
+      st.carLimited =
+        st.limitA >= cap.minA &&
+        now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
+        st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
+      if (st.carLimited && pluggedCount > 1) {
+        item.fixedA = st.limitA;
+        item.reserveA = Math.min(st.limitA, st.drawnA + 1);
+      }
+      st.item = items.length;
+      items.push(item);
+    }
+
+    // The quarter's plan: how much power the cars may take now.
+    let quarterCapKw = Infinity;
+    let quarterFrozen = false;
+    let quarterReason: Reason = 'quarter budget';
+    let houseRestKwh = 0;
+    let allowedKw: number | null = null;
+    const left = quarter.leftKwh();
+    if (left !== null) {
+      const leftS = quarter.leftS(at);
+      let fullKw = 0;
+      if (items.length > 0) {
+        const full = allocate(items, { lineA: cutLine, powerKw: Infinity, powerReason: 'quarter budget' });
+        for (let i = 0; i < n; i++) {
+          const st = sts[i]!;
+          if (st.item < 0) continue;
+          // A car that takes less than it is offered uses the budget at its own pace.
+          const a = full.a[st.item]!;
+          fullKw += (st.carLimited ? Math.min(a, st.drawnA) : a) * items[st.item]!.kwPerA;
+        }
+      }
+      const plan = planQuarter({
+        leftKwh: left,
+        leftS,
+        lagS,
+        leadS,
+        freezeS: s.freezeS,
+        houseKw,
+        cyclerKwh: house.cyclerEnergyKwh(now, Math.max(0, leftS)),
+        evKw,
+        fullKw,
+        minKw: Number.isFinite(minKw) ? minKw : 0,
+        minRunS: s.minRunS,
+        surgeKw: house.surgeKw(now),
+        running: charging && runQuarterMs === quarter.quarterStartMs,
+        runningForS: (now - runStartMs) / 1000,
+        nextQuarterKwh:
+          ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25 - house.cyclerEnergyKwh(now, 900),
+      });
+      quarterCapKw = plan.evKw;
+      quarterFrozen = plan.frozen;
+      if (plan.startsRun) {
+        runQuarterMs = quarter.quarterStartMs;
+        runStartMs = now;
+      }
+      quarterReason = plan.reason;
+      houseRestKwh = plan.houseRestKwh;
+      allowedKw = plan.allowedKw;
+    }
+    quarterState = {
+      quarterStart: quarterIso,
+      startMs: quarter.quarterStartMs,
+      elapsedS: Math.round((at - quarter.quarterStartMs) / 1000),
+      usedKwh: quarter.usedKwh,
+      allowedKw,
+      targetKw: quarter.targetKw,
+      projectedKw: quarter.projectedKw(at),
+      houseRestKwh,
+      closed: null,
+    };
+
+    let solarCapKw = Infinity;
+    if (s.solarMode !== 'off') {
+      solarCapKw = -houseKw + s.gridAllowanceKw;
+      if (s.solarMode === 'min+surplus') {
+        let minSum = 0;
+        for (const it of items) minSum += it.minA * it.kwPerA;
+        solarCapKw = Math.max(solarCapKw, minSum);
+      }
+    }
+    const powerKw = Math.max(0, Math.min(quarterCapKw, solarCapKw));
+    const powerReason: Reason = solarCapKw < quarterCapKw ? 'solar surplus' : quarterReason;
+    const limits = { lineA: cutLine, powerKw, powerReason };
+    const result = allocate(items, limits);
+    const raiseResult: AllocResult = coolingBinds
+      ? allocate(items, { lineA: raiseLine, powerKw, powerReason })
+      : result;
+
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.item >= 0)
+        switchPhases(st, chargers[i]!.capabilities, items, result, raiseResult, limits, quarterReason, now);
+    }
+
+    // No raise on data that is not fresh, nor while any charger's own current is unknown.
+    const raiseAllowed = fresh && allOk;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      const cap = chargers[i]!.capabilities;
+      st.beforeA = st.limitA;
+      st.beforePhases = st.phases;
+      if (st.item < 0) {
+        setLimit(st, cap, 0, now);
+        st.reason = chargers[i]!.measurement.connected ? 'unplugged' : 'charger offline';
+        st.solarHighSinceMs = Number.NaN;
+        st.solarLowSinceMs = Number.NaN;
+        continue;
+      }
+      const k = st.item;
+      const binding = result.binding[k]! as Reason | 'max';
+      let why: Reason = binding === 'max' ? 'charger max' : binding;
+      // A line held below its fuse for a learned load: say so rather than "fuse".
+      for (const l of st.lineIdx) if (why === fuseReason(l) && heldLine[l]) why = 'headroom kept';
+      // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
+      const cutA = floor01(result.a[k]!);
+      if (st.carLimited && cutA >= st.limitA) why = 'car limit';
+      applyRules(st, cap, cutA, floor01(raiseResult.a[k]!), why, now, raiseAllowed, quarterCapKw, st.lineIdx.length);
+      // Near the quarter's end a raise could not be undone in time.
+      if (quarterFrozen && st.limitA > st.beforeA) {
+        st.limitA = st.beforeA;
+        st.reason = 'quarter end';
+      }
+      if (st.status !== 'ok' && st.limitA <= st.beforeA) st.reason = 'measurement unknown';
+    }
+    if (n > 1) sequenceRaises(n);
+
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
+        st.watch = { cmdMs: now, fromA: st.drawnA, toA: st.limitA, movedMs: Number.NaN, lastA: 0, flatSince: 0 };
+      }
+      out.push({
+        id: chargers[i]!.capabilities.id,
+        limitA: st.limitA,
+        phases: st.phases,
+        reason: st.reason,
+        changed: st.limitA !== st.beforeA || st.phases !== st.beforePhases,
+        measurement: st.status,
+      });
+    }
+    return closed;
+  }
+
+  /** 1/3-phase switching: compare with the other mode for a charger that can switch. */
+  function switchPhases(
+    st: ChargerState,
+    cap: ChargerCapabilities,
+    items: AllocItem[],
+    result: AllocResult,
+    raiseResult: AllocResult,
+    limits: AllocLimits,
+    quarterReason: Reason,
+    now: number,
+  ) {
+    if (!canSwitch(s, cap) || st.carPhases === 1) return;
+    // Weighed every few seconds: a switch waits a minute for its reason to hold anyway.
+    if (now - st.switchCheckMs < SWITCH_CHECK_MS) return;
+    st.switchCheckMs = now;
+    const k = st.item;
+    const other: 1 | 3 = st.phases === 3 ? 1 : 3;
+    const otherLines = linesInUse(s.connection, cap.phases, other).map((l) => l - 1);
+    const alt = items.slice();
+    alt[k] = { ...items[k]!, lines: otherLines, kwPerA: kwForAmps(s.connection, otherLines.length, 1) };
+    const altA = allocate(alt, limits).a[k]!;
+    const here = result.a[k]! * items[k]!.kwPerA;
+    const there = altA * alt[k]!.kwPerA;
+    // 3 phases need clearly more power than the 1-phase maximum; 1 phase when 3 cannot run at all
+    // (not merely while it waits for its run at the quarter's end).
+    const better =
+      st.phases === 3
+        ? here === 0 && there > 0 && quarterReason !== 'quarter plan'
+        : there > here + kwForAmps(s.connection, 3, 1) && altA >= cap.minA;
+    const want = better ? other : st.phases;
+    if (want !== st.wantPhases) {
+      st.wantPhases = want;
+      st.wantPhasesSinceMs = now;
+    }
+    if (
+      want !== st.phases &&
+      now - st.wantPhasesSinceMs >= s.switchDelayMs &&
+      now - st.lastSwitchMs >= s.switchHoldMs
+    ) {
+      st.phases = want;
+      st.lastSwitchMs = now;
+      st.kwPerOfferedA = Number.NaN; // other lines, other power per ampere
+      items[k] = alt[k]!;
+      linesOf(st, cap);
+      result.a[k] = altA;
+      raiseResult.a[k] = altA;
+      // A switch stops the session: the car then rests its minimum pause before it starts on the new phases.
+      setLimit(st, cap, 0, now);
+    }
+  }
+
+  /**
+   * A raise may only use headroom that is free now: a car that was just cut still draws its old current
+   * until it follows (2–5 s), so a raise of another car on the same line waits until the cut has landed.
+   */
+  function sequenceRaises(n: number) {
+    let anyRaise = false;
+    for (let i = 0; i < n; i++) if (sts[i]!.limitA > sts[i]!.beforeA) anyRaise = true;
+    if (!anyRaise) return;
+    const load = seqLoad;
+    load[0] = load[1] = load[2] = 0;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      // What may flow on each line until every change has landed: the larger of before and after.
+      const counted = st.carLimited ? Math.min(st.limitA, st.drawnA + 1) : st.limitA;
+      for (const l of st.lineIdx) load[l]! += Math.max(st.drawnA, counted);
+    }
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.limitA <= st.beforeA) continue;
+      let excess = 0;
+      for (const l of st.lineIdx) excess = Math.max(excess, load[l]! - cutLine[l]!);
+      if (excess <= 0.05) continue;
+      const next = floor01(st.limitA - excess);
+      const lowered = next > st.beforeA && next >= items[st.item]!.minA ? next : st.beforeA;
+      for (const l of st.lineIdx) load[l]! -= st.limitA - lowered;
+      st.limitA = lowered;
+      st.reason = 'waiting for cut';
+    }
+  }
+
+  /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
   function applyRules(
     st: ChargerState,
     cap: ChargerCapabilities,
-    targetA: number,
-    why: string,
+    cutA: number,
+    raiseA: number,
+    why: Reason,
     now: number,
-    frozen: boolean,
+    raiseAllowed: boolean,
     quarterCapKw: number,
     lineCount: number,
   ) {
-    let t = targetA;
-    let reason = why === 'max' ? 'charger max' : why;
+    let t = raiseA;
+    let tCut = cutA;
+    let reason: Reason = raiseA < cutA && raiseA <= st.limitA ? 'headroom kept' : why;
     const charging = st.limitA >= cap.minA && st.limitA > 0;
     if (s.solarMode === 'surplus') {
-      if (t >= cap.minA) st.solarLowSinceMs = Number.NaN;
+      if (tCut >= cap.minA) st.solarLowSinceMs = Number.NaN;
       else if (Number.isNaN(st.solarLowSinceMs)) st.solarLowSinceMs = now;
-      if (t >= cap.minA && Number.isNaN(st.solarHighSinceMs)) st.solarHighSinceMs = now;
-      if (t < cap.minA) st.solarHighSinceMs = Number.NaN;
+      if (tCut >= cap.minA && Number.isNaN(st.solarHighSinceMs)) st.solarHighSinceMs = now;
+      if (tCut < cap.minA) st.solarHighSinceMs = Number.NaN;
       const minKw = kwForAmps(s.connection, lineCount, cap.minA);
       if (!charging && t >= cap.minA && now - st.solarHighSinceMs < s.solarStartMs) {
         t = 0;
         reason = 'solar start delay';
       } else if (
         charging &&
-        t < cap.minA &&
+        tCut < cap.minA &&
         why === 'solar surplus' &&
         quarterCapKw >= minKw &&
         (now - st.solarLowSinceMs < s.solarStopMs || now - st.chargingSinceMs < s.minChargeMs)
       ) {
         // Keep the minimum through a passing cloud rather than stop and restart.
-        t = Math.min(cap.minA, st.limitA);
+        tCut = Math.min(cap.minA, st.limitA);
+        t = Math.min(t, tCut);
         reason = 'solar stop delay';
       }
     }
-    if (!charging && t >= cap.minA && now - st.pausedSinceMs < s.minPauseMs) {
+    if (!charging && t >= cap.minA && now - st.pausedSinceMs < minPauseMsOf(cap)) {
       t = 0;
       reason = 'min pause';
     }
     if (now - st.lastCutMs > CALM_AFTER_MS) st.raiseDelayMs = s.raiseIntervalMs;
 
     const prev = st.limitA;
-    if (t < prev - CUT_DEADBAND_A || (t < cap.minA && prev > 0)) {
-      setLimit(st, cap, t < cap.minA ? 0 : t, now, true);
-    } else if (t > prev + RAISE_HYSTERESIS_A || (t > prev && t >= cap.maxA)) {
-      if (frozen) {
-        reason = 'quarter end';
+    if (tCut < prev - CUT_DEADBAND_A || (tCut < cap.minA && prev > 0)) {
+      setLimit(st, cap, tCut < cap.minA ? 0 : tCut, now, true);
+    } else if (
+      t > prev + (why === 'quarter budget' ? BUDGET_RAISE_STEP_A : RAISE_HYSTERESIS_A) ||
+      (t > prev && t >= cap.maxA)
+    ) {
+      if (!raiseAllowed) {
+        // no raise on data that is not fresh or a car current that is unknown
       } else if (now - st.lastChangeMs < st.raiseDelayMs) {
         reason = 'raise delay';
       } else {
@@ -499,6 +937,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const before = s;
     s = settingsOf(next);
     quarter.reconfigure(quarterOptionsOf(next));
+    house.reconfigure(s.connection);
     narrowed = new WeakMap(); // the cars' configured ranges may have changed
     if (s.connection !== before.connection) {
       // Another wiring: the lines each charger uses must be worked out again.
@@ -506,5 +945,5 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
   }
 
-  return { step, reconfigure };
+  return { step, reconfigure, learnedLoads: (nowMs: number) => house.summary(nowMs) };
 }

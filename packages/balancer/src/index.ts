@@ -1,6 +1,11 @@
 export { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
 export { createBalancer } from './balancer';
 export type * from './charger-state';
-export { MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
+export { describeLoad, HouseModel, type LearnedLoad, type LoadSummary } from './house-model';
+export { type ClockState, MeterClock } from './meter-clock';
+export { parseMeterTime } from './meter-view';
+export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
+export { type Plan, type PlanInput, planQuarter } from './quarter-plan';
+export { REASON_TEXTS, REASONS, type Reason, reasonText } from './reasons';
 export { ampsForKw, CONNECTIONS, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
 export type * from './types';

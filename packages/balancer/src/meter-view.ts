@@ -27,7 +27,9 @@ function lineCurrent(p: PhaseReading): number | null {
 
 /** A telegram the balancer can act on: accepted and with at least one line current (measured or derived). */
 export function isUsable(reading: MeterSnapshot): boolean {
-  return reading.ok && reading.phases.some((p) => lineCurrent(p) !== null);
+  if (!reading.ok) return false;
+  for (const p of reading.phases) if (lineCurrent(p) !== null) return true;
+  return false;
 }
 
 const digits = (s: string, at: number, n: number): number => {
@@ -40,8 +42,17 @@ const digits = (s: string, at: number, n: number): number => {
   return v;
 };
 
+/** The last minute parsed ("YYYY-MM-DDTHH:MM:" and its offset): telegrams a second apart share it. */
+let minutePrefix = '';
+let minuteOffset = '';
+let minuteMs = 0;
+
 /** Parses "YYYY-MM-DDTHH:MM:SS±HH:MM" (the parser's shape) without Date.parse, which is slow; else falls back. */
 export function parseMeterTime(ts: string): number {
+  if (ts.length === 25 && ts.startsWith(minutePrefix) && ts.endsWith(minuteOffset) && minutePrefix !== '') {
+    const sec = digits(ts, 17, 2);
+    if (!Number.isNaN(sec)) return minuteMs + sec * 1000;
+  }
   if (ts.length === 25 && ts[10] === 'T' && (ts[19] === '+' || ts[19] === '-')) {
     const ms = Date.UTC(
       digits(ts, 0, 4),
@@ -52,15 +63,24 @@ export function parseMeterTime(ts: string): number {
       digits(ts, 17, 2),
     );
     const off = (digits(ts, 20, 2) * 60 + digits(ts, 23, 2)) * 60_000;
-    if (!Number.isNaN(ms) && !Number.isNaN(off)) return ts[19] === '+' ? ms - off : ms + off;
+    if (!Number.isNaN(ms) && !Number.isNaN(off)) {
+      const utc = ts[19] === '+' ? ms - off : ms + off;
+      minutePrefix = ts.slice(0, 17);
+      minuteOffset = ts.slice(19);
+      minuteMs = utc - digits(ts, 17, 2) * 1000;
+      return utc;
+    }
   }
   return Date.parse(ts);
 }
 
-export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterView): MeterView {
-  const parsed = reading.timestamp ? parseMeterTime(reading.timestamp) : Number.NaN;
-  out.meterMs = Number.isNaN(parsed) ? nowMs : parsed;
-  out.month = reading.timestamp?.slice(0, 7) ?? new Date(out.meterMs).toISOString().slice(0, 7);
+/** `meterMs`: the telegram's clock already parsed (NaN without one). */
+export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterView, meterMs: number): MeterView {
+  out.meterMs = Number.isNaN(meterMs) ? nowMs : meterMs;
+  const ts = reading.timestamp;
+  if (ts === null || !ts.startsWith(out.month) || out.month === '') {
+    out.month = ts?.slice(0, 7) ?? new Date(out.meterMs).toISOString().slice(0, 7);
+  }
   const imp = reading.power.importKw;
   const exp = reading.power.exportKw;
   let net = (imp ?? 0) - (exp ?? 0);

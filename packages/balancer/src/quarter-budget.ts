@@ -1,28 +1,54 @@
 /**
- * The Belgian capacity budget: fixed quarters on the meter clock, import energy counted per quarter.
- * allowedKw = (target·900 s − energy used − energy committed during the actuation lag) / (time left − lag).
+ * The Belgian capacity tariff: fixed quarters (:00/:15/:30/:45) on the meter clock, import energy counted
+ * per quarter, the month's peak the highest quarter. This is the module's one quarter integrator: the
+ * balancer plans with it and the app stores the quarters it closes.
  */
 export const QUARTER_MS = 900_000;
 /** The capacity tariff bills at least 2.5 kW, so aiming lower gains nothing. */
 export const MIN_BILLED_KW = 2.5;
+/** A quarter this much backed by telegrams (not gaps held over) may raise the month's peak. */
+const PEAK_COVERAGE = 0.8;
+/** Telegrams further apart than this leave a gap: the power held over it is a guess. */
+const GAP_MS = 12_000;
 
 export interface QuarterOptions {
   ownerTargetKw: number | null;
   monthPeakKw: number;
   neverRaiseMonthPeak: boolean;
   marginKw: number;
-  lagS: number;
-  freezeS: number;
+}
+
+/** A quarter-hour that has ended. */
+export interface ClosedQuarter {
+  /** Epoch ms of its start on the meter clock. */
+  startMs: number;
+  /** Average import over the quarter (kW): the meter's own 1-0:1.4.0 when it is higher than ours. */
+  averageKw: number;
+  /** What the house alone imported on average (kW), the cars' measured power taken out. */
+  houseAverageKw: number;
+  /** Share of the quarter covered by telegrams (0–1); the rest was held over from the last one. */
+  coverage: number;
 }
 
 export class QuarterBudget {
   quarterStartMs = Number.NaN;
   usedKwh = 0;
-  /** The month's peak so far: configured, reported by the meter, or seen by us in finished quarters. */
+  private houseKwh = 0;
+  /**
+   * The month's peak that the target may rise to: configured, the meter's own when we start, or a quarter
+   * the house alone reached. A quarter the cars pushed up never excuses the next: the cars must not lean on
+   * their own overshoot.
+   */
   monthPeakKw: number;
+  /** Import (kW) at the last fresh telegram, held until the next; and the house's part of it. */
+  importKw = 0;
+  private houseImportKw = 0;
   private month = '';
+  /** The month whose peak the meter told us when we started (taken once per month). */
+  private baselineMonth = '';
   private lastMs = Number.NaN;
-  private lastImportKw = 0;
+  private coveredMs = 0;
+  private lastDataMs = Number.NaN;
 
   constructor(private o: QuarterOptions) {
     this.monthPeakKw = o.monthPeakKw;
@@ -34,73 +60,122 @@ export class QuarterBudget {
     this.monthPeakKw = Math.max(this.monthPeakKw, o.monthPeakKw);
   }
 
+  get marginKw(): number {
+    return this.o.marginKw;
+  }
+
   get targetKw(): number | null {
     if (this.o.ownerTargetKw === null) return null;
     if (this.o.neverRaiseMonthPeak) return Math.max(MIN_BILLED_KW, this.monthPeakKw);
     return Math.max(MIN_BILLED_KW, this.o.ownerTargetKw, this.monthPeakKw);
   }
 
-  /** Accounts the import since the previous telegram and rolls quarters and months over. */
+  /**
+   * A fresh telegram at `atMs` (meter clock, jump-corrected): takes the new import (and the house's part of
+   * it) and accounts it back to the previous telegram, then what the meter itself says of the quarter and
+   * the month. `meterTrusted` is false while the meter's clock jumps: its own quarter average and month are
+   * then not believed.
+   */
   update(
-    meterMs: number,
-    netKw: number,
+    atMs: number,
+    importKw: number,
+    houseImportKw: number,
     meterQuarterAvgKw: number | null,
     meterMonthPeakKw: number | null,
     month: string,
-  ) {
-    if (month !== this.month) {
+    meterTrusted: boolean,
+  ): ClosedQuarter | null {
+    if (meterTrusted && month !== this.month) {
+      // A new month: its peak starts from nothing.
       if (this.month !== '') this.monthPeakKw = 0;
       this.month = month;
     }
-    const qStart = Math.floor(meterMs / QUARTER_MS) * QUARTER_MS;
-    if (!Number.isNaN(this.lastMs) && meterMs > this.lastMs) {
-      // The power seen at the previous telegram is taken to have lasted until this one (also across gaps).
-      const from = Math.max(this.lastMs, this.quarterStartMs);
-      const end = Math.min(meterMs, this.quarterStartMs + QUARTER_MS);
-      if (end > from) this.usedKwh += (this.lastImportKw * (end - from)) / 3_600_000;
-    }
-    if (qStart !== this.quarterStartMs) {
-      if (!Number.isNaN(this.quarterStartMs) && qStart > this.quarterStartMs) {
-        this.monthPeakKw = Math.max(this.monthPeakKw, this.usedKwh / 0.25);
-      }
-      this.quarterStartMs = qStart;
-      this.usedKwh =
-        Number.isNaN(this.lastMs) || meterMs <= this.lastMs ? 0 : (this.lastImportKw * (meterMs - qStart)) / 3_600_000;
-    }
-    const elapsedS = (meterMs - qStart) / 1000;
-    // The meter's running quarter average (energy so far / time so far) corrects what we missed in gaps.
-    if (meterQuarterAvgKw !== null && elapsedS >= 5) {
+    // A meter's power is what it measured over the last moments: account it back to the previous telegram.
+    this.importKw = Math.max(0, importKw);
+    this.houseImportKw = Math.max(0, houseImportKw);
+    const closed = this.advance(atMs);
+    this.lastDataMs = atMs;
+    const elapsedS = (atMs - this.quarterStartMs) / 1000;
+    // The meter's running average (energy so far / time so far) corrects what we missed in gaps.
+    if (meterTrusted && meterQuarterAvgKw !== null && elapsedS >= 5) {
       this.usedKwh = Math.max(this.usedKwh, (meterQuarterAvgKw * elapsedS) / 3600);
     }
-    if (meterMonthPeakKw !== null) this.monthPeakKw = Math.max(this.monthPeakKw, meterMonthPeakKw);
-    this.lastMs = meterMs;
-    this.lastImportKw = Math.max(0, netKw);
-  }
-
-  /** Seconds left in the running quarter at meterMs. */
-  leftS(meterMs: number): number {
-    return (this.quarterStartMs + QUARTER_MS - meterMs) / 1000;
-  }
-
-  /** The quarter's average if the present import continued to its end (kW). */
-  projectedKw(meterMs: number): number {
-    return (this.usedKwh + (this.lastImportKw * this.leftS(meterMs)) / 3600) / 0.25;
+    if (meterTrusted && meterMonthPeakKw !== null && this.baselineMonth !== month) {
+      // The peak reached before we started; after that, only what the house alone reaches counts.
+      this.baselineMonth = month;
+      this.monthPeakKw = Math.max(this.monthPeakKw, meterMonthPeakKw);
+    }
+    return closed;
   }
 
   /**
-   * Average import allowed from now on (kW), with the present import committed for the actuation lag;
-   * `frozen` near the quarter's end, where only cuts make sense and the lag no longer fits.
+   * Moves the clock to `atMs` holding the last import (also without a telegram: a silent meter's house keeps
+   * drawing); returns the quarter that ended on the way, if one did.
    */
-  allowed(meterMs: number): { allowedKw: number; frozen: boolean } | null {
+  advance(atMs: number): ClosedQuarter | null {
+    if (Number.isNaN(this.lastMs)) {
+      this.quarterStartMs = Math.floor(atMs / QUARTER_MS) * QUARTER_MS;
+      this.lastMs = atMs;
+      // Started mid-quarter: what came before is unknown, not zero.
+      this.coveredMs = 0;
+      return null;
+    }
+    let closed: ClosedQuarter | null = null;
+    while (atMs > this.lastMs) {
+      const end = this.quarterStartMs + QUARTER_MS;
+      const to = Math.min(atMs, end);
+      this.usedKwh += (this.importKw * (to - this.lastMs)) / 3_600_000;
+      this.houseKwh += (this.houseImportKw * (to - this.lastMs)) / 3_600_000;
+      // Time shortly after a telegram is known; beyond that the held import is a guess.
+      const knownTo = Math.min(to, this.lastDataMs + GAP_MS);
+      if (knownTo > this.lastMs) this.coveredMs += knownTo - this.lastMs;
+      this.lastMs = to;
+      if (to < end) break;
+      closed = this.close();
+    }
+    return closed;
+  }
+
+  private close(): ClosedQuarter {
+    const averageKw = this.usedKwh / 0.25;
+    const houseAverageKw = Math.min(averageKw, this.houseKwh / 0.25);
+    const coverage = Math.min(1, this.coveredMs / QUARTER_MS);
+    const closed = { startMs: this.quarterStartMs, averageKw, houseAverageKw, coverage };
+    if (coverage >= PEAK_COVERAGE) this.monthPeakKw = Math.max(this.monthPeakKw, houseAverageKw);
+    this.quarterStartMs += QUARTER_MS;
+    this.usedKwh = 0;
+    this.houseKwh = 0;
+    this.coveredMs = 0;
+    return closed;
+  }
+
+  /**
+   * The meter's clock was set anew: the quarter we were counting is not the meter's. Count on from the
+   * meter's running quarter (its own average when it sends one corrects what came before); nothing is
+   * closed for the time the clock skipped, so no peak comes of it.
+   */
+  rebase(atMs: number): void {
+    this.quarterStartMs = Math.floor(atMs / QUARTER_MS) * QUARTER_MS;
+    this.lastMs = atMs;
+    this.usedKwh = (this.importKw * (atMs - this.quarterStartMs)) / 3_600_000;
+    this.houseKwh = (this.houseImportKw * (atMs - this.quarterStartMs)) / 3_600_000;
+    this.coveredMs = 0;
+  }
+
+  /** Seconds left in the running quarter at atMs. */
+  leftS(atMs: number): number {
+    return (this.quarterStartMs + QUARTER_MS - atMs) / 1000;
+  }
+
+  /** The quarter's average if the present import continued to its end (kW). */
+  projectedKw(atMs: number): number {
+    return (this.usedKwh + (this.importKw * this.leftS(atMs)) / 3600) / 0.25;
+  }
+
+  /** Energy (kWh) still allowed this quarter under the target less the margin; null without a target. */
+  leftKwh(): number | null {
     const target = this.targetKw;
     if (target === null) return null;
-    const left = this.leftS(meterMs);
-    const budgetKwh = (target - this.o.marginKw) * 0.25 - this.usedKwh;
-    const lag = Math.min(this.o.lagS, left);
-    if (left - lag > this.o.freezeS) {
-      const committed = (this.lastImportKw * lag) / 3600;
-      return { allowedKw: ((budgetKwh - committed) * 3600) / (left - lag), frozen: false };
-    }
-    return { allowedKw: (budgetKwh * 3600) / Math.max(left, 1), frozen: true };
+    return (target - this.o.marginKw) * 0.25 - this.usedKwh;
   }
 }

@@ -1,5 +1,9 @@
 /** The balancer's configuration, input and decision. */
 import type { ChargerCapabilities, ChargerMeasurement, Phase } from './charger-state';
+import type { LoadSummary } from './house-model';
+import type { ClockState } from './meter-clock';
+import type { ClosedQuarter } from './quarter-budget';
+import type { Reason } from './reasons';
 import type { Connection } from './site';
 
 /**
@@ -37,7 +41,7 @@ export interface BalancerConfig {
   margins?: {
     /** Amperes kept free under the fuse on every line (default 0.5). */
     fuseA?: number;
-    /** kW kept under the capacity target (default 0.05). */
+    /** kW kept under the capacity target (default 0.02). */
     capacityKw?: number;
   };
   /**
@@ -51,8 +55,10 @@ export interface BalancerConfig {
   rampA?: number;
   /** Seconds a car takes to follow a new setpoint; the quarter budget commits the present power for this long (default 8 s). */
   actuationLagS?: number;
-  /** No raises in the last actuationLagS + freezeS seconds of a quarter (default 20 s). */
+  /** No starts or raises in the last actuationLagS + freezeS seconds of a quarter (default 20 s). */
   freezeS?: number;
+  /** Once started for the quarter budget, a car charges at least this long (default 60 s). */
+  minRunS?: number;
   /** Once charging, do not pause for solar reasons before this (default 120 s). */
   minChargeS?: number;
   /** Once paused, do not restart before this (default 60 s). */
@@ -69,10 +75,18 @@ export interface BalancerConfig {
   /** 1/3-phase switching: the better mode must hold this long (default 60 s); switches at most every holdS (default 300 s). */
   phaseSwitch?: { delayS?: number; holdS?: number };
   /**
-   * Per-charger overrides by id: priority, safe current, and the plugged car's own minimum and maximum
-   * current (some cars need 7–8 A to start; the offer stays within both the charger's and the car's range).
+   * Per-charger overrides by id: priority, safe current, the plugged car's own minimum and maximum current
+   * (some cars need 7–8 A to start; the offer stays within both the charger's and the car's range), and the
+   * shortest pause the car tolerates (some cars stop charging for good after too many short pauses).
    */
-  chargers?: Array<{ id: string; priority?: number; safeA?: number; carMinA?: number; carMaxA?: number }>;
+  chargers?: Array<{
+    id: string;
+    priority?: number;
+    safeA?: number;
+    carMinA?: number;
+    carMaxA?: number;
+    minPauseS?: number;
+  }>;
 }
 
 export interface ChargerInput {
@@ -93,15 +107,23 @@ export interface ChargerDecision {
   /** Current to offer per phase (A); 0 = paused. */
   limitA: number;
   phases: 1 | 3;
-  /** Why the limit is what it is: "L2 fuse", "quarter budget", "solar surplus", "fail-safe", "car limit", … */
-  reason: string;
+  /** Why the limit is what it is; `REASON_TEXTS` has the sentence an owner reads for it. */
+  reason: Reason;
   /** The limit or phases differ from the previous decision. */
   changed: boolean;
+  /**
+   * The charger's measurement as the balancer took it: `ok`, or why it was not used (missing, older than
+   * the fuse loop can act on, or outside what the charger and the site can physically draw).
+   */
+  measurement: 'ok' | 'missing' | 'stale' | 'implausible';
 }
 
 export interface QuarterBudgetState {
   /** Start of the running quarter on the meter clock (ISO); null before the first reading. */
   quarterStart: string | null;
+  /** The same instant in epoch ms (null before the first reading), and the seconds since it. */
+  startMs: number | null;
+  elapsedS: number;
   /** Import energy used so far this quarter (kWh). */
   usedKwh: number;
   /** Average import allowed for the rest of the quarter (kW); null without a target. */
@@ -110,6 +132,10 @@ export interface QuarterBudgetState {
   targetKw: number | null;
   /** The quarter's average if the present import continued (kW). */
   projectedKw: number;
+  /** The house's expected import over the rest of the quarter, learned loads included (kWh). */
+  houseRestKwh: number;
+  /** The quarter that ended at this step (once), for the app to store. */
+  closed: ClosedQuarter | null;
 }
 
 export interface Decision {
@@ -119,6 +145,11 @@ export interface Decision {
   failsafe: boolean;
   /** Milliseconds since the last valid telegram (null before the first). */
   dataAgeMs: number | null;
+  /**
+   * The meter as the balancer sees it: `fresh` data, `stale` (a repeated telegram or a stopped clock: no
+   * data), or `silent`; and its clock (`jump` while it jumps, `unset` without one).
+   */
+  meter: { data: 'fresh' | 'stale' | 'silent'; clock: ClockState };
 }
 
 export interface Balancer {
@@ -128,4 +159,6 @@ export interface Balancer {
    * running quarter are kept, so a settings change never forgets what the chargers were told.
    */
   reconfigure(config: BalancerConfig): void;
+  /** What the balancer has learned of the house's loads (for the state API and the dashboard). */
+  learnedLoads(nowMs: number): LoadSummary[];
 }

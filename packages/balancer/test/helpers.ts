@@ -48,6 +48,8 @@ export function input(cap: ChargerCapabilities, drawnA: number | number[], plugg
   };
 }
 
+/** One step's input; measurements without a time of their own (`at: 0`) are taken at this step. */
 export function step(nowMs: number, r: MeterSnapshot | null, chargers: ChargerInput[]): BalancerInput {
+  for (const c of chargers) if (c.measurement.at === 0) c.measurement.at = nowMs;
   return { nowMs, reading: r, chargers };
 }

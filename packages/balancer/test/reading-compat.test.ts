@@ -2,7 +2,7 @@ import type { Reading } from '@p1/dsmr';
 import { OBIS, parseTelegram } from '@p1/dsmr';
 import { describe, expect, it } from 'vitest';
 import { createBalancer, type MeterSnapshot } from '../src/index';
-import { charger, input, T0 } from './helpers';
+import { charger, input, step, T0 } from './helpers';
 
 /** Compile-time check: every parsed Reading is a MeterSnapshot the balancer accepts. */
 const accepts = (r: Reading): MeterSnapshot => r;
@@ -34,7 +34,7 @@ describe('a parsed telegram drives the balancer', () => {
     const reading = parseTelegram(body);
     expect(reading.timestamp).toBe('2025-01-15T18:00:00+01:00');
     const b = createBalancer({ site: { connection: '3N400', fuseA: 25 }, margins: { fuseA: 1 } });
-    const d = b.step({ nowMs: T0, reading: accepts(reading), chargers: [input(charger(), 0)] });
+    const d = b.step(step(T0, accepts(reading), [input(charger(), 0)]));
     // L1 carries 20 A of house load: 25 − 1 − 20 = 4 A, under the 6 A minimum.
     expect(d.chargers[0]).toMatchObject({ limitA: 0, reason: 'L1 fuse' });
     expect(d.quarter.quarterStart).toBe('2025-01-15T18:00:00+01:00');

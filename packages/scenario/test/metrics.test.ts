@@ -2,7 +2,7 @@
  * The metrics the fleet's promises need, on hand-built scenarios whose answer is known by construction. The
  * test strategies below are registered for these tests only.
  */
-import type { Balancer, BalancerInput, Decision } from '@p1/balancer';
+import type { BalancerInput } from '@p1/balancer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMeter, parseScenario, runScenario, type Scenario, strategies } from '../src/index';
 
@@ -25,23 +25,17 @@ const scenario = (over: Record<string, unknown>): Scenario =>
 
 /** A strategy that offers `limitAt(t, input)` to every charger, t in seconds since the scenario start. */
 function scripted(name: string, limitAt: (t: number, input: BalancerInput) => number): void {
-  strategies[name] = (): Balancer => ({
-    step(input): Decision {
+  strategies[name] = () => ({
+    step(input) {
       const t = (input.nowMs - startMs) / 1000 - 1;
       return {
         chargers: input.chargers.map((c) => ({
           id: c.capabilities.id,
           limitA: c.measurement.vehiclePlugged ? limitAt(t, input) : 0,
-          phases: 3,
-          reason: name,
-          changed: false,
+          phases: 3 as const,
         })),
-        quarter: { quarterStart: null, usedKwh: 0, allowedKw: null, targetKw: null, projectedKw: 0 },
-        failsafe: false,
-        dataAgeMs: null,
       };
     },
-    reconfigure() {},
   });
 }
 

@@ -105,7 +105,7 @@ describe('property: no line above 1.45 × fuse under random load steps', () => {
       ),
       { numRuns: 25 },
     );
-  });
+  }, 120_000);
 });
 
 describe('property: no quarter over target where the house alone stays under it', () => {
@@ -138,5 +138,5 @@ describe('property: no quarter over target where the house alone stays under it'
       ),
       { numRuns: 25 },
     );
-  });
+  }, 120_000);
 });

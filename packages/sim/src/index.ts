@@ -11,6 +11,7 @@ export {
 } from './charger/simulated-charger';
 export { simulatedChargerEntry } from './charger/simulated-entry';
 export { jsonLineLogger, type Logger, type LogLine, memoryLogger, silentLogger } from './logger';
+export { demoScenario } from './meter/demo-scenario';
 export {
   type EmbeddedMeter,
   type EmbeddedMeterLink,

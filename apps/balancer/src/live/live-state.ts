@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
+import type { ChargerDecision, ClockState, Decision, LoadSummary } from '@p1/balancer';
 import type { Reading } from '@p1/dsmr';
 import type { SiteConfig } from '../config/schema';
 import type { MonthPeak } from '../store/store';
-import type { QuarterStatus } from './quarter';
 
 export interface ChargerView {
   id: string;
@@ -20,7 +20,11 @@ export interface ChargerView {
   /** Measured current per wired line. */
   currentA: (number | null)[];
   sessionKwh: number;
+  /** Why the limit is what it is (a short label), and the sentence an owner reads for it. */
   reason: string;
+  reasonText: string;
+  /** Whether the balancer could use the charger's own measurement, and why not. */
+  measurement: ChargerDecision['measurement'];
   problem: string | null;
 }
 
@@ -33,10 +37,22 @@ export interface LineView {
   fuseA: number;
 }
 
-export interface BudgetView extends QuarterStatus {
+/** The running quarter-hour on the meter clock (:00/:15/:30/:45), as the balancer counts it. */
+export interface BudgetView {
+  /** Epoch ms of the quarter's start, and the same on the meter clock. */
+  startTs: number;
+  startLocal: string | null;
+  elapsedS: number;
+  energyKwh: number;
+  /** Energy so far spread over the whole quarter (what the meter's 1.4.0 shows). */
+  averageKw: number;
+  /** Average at the end of the quarter if the present import holds. */
+  projectedKw: number;
   targetKw: number | null;
-  /** What the balancer allows for the rest of the quarter (kW), when it reports it. */
+  /** The import rate allowed for the rest of the quarter, house and cars together (kW). */
   allowedKw: number | null;
+  /** The house's expected import for the rest of the quarter, as an average (kW), learned loads included. */
+  houseRestKw: number | null;
   /** The meter's own 1.4.0 when it sends one (Belgian meters). */
   meterAverageKw: number | null;
 }
@@ -52,6 +68,17 @@ export interface MeterView {
     badByCode: Record<string, number>;
   };
   lastTelegramAt: number | null;
+  /**
+   * The meter as the balancer acts on it: fresh data, a repeated telegram or a stopped clock (`stale`),
+   * nothing (`silent`); its clock (`jump`, `unset`); whether the chargers are on their fail-safe, and the
+   * age of the data the limits rest on.
+   */
+  control: {
+    data: Decision['meter']['data'] | null;
+    clock: ClockState | null;
+    failsafe: boolean;
+    dataAgeMs: number | null;
+  };
 }
 
 export interface StateSnapshot {
@@ -64,6 +91,8 @@ export interface StateSnapshot {
   chargers: ChargerView[];
   quarter: BudgetView | null;
   month: { month: string | null; peakKw: number | null; peakAt: string | null; history: MonthPeak[] };
+  /** What the balancer has learned of the house's loads. */
+  loads: LoadSummary[];
   activation: unknown;
   /** Until when the dashboard flashes (HomeWizard `PUT /api/v1/identify`); null when it does not. */
   identifyUntil: string | null;
@@ -84,7 +113,9 @@ export class LiveState extends EventEmitter<LiveStateEvents> {
     diagnosis: 'connecting',
     counters: { bytes: 0, goodFrames: 0, badFrames: 0, reconnects: 0, badByCode: {} },
     lastTelegramAt: null,
+    control: { data: null, clock: null, failsafe: false, dataAgeMs: null },
   };
+  loads: LoadSummary[] = [];
   chargers: ChargerView[] = [];
   quarter: BudgetView | null = null;
   month: StateSnapshot['month'] = { month: null, peakKw: null, peakAt: null, history: [] };
@@ -127,6 +158,7 @@ export class LiveState extends EventEmitter<LiveStateEvents> {
       chargers: this.chargers,
       quarter: this.quarter,
       month: this.month,
+      loads: this.loads,
       activation: this.activation,
       identifyUntil: this.identifying(Date.now()) ? new Date(this.identifyUntil).toISOString() : null,
     };

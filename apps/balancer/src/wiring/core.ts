@@ -1,15 +1,24 @@
-import type { Balancer, BalancerConfig, ChargerInput, ChargerMeasurement, Decision } from '@p1/balancer';
+import {
+  type Balancer,
+  type BalancerConfig,
+  type ChargerInput,
+  type ChargerMeasurement,
+  type Decision,
+  parseMeterTime,
+  reasonText,
+} from '@p1/balancer';
 import type { Charger } from '@p1/drivers';
-import { decryptSmarty, type Reading } from '@p1/dsmr';
+import { decryptSmarty, formatMeterIso, type Reading } from '@p1/dsmr';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import type { RuntimeSettings } from '../http/settings';
 import type { ChargerView, LiveState } from '../live/live-state';
-import { meterTimeMs, QuarterTracker } from '../live/quarter';
 import type { MonthPeak, Store } from '../store/store';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const SESSION_ENERGY_EVERY_MS = 60_000;
+/** The learned loads change slowly: the state shows them refreshed this often. */
+const LOADS_EVERY_MS = 10_000;
 
 export interface CoreOptions {
   config: AppConfig;
@@ -36,7 +45,14 @@ export function balancerConfigOf(config: AppConfig, settings: RuntimeSettings, m
 }
 
 function monthOf(iso: string | null, ts: number): string {
-  return (iso ?? new Date(ts).toISOString()).slice(0, 7);
+  return (iso ?? formatMeterIso(ts)).slice(0, 7);
+}
+
+/** Epoch ms of a meter timestamp (ISO with offset); null when absent or unparsable. */
+function meterTimeMs(iso: string | null): number | null {
+  if (!iso) return null;
+  const ms = parseMeterTime(iso);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /**
@@ -46,7 +62,6 @@ function monthOf(iso: string | null, ts: number): string {
 export class ModuleCore {
   private readonly balancer: Balancer;
   private readonly chargers: Map<string, Charger>;
-  private readonly quarter = new QuarterTracker();
   private readonly now: () => number;
   private readonly lastRecorded = new Map<string, string>();
   private readonly plugged = new Map<string, boolean>();
@@ -59,6 +74,9 @@ export class ModuleCore {
   private lastChargerSecond = -1;
   private lastDecision: Decision | null = null;
   private lastBookkeepingError = 0;
+  private lastLoadsAt = Number.NEGATIVE_INFINITY;
+  /** Each charger's measurement status as last logged (an implausible value is logged once, not each second). */
+  private readonly measurementLogged = new Map<string, string>();
   settings: RuntimeSettings;
 
   constructor(private readonly o: CoreOptions) {
@@ -87,7 +105,9 @@ export class ModuleCore {
         appliedLimitA: m?.appliedLimitA ?? null,
         currentA: m?.currentA ?? [],
         sessionKwh: m?.sessionKwh ?? 0,
-        reason: 'waiting for the first telegram',
+        reason: 'no meter data',
+        reasonText: reasonText('no meter data'),
+        measurement: 'ok',
         problem: null,
       };
     });
@@ -126,10 +146,7 @@ export class ModuleCore {
     try {
       this.bookkeeping(now, reading, raw, decision);
     } catch (err) {
-      if (now - this.lastBookkeepingError > 60_000) {
-        this.lastBookkeepingError = now;
-        this.o.logger.error({ err: (err as Error).message }, 'storing the reading failed; control goes on');
-      }
+      this.bookkeepingFailed(now, err);
     }
     this.o.live.publish();
   }
@@ -142,15 +159,6 @@ export class ModuleCore {
     const ts = meterTimeMs(reading.timestamp) ?? now;
     const importKw = reading.power.importKw ?? 0;
     const exportKw = reading.power.exportKw ?? 0;
-    const closed = this.quarter.push(ts, importKw - exportKw, reading.timestamp);
-    if (closed) {
-      const month = monthOf(closed.startLocal, closed.startTs);
-      const kw = round3(closed.averageKw);
-      const peakBefore = store.monthPeak(month)?.peakKw ?? 0;
-      store.recordQuarter(closed.startTs, closed.averageKw, this.settings.capacityTargetKw);
-      store.raiseMonthPeak(month, kw, closed.startLocal);
-      store.recordSessionPeak(closed.startTs, kw, kw > peakBefore);
-    }
     if (reading.capacity?.monthPeakKw != null) {
       store.raiseMonthPeak(monthOf(reading.timestamp, ts), reading.capacity.monthPeakKw, reading.capacity.monthPeakAt);
     }
@@ -163,7 +171,7 @@ export class ModuleCore {
       voltagesV: [phase(1)?.voltageV ?? null, phase(2)?.voltageV ?? null, phase(3)?.voltageV ?? null],
       importKwh: reading.energy.importKwh,
       exportKwh: reading.energy.exportKwh,
-      quarterAvgKw: reading.capacity?.quarterAverageKw ?? this.quarter.status()?.averageKw ?? null,
+      quarterAvgKw: reading.capacity?.quarterAverageKw ?? decision.quarter.usedKwh * 4,
     });
     this.updateQuarter(decision, reading);
     this.refreshMonth(reading);
@@ -203,7 +211,46 @@ export class ModuleCore {
     const decision = this.balancer.step({ nowMs: now, reading, chargers: inputs });
     this.apply(decision, now);
     this.lastDecision = decision;
+    this.observe(decision, now);
     return decision;
+  }
+
+  /**
+   * After the limits are on their way: the quarter the balancer closed goes to the store (with or without
+   * a telegram this second: a silent meter's quarter still ends), and what the balancer acts on goes to
+   * the live view, so the dashboard shows the truth it controls by.
+   */
+  private observe(decision: Decision, now: number): void {
+    const closed = decision.quarter.closed;
+    if (closed) {
+      try {
+        const startLocal = formatMeterIso(closed.startMs);
+        const month = startLocal.slice(0, 7);
+        const kw = round3(closed.averageKw);
+        const peakBefore = this.o.store.monthPeak(month)?.peakKw ?? 0;
+        this.o.store.recordQuarter(closed.startMs, closed.averageKw, decision.quarter.targetKw);
+        this.o.store.raiseMonthPeak(month, kw, startLocal);
+        this.o.store.recordSessionPeak(closed.startMs, kw, kw > peakBefore);
+      } catch (err) {
+        this.bookkeepingFailed(now, err);
+      }
+    }
+    const control = this.o.live.meter.control;
+    control.data = decision.meter.data;
+    control.clock = decision.meter.clock;
+    control.failsafe = decision.failsafe;
+    control.dataAgeMs = decision.dataAgeMs;
+    if (now - this.lastLoadsAt >= LOADS_EVERY_MS) {
+      this.lastLoadsAt = now;
+      this.o.live.loads = this.balancer.learnedLoads(now);
+    }
+  }
+
+  private bookkeepingFailed(now: number, err: unknown): void {
+    if (now - this.lastBookkeepingError > 60_000) {
+      this.lastBookkeepingError = now;
+      this.o.logger.error({ err: (err as Error).message }, 'storing the reading failed; control goes on');
+    }
   }
 
   private apply(decision: Decision, now: number): void {
@@ -235,11 +282,24 @@ export class ModuleCore {
           // reported by the bookkeeping that follows; the limits above are already on their way
         }
       }
+      if ((this.measurementLogged.get(d.id) ?? 'ok') !== d.measurement) {
+        this.measurementLogged.set(d.id, d.measurement);
+        const m = this.measurements.get(d.id);
+        if (d.measurement === 'ok') this.o.logger.info({ charger: d.id }, 'charger measurement usable again');
+        else {
+          this.o.logger.warn(
+            { charger: d.id, measurement: d.measurement, currentA: m?.currentA, at: m?.at },
+            'charger measurement not used: counted as its full offer, nobody raised on it',
+          );
+        }
+      }
       const view = this.view(d.id);
       if (view) {
         view.limitA = d.limitA;
         view.limitPhases = d.phases;
         view.reason = d.reason;
+        view.reasonText = reasonText(d.reason);
+        view.measurement = d.measurement;
       }
     }
   }
@@ -252,15 +312,19 @@ export class ModuleCore {
   }
 
   private updateQuarter(decision: Decision, reading: Reading): void {
-    const status = this.quarter.status();
-    if (!status) return;
     const q = decision.quarter;
+    if (q.startMs === null || q.quarterStart === null) return;
+    const leftH = Math.max(0, 900 - q.elapsedS) / 3600;
     this.o.live.quarter = {
-      ...status,
-      // the balancer's budget is what control uses (it reads the meter's own 1.4.0 when sent)
-      ...(q.quarterStart ? { averageKw: q.usedKwh * 4, energyKwh: q.usedKwh, projectedKw: q.projectedKw } : {}),
-      targetKw: decision.quarter.targetKw ?? this.settings.capacityTargetKw,
-      allowedKw: decision.quarter.allowedKw,
+      startTs: q.startMs,
+      startLocal: q.quarterStart,
+      elapsedS: q.elapsedS,
+      energyKwh: q.usedKwh,
+      averageKw: q.usedKwh * 4,
+      projectedKw: q.projectedKw,
+      targetKw: q.targetKw ?? this.settings.capacityTargetKw,
+      allowedKw: q.allowedKw,
+      houseRestKw: leftH > 0 ? q.houseRestKwh / leftH : null,
       meterAverageKw: reading.capacity?.quarterAverageKw ?? null,
     };
   }

@@ -12,7 +12,7 @@ export function testConfig(dir: string, overrides: Record<string, unknown> = {})
   const result = validateConfig({
     version: 1,
     meter: { source: 'simulator', model: 'fluvius-3ph' },
-    site: { connection: '3N400', fuseA: 25, capacityTargetKw: 4 },
+    site: { connection: '3N400', fuseA: 25 },
     chargers: [{ id: 'sim1', driver: 'simulated', phases: [1, 2, 3], minA: 6, maxA: 16 }],
     http: { host: '127.0.0.1', port: 0, token: TEST_TOKEN },
     rawP1: { host: '127.0.0.1', port: 0 },

@@ -5,12 +5,10 @@
  * The loop itself allocates nothing per second but the telegram and what the strategy does.
  */
 import {
-  type Balancer,
   type BalancerConfig,
   type ChargerCapabilities,
   type ChargerInput,
   type Connection,
-  type Decision,
   QUARTER_MS,
 } from '@p1/balancer';
 import { parseStart } from '../clock';
@@ -22,7 +20,7 @@ import { createThermal, type ThermalModel } from './breaker';
 import { createMeter, type Meter } from './meter';
 import { type Metrics, quarterTarget } from './metrics';
 import { optimalEvEnergyKwh } from './optimal';
-import { strategies } from './strategies';
+import { type Strategy, strategies } from './strategies';
 
 export interface RunOptions {
   /** A key of `strategies` (default "default"). */
@@ -82,7 +80,12 @@ export function configForScenario(scenario: Scenario): BalancerConfig {
       capacityTargetKw: scenario.site.capacityTargetKw,
       monthPeakKw: scenario.site.monthPeakKw,
     },
-    chargers: scenario.evs.map((ev) => ({ id: ev.charger, carMinA: ev.minA, carMaxA: ev.maxA })),
+    chargers: scenario.evs.map((ev) => ({
+      id: ev.charger,
+      carMinA: ev.minA,
+      carMaxA: ev.maxA,
+      ...(ev.minPauseS !== undefined ? { minPauseS: ev.minPauseS } : {}),
+    })),
   };
 }
 
@@ -206,7 +209,7 @@ class BenchRun {
   constructor(
     private readonly scenario: Scenario,
     private readonly timeline: HouseTimeline,
-    private readonly strategy: Balancer,
+    private readonly strategy: Strategy,
     trace: boolean,
   ) {
     this.startMs = parseStart(scenario.start);
@@ -416,7 +419,7 @@ class BenchRun {
   }
 
   /** The strategy's decision: setpoint changes per hour, pauses and their length. */
-  private apply(t: number, decision: Decision): void {
+  private apply(t: number, decision: ReturnType<Strategy['step']>): void {
     const { evs, caps, limits, phases, hourChanges } = this;
     for (let i = 0; i < this.n; i++) {
       const d = decision.chargers[i]!;

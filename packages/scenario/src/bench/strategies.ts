@@ -4,19 +4,22 @@
  * capacity tariff, and have no fail-safe of their own (they hold the last setpoint).
  */
 import {
-  type Balancer,
   type BalancerConfig,
   type BalancerInput,
   type ChargerCapabilities,
   type ChargerDecision,
   createBalancer,
-  type Decision,
 } from '@p1/balancer';
 import type { Scenario } from '../scenario';
 
-export type StrategyFactory = (config: BalancerConfig, scenario: Scenario) => Balancer;
+type Setpoint = Pick<ChargerDecision, 'id' | 'limitA' | 'phases'>;
 
-const emptyQuarter = { quarterStart: null, usedKwh: 0, allowedKw: null, targetKw: null, projectedKw: 0 };
+/** What the bench needs of a strategy: a limit and phases per charger each second. */
+export interface Strategy {
+  step(input: BalancerInput): { chargers: Setpoint[] };
+}
+
+export type StrategyFactory = (config: BalancerConfig, scenario: Scenario) => Strategy;
 
 function naturalPhases(scenario: Scenario, cap: ChargerCapabilities): 1 | 3 {
   return scenario.site.connection !== '1x230' && cap.phases.length === 3 ? 3 : 1;
@@ -26,9 +29,9 @@ function naturalPhases(scenario: Scenario, cap: ChargerCapabilities): 1 | 3 {
  * The decision a reference strategy returns, reused from step to step (the bench reads it at once): one entry
  * per charger, in input order.
  */
-function reusedDecision(scenario: Scenario, reason: string) {
-  const out: ChargerDecision[] = [];
-  return (chargers: BalancerInput['chargers']): ChargerDecision[] => {
+function reusedDecision(scenario: Scenario) {
+  const out: Setpoint[] = [];
+  return (chargers: BalancerInput['chargers']): Setpoint[] => {
     if (out.length !== chargers.length) {
       out.length = 0;
       for (const c of chargers)
@@ -36,8 +39,6 @@ function reusedDecision(scenario: Scenario, reason: string) {
           id: c.capabilities.id,
           limitA: 0,
           phases: naturalPhases(scenario, c.capabilities),
-          reason,
-          changed: false,
         });
     }
     return out;
@@ -46,8 +47,8 @@ function reusedDecision(scenario: Scenario, reason: string) {
 
 /** No balancing: every plugged car gets the charger's maximum. */
 const none: StrategyFactory = (_config, scenario) => {
-  const entries = reusedDecision(scenario, 'none');
-  const decision: Decision = { chargers: [], quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
+  const entries = reusedDecision(scenario);
+  const decision: { chargers: Setpoint[] } = { chargers: [] };
   return {
     step(input) {
       const out = entries(input.chargers);
@@ -58,7 +59,6 @@ const none: StrategyFactory = (_config, scenario) => {
       decision.chargers = out;
       return decision;
     },
-    reconfigure() {},
   };
 };
 
@@ -71,10 +71,10 @@ function highestPhaseController(periodMs: number, raiseFraction: number, cutAtOn
   return (_config, scenario) => {
     const fuse = scenario.site.fuseA;
     let lastRunMs = Number.NEGATIVE_INFINITY;
-    const entries = reusedDecision(scenario, 'highest phase');
-    const decision: Decision = { chargers: [], quarter: emptyQuarter, failsafe: false, dataAgeMs: null };
+    const entries = reusedDecision(scenario);
+    const decision: { chargers: Setpoint[] } = { chargers: [] };
     return {
-      step(input: BalancerInput): Decision {
+      step(input: BalancerInput) {
         const reading = input.reading;
         const due = input.nowMs - lastRunMs >= periodMs;
         const out = entries(input.chargers);
@@ -110,7 +110,6 @@ function highestPhaseController(periodMs: number, raiseFraction: number, cutAtOn
         decision.chargers = out;
         return decision;
       },
-      reconfigure() {},
     };
   };
 }

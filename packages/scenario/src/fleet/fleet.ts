@@ -2,8 +2,12 @@
  * The fleet bench: N generated houses × 24 h for our strategy and the references, spread over worker threads
  * (one per core by default), summarised per metric and per promise of issue 11 §2.
  */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
 import { METRIC_KEYS, type Metrics } from '../bench/metrics';
 import type { Profile } from '../houses/sites';
 import { type HouseOutcome, runHouse } from './house-run';
@@ -44,6 +48,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   }
   let next = 0;
   let done = 0;
+  const { file: workerFile, remove } = await compiledWorker();
   await new Promise<void>((resolve, reject) => {
     const threads: Worker[] = [];
     let failed = false;
@@ -54,7 +59,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       reject(new Error(message));
     };
     for (let w = 0; w < workers; w++) {
-      const thread = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+      const thread = new Worker(workerFile, {
         workerData: { seed: options.seed, profile, strategies: opts.strategies },
       });
       threads.push(thread);
@@ -78,8 +83,27 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
         if (code !== 0 && done < options.n) fail(`a fleet worker exited with code ${code}`);
       });
     }
-  });
+  }).finally(remove);
   return { options: opts, outcomes, wallMs: performance.now() - began };
+}
+
+/**
+ * The worker compiled into one plain module: threads then run the balancer and the physics as they run in
+ * production (bundled), not through tsx's on-the-fly transform with its per-function name wrappers.
+ */
+async function compiledWorker(): Promise<{ file: string; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'p1-fleet-'));
+  const file = join(dir, 'worker.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: file,
+    logLevel: 'warning',
+  });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface PromiseRow {

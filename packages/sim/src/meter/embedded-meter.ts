@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Connection } from '@p1/balancer';
 import type { Scenario } from '@p1/scenario';
 import { openVirtualSerialPair, SocatMissingError, type SocatPair } from '../virtual-serial';
+import { demoScenario } from './demo-scenario';
+import { findModel } from './models';
 import { SimulatedMeter } from './simulated-meter';
 import type { MeterSimulation } from './simulation';
 
@@ -38,12 +40,15 @@ export interface EmbeddedMeter {
  * socat the same bytes reach the module in-process, through the same framer and parser.
  */
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
+  const startMs = Math.floor(Date.now() / 1000) * 1000;
+  const connection = options.connection ?? findModel(options.model)?.connections[0] ?? '3N400';
   const meter = new SimulatedMeter({
     model: options.model,
-    ...(options.connection ? { connection: options.connection } : {}),
-    ...(options.scenario ? { scenario: options.scenario } : {}),
+    connection,
+    // without a scenario file: the demo household, whose appliances start in the first minutes
+    scenario: options.scenario ?? demoScenario(connection, startMs, options.seed ?? 1),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    startMs: Math.floor(Date.now() / 1000) * 1000,
+    startMs,
     speed: options.speed,
     ...(options.beforeTelegram ? { beforeTelegram: options.beforeTelegram } : {}),
   });

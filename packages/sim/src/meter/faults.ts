@@ -17,13 +17,24 @@ export const FAULT_KINDS = [
   'outage',
   'unplug',
   'clockUnset',
+  'clockJump',
+  'freeze',
   'powerFailure',
   'invert',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Kinds that last for `durationS`; the others affect `count` telegrams (or a `rate` of them). */
-const TIMED_KINDS: readonly FaultKind[] = ['outage', 'unplug', 'powerFailure', 'jitter', 'clockUnset', 'invert'];
+const TIMED_KINDS: readonly FaultKind[] = [
+  'outage',
+  'unplug',
+  'powerFailure',
+  'jitter',
+  'clockUnset',
+  'clockJump',
+  'freeze',
+  'invert',
+];
 
 export interface FaultRequest {
   kind: FaultKind;
@@ -37,6 +48,8 @@ export interface FaultRequest {
   bytes?: number;
   /** jitter: largest extra delay in ms (default 400) — telegrams also arrive in several pieces. */
   maxMs?: number;
+  /** clockJump: how far the meter's clock jumps (s, may be negative; default +900: a quarter ahead). */
+  offsetS?: number;
 }
 
 export interface ActiveFault {
@@ -51,6 +64,7 @@ export interface ActiveFault {
   rate: number | null;
   bytes: number;
   maxMs: number;
+  offsetS: number;
 }
 
 export interface WireOutput {
@@ -71,6 +85,9 @@ export function checkFaultRequest(body: unknown): string | null {
   if (typeof b.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(b.kind)) {
     return `"kind" must be one of ${FAULT_KINDS.join(', ')}`;
   }
+  if (b.offsetS !== undefined && (typeof b.offsetS !== 'number' || !Number.isFinite(b.offsetS))) {
+    return '"offsetS" must be a number of seconds';
+  }
   for (const field of ['count', 'durationS', 'bytes', 'maxMs'] as const) {
     const v = b[field];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
@@ -88,6 +105,9 @@ export class FaultInjector {
   private nextId = 1;
   /** Telegrams the faults changed or swallowed, by kind (for the state API and tests). */
   readonly applied: Record<string, number> = {};
+  /** The last telegram that went out, and what a frozen dongle keeps repeating. */
+  private lastSent: Uint8Array | null = null;
+  private frozen: Uint8Array | null = null;
 
   constructor(private readonly random: Random) {}
 
@@ -115,16 +135,18 @@ export class FaultInjector {
       rate: request.rate ?? null,
       bytes: Math.round(request.bytes ?? 64),
       maxMs: request.maxMs ?? 400,
+      offsetS: request.offsetS ?? 900,
     };
     if (request.kind === 'powerFailure') meter.startPowerFailure(durationMs / 1000);
     if (request.kind === 'clockUnset') meter.clockSet = false;
+    if (request.kind === 'clockJump') meter.clockOffsetMs = fault.offsetS * 1000;
     this.faults.push(fault);
     return { ...fault };
   }
 
   /**
-   * The scenario's own faults (CONTRACTS §3): a meter outage at a meter-clock time of day (the first
-   * one after the start), and a share of dropped telegrams for the whole run.
+   * The scenario's own faults (CONTRACTS §3): a meter outage or a frozen meter at a meter-clock time of
+   * day (the first one after the start), and a share of dropped telegrams for the whole run.
    */
   addScenarioFaults(faults: readonly FaultSpec[], startMs: number): void {
     for (const f of faults) {
@@ -133,12 +155,25 @@ export class FaultInjector {
         this.faults.push({ ...this.base('outage'), fromMs, untilMs: fromMs + f.durationS * 1000 });
       } else if (f.kind === 'dropTelegrams') {
         this.faults.push({ ...this.base('drop'), rate: f.rate });
+      } else if (f.kind === 'frozenMeter') {
+        const fromMs = startMs + secondsUntilTimeOfDay(startMs, f.at) * 1000;
+        this.faults.push({ ...this.base('freeze'), fromMs, untilMs: fromMs + f.durationS * 1000 });
       }
     }
   }
 
   private base(kind: FaultKind): ActiveFault {
-    return { id: this.nextId++, kind, remaining: null, fromMs: null, untilMs: null, rate: null, bytes: 64, maxMs: 400 };
+    return {
+      id: this.nextId++,
+      kind,
+      remaining: null,
+      fromMs: null,
+      untilMs: null,
+      rate: null,
+      bytes: 64,
+      maxMs: 400,
+      offsetS: 0,
+    };
   }
 
   /** Faults of `kind` active at `nowMs`. */
@@ -156,6 +191,8 @@ export class FaultInjector {
       if (!done) continue;
       this.faults.splice(i, 1);
       if (f.kind === 'clockUnset' && !this.active('clockUnset', nowMs)) meter.clockSet = true;
+      if (f.kind === 'clockJump' && !this.active('clockJump', nowMs)) meter.clockOffsetMs = 0;
+      if (f.kind === 'freeze' && !this.active('freeze', nowMs)) this.frozen = null;
     }
   }
 
@@ -188,6 +225,13 @@ export class FaultInjector {
       return none;
     }
     let bytes = out.bytes;
+    if (this.active('freeze', now)) {
+      // A stuck dongle or a bridge replaying its buffer: the same telegram again, byte for byte.
+      this.frozen ??= this.lastSent ?? bytes;
+      bytes = this.frozen;
+      this.count('freeze');
+    }
+    this.lastSent = bytes;
     const chunks: Uint8Array[] = [];
     const noise = this.active('noise', now);
     if (noise && this.hits(noise)) {

@@ -112,6 +112,8 @@ export class MeterSimulation {
   private clock: number;
   portOpen: boolean;
   clockSet = true;
+  /** What the meter's clock shows ahead of the true time (ms): a clock that jumped, or was set wrong. */
+  clockOffsetMs = 0;
   /** Message shown on the meter's display / in 0-0:96.13.0. */
   message = '';
   private powerFailure: { startedMs: number; untilMs: number } | null = null;
@@ -291,7 +293,7 @@ export class MeterSimulation {
   telegram(): Uint8Array {
     const lines = this.model.lines({
       nowMs: this.clock,
-      timestamp: this.clockSet ? formatDsmrTimestamp(this.clock) : UNSET_CLOCK_TIMESTAMP,
+      timestamp: this.clockSet ? formatDsmrTimestamp(this.clock + this.clockOffsetMs) : UNSET_CLOCK_TIMESTAMP,
       registers: this.registers,
       electrical: this.electricalNow,
       tariff: this.model.tariffAt(meterLocalTime(this.clock)),

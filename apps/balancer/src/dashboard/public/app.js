@@ -33,9 +33,14 @@ function render(s) {
     lastActivationState = activationState;
     if (!$('activation').hidden) loadActivation();
   }
+  // the pill shows what the balancer acts on, not only what the serial line carries
   const status = $('meter-status');
-  status.textContent = s.meter.diagnosis;
-  status.className = `pill ${s.meter.diagnosis === 'valid-telegrams' ? 'ok' : s.meter.diagnosis === 'connecting' ? '' : 'bad'}`;
+  const [pillText, pillClass] = meterPill(s.meter);
+  status.textContent = pillText;
+  status.className = `pill ${pillClass}`;
+  const ageS = s.meter.control?.dataAgeMs != null ? Math.round(s.meter.control.dataAgeMs / 1000) : null;
+  const staleNote =
+    ageS !== null && ageS >= 3 ? ` <span class="muted" data-testid="lines-age">(${ageS} s old)</span>` : '';
 
   $('grid-import').textContent = fmt(s.grid?.importKw, 3);
   $('grid-export').textContent = fmt(s.grid?.exportKw, 3);
@@ -50,7 +55,7 @@ function render(s) {
       const cls = pct >= 100 ? 'bad' : pct >= 85 ? 'warn' : '';
       return `<div class="line"><b>L${l.phase}</b>
         <div class="meter-bar ${cls}"><div style="width:${pct}%"></div></div>
-        <span><span data-testid="line-${l.phase}-current">${fmt(l.currentA, 1)}</span> / ${l.fuseA} A</span></div>`;
+        <span><span data-testid="line-${l.phase}-current">${fmt(l.currentA, 1)}</span> / ${l.fuseA} A${staleNote}</span></div>`;
     })
     .join('');
 
@@ -64,7 +69,9 @@ function render(s) {
         <div class="nums"><span>limit <b data-testid="charger-${esc(c.id)}-limit">${fmt(c.limitA, 1)}</b> A${c.limitPhases ? ` × ${c.limitPhases}φ` : ''}</span>
         <span>actual <b data-testid="charger-${esc(c.id)}-actual">${fmt(actualA, 1)}</b> A</span>
         <span>${fmt(c.sessionKwh, 2)} kWh</span></div>
-        <div class="reason" data-testid="charger-${esc(c.id)}-reason">${esc(c.reason)}</div>
+        <div class="reason" data-testid="charger-${esc(c.id)}-reason" title="${esc(c.reasonText ?? '')}">${esc(c.reason)}</div>
+        <div class="muted small">${esc(c.reasonText ?? '')}</div>
+        ${c.measurement && c.measurement !== 'ok' ? `<div class="error" data-testid="charger-${esc(c.id)}-measurement">its own measurement is ${esc(c.measurement)}: not used</div>` : ''}
         ${c.problem ? `<div class="error">${esc(c.problem)}</div>` : ''}</div>`;
         })
         .join('')
@@ -85,6 +92,21 @@ function render(s) {
   bar.style.width = `${Math.min(100, ((q?.projectedKw ?? 0) / scale) * 100)}%`;
   bar.parentElement.className = `meter-bar ${target && q && q.projectedKw > target ? 'bad' : ''}`;
   $('quarter-target-mark').style.left = target ? `${(target / scale) * 100}%` : '-10px';
+
+  $('loads').innerHTML = (s.loads ?? []).length
+    ? s.loads
+        .map(
+          (l) =>
+            `<li data-testid="load">${esc(l.label)}, ${fmt(l.kw, 1)} kW on L${l.lines.join('–L')}${
+              l.cycling && l.onS != null && l.offS != null
+                ? `, ~${dur(l.onS)} on / ${dur(l.offS)} off`
+                : l.onS != null
+                  ? `, on ~${dur(l.onS)}`
+                  : ''
+            }${l.on ? ' <b>(on now)</b>' : ''}</li>`,
+        )
+        .join('')
+    : '<li class="muted">none yet: loads show here once they have switched on and off</li>';
 
   $('month-peak').textContent = fmt(s.month.peakKw);
   $('month-peak-at').textContent = s.month.peakAt ? `on ${when(s.month.peakAt)}` : '';
@@ -239,3 +261,20 @@ initCharts();
 showTab();
 loadSettings();
 connect();
+
+/** The meter pill: the serial line's diagnosis, unless the balancer has a more urgent truth. */
+function meterPill(m) {
+  const c = m.control ?? {};
+  const age = c.dataAgeMs != null ? Math.round(c.dataAgeMs / 1000) : null;
+  if (c.failsafe)
+    return [c.data === 'stale' ? `meter frozen: fail-safe (${age} s)` : `no data: fail-safe (${age} s)`, 'bad'];
+  if (c.data === 'stale') return ['meter repeats an old telegram', 'bad'];
+  if (c.clock === 'jump') return ['meter clock jumped', 'warn'];
+  if (m.diagnosis === 'valid-telegrams' && c.clock === 'unset') return ['valid-telegrams, meter clock unset', 'warn'];
+  return [m.diagnosis, m.diagnosis === 'valid-telegrams' ? 'ok' : m.diagnosis === 'connecting' ? '' : 'bad'];
+}
+
+/** 95 → "1.5 min", 40 → "40 s". */
+function dur(s) {
+  return s >= 90 ? `${Math.round(s / 6) / 10} min` : `${Math.round(s)} s`;
+}

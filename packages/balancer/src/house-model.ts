@@ -1,0 +1,344 @@
+/**
+ * What the balancer learns of the house from the telegrams alone: the loads that step on and off (on which
+ * lines, how many amperes, how long on and off), online and in bounded memory.
+ *
+ * The controller uses it three ways: a load that cycles (a hob's pot detection, a heat pump, an oven's
+ * thermostat) is counted as on while it cycles, so its off-time headroom is never lent to a car that its
+ * next on-step would land on; every load seen recently keeps room under 1.45 × In for its step; and the
+ * house's expected energy for the rest of a quarter includes the cyclers that will come back.
+ */
+
+import type { Connection } from './site';
+import { kwForAmps } from './site';
+
+/** A change of the house current this large on a line (A, ≈ 0.45 kW at 230 V) is a load switching. */
+const STEP_A = 2;
+/** Steps on several lines within this fraction of each other are one load (3-phase, or 2 lines on 3x230). */
+const SAME_LOAD = 0.25;
+/** A known load matches a step within this fraction (or 1 A) of its size. */
+const MATCH = 0.2;
+const MAX_LOADS = 16;
+/** A load on this long without an off-step was missed going off. */
+const MAX_ON_MS = 4 * 3_600_000;
+/** How long a load seen once keeps room for its step under 1.45 × In. */
+const STEP_MEMORY_MS = 24 * 3_600_000;
+/** An off-time longer than this is a new use of the load, not a cycle (a heat pump rests ~5–20 min). */
+const MAX_CYCLE_OFF_S = 1800;
+/** A cycler whose off-time is shorter than this is simply counted as on (lending it costs more changes than it gives). */
+const LEND_MIN_OFF_S = 60;
+/** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
+const DEFAULT_SURGE_KW = 3;
+/** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
+const COOL_MIN_S = 30;
+const COOL_MAX_S = 90;
+
+export interface LearnedLoad {
+  /** Lines 0..2 it draws from, as a bit mask. */
+  mask: number;
+  /** Current step per line (A). */
+  amps: number;
+  on: boolean;
+  onSteps: number;
+  lastOnMs: number;
+  lastOffMs: number;
+  /** Smoothed on and off durations (s); NaN until seen. */
+  onS: number;
+  offS: number;
+  /** Off-durations seen between two on-steps: the load cycles once this is ≥ 1. */
+  cycles: number;
+  /** How far (s) an off-time strays from the usual one; NaN until two were seen. */
+  jitterS: number;
+  lastSeenMs: number;
+}
+
+/** The owner-facing summary of a learned load (state API, dashboard). */
+export interface LoadSummary {
+  label: string;
+  kw: number;
+  lines: number[];
+  on: boolean;
+  cycling: boolean;
+  onS: number | null;
+  offS: number | null;
+  seen: number;
+}
+
+const EWMA = 0.4;
+const bits = (mask: number) => (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1);
+const ewma = (prev: number, x: number) => (Number.isNaN(prev) ? x : prev + (x - prev) * EWMA);
+
+export class HouseModel {
+  readonly loads: LearnedLoad[] = [];
+  /** The house's current per line (A, signed) at the previous fresh telegram; NaN before. */
+  private readonly prevA = [Number.NaN, Number.NaN, Number.NaN];
+  private readonly delta = [0, 0, 0];
+  private readonly used = [false, false, false];
+  /** Per-line results, reused between calls. */
+  private readonly holdOut: [number, number, number] = [0, 0, 0];
+  private readonly stepOut: [number, number, number] = [0, 0, 0];
+  private readonly coolOut: [number, number, number] = [0, 0, 0];
+
+  constructor(private connection: Connection) {}
+
+  reconfigure(connection: Connection): void {
+    if (connection !== this.connection) {
+      this.connection = connection;
+      this.loads.length = 0;
+      this.prevA.fill(Number.NaN);
+    }
+  }
+
+  /**
+   * One fresh telegram's house current per line (A; NaN for a line not reported). `quiet` marks lines
+   * where a car's own change may not be measured yet: their steps are not learned from.
+   */
+  observe(nowMs: number, houseA: readonly number[], quiet: readonly boolean[]): void {
+    let any = false;
+    for (let l = 0; l < 3; l++) {
+      const a = houseA[l]!;
+      const p = this.prevA[l]!;
+      this.delta[l] = Number.isNaN(a) || Number.isNaN(p) || quiet[l] ? 0 : a - p;
+      this.prevA[l] = a;
+      this.used[l] = false;
+      if (Math.abs(this.delta[l]!) >= STEP_A) any = true;
+    }
+    if (any) {
+      // Known loads first (two switching in the same second are told apart by what each is known to draw),
+      // then what is left, lines stepping together by about as much being one load.
+      this.explainByKnown(nowMs);
+      for (let l = 0; l < 3; l++) {
+        const d = this.delta[l]!;
+        if (this.used[l] || Math.abs(d) < STEP_A) continue;
+        let mask = 1 << l;
+        let sum = d;
+        let n = 1;
+        for (let k = l + 1; k < 3; k++) {
+          const e = this.delta[k]!;
+          if (!this.used[k] && Math.sign(e) === Math.sign(d) && Math.abs(e - d) <= SAME_LOAD * Math.abs(d)) {
+            mask |= 1 << k;
+            sum += e;
+            n++;
+            this.used[k] = true;
+          }
+        }
+        this.used[l] = true;
+        this.step(nowMs, mask, sum / n);
+      }
+    }
+    for (const load of this.loads) {
+      if (load.on && nowMs - load.lastOnMs > MAX_ON_MS) load.on = false;
+    }
+  }
+
+  /**
+   * Takes out of this telegram's steps every known load that fits in them on all its lines (most lines
+   * first): an up-step by a load that is off, a down-step by one that is on.
+   */
+  private explainByKnown(nowMs: number): void {
+    let multi = 0;
+    for (let l = 0; l < 3; l++) if (Math.abs(this.delta[l]!) >= STEP_A) multi++;
+    if (multi < 2) return; // one line stepping is matched as a whole by step()
+    const byLines = [...this.loads].sort((a, b) => bits(b.mask) - bits(a.mask) || b.amps - a.amps);
+    for (const load of byLines) {
+      if (bits(load.mask) < 2) continue;
+      const sign = load.on ? -1 : 1;
+      let fits = true;
+      for (let l = 0; l < 3 && fits; l++) {
+        if (!(load.mask & (1 << l))) continue;
+        const d = this.delta[l]! * sign;
+        fits = d >= load.amps * (1 - MATCH) - 1 && d >= STEP_A;
+      }
+      if (!fits) continue;
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) this.delta[l]! -= sign * load.amps;
+      this.step(nowMs, load.mask, sign * load.amps);
+    }
+  }
+
+  private step(nowMs: number, mask: number, amps: number): void {
+    const size = Math.abs(amps);
+    const match = (l: LearnedLoad) => l.mask === mask && Math.abs(l.amps - size) <= Math.max(MATCH * l.amps, 1);
+    if (amps > 0) {
+      let load = this.loads.find((l) => !l.on && match(l));
+      if (!load) load = this.add(mask, size, nowMs);
+      else if (load.lastOffMs > load.lastOnMs) {
+        const offS = (nowMs - load.lastOffMs) / 1000;
+        if (offS <= MAX_CYCLE_OFF_S) {
+          if (!Number.isNaN(load.offS)) load.jitterS = ewma(load.jitterS, Math.abs(offS - load.offS));
+          load.offS = ewma(load.offS, offS);
+          load.cycles++;
+        } else {
+          // Back after a long rest: a new session of the same appliance, its rhythm starts over.
+          load.offS = Number.NaN;
+          load.jitterS = Number.NaN;
+          load.cycles = 0;
+        }
+      }
+      load.on = true;
+      load.onSteps++;
+      load.lastOnMs = nowMs;
+      load.lastSeenMs = nowMs;
+      load.amps += (size - load.amps) * 0.2;
+      return;
+    }
+    const load = this.loads.find((l) => l.on && match(l));
+    if (!load) return;
+    load.on = false;
+    load.onS = ewma(load.onS, (nowMs - load.lastOnMs) / 1000);
+    load.lastOffMs = nowMs;
+    load.lastSeenMs = nowMs;
+  }
+
+  private add(mask: number, amps: number, nowMs: number): LearnedLoad {
+    if (this.loads.length >= MAX_LOADS) {
+      // Forget the load seen longest ago (bounded memory).
+      let oldest = 0;
+      for (let i = 1; i < this.loads.length; i++) {
+        if (this.loads[i]!.lastSeenMs < this.loads[oldest]!.lastSeenMs) oldest = i;
+      }
+      this.loads.splice(oldest, 1);
+    }
+    const load: LearnedLoad = {
+      mask,
+      amps,
+      on: false,
+      onSteps: 0,
+      lastOnMs: nowMs,
+      lastOffMs: Number.NaN,
+      onS: Number.NaN,
+      offS: Number.NaN,
+      cycles: 0,
+      jitterS: Number.NaN,
+      lastSeenMs: nowMs,
+    };
+    this.loads.push(load);
+    return load;
+  }
+
+  /** A load that cycles and is expected back: off now, but within its usual off-time (with slack). */
+  static cyclingOff(load: LearnedLoad, nowMs: number): boolean {
+    if (load.on || load.cycles < 1 || Number.isNaN(load.offS)) return false;
+    return nowMs - load.lastOffMs <= Math.max(1.5 * load.offS, load.offS + 60) * 1000;
+  }
+
+  /** Seconds until a cycler that is off now is expected back, less the spread of its off-times. */
+  static earliestBackS(load: LearnedLoad, nowMs: number): number {
+    // Until two off-times were seen, allow for 15 % of it; then for three times how much they stray.
+    const spread = Number.isNaN(load.jitterS)
+      ? Math.max(10, 0.15 * load.offS)
+      : Math.max(10, 0.05 * load.offS, 3 * load.jitterS);
+    return load.offS - spread - (nowMs - load.lastOffMs) / 1000;
+  }
+
+  /**
+   * Amperes per line to count as drawn although the load is off now: cyclers expected back within
+   * `horizonS` (the cars' response time), and short-resting ones all the time. Their off-time headroom may
+   * be lent to a car only while their return is far enough away for a cut to land first.
+   */
+  holdA(nowMs: number, horizonS: number): readonly number[] {
+    const out = this.holdOut;
+    out[0] = out[1] = out[2] = 0;
+    for (const load of this.loads) {
+      if (!HouseModel.cyclingOff(load, nowMs)) continue;
+      if (load.offS >= LEND_MIN_OFF_S && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += load.amps;
+    }
+    return out;
+  }
+
+  /**
+   * Amperes per line of loads that went off a moment ago and have not shown a rhythm yet: a car is not
+   * raised into their headroom until they have stayed off about as long as they were on (30–90 s), so a
+   * second on-step does not land on a freshly raised car.
+   */
+  coolingA(nowMs: number): readonly number[] {
+    const out = this.coolOut;
+    out[0] = out[1] = out[2] = 0;
+    for (const load of this.loads) {
+      if (load.on || load.cycles >= 1 || Number.isNaN(load.lastOffMs)) continue;
+      const onS = (load.lastOffMs - load.lastOnMs) / 1000;
+      const coolS = Math.min(COOL_MAX_S, Math.max(COOL_MIN_S, onS));
+      if (nowMs - load.lastOffMs > coolS * 1000) continue;
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += load.amps;
+    }
+    return out;
+  }
+
+  /** The largest step per line of a load seen in the last day that is off now (A). */
+  stepA(nowMs: number): readonly number[] {
+    const out = this.stepOut;
+    out[0] = out[1] = out[2] = 0;
+    for (const load of this.loads) {
+      if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) continue;
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, load.amps);
+    }
+    return out;
+  }
+
+  /**
+   * The largest load (kW) that may switch on at any moment: the largest seen in the last day that is off
+   * now, and before the house has shown any, a typical kitchen appliance.
+   */
+  surgeKw(nowMs: number): number {
+    let kw = DEFAULT_SURGE_KW;
+    for (const load of this.loads) {
+      if (!load.on && nowMs - load.lastSeenMs <= STEP_MEMORY_MS) kw = Math.max(kw, this.kwOf(load));
+    }
+    return kw;
+  }
+
+  /**
+   * Energy (kWh) the cyclers that are off now are expected to add over the next `windowS` seconds: from
+   * their expected return, on for their usual share of each cycle.
+   */
+  cyclerEnergyKwh(nowMs: number, windowS: number): number {
+    let kwh = 0;
+    for (const load of this.loads) {
+      if (!HouseModel.cyclingOff(load, nowMs)) continue;
+      const onS = Number.isNaN(load.onS) ? load.offS : load.onS;
+      const backInS = Math.max(0, load.offS - (nowMs - load.lastOffMs) / 1000);
+      const span = windowS - backInS;
+      if (span <= 0) continue;
+      const duty = onS / (onS + load.offS);
+      const expectedOnS = Math.min(span, Math.max(Math.min(onS, span), span * duty));
+      kwh += (this.kwOf(load) * expectedOnS) / 3600;
+    }
+    return kwh;
+  }
+
+  kwOf(load: LearnedLoad): number {
+    return kwForAmps(this.connection, bits(load.mask), load.amps);
+  }
+
+  /** What the model has learned, for owners: the loads seen, largest first. */
+  summary(nowMs: number): LoadSummary[] {
+    return this.loads
+      .filter((l) => l.onSteps > 0 && nowMs - l.lastSeenMs <= STEP_MEMORY_MS)
+      .map((l) => {
+        const kw = this.kwOf(l);
+        const lines = [0, 1, 2].filter((k) => l.mask & (1 << k)).map((k) => k + 1);
+        const cycling = l.cycles >= 1;
+        return {
+          label: describeLoad(kw, lines.length, cycling, l.onS),
+          kw: Math.round(kw * 100) / 100,
+          lines,
+          on: l.on,
+          cycling,
+          onS: Number.isNaN(l.onS) ? null : Math.round(l.onS),
+          offS: Number.isNaN(l.offS) ? null : Math.round(l.offS),
+          seen: l.onSteps,
+        };
+      })
+      .sort((a, b) => b.kw - a.kw);
+  }
+}
+
+/** A plain-language guess of what kind of appliance a learned load is, from its power and rhythm. */
+export function describeLoad(kw: number, lines: number, cycling: boolean, onS: number): string {
+  if (lines === 3 && kw >= 5) return 'sauna- or boiler-like load';
+  if (lines === 3) return cycling ? 'heat pump-like load' : 'three-phase load';
+  if (cycling && !Number.isNaN(onS) && onS < 240) return 'hob-like load';
+  if (cycling) return kw >= 1.8 ? 'oven- or heater-like load' : 'compressor-like load';
+  if (!Number.isNaN(onS) && onS < 30) return 'boiling-water tap-like load';
+  if (kw >= 1.5) return 'kettle- or cooker-like load';
+  return 'appliance';
+}

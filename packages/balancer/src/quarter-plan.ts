@@ -1,0 +1,119 @@
+/**
+ * How much power the cars may take now so that the quarter ends at or under the target.
+ *
+ * The budget is energy, not an even power. The house's expected use for the rest of the quarter is set
+ * aside first (its present import plus the learned loads that will come back). What the cars may import
+ * early is what leaves, besides, room for a surge: a load of the size the house has shown (an oven, a
+ * hob, a heat pump) switching on now and staying on until the quarter ends. The rest of the budget is
+ * spent at the END of the quarter, at full power: by then the house's use is mostly known, so an oven that
+ * comes on at ten past eats budget the car had not spent yet instead of pushing the quarter over, and a
+ * car whose minimum (4.1 kW on three phases) is above the budget's even rate still gets all of it, as one
+ * run per quarter instead of sitting paused. Power the house exports is free and taken whenever it comes.
+ */
+import type { Reason } from './reasons';
+
+export interface PlanInput {
+  /** Energy still allowed this quarter under the target less the margin (kWh). */
+  leftKwh: number;
+  /** Seconds left in the quarter. */
+  leftS: number;
+  /** Seconds a change takes to reach the cars (their response lag): what they draw now runs on that long. */
+  lagS: number;
+  /** A run starts this much before the even share reaches full power: the cars' lag and ramp cost as much. */
+  leadS: number;
+  /** No start in the last lagS + freezeS seconds: it could not run long enough to be worth it. */
+  freezeS: number;
+  /** The house's net power now (kW; negative while it exports). */
+  houseKw: number;
+  /** Import the learned loads that are off now are expected to add before the quarter ends (kWh). */
+  cyclerKwh: number;
+  /** The largest surge the house may add at any moment (kW): kept in reserve while the cars charge early. */
+  surgeKw: number;
+  /** What the cars draw now (kW). */
+  evKw: number;
+  /** What the plugged cars could draw within the fuse and their maximum (kW). */
+  fullKw: number;
+  /** The least power at which a car can charge (kW). */
+  minKw: number;
+  /** Once started, a run lasts at least this long (s). */
+  minRunS: number;
+  /** The cars are charging now in this quarter's run at its end. */
+  running: boolean;
+  /** Seconds since the cars started charging (the lead is spent while they lag and ramp). */
+  runningForS: number;
+  /** The next quarter's energy for the cars as it would start with the house as it is (kWh). */
+  nextQuarterKwh: number;
+}
+
+export interface Plan {
+  /** Power the cars may take now (kW); Infinity when the budget does not bind. */
+  evKw: number;
+  reason: Reason;
+  /** So close to the quarter's end that no car may be raised: a raise could not be undone in time. */
+  frozen: boolean;
+  /** The run at the quarter's end starts now (the caller marks the cars `running` from here on). */
+  startsRun: boolean;
+  /** The house's expected import over the rest of the quarter (kWh). */
+  houseRestKwh: number;
+  /** The import rate allowed for the rest of the quarter, house and cars together (kW). */
+  allowedKw: number;
+}
+
+export function planQuarter(p: PlanInput): Plan {
+  const surplusKw = Math.max(0, -p.houseKw);
+  const lag = Math.min(p.lagS, Math.max(0, p.leftS));
+  const houseRestKwh = (Math.max(0, p.houseKw) * p.leftS) / 3600 + p.cyclerKwh;
+  const allowedKw = p.leftS > 0 ? (p.leftKwh * 3600) / p.leftS : 0;
+  const horizonS = p.leftS - lag;
+  const frozen = horizonS < p.freezeS;
+  const [evKw, reason, startsRun] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
+  return { evKw, reason, frozen, startsRun, houseRestKwh, allowedKw };
+}
+
+type Cap = [kw: number, reason: Reason, startsRun: boolean];
+
+const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
+
+/**
+ * What the cars may take now while a surge of `surgeKw` for the rest of the quarter still fits: their free
+ * export, plus the import the budget leaves over the reserve, spread evenly (kW).
+ */
+function earlyKw(evKwh: number, horizonS: number, surplusKw: number, surgeKw: number): number {
+  return surplusKw + Math.max(0, (evKwh * 3600) / horizonS - surgeKw);
+}
+
+function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): Cap {
+  if (horizonS <= 0) {
+    // What is decided now lands in the next quarter: run on if that one would let the cars charge from its
+    // start (early, or its run at the end already due), rather than stop them for a pause of a few seconds.
+    const nextKw = earlyKw(p.nextQuarterKwh, 900 - lag, surplusKw, p.surgeKw);
+    if (nextKw >= p.fullKw) return UNLIMITED;
+    if (nextKw >= p.minKw) return [nextKw, 'quarter budget', false];
+    const nextRunKw = (p.nextQuarterKwh * 3600) / (900 - lag - p.leadS) + surplusKw;
+    return nextRunKw >= p.fullKw ? [nextRunKw, 'quarter budget', false] : [surplusKw, 'quarter end', false];
+  }
+  // The cars keep drawing what they draw now until a cut reaches them.
+  const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
+  if (evKwh <= 0) return [surplusKw, 'quarter budget', false];
+  if (p.running) {
+    // The run at the end: spend what is left by the end. It started `leadS` early for the cars' lag and
+    // ramp; that lead is used up as they start.
+    const leadLeftS = Math.max(0, p.leadS - p.runningForS);
+    const runKw = (evKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
+    if (runKw >= p.fullKw) return UNLIMITED;
+    return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false];
+  }
+  const early = earlyKw(evKwh, horizonS, surplusKw, p.surgeKw);
+  if (early >= p.fullKw) return UNLIMITED;
+  // The run at the end starts once what is left keeps the cars at full power until the quarter ends (a small
+  // budget runs at less power for the minimum run time); none starts too close to the end. It starts
+  // `leadS` early: the cars' lag and ramp cost about that much of it.
+  if (horizonS >= p.freezeS) {
+    const startKw = Math.max(p.minKw, Math.min(p.fullKw, (evKwh * 3600) / p.minRunS + surplusKw));
+    const leadKw = (evKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
+    if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
+  }
+  // Before it, only what leaves room for a surge, or the export alone.
+  if (early >= p.minKw) return [early, 'quarter budget', false];
+  return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
+}

@@ -1,0 +1,47 @@
+/**
+ * Why a charger's limit is what it is: one typed value per decision, and the sentence an owner reads for
+ * it, in one place. The values are the short labels the API has always shown.
+ */
+export const REASON_TEXTS = {
+  'no meter data': 'Waiting for the first telegram from the meter; the charger stays at 0 A until then.',
+  'fail-safe': 'No fresh telegram from the meter: the charger is held at its safe current until data returns.',
+  'stale meter': 'The meter repeats an old telegram or its clock stands still: treated as no data.',
+  'L1 fuse': 'Line 1 is at its fuse: the car gets what the house leaves on that line.',
+  'L2 fuse': 'Line 2 is at its fuse: the car gets what the house leaves on that line.',
+  'L3 fuse': 'Line 3 is at its fuse: the car gets what the house leaves on that line.',
+  'headroom kept': 'A load that cycles on this line will be back soon: its share of the fuse is kept free.',
+  'quarter budget': "The quarter-hour's energy budget is spent down to the house's expected use.",
+  'quarter plan':
+    "The car waits and charges at the end of the quarter-hour, when the house's use so far is known and the budget is sure.",
+  'quarter end': 'The quarter-hour ends in a few seconds: no raise that could not take effect in time.',
+  'solar surplus': 'Charging from what the panels export.',
+  'solar start delay': 'The solar surplus must last a minute before the car starts.',
+  'solar stop delay': 'Kept at the minimum through a passing cloud.',
+  'charger max': "At the charger's (or car's) maximum current.",
+  'car limit': 'The car takes less than it is offered (full, or limited by itself).',
+  'raise delay': 'Raised no more often than every few seconds; longer after a load that came back.',
+  ramp: 'Raised in steps, not all at once.',
+  'waiting for cut': "Another car's cut has not reached it yet: the raise waits until it has.",
+  'min pause': 'Paused for the minimum pause time before starting again.',
+  'min run': 'Keeps charging for its minimum run time.',
+  'measurement unknown':
+    "The charger's measurement is missing, stale or implausible: counted as if the car drew its full offer, and nobody is raised on it.",
+  unplugged: 'No car is plugged in.',
+  'charger offline': 'The charger is not connected to the module.',
+} as const;
+
+export type Reason = keyof typeof REASON_TEXTS;
+
+export const REASONS = Object.keys(REASON_TEXTS) as Reason[];
+
+/** The owner-facing sentence for a reason. */
+export function reasonText(reason: Reason): string {
+  return REASON_TEXTS[reason];
+}
+
+const FUSE_REASONS: readonly Reason[] = ['L1 fuse', 'L2 fuse', 'L3 fuse'];
+
+/** The fuse reason of line index 0..2. */
+export function fuseReason(line: number): Reason {
+  return FUSE_REASONS[line] ?? 'L1 fuse';
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { HouseModel } from '../src/index';
+
+const T0 = Date.parse('2025-01-15T18:00:00+01:00');
+const none = [false, false, false];
+
+/** Feeds a house whose current per line is `lineA(s)` for `seconds`. */
+function feed(model: HouseModel, from: number, seconds: number, lineA: (s: number) => number[]) {
+  for (let s = from; s < from + seconds; s++) model.observe(T0 + s * 1000, lineA(s), none);
+}
+
+describe('house model', () => {
+  it('learns a hob that cycles 90 s on and 60 s off on L1', () => {
+    const m = new HouseModel('3N400');
+    const hob = (s: number) => (s >= 100 && (s - 100) % 150 < 90 ? 16 : 0);
+    feed(m, 0, 700, (s) => [1 + hob(s), 1, 1]);
+    const [load] = m.summary(T0 + 700_000);
+    expect(load).toMatchObject({ lines: [1], cycling: true, onS: 90, offS: 60 });
+    expect(load!.kw).toBeCloseTo(3.68, 1);
+    expect(load!.label).toBe('hob-like load');
+  });
+
+  it('keeps a cycler’s amperes only from shortly before it is due back', () => {
+    const m = new HouseModel('3N400');
+    // a heat pump on all three lines, 10 min on / 8 min off
+    const hp = (s: number) => (s % 1080 < 600 ? 5 : 0);
+    feed(m, 0, 3 * 1080 + 601, (s) => [1 + hp(s), 1 + hp(s), 1 + hp(s)]);
+    const offAt = 3 * 1080 + 600;
+    // just off: its return is 8 minutes away, its headroom may be lent
+    expect(m.holdA(T0 + offAt * 1000 + 1000, 15)).toEqual([0, 0, 0]);
+    // 7 min 30 s later its return is near: kept
+    expect(m.holdA(T0 + (offAt + 450) * 1000, 15)).toEqual([5, 5, 5]);
+  });
+
+  it('tells apart two loads that switch in the same second when one is known', () => {
+    const m = new HouseModel('3x230');
+    // a 3-phase heat pump (7.5 A) learned alone first
+    feed(m, 0, 200, (s) => {
+      const hp = s >= 50 && s < 150 ? 7.5 : 0;
+      return [1 + hp, 1 + hp, 1 + hp];
+    });
+    // then it and an oven between L1 and L2 (13 A) switch on together
+    feed(m, 200, 100, (s) => {
+      const both = s >= 250;
+      return [1 + (both ? 20.5 : 0), 1 + (both ? 20.5 : 0), 1 + (both ? 7.5 : 0)];
+    });
+    const loads = m.summary(T0 + 300_000);
+    expect(loads.map((l) => [l.lines.join('+'), Math.round(l.kw * 10) / 10])).toEqual([
+      ['1+2+3', 3],
+      ['1+2', 3],
+    ]);
+  });
+
+  it('keeps a load that just went off from raises for about as long as it was on', () => {
+    const m = new HouseModel('3N400');
+    feed(m, 0, 300, (s) => [1 + (s >= 100 && s < 200 ? 10 : 0), 1, 1]);
+    expect(m.coolingA(T0 + 210_000)).toEqual([10, 0, 0]);
+    expect(m.coolingA(T0 + 320_000)).toEqual([0, 0, 0]);
+  });
+
+  it('knows the largest surge the house has shown, and assumes a kitchen appliance before', () => {
+    const m = new HouseModel('3N400');
+    expect(m.surgeKw(T0)).toBe(3);
+    feed(m, 0, 300, (s) => [1 + (s >= 100 && s < 200 ? 20 : 0), 1, 1]);
+    expect(m.surgeKw(T0 + 300_000)).toBeCloseTo(4.6, 1);
+  });
+
+  it('stays within its memory bound however many loads it sees', () => {
+    const m = new HouseModel('3N400');
+    feed(m, 0, 4000, (s) => [1 + (s % 40 < 20 ? 2 + (Math.floor(s / 40) % 50) * 0.5 : 0), 1, 1]);
+    expect(m.loads.length).toBeLessThanOrEqual(16);
+  });
+});

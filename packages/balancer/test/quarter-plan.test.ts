@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { type PlanInput, planQuarter } from '../src/index';
+
+/** 2.5 kW target, 0.5 kW house, one three-phase car (6–16 A: 4.14–11 kW), at the start of a quarter. */
+const base: PlanInput = {
+  leftKwh: 2.48 * 0.25,
+  leftS: 900,
+  lagS: 5,
+  leadS: 15,
+  freezeS: 20,
+  houseKw: 0.5,
+  cyclerKwh: 0,
+  surgeKw: 3,
+  evKw: 0,
+  fullKw: 11,
+  minKw: 4.14,
+  minRunS: 60,
+  running: false,
+  runningForS: 0,
+  nextQuarterKwh: 0.5,
+};
+const evKwh = (p: PlanInput) => p.leftKwh - (p.houseKw * p.leftS) / 3600 - p.cyclerKwh;
+
+describe('the quarter plan', () => {
+  it('keeps the car waiting while the budget would not run it at full power to the end', () => {
+    const plan = planQuarter(base);
+    expect(plan).toMatchObject({ evKw: 0, reason: 'quarter plan', startsRun: false });
+    expect(plan.houseRestKwh).toBeCloseTo(0.125, 6);
+  });
+
+  it('starts the run when what is left keeps the car at full power until the end, a lead early', () => {
+    // 0.495 kWh at 11 kW lasts 162 s: the run starts with that + 5 s lag + the 15 s lead left (a house
+    // known for large surges, so that nothing is spent early)
+    const at = (leftS: number) =>
+      planQuarter({ ...base, surgeKw: 10, leftS, leftKwh: evKwh(base) + (0.5 * leftS) / 3600 });
+    expect(at(190).startsRun).toBe(false);
+    const start = at(178);
+    expect(start.startsRun).toBe(true);
+    expect(start.evKw).toBeGreaterThanOrEqual(11);
+  });
+
+  it('spends the rest by the end once running, and stops when it is gone', () => {
+    const running = { ...base, running: true, runningForS: 60, evKw: 11, leftS: 100 };
+    const enough = planQuarter({ ...running, leftKwh: (0.5 * 100) / 3600 + (11 * 100) / 3600 });
+    expect(enough.evKw).toBeGreaterThanOrEqual(11);
+    // what is left would not even cover what the car draws until a stop reaches it
+    const gone = planQuarter({ ...running, leftKwh: (0.5 * 100) / 3600 + (11 * 4) / 3600 });
+    expect(gone).toMatchObject({ evKw: 0, reason: 'quarter budget' });
+  });
+
+  it('lets the car charge early only while a surge of the house would still fit', () => {
+    // 8 kW target: 7.5 kW of even rate; 7.5 − 3 kW reserve = 4.5 kW may be taken now
+    const big = { ...base, leftKwh: 7.98 * 0.25 };
+    const plan = planQuarter(big);
+    expect(plan.reason).toBe('quarter budget');
+    expect(plan.evKw).toBeCloseTo((evKwh(big) * 3600) / 895 - 3, 6);
+    // a house known for a 6 kW sauna keeps more aside: nothing early
+    expect(planQuarter({ ...big, surgeKw: 6 }).evKw).toBe(0);
+  });
+
+  it('takes what the house exports at any time, and tops it up only with room for a surge', () => {
+    const sunny = planQuarter({ ...base, houseKw: -3 });
+    expect(sunny.evKw).toBeCloseTo(3, 6);
+    expect(sunny.reason).toBe('quarter plan');
+  });
+
+  it('does not bind when the even rate less the reserve covers the car at full power', () => {
+    expect(planQuarter({ ...base, leftKwh: 15 * 0.25 }).evKw).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('in the last lag seconds decides for the next quarter', () => {
+    const last = { ...base, running: true, evKw: 11, leftS: 4, leftKwh: 0.02 };
+    expect(planQuarter(last)).toMatchObject({ evKw: 0, reason: 'quarter end' });
+    expect(planQuarter({ ...last, nextQuarterKwh: 15 * 0.25 }).evKw).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('freezes raises near the end of the quarter', () => {
+    expect(planQuarter({ ...base, leftS: 24 }).frozen).toBe(true);
+    expect(planQuarter({ ...base, leftS: 60 }).frozen).toBe(false);
+  });
+});
