@@ -63,7 +63,7 @@ async function peer(): Promise<number> {
 async function module(): Promise<number> {
   // loaded here so that the peer process never loads the module's code
   const { createBalancer } = await import('@p1/balancer');
-  const { createSimulatedCharger, openVirtualSerialPair } = await import('@p1/sim');
+  const { createSimulatedCharger } = await import('@p1/sim');
   const { default: pino } = await import('pino');
   const { validateConfig } = await import('../src/config');
   const { startHttp } = await import('../src/http/server');
