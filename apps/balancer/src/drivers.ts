@@ -2,17 +2,15 @@
  * The driver tables of the module, one per kind: the configuration's `meter.source` and
  * `chargers[i].driver` (and each driver's keys), the factories and the README all read them.
  * They are assembled here because the simulated drivers live in @p1/sim, which @p1/drivers does not
- * depend on. Adding a driver: its entry file next to it, and one line below (CONTRIBUTING.md).
+ * depend on. Adding a driver: its entry file next to it, and one line in its package's table or
+ * below (CONTRIBUTING.md).
  */
 import {
+  CHARGER_DRIVERS,
   type ChargerDriverEntry,
-  httpMeterEntry,
+  METER_SOURCES,
   type MeterSource,
   type MeterSourceEntry,
-  ocppChargerEntry,
-  replayMeterEntry,
-  serialMeterEntry,
-  tcpMeterEntry,
 } from '@p1/drivers';
 import { type SimulatorContext, simulatedChargerEntry, simulatorMeterEntry } from '@p1/sim';
 
@@ -29,7 +27,8 @@ export interface DriverTables {
   readonly chargerDrivers: readonly ModuleChargerDriver[];
 }
 
+/** @p1/drivers' own tables (a configuration file cannot name a code-only source), then @p1/sim's drivers. */
 export const DRIVERS: DriverTables = {
-  meterSources: [serialMeterEntry, tcpMeterEntry, replayMeterEntry, httpMeterEntry, simulatorMeterEntry],
-  chargerDrivers: [ocppChargerEntry, simulatedChargerEntry],
+  meterSources: [...METER_SOURCES.filter((e) => e.options !== null), simulatorMeterEntry],
+  chargerDrivers: [...CHARGER_DRIVERS, simulatedChargerEntry],
 };

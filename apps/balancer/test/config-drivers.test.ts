@@ -2,9 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DriverOptions, replayMeterEntry } from '@p1/drivers';
+import { CHARGER_DRIVERS, type DriverOptions, METER_SOURCES, replayMeterEntry } from '@p1/drivers';
 import type { Reading } from '@p1/dsmr';
-import { MeterSimulation } from '@p1/sim';
+import { MeterSimulation, simulatedChargerEntry, simulatorMeterEntry } from '@p1/sim';
 import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configJsonSchema, configSchema, validateConfig } from '../src/config';
@@ -47,6 +47,15 @@ describe('the driver tables', () => {
       entries.map((e) => [`\`${e.name}\``, e.summary, e.options ? keysCell(e.options) || '–' : '–']);
     expect(readmeRows('### Meter sources (`meter.source`)')).toEqual(expected(DRIVERS.meterSources));
     expect(readmeRows('### Charger drivers (`chargers[i].driver`)')).toEqual(expected(DRIVERS.chargerDrivers));
+  });
+
+  it("are @p1/drivers' tables, its code-only sources left out, plus @p1/sim's drivers", () => {
+    // so a driver of @p1/drivers is one line in its package's table and nowhere else
+    for (const entry of METER_SOURCES) expect(DRIVERS.meterSources.includes(entry)).toBe(entry.options !== null);
+    expect(DRIVERS.meterSources.map((e) => e.name)).not.toContain('stream');
+    expect(DRIVERS.meterSources).toContain(simulatorMeterEntry);
+    expect(DRIVERS.meterSources).toHaveLength(METER_SOURCES.filter((e) => e.options !== null).length + 1);
+    expect(DRIVERS.chargerDrivers).toEqual([...CHARGER_DRIVERS, simulatedChargerEntry]);
   });
 
   it('give the configuration its choices and each driver its required keys', () => {
