@@ -176,13 +176,12 @@ async function latency(
 ): Promise<{ read: number[]; limit: number[]; readOfLimited: number[]; lost: number }> {
   const { createBalancer } = await import('@p1/balancer');
   const { createMeterSource } = await import('@p1/drivers');
-  const { createSimulatedCharger } = await import('@p1/sim');
+  const { createSimulatedCharger, openVirtualSerialPair } = await import('@p1/sim');
   const { default: pino } = await import('pino');
   const { validateConfig } = await import('../src/config');
   const { LiveState } = await import('../src/live/live-state');
   const { Store } = await import('../src/store/store');
   const { ModuleCore } = await import('../src/wiring/core');
-  const { openVirtualSerialPair } = await import('../src/wiring/virtual-serial');
   const dir = mkdtempSync(join(tmpdir(), 'p1-bench-lat-'));
   const r = validateConfig({
     version: 1,

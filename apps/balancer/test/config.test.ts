@@ -70,6 +70,16 @@ http: { port: 99999 }
     ]);
   });
 
+  it('refuses a list where a mapping belongs, once, at the list (an empty one too)', () => {
+    const r = validateConfig({ version: 1, http: [], chargers: [[1]], ocpp: { overdraw: ['graceS'] } });
+    expect(!r.ok && r.problems).toEqual([
+      'chargers[0]: must be a mapping of keys',
+      'http: must be a mapping of keys',
+      'ocpp.overdraw: must be a mapping of keys',
+    ]);
+    expect(validateConfig([]).ok).toBe(false);
+  });
+
   it('requires the version and refuses other versions with a pointer to the upgrade note', () => {
     const missing = validateConfig({});
     expect(!missing.ok && missing.problems[0]).toMatch(/^version: is required/);
@@ -80,6 +90,7 @@ http: { port: 99999 }
   it('requires what each meter source needs', () => {
     for (const [source, key] of [
       ['serial', 'meter.device'],
+      ['tcp', 'meter.port'],
       ['replay', 'meter.file'],
       ['http', 'meter.url'],
     ]) {
@@ -91,6 +102,48 @@ http: { port: 99999 }
   it('reports YAML syntax errors with their line', () => {
     const r = parseConfigText('version: 1\nsite: [\n');
     expect(!r.ok && r.problems[0]).toMatch(/^line \d+: /);
+  });
+
+  it('refuses a YAML alias bomb (billion laughs) in one sentence, before expanding it', () => {
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const [prev, name] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const r = parseConfigText(`version: 1\n${levels.join('\n')}\n`); // 9^9 = 387 million "lol"s
+    expect(!r.ok && r.problems).toEqual([
+      'its aliases (*name) expand too far: a configuration needs at most 100 of them',
+    ]);
+    // aliases within the bound are fine (the YAML is read, then the schema speaks)
+    const small = parseConfigText('version: 1\nhttp: &h { host: 127.0.0.1 }\nrawP1: *h\n');
+    expect(small.ok).toBe(true);
+  });
+
+  it('words every problem of any document for an owner: one line, a path, no developer text (property)', () => {
+    const value = fc.oneof(
+      fc.constantFrom(null, true, 0, -1, 1e9, '', 'x', [], {}, [1, 4], { a: 1 }),
+      fc.string({ maxLength: 4 }),
+      fc.double(),
+    );
+    const keys = ['version', 'meter', 'site', 'chargers', 'http', 'ocpp', 'mqtt', 'rawP1', 'store', 'log', 'extra'];
+    const inner = ['source', 'device', 'port', 'host', 'fuseA', 'connection', 'url', 'id', 'minA', 'phases', 'level'];
+    const section = fc.oneof(
+      value,
+      fc.dictionary(fc.constantFrom(...inner), value),
+      fc.array(fc.dictionary(fc.constantFrom(...inner), value), { maxLength: 2 }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...keys), section), (doc) => {
+        const r = validateConfig(doc);
+        if (r.ok) return true;
+        return r.problems.every(
+          (p) =>
+            /^[A-Za-z][\w.[\]]*: [^\n]+$/.test(p) &&
+            !/Invalid|expected [a-z]+, received|Too (big|small)|\u0000/.test(p),
+        );
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('names the path of any out-of-range charger current (property)', () => {

@@ -1,13 +1,10 @@
-import { createSimulatedCharger } from '@p1/sim';
+import { simulatedChargerEntry } from '@p1/sim';
 import { describe, expect, it } from 'vitest';
-import { type ChargerFactory, createChargers } from '../src/charger/registry';
+import { CHARGER_DRIVERS, createChargers } from '../src/charger/registry';
 import { chargePoint, memoryLogger, until } from './ocpp-harness';
 
-/** The simulated charger of @p1/sim, as the apps hand it to the registry. */
-const drivers: Record<string, ChargerFactory> = {
-  simulated: (capabilities, { now }) =>
-    createSimulatedCharger(capabilities, { tickMs: false, car: null, ...(now ? { now } : {}) }),
-};
+/** This package's table plus @p1/sim's simulated charger, as the apps assemble it. */
+const drivers = [...CHARGER_DRIVERS, simulatedChargerEntry];
 
 describe('charger registry', () => {
   it('simulated chargers only: no OCPP server is started', async () => {
@@ -48,6 +45,12 @@ describe('charger registry', () => {
     } finally {
       await fleet.close();
     }
+  });
+
+  it("checks a driver's own keys with its entry's schema, naming the path", async () => {
+    await expect(
+      createChargers([{ id: 'cp1', driver: 'ocpp', phases: [1], minA: 6, maxA: 16, password: 42 }], { drivers }),
+    ).rejects.toThrow(/^chargers\[0\]\.password: /);
   });
 
   it('refuses an unknown driver or a duplicate id with the path of the entry', async () => {

@@ -9,8 +9,15 @@ export {
   type SimulatedCharger,
   type SimulatedChargerOptions,
 } from './charger/simulated-charger';
+export { simulatedChargerEntry } from './charger/simulated-entry';
 export { jsonLineLogger, type Logger, type LogLine, memoryLogger, silentLogger } from './logger';
 export { demoScenario } from './meter/demo-scenario';
+export {
+  type EmbeddedMeter,
+  type EmbeddedMeterLink,
+  type EmbeddedMeterOptions,
+  startEmbeddedMeter,
+} from './meter/embedded-meter';
 export {
   type ActiveFault,
   checkFaultRequest,
@@ -24,6 +31,7 @@ export { findModel, METER_MODELS, type MeterModel } from './meter/models';
 export { type Random, seededRandom } from './meter/random';
 export { createSimulatedMeter, SimulatedMeter, type SimulatedMeterOptions } from './meter/simulated-meter';
 export { DEMO_SMARTY_KEY, MeterSimulation, type SimulationOptions, type TelegramOut } from './meter/simulation';
+export { type SimulatorContext, type SimulatorMeterConfig, simulatorMeterEntry } from './meter/simulator-entry';
 /** The OCPP charge point and its websocket client load only when asked for (the module never needs them). */
 export const loadChargePointSimulator = () => import('./charge-point');
-export { SocatMissingError, type SocatPair, startSocatPair } from './virtual-serial';
+export { openVirtualSerialPair, SocatMissingError, type SocatPair, startSocatPair } from './virtual-serial';

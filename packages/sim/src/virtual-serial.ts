@@ -4,7 +4,9 @@
  * links, which the reader sees as a pulled cable.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** socat is not installed (not on PATH): the caller can do without a pair, or say how to get one. */
 export class SocatMissingError extends Error {
@@ -80,4 +82,27 @@ export async function startSocatPair(meterEnd: string, readerEnd: string, timeou
       await exited;
     },
   };
+}
+
+/** A socat pair with its links in a fresh temp dir, removed again when socat cannot start (SocatMissingError). */
+export async function openVirtualSerialPair(timeoutMs = 10_000): Promise<SocatPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'p1-balancer-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const pair = await startSocatPair(join(dir, 'meter'), join(dir, 'p1'), timeoutMs);
+    return {
+      meterEnd: pair.meterEnd,
+      readerEnd: pair.readerEnd,
+      get running() {
+        return pair.running;
+      },
+      async close() {
+        await pair.close();
+        remove();
+      },
+    };
+  } catch (err) {
+    remove();
+    throw err;
+  }
 }

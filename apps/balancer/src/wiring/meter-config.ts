@@ -1,20 +1,20 @@
-import type { MeterSourceConfig } from '@p1/drivers';
+import { createMeterSource, type DriverOptions, type MeterSource, type MeterSourceConfig } from '@p1/drivers';
+import * as v from 'valibot';
 import type { MeterConfig } from '../config/schema';
-import type { EmbeddedMeter } from './embedded-meter';
+import { DRIVERS, type DriverTables, type ModuleMeterContext } from '../drivers';
 
-/** The drivers' meter configuration for one of ours; the simulator is read the way the embedded meter offers. */
-export function driverMeterConfig(m: MeterConfig, embedded: EmbeddedMeter | null): MeterSourceConfig {
-  const smarty = m.smartyKey ? { smartyKey: m.smartyKey } : {};
-  switch (m.source) {
-    case 'serial':
-      return { source: 'serial', device: m.device as string, baud: m.baud, ...smarty };
-    case 'simulator':
-      return { ...(embedded as EmbeddedMeter).source, ...smarty };
-    case 'tcp':
-      return { source: 'tcp', host: m.host, port: m.port, ...smarty };
-    case 'replay':
-      return { source: 'replay', file: m.file as string, speed: m.speed, loop: true, ...smarty };
-    case 'http':
-      return { source: 'http', url: m.url as string, ...smarty };
-  }
+/**
+ * Opens the configured meter source through its table entry: its own keys (checked by its schema),
+ * then its factory, which loads the driver only now. The simulator reads its bytes with our drivers.
+ */
+export async function openMeterSource(
+  meter: MeterConfig,
+  context: Omit<ModuleMeterContext, 'read'>,
+  tables: DriverTables = DRIVERS,
+): Promise<MeterSource> {
+  const entry = tables.meterSources.find((e) => e.name === meter.source);
+  if (!entry?.options || !entry.configure) throw new Error(`meter.source: '${meter.source}' is not configurable`);
+  const common = meter.smartyKey ? { smartyKey: meter.smartyKey } : {};
+  const settings = entry.configure(v.parse(entry.options as DriverOptions, meter), common);
+  return entry.open(settings, { ...context, read: (link) => createMeterSource(link as MeterSourceConfig) });
 }

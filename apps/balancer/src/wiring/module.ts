@@ -1,10 +1,11 @@
 import { dirname, join } from 'node:path';
 import { createBalancer, kwForAmps } from '@p1/balancer';
-import { type Charger, type ChargerFleet, createChargers, createMeterSource, type MeterSource } from '@p1/drivers';
-import { loadScenario, type Scenario, ScenarioError } from '@p1/scenario';
-import { createSimulatedCharger, findModel, METER_MODELS, type SimulatedCharger } from '@p1/sim';
+import { type Charger, type ChargerFleet, createChargers, type MeterSource } from '@p1/drivers';
+import { ScenarioError } from '@p1/scenario';
+import type { EmbeddedMeter, SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
+import { DRIVERS } from '../drivers';
 import { type RunningHttp, startHttp } from '../http/server';
 import { LiveState } from '../live/live-state';
 import type { MqttPublisher } from '../mqtt/publisher';
@@ -12,8 +13,7 @@ import { type RawP1Server, startRawP1Server } from '../rawp1/server';
 import { Store } from '../store/store';
 import { ActivationService, SqliteProgressStore } from './activation-service';
 import { ModuleCore } from './core';
-import { type EmbeddedMeter, startEmbeddedMeter } from './embedded-meter';
-import { driverMeterConfig } from './meter-config';
+import { openMeterSource } from './meter-config';
 import { loadOrCreateToken } from './token';
 
 const TICK_MS = 1000;
@@ -38,16 +38,6 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
-/** The simulated meter's household from a scenario file: one sentence naming the file when it is wrong. */
-function loadScenarioFile(file: string): Scenario {
-  try {
-    return loadScenario(file);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new StartupError(`meter.scenario: ${err.message}`);
-    throw err;
-  }
-}
-
 /** The whole module: meter → balancer → chargers, with store, HTTP/SSE, MQTT and the raw P1 re-serve. */
 export async function startModule(config: AppConfig, logger: Logger): Promise<RunningModule> {
   const closers: (() => Promise<void> | void)[] = [];
@@ -67,44 +57,22 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     const token = config.http.token ?? loadOrCreateToken(tokenFile as string);
     const live = new LiveState(config.site);
 
-    const fleet: ChargerFleet = await createChargers(
-      config.chargers.map((c) => ({
-        id: c.id,
-        driver: c.driver,
-        phases: c.phases,
-        minA: c.minA,
-        maxA: c.maxA,
-        safeA: c.safeA,
-        switchPhases: c.switchPhases,
-        priority: c.priority,
-        ...(c.password ? { password: c.password } : {}),
-      })),
-      {
-        ocpp: config.ocpp,
-        logger,
-        // the embedded default's simulated charger has a car plugged in
-        drivers: { simulated: (capabilities) => createSimulatedCharger(capabilities, { car: {} }) },
-      },
-    );
+    // the chargers' own keys (ocpp: password) go to their driver, which checks them with its schema
+    const fleet: ChargerFleet = await createChargers(config.chargers, {
+      ocpp: config.ocpp,
+      logger,
+      drivers: DRIVERS.chargerDrivers,
+    });
     closers.push(() => fleet.close());
 
     let core: ModuleCore | null = null;
-    let embedded: EmbeddedMeter | null = null;
-    if (config.meter.source === 'simulator') {
-      const model = findModel(config.meter.model);
-      if (!model) {
-        throw new StartupError(
-          `meter.model: unknown model '${config.meter.model}' (one of ${METER_MODELS.map((m) => m.name).join(', ')})`,
-        );
-      }
-      const simulated = fleet.chargers.filter((c): c is SimulatedCharger => 'plugIn' in c);
-      const { connection } = config.site;
-      embedded = await startEmbeddedMeter({
-        model: config.meter.model,
-        // the site's supply when the model has it, so that the meter measures what the balancer assumes
-        ...(model.connections.includes(connection) ? { connection } : {}),
-        speed: config.meter.speed,
-        ...(config.meter.scenario ? { scenario: loadScenarioFile(config.meter.scenario) } : {}),
+    // the simulator tells us its running meter through `started` (the source's factory makes it)
+    const simulator: { meter: EmbeddedMeter | null } = { meter: null };
+    const simulated = fleet.chargers.filter((c): c is SimulatedCharger => 'plugIn' in c);
+    let meter: MeterSource;
+    try {
+      meter = await openMeterSource(config.meter, {
+        connection: config.site.connection,
         beforeTelegram: (simulation) => {
           // close the loop: what the simulated cars draw shows up in the meter's next telegram
           for (const c of simulated) {
@@ -115,14 +83,20 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
             simulation.setLoad(`ev-${c.capabilities.id}`, lines, kwForAmps(simulation.connection, lines.length, amps));
           }
         },
+        started: (running) => {
+          simulator.meter = running;
+          closers.push(() => running.stop());
+        },
       });
-      closers.push(() => embedded?.stop());
+    } catch (err) {
+      if (err instanceof ScenarioError) throw new StartupError(`meter.scenario: ${err.message}`);
+      throw err;
     }
+    const embedded = simulator.meter;
 
     // the simulated Smarty meter encrypts with its own demo key unless one is configured
     const smartyKey = config.meter.smartyKey ?? embedded?.simulation.key ?? null;
     const meterConfig = { ...config.meter, smartyKey };
-    const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded));
     live.meter.source =
       config.meter.source === 'simulator' ? `simulator (${embedded?.device ?? 'in-process'})` : config.meter.source;
     live.meter.counters = meter.counters;

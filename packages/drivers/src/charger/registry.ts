@@ -1,13 +1,15 @@
 import type { Charger, ChargerCapabilities, Phase } from '@p1/balancer/charger-state';
+import * as v from 'valibot';
+import type { ChargerDriverEntry, DriverChargers, OcppServerOptions } from './driver-entry';
 import { type Logger, silentLogger } from './logger';
 import type { OcppCentralSystem } from './ocpp/central-system';
-import type { OverdrawPolicy } from './ocpp/overdraw';
+import { ocppChargerEntry } from './ocpp/ocpp-entry';
 
 /** One entry of the `chargers:` list in the module's configuration (see apps/balancer/README.md, "Configuration"). */
 export interface ChargerConfig {
   /** OCPP charge point identity, or any name for a charger of another driver. */
   id: string;
-  /** `ocpp`, or a driver given in `ChargerFleetOptions.drivers` (e.g. `simulated` from @p1/sim). */
+  /** The name of an entry in `ChargerFleetOptions.drivers` (`ocpp` by default). */
   driver: string;
   phases: Phase[];
   minA: number;
@@ -16,23 +18,20 @@ export interface ChargerConfig {
   /** The charger's own fail-safe current; default minA. */
   safeA?: number;
   priority?: number;
-  /** ocpp: security profile 1 password (basic auth). */
-  password?: string;
+  /** Keys of the charger's driver, checked by its entry's options (ocpp: `password`). */
+  [driverKey: string]: unknown;
 }
 
-/** Makes a charger of a driver that lives outside this package (the apps pass the simulated one). */
-export type ChargerFactory = (capabilities: ChargerCapabilities, context: { now?: () => number }) => Charger;
+// biome-ignore lint/suspicious/noExplicitAny: a table holds entries whose options differ
+export type ChargerDriverTable = readonly ChargerDriverEntry<any>[];
+
+/** The drivers of this package; the apps add their own (e.g. `simulated` from @p1/sim). */
+export const CHARGER_DRIVERS: ChargerDriverTable = [ocppChargerEntry];
 
 export interface ChargerFleetOptions {
-  ocpp?: {
-    host?: string;
-    port?: number;
-    heartbeatIntervalS?: number;
-    failsafeLeaseS?: number;
-    overdraw?: Partial<OverdrawPolicy>;
-  };
-  /** Drivers besides `ocpp`, by name. */
-  drivers?: Record<string, ChargerFactory>;
+  ocpp?: OcppServerOptions;
+  /** The driver table (default `CHARGER_DRIVERS`). */
+  drivers?: ChargerDriverTable;
   logger?: Logger;
   now?: () => number;
 }
@@ -44,10 +43,6 @@ export interface ChargerFleet {
   readonly ocpp: OcppCentralSystem | null;
   close(): Promise<void>;
 }
-
-/** The driver this package brings; loaded only when configured: no websocket server without an OCPP charger. */
-const OCPP = 'ocpp';
-const loadOcpp = () => import('./ocpp/central-system');
 
 export function capabilitiesOf(c: ChargerConfig): ChargerCapabilities {
   return {
@@ -65,55 +60,59 @@ export async function createChargers(
   configs: ChargerConfig[],
   options: ChargerFleetOptions = {},
 ): Promise<ChargerFleet> {
-  const factories = options.drivers ?? {};
-  const known = [OCPP, ...Object.keys(factories)];
+  const table = options.drivers ?? CHARGER_DRIVERS;
   const seen = new Set<string>();
+  const groups = new Map<
+    ChargerDriverEntry,
+    { capabilities: ChargerCapabilities; options: Record<string, unknown> }[]
+  >();
   configs.forEach((c, i) => {
-    if (!known.includes(c.driver)) {
-      throw new Error(`chargers[${i}].driver: '${String(c.driver)}' is not one of ${known.join(', ')}`);
+    const entry = table.find((e) => e.name === c.driver);
+    if (!entry) {
+      throw new Error(
+        `chargers[${i}].driver: '${String(c.driver)}' is not one of ${table.map((e) => e.name).join(', ')}`,
+      );
     }
     if (seen.has(c.id)) throw new Error(`chargers[${i}].id: '${c.id}' is used twice`);
     seen.add(c.id);
+    const parsed = v.safeParse(entry.options, c);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      throw new Error(`chargers[${i}].${v.getDotPath(issue)}: ${issue.message}`);
+    }
+    const group = groups.get(entry) ?? [];
+    group.push({ capabilities: capabilitiesOf(c), options: parsed.output });
+    groups.set(entry, group);
   });
-  const logger = options.logger ?? silentLogger;
+  const context = {
+    logger: options.logger ?? silentLogger,
+    ...(options.ocpp ? { ocpp: options.ocpp } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  const started: DriverChargers[] = [];
   const byId = new Map<string, Charger>();
-  let ocpp: OcppCentralSystem | null = null;
-
-  const ocppConfigs = configs.filter((c) => c.driver === OCPP);
-  if (ocppConfigs.length > 0) {
-    const { OcppCentralSystem } = await loadOcpp();
-    ocpp = await OcppCentralSystem.start({
-      ...options.ocpp,
-      logger,
-      ...(options.now ? { now: options.now } : {}),
-      chargers: ocppConfigs.map((c) => ({
-        capabilities: capabilitiesOf(c),
-        ...(c.password !== undefined ? { password: c.password } : {}),
-      })),
-    });
-    for (const c of ocpp.chargers()) byId.set(c.capabilities.id, c);
-  }
-  const others: Charger[] = [];
-  for (const c of configs) {
-    const factory = c.driver === OCPP ? undefined : factories[c.driver];
-    if (!factory) continue;
-    const charger = factory(capabilitiesOf(c), options.now ? { now: options.now } : {});
-    others.push(charger);
-    byId.set(c.id, charger);
+  try {
+    for (const [entry, group] of groups) {
+      const driver = await entry.start(group, context);
+      started.push(driver);
+      for (const charger of driver.chargers) byId.set(charger.capabilities.id, charger);
+    }
+  } catch (err) {
+    await Promise.allSettled(started.map((d) => d.close()));
+    throw err;
   }
   // Keep the configured order: the balancer's fairness may depend on it.
   const chargers = configs.map((c) => byId.get(c.id) as Charger);
   return {
     chargers,
-    ocpp,
+    ocpp: started.find((d) => d.ocpp)?.ocpp ?? null,
     get(id) {
       const charger = byId.get(id);
       if (!charger) throw new Error(`no charger configured with id '${id}'`);
       return charger;
     },
     async close() {
-      await Promise.all(others.map((c) => c.stop()));
-      await ocpp?.close();
+      await Promise.all(started.map((d) => d.close()));
     },
   };
 }

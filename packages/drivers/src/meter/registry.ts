@@ -1,40 +1,33 @@
 /**
- * One factory for every meter source, chosen by configuration (`meter.source`); each driver module
- * is loaded only when used, so a Raspberry Pi without serial hardware never loads serialport.
+ * The meter sources of this package, one entry each, and the factory that reads them: a source's
+ * module is loaded only when used, so a Raspberry Pi without serial hardware never loads serialport.
  */
-import type { HttpMeterConfig } from './http-source';
+import { httpMeterEntry } from './http-entry';
 import type { MeterSource } from './meter-source';
-import type { ReplayMeterConfig } from './replay-source';
-import type { SerialMeterConfig } from './serial-source';
-import type { StreamMeterConfig } from './stream-source';
-import type { TcpMeterConfig } from './tcp-source';
+import { replayMeterEntry } from './replay-entry';
+import { serialMeterEntry } from './serial-entry';
+import { streamMeterEntry } from './stream-entry';
+import { tcpMeterEntry } from './tcp-entry';
 
-export type MeterSourceConfig =
-  | SerialMeterConfig
-  | TcpMeterConfig
-  | ReplayMeterConfig
-  | HttpMeterConfig
-  | StreamMeterConfig;
+export const METER_SOURCES = [serialMeterEntry, tcpMeterEntry, replayMeterEntry, httpMeterEntry, streamMeterEntry];
+
+type Entry = (typeof METER_SOURCES)[number];
+/** The settings of any source of this package, told apart by `source`. */
+export type MeterSourceConfig = Entry extends infer E
+  ? E extends { open: (c: infer C, x: never) => unknown }
+    ? C
+    : never
+  : never;
 export type MeterSourceKind = MeterSourceConfig['source'];
 
-export const METER_SOURCE_KINDS: readonly MeterSourceKind[] = ['serial', 'tcp', 'replay', 'http', 'stream'];
+export const METER_SOURCE_KINDS: readonly MeterSourceKind[] = METER_SOURCES.map((e) => e.name);
 
-/** Creates (does not start) the source the configuration names. */
+/** Creates (does not start) the source the settings name. */
 export async function createMeterSource(config: MeterSourceConfig): Promise<MeterSource> {
-  switch (config.source) {
-    case 'serial':
-      return new (await import('./serial-source')).SerialMeterSource(config);
-    case 'tcp':
-      return new (await import('./tcp-source')).TcpMeterSource(config);
-    case 'replay':
-      return new (await import('./replay-source')).ReplayMeterSource(config);
-    case 'http':
-      return new (await import('./http-source')).HttpMeterSource(config);
-    case 'stream':
-      return new (await import('./stream-source')).StreamMeterSource(config);
-    default: {
-      const source = (config as { source?: unknown }).source;
-      throw new RangeError(`meter.source "${String(source)}" is not one of ${METER_SOURCE_KINDS.join(', ')}`);
-    }
+  const entry = METER_SOURCES.find((e) => e.name === config.source);
+  if (!entry) {
+    const source = (config as { source?: unknown }).source;
+    throw new RangeError(`meter.source "${String(source)}" is not one of ${METER_SOURCE_KINDS.join(', ')}`);
   }
+  return (entry.open as (c: MeterSourceConfig, context: unknown) => Promise<MeterSource>)(config, undefined);
 }

@@ -1,9 +1,12 @@
 import { closeSync, constants, openSync, write } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { Connection } from '@p1/balancer';
-import type { MeterSourceConfig } from '@p1/drivers';
 import type { Scenario } from '@p1/scenario';
-import { demoScenario, findModel, type MeterSimulation, SimulatedMeter, SocatMissingError } from '@p1/sim';
-import { openVirtualSerialPair, type VirtualSerialPair } from './virtual-serial';
+import { openVirtualSerialPair, SocatMissingError, type SocatPair } from '../virtual-serial';
+import { demoScenario } from './demo-scenario';
+import { findModel } from './models';
+import { SimulatedMeter } from './simulated-meter';
+import type { MeterSimulation } from './simulation';
 
 export interface EmbeddedMeterOptions {
   model: string;
@@ -17,9 +20,14 @@ export interface EmbeddedMeterOptions {
   beforeTelegram?: (simulation: MeterSimulation) => void;
 }
 
+/** How a reader gets the embedded meter's bytes: @p1/drivers' `serial` or `stream` source settings. */
+export type EmbeddedMeterLink =
+  | { source: 'serial'; device: string; baud: number }
+  | { source: 'stream'; name: string; open: () => Readable };
+
 export interface EmbeddedMeter {
   /** How the module reads it: the serial driver on the socat pair, or the stream source in-process. */
-  readonly source: MeterSourceConfig;
+  readonly source: EmbeddedMeterLink;
   /** The serial device the module reads; null when there is no socat and the bytes stay in-process. */
   readonly device: string | null;
   readonly simulation: MeterSimulation;
@@ -27,9 +35,9 @@ export interface EmbeddedMeter {
 }
 
 /**
- * The embedded default's meter: a simulated meter writing real telegram bytes into one end of a
- * socat pty pair, so the module reads the other end through the same serial driver as a P1 cable.
- * Without socat the same bytes reach the module in-process, through the same framer and parser.
+ * The module's embedded simulated meter: real telegram bytes written into one end of a socat pty
+ * pair, so the module reads the other end through the same serial driver as a P1 cable. Without
+ * socat the same bytes reach the module in-process, through the same framer and parser.
  */
 export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise<EmbeddedMeter> {
   const startMs = Math.floor(Date.now() / 1000) * 1000;
@@ -46,7 +54,7 @@ export async function startEmbeddedMeter(options: EmbeddedMeterOptions): Promise
   });
   // The scenario's own cars stay parked: the module's simulated chargers drive the EV load.
   for (const name of meter.simulation.evNames()) meter.simulation.setEvOffered(name, 0);
-  let pair: VirtualSerialPair | null = null;
+  let pair: SocatPair | null = null;
   try {
     pair = await openVirtualSerialPair();
   } catch (err) {
