@@ -29,6 +29,8 @@ export interface ChargerFleetOptions {
     port?: number;
     heartbeatIntervalS?: number;
     failsafeLeaseS?: number;
+    /** MeterValueSampleInterval set on each charge point (default 5 s); null leaves theirs. */
+    meterValueSampleIntervalS?: number | null;
     overdraw?: Partial<OverdrawPolicy>;
   };
   /** Drivers besides `ocpp`, by name. */

@@ -28,6 +28,8 @@ export interface OcppCentralSystemOptions {
   failsafeLeaseS?: number;
   profileRetryS?: number;
   bootWaitMs?: number;
+  /** MeterValueSampleInterval set on each charge point at connect (default 5 s); null leaves theirs. */
+  meterValueSampleIntervalS?: number | null;
   callTimeoutMs?: number;
   overdraw?: Partial<OverdrawPolicy>;
   /** Limit profiles sent per event-loop turn when many chargers change at once (default 8). */
@@ -65,6 +67,8 @@ export class OcppCentralSystem {
       failsafeLeaseS: options.failsafeLeaseS ?? 120,
       profileRetryS: options.profileRetryS ?? 10,
       bootWaitMs: options.bootWaitMs ?? 5_000,
+      meterValueSampleIntervalS:
+        options.meterValueSampleIntervalS === undefined ? 5 : options.meterValueSampleIntervalS,
       overdraw: { ...DEFAULT_OVERDRAW_POLICY, ...options.overdraw },
       nextTransactionId: () => ++transactionId,
       sendBudget: new TurnBudget(options.sendsPerTurn ?? 8),
