@@ -8,10 +8,12 @@ import { type RunningHttp, startHttp } from '../http/server';
 import { LiveState } from '../live/live-state';
 import type { MqttPublisher } from '../mqtt/publisher';
 import { type RawP1Server, startRawP1Server } from '../rawp1/server';
-import { Store } from '../store/store';
+import { openStore, StoreError } from '../store/open-store';
+import type { Store } from '../store/store';
 import { ActivationService, SqliteProgressStore } from './activation-service';
 import { ModuleCore } from './core';
 import { type EmbeddedMeter, startEmbeddedMeter } from './embedded-meter';
+import { listenProblem } from './listen-problem';
 import { driverMeterConfig } from './meter-config';
 import { loadOrCreateToken } from './token';
 
@@ -33,12 +35,43 @@ export interface RunningModule {
   stop(): Promise<void>;
 }
 
+/** Start-up failed for a reason the owner can fix; the message is one sentence naming the key. */
 export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/** Start-up was stopped by the caller (SIGINT/SIGTERM): everything started so far is closed again. */
+export class StartupAborted extends Error {
+  override name = 'StartupAborted';
+}
+
+/** Runs a server's start; a failed bind becomes a StartupError naming the configuration key. */
+async function listening<T>(key: string, host: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const problem = listenProblem(err, key, host, port);
+    if (problem) throw new StartupError(`${problem}.`);
+    throw err;
+  }
+}
+
+export interface StartOptions {
+  /** Aborting ends start-up at the next step and closes what was started. */
+  signal?: AbortSignal;
+}
+
 /** The whole module: meter → balancer → chargers, with store, HTTP/SSE, MQTT and the raw P1 re-serve. */
-export async function startModule(config: AppConfig, logger: Logger): Promise<RunningModule> {
+export async function startModule(
+  config: AppConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningModule> {
+  /** Between start-up steps: stop here when asked to; `done` names the step just finished. */
+  const step = (done: string): void => {
+    if (options.signal?.aborted) throw new StartupAborted('stopped during start-up');
+    logger.debug({ step: done }, 'start-up step done');
+  };
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {
@@ -50,32 +83,48 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     }
   };
   try {
-    const store = new Store(config.store.path);
+    step('begin');
+    let store: Store;
+    try {
+      store = openStore(config.store.path);
+    } catch (err) {
+      if (err instanceof StoreError) throw new StartupError(`store.path: ${err.message}.`);
+      throw err;
+    }
     closers.push(() => store.close());
     const tokenFile = config.http.token ? null : join(dirname(config.store.path), 'http-token');
-    const token = config.http.token ?? loadOrCreateToken(tokenFile as string);
+    let token: string;
+    try {
+      token = config.http.token ?? loadOrCreateToken(tokenFile as string);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new StartupError(`http.token: cannot keep a generated token in ${tokenFile} (${code}); set http.token.`);
+    }
     const live = new LiveState(config.site);
 
-    const fleet: ChargerFleet = await createChargers(
-      config.chargers.map((c) => ({
-        id: c.id,
-        driver: c.driver,
-        phases: c.phases,
-        minA: c.minA,
-        maxA: c.maxA,
-        safeA: c.safeA,
-        switchPhases: c.switchPhases,
-        priority: c.priority,
-        ...(c.password ? { password: c.password } : {}),
-      })),
-      {
-        ocpp: config.ocpp,
-        logger,
-        // the embedded default's simulated charger has a car plugged in
-        drivers: { simulated: (capabilities) => createSimulatedCharger(capabilities, { car: {} }) },
-      },
+    const fleet: ChargerFleet = await listening('ocpp', config.ocpp.host, config.ocpp.port, () =>
+      createChargers(
+        config.chargers.map((c) => ({
+          id: c.id,
+          driver: c.driver,
+          phases: c.phases,
+          minA: c.minA,
+          maxA: c.maxA,
+          safeA: c.safeA,
+          switchPhases: c.switchPhases,
+          priority: c.priority,
+          ...(c.password ? { password: c.password } : {}),
+        })),
+        {
+          ocpp: config.ocpp,
+          logger,
+          // the embedded default's simulated charger has a car plugged in
+          drivers: { simulated: (capabilities) => createSimulatedCharger(capabilities, { car: {} }) },
+        },
+      ),
     );
     closers.push(() => fleet.close());
+    step('chargers');
 
     let core: ModuleCore | null = null;
     let embedded: EmbeddedMeter | null = null;
@@ -105,12 +154,14 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         },
       });
       closers.push(() => embedded?.stop());
+      step('embedded meter');
     }
 
     // the simulated Smarty meter encrypts with its own demo key unless one is configured
     const smartyKey = config.meter.smartyKey ?? embedded?.simulation.key ?? null;
     const meterConfig = { ...config.meter, smartyKey };
     const meter = await createMeterSource(driverMeterConfig(meterConfig, embedded));
+    step('meter source');
     live.meter.source =
       config.meter.source === 'simulator' ? `simulator (${embedded?.device ?? 'in-process'})` : config.meter.source;
     live.meter.counters = meter.counters;
@@ -135,9 +186,12 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     });
     live.activation = activation.summary();
     closers.push(() => activation.stop());
+    step('activation');
 
-    const rawP1 = config.rawP1 ? await startRawP1Server(config.rawP1.host, config.rawP1.port) : null;
+    const raw = config.rawP1;
+    const rawP1 = raw ? await listening('rawP1', raw.host, raw.port, () => startRawP1Server(raw.host, raw.port)) : null;
     if (rawP1) closers.push(() => rawP1.close());
+    step('raw P1');
 
     meter.on('reading', (reading, raw) => {
       control.onReading(reading, raw);
@@ -150,25 +204,28 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     });
     meter.on('error', (err) => logger.warn({ err: err.message }, 'meter source error'));
 
-    const http = await startHttp(
-      {
-        live,
-        token,
-        logger,
-        settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
-        activation,
-        store,
-        history: () => ({
-          months: store.monthPeaks(13),
-          quarters: store.quartersSince(Date.now() - 86_400_000),
-          decisions: store.recentDecisions(50),
-          sessions: store.sessions(20),
-        }),
-      },
-      config.http.host,
-      config.http.port,
+    const http = await listening('http', config.http.host, config.http.port, () =>
+      startHttp(
+        {
+          live,
+          token,
+          logger,
+          settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
+          activation,
+          store,
+          history: () => ({
+            months: store.monthPeaks(13),
+            quarters: store.quartersSince(Date.now() - 86_400_000),
+            decisions: store.recentDecisions(50),
+            sessions: store.sessions(20),
+          }),
+        },
+        config.http.host,
+        config.http.port,
+      ),
     );
     closers.push(() => http.close());
+    step('http');
 
     let mqttPublisher: MqttPublisher | null = null;
     if (config.mqtt) {
@@ -176,6 +233,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
       const { startMqtt } = await import('../mqtt/publisher');
       mqttPublisher = await startMqtt(config.mqtt, live, logger);
       closers.push(() => mqttPublisher?.stop());
+      step('mqtt');
     }
 
     const timer = setInterval(() => {
@@ -189,6 +247,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
 
     await meter.start();
     closers.push(() => meter.stop());
+    step('meter started');
     logger.info(
       {
         dashboard: http.url,
