@@ -171,6 +171,26 @@ describe('p1 run: start-up problems are one sentence, exit 2, nothing left behin
   );
 });
 
+describe('p1 run beyond loopback', () => {
+  it('says so loudly at start, and the API wants the token', async () => {
+    const file = config([SITE, 'http: { host: 0.0.0.0, port: 0 }', store('wide')]);
+    const run = start(file);
+    try {
+      await expect.poll(() => /dashboard on http:\S+/.test(run.stderr()), { timeout: 30_000 }).toBe(true);
+      const port = run.stderr().match(/dashboard on http:\/\/[^:]+:(\d+)/)?.[1];
+      expect(run.stderr()).toContain(
+        'p1-balancer: WARNING: http.host 0.0.0.0 is reachable from other machines: every endpoint needs the ' +
+          'access token (the dashboard asks for it at /login.html).',
+      );
+      expect(run.stderr()).toContain(`the API token for settings is in ${join(dir, 'wide', 'http-token')}`);
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/state`)).status).toBe(401);
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await exitOf(run)).toBe(0);
+    }
+  }, 60_000);
+});
+
 describe('p1 run: SIGTERM during start-up', () => {
   const STEPS = [
     'begin',

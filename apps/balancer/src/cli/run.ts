@@ -1,4 +1,5 @@
 import { embeddedDefaultConfig } from '../config';
+import { isLoopback } from '../http/access';
 import { createLogger } from '../log';
 import { StartupAborted, StartupError, startModule } from '../wiring/module';
 import { readConfigFile } from './config-file';
@@ -72,6 +73,16 @@ export async function main(argv: string[]): Promise<number> {
   if (module.embedded && module.embedded.device === null) console.error(`p1-balancer: ${NO_SOCAT}`);
   console.error(`p1-balancer: dashboard on ${module.http.url}/`);
   if (module.tokenFile) console.error(`p1-balancer: the API token for settings is in ${module.tokenFile}`);
+  const { host, openHomeWizardApi } = config.http;
+  if (!isLoopback(host)) {
+    console.error(
+      `p1-balancer: WARNING: http.host ${host} is reachable from other machines: every endpoint needs the ` +
+        `access token (the dashboard asks for it at /login.html)${openHomeWizardApi ? '' : '.'}` +
+        (openHomeWizardApi
+          ? ', except the HomeWizard API, which anyone on the network can read (http.openHomeWizardApi).'
+          : ''),
+    );
+  }
 
   await new Promise<void>((resolve) => {
     stopRequested = (signal: string) => {

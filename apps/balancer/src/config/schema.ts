@@ -59,6 +59,10 @@ export interface HttpConfig {
   port: number;
   /** Bearer token for state-changing calls; null = generated at start and written to the state dir. */
   token: string | null;
+  /** Bound beyond loopback: leave the HomeWizard API v1 GETs open without the token. */
+  openHomeWizardApi: boolean;
+  /** Host names the dashboard is reached by, besides localhost, IP addresses and the machine's name. */
+  allowedHosts: string[];
 }
 
 export interface OcppConfig {

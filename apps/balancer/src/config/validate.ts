@@ -219,7 +219,11 @@ export function validateConfig(doc: unknown): ValidationResult {
   if (Number.isNaN(site.capacityTargetKw)) site.capacityTargetKw = null;
 
   const chargerList = chargers(c, top.chargers);
-  const h = c.section('http', top.http, ['host', 'port', 'token']);
+  const h = c.section('http', top.http, ['host', 'port', 'token', 'openHomeWizardApi', 'allowedHosts']);
+  const allowedHosts = h.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((n) => typeof n === 'string' && /^[A-Za-z0-9.-]+$/.test(n))) {
+    c.fail('http.allowedHosts', 'must be a list of host names, e.g. [p1.home.arpa]');
+  }
   const http = {
     host: c.string('http.host', h.host, '127.0.0.1', HOST, 'a host name or IP address'),
     port: c.number('http.port', h.port, 0, 65535, 8080, true),
@@ -227,6 +231,8 @@ export function validateConfig(doc: unknown): ValidationResult {
       h.token === undefined
         ? null
         : c.string('http.token', h.token, '', /^\S{8,}$/, 'at least 8 characters without spaces') || null,
+    openHomeWizardApi: c.boolean('http.openHomeWizardApi', h.openHomeWizardApi, false),
+    allowedHosts: Array.isArray(allowedHosts) ? allowedHosts.filter((n): n is string => typeof n === 'string') : [],
   };
 
   const o = c.section('ocpp', top.ocpp, ['host', 'port', 'failsafeLeaseS', 'heartbeatIntervalS', 'overdraw']);

@@ -4,6 +4,7 @@ import { type Charger, type ChargerFleet, createChargers, createMeterSource, typ
 import { createSimulatedCharger, findModel, METER_MODELS, type SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
+import { isLoopback } from '../http/access';
 import { type RunningHttp, startHttp } from '../http/server';
 import { LiveState } from '../live/live-state';
 import type { MqttPublisher } from '../mqtt/publisher';
@@ -219,12 +220,19 @@ export async function startModule(
             decisions: store.recentDecisions(50),
             sessions: store.sessions(20),
           }),
+          exposure: { openHomeWizardApi: config.http.openHomeWizardApi, allowedHosts: config.http.allowedHosts },
         },
         config.http.host,
         config.http.port,
       ),
     );
     closers.push(() => http.close());
+    if (!isLoopback(config.http.host)) {
+      logger.warn(
+        { host: config.http.host, openHomeWizardApi: config.http.openHomeWizardApi },
+        'HTTP reachable from the network: every endpoint needs the token',
+      );
+    }
     step('http');
 
     let mqttPublisher: MqttPublisher | null = null;
