@@ -32,6 +32,21 @@ describe('meter values set up at connect', () => {
     for (let i = 1; i < ats.length; i++) expect(ats[i]! - ats[i - 1]!).toBeGreaterThanOrEqual(4_900);
   });
 
+  it('by default asks for 1 s, and takes 5 s from a charger that refuses shorter', { timeout: 30_000 }, async () => {
+    const { system, logger } = await startSystem({
+      chargers: ['cp1', 'cp2'].map((id) => ({ capabilities: capabilities(id), password: 'pw' })),
+      meterValueSampleIntervalS: undefined, // the module's default
+    });
+    await chargePoint(system.url, 'cp1', { password: 'pw' }).start();
+    await chargePoint(system.url, 'cp2', { password: 'pw', minSampleIntervalS: 5 }).start();
+    const set = (id: string) =>
+      logger.lines.filter((l) => l.msg === 'MeterValueSampleInterval set' && l.obj.chargerId === id);
+    await until(() => set('cp1').length > 0 && set('cp2').length > 0, 'both configured');
+    expect(set('cp1').map((l) => l.obj.intervalS)).toEqual([1]);
+    expect(set('cp2').map((l) => l.obj.intervalS)).toEqual([5]);
+    expect(logger.lines.filter((l) => l.level === 'warn' && l.msg.includes('refused'))).toEqual([]);
+  });
+
   it('a charger that refuses the keys is warned about once, however often it reconnects', {
     timeout: 30_000,
   }, async () => {

@@ -29,7 +29,7 @@ export interface ChargerFleetOptions {
     port?: number;
     heartbeatIntervalS?: number;
     failsafeLeaseS?: number;
-    /** MeterValueSampleInterval set on each charge point (default 5 s); null leaves theirs. */
+    /** MeterValueSampleInterval set on each charge point (default 1 s); null leaves theirs. */
     meterValueSampleIntervalS?: number | null;
     overdraw?: Partial<OverdrawPolicy>;
   };

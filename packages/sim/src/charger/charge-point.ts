@@ -47,6 +47,8 @@ export interface SimulatedChargePointOptions {
   changeableKeys?: string[];
   /** MeterValuesSampledData before any change (default: currents, offered current and energy). */
   sampledData?: string[];
+  /** The shortest MeterValueSampleInterval it takes (s); shorter is Rejected. Default 0. */
+  minSampleIntervalS?: number;
 }
 
 export interface ChargePointEvents {
@@ -98,6 +100,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       reconnectBackoffMs: { initial: 500, max: 10_000 },
       changeableKeys: ['MeterValueSampleInterval', 'MeterValuesSampledData'],
       sampledData: ['Current.Import', 'Current.Offered', 'Energy.Active.Import.Register'],
+      minSampleIntervalS: 0,
       ...options,
     };
     this.sampleIntervalMs = this.o.tickMs;
@@ -373,7 +376,9 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       if (!this.o.changeableKeys.includes(key)) return this.ack({ status: 'Rejected' });
       if (key === 'MeterValueSampleInterval') {
         const s = Number(value);
-        if (!Number.isInteger(s) || s < 0) return this.ack({ status: 'Rejected' });
+        if (!Number.isInteger(s) || s < 0 || (s > 0 && s < this.o.minSampleIntervalS)) {
+          return this.ack({ status: 'Rejected' });
+        }
         this.sampleIntervalMs = s * 1000;
       } else {
         const list = value.split(',').map((v) => v.trim());

@@ -29,7 +29,7 @@ export interface OcppCentralSystemOptions {
   failsafeLeaseS?: number;
   profileRetryS?: number;
   bootWaitMs?: number;
-  /** MeterValueSampleInterval set on each charge point at connect (default 5 s); null leaves theirs. */
+  /** MeterValueSampleInterval set on each charge point at connect (default 1 s); null leaves theirs. */
   meterValueSampleIntervalS?: number | null;
   callTimeoutMs?: number;
   overdraw?: Partial<OverdrawPolicy>;
@@ -79,7 +79,7 @@ export class OcppCentralSystem {
       profileRetryS: options.profileRetryS ?? 10,
       bootWaitMs: options.bootWaitMs ?? 5_000,
       meterValueSampleIntervalS:
-        options.meterValueSampleIntervalS === undefined ? 5 : options.meterValueSampleIntervalS,
+        options.meterValueSampleIntervalS === undefined ? 1 : options.meterValueSampleIntervalS,
       overdraw: { ...DEFAULT_OVERDRAW_POLICY, ...options.overdraw },
       nextTransactionId: () => ++transactionId,
       sendBudget: new TurnBudget(options.sendsPerTurn ?? 8),

@@ -1,6 +1,7 @@
 /**
- * The meter-value settings a charge point needs for the fuse loop (OCPP 1.6 configuration keys): currents per phase,
- * sampled every few seconds. Out of the box many chargers sample energy only, once a minute.
+ * The meter-value settings a charge point needs for the fuse loop (OCPP 1.6 configuration keys): currents
+ * per phase, sampled as often as the meter sends telegrams. Out of the box many chargers sample energy
+ * only, once a minute.
  */
 
 const ENERGY = 'Energy.Active.Import.Register';
@@ -33,4 +34,23 @@ export function sampledDataCandidates(csl: string | undefined, wiredLines: numbe
   const have = entries(csl);
   const withAll = (add: string[]) => [...new Set([...have, ENERGY, ...add])].join(',');
   return [withAll(ownLines(wiredLines).map((l) => `${CURRENT}.${l}`)), withAll([CURRENT])];
+}
+
+/**
+ * MeterValueSampleInterval values to try, best first: the wanted one, then the next that chargers with a
+ * minimum interval commonly take. A current older than the meter's telegram makes the house look heavier
+ * (meter minus car) while the car ramps up, so shorter is better.
+ */
+export function intervalCandidates(wantedS: number): number[] {
+  return [...new Set([wantedS, 5, 10])].filter((s) => s >= wantedS);
+}
+
+/**
+ * Whether the charger's own interval (its configuration value) is as good as trying `candidateS`: not
+ * shorter than wanted, and not longer than the candidate. A charger at 3 s that refuses 1 s keeps its 3 s.
+ */
+export function ownIntervalSuffices(own: string | undefined, wantedS: number, candidateS: number): boolean {
+  if (own === undefined || own.trim() === '') return false;
+  const s = Number(own);
+  return Number.isFinite(s) && s > 0 && s >= wantedS && s <= candidateS;
 }

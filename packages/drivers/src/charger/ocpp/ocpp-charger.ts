@@ -11,7 +11,7 @@ import {
   toTenths,
   txDefaultProfile,
 } from './charging-profile';
-import { sampledDataCandidates, samplesCurrents } from './meter-value-config';
+import { intervalCandidates, ownIntervalSuffices, sampledDataCandidates, samplesCurrents } from './meter-value-config';
 import { lineCurrents, readMeterValues } from './meter-values';
 import {
   type ChargePointStatus,
@@ -343,17 +343,29 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       }
     };
     const log = this.settings.logger;
-    if (value('MeterValueSampleInterval') !== String(intervalS)) {
-      const status = await change('MeterValueSampleInterval', String(intervalS));
-      if (status === 'Accepted' || status === 'RebootRequired') {
-        this.episodes.end('interval refused');
-        log.info({ chargerId: this.id, intervalS, status }, 'MeterValueSampleInterval set');
-      } else if (this.episodes.begin('interval refused')) {
-        log.warn(
-          { chargerId: this.id, intervalS, status },
-          'charger refused MeterValueSampleInterval: its currents may be old when they arrive',
-        );
+    const own = value('MeterValueSampleInterval');
+    let set = false;
+    let status: ConfigurationStatus | 'failed' = 'Rejected';
+    for (const s of intervalCandidates(intervalS)) {
+      if (ownIntervalSuffices(own, intervalS, s)) {
+        set = true;
+        break;
       }
+      status = await change('MeterValueSampleInterval', String(s));
+      if (status === 'Accepted' || status === 'RebootRequired') {
+        log.info({ chargerId: this.id, intervalS: s, status }, 'MeterValueSampleInterval set');
+        set = true;
+        break;
+      }
+      // only Rejected is about the value; an unknown key or a silent charger will not take another one
+      if (status !== 'Rejected') break;
+    }
+    if (set) this.episodes.end('interval refused');
+    else if (this.episodes.begin('interval refused')) {
+      log.warn(
+        { chargerId: this.id, intervalS, status },
+        'charger refused MeterValueSampleInterval: its currents may be old when they arrive',
+      );
     }
     const lines = this.capabilities.phases.length;
     if (samplesCurrents(value('MeterValuesSampledData'), lines)) return;
