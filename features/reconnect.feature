@@ -39,3 +39,13 @@ Feature: The house gets its meter back by itself
     When a car plugs into charger "cp1"
     Then the car is charging within 60 seconds
     And after the charger comes back the module gives it its limit again within 10 seconds
+
+  @sim @live
+  Scenario: The charger reconnects and the car keeps charging
+    Given a house on a three-phase 400 V supply with a 25 A main fuse
+    And the meter in the meter cupboard is talking in real time
+    And the module is running on the meter's cable with a charger "cp1" of 6 to 16 A on all three lines
+    And the charger drops its connection every 20 seconds for 3 seconds
+    When a car plugs into charger "cp1"
+    Then the car is charging within 60 seconds
+    And the car keeps charging at its limit while the charger drops out 2 times

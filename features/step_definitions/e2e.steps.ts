@@ -170,7 +170,7 @@ When('a car plugs into charger {string}', async function (this: P1World, id: str
     '--meter-control-token',
     sim.token,
   ];
-  this.track(startChild(`charger ${id}`, process.execPath, tsxArgs(P1_SIM_CLI, args)));
+  this.chargePoint = this.track(startChild(`charger ${id}`, process.execPath, tsxArgs(P1_SIM_CLI, args)));
   this.chargerId = id;
 });
 
@@ -296,16 +296,70 @@ Then('the car charges above its safe current again once the meter talks', async 
 Then(
   'after the charger comes back the module gives it its limit again within {int} seconds',
   async function (this: P1World, seconds: number) {
-    await until(this, 40, (st) => chargerOf(this, st)?.connected === false, 'the charger dropping');
+    // within its limit's lease a dropped charger is held (its problem says so), after it offline
+    await until(this, 40, (st) => dropped(chargerOf(this, st)), 'the charger dropping');
     const s = await until(
       this,
       seconds + 10,
       (st) => {
         const c = chargerOf(this, st);
-        return !!c && c.connected && c.limitA !== null && c.appliedLimitA === c.limitA;
+        return !!c && !dropped(c) && c.limitA !== null && c.appliedLimitA === c.limitA;
       },
       'the limit being applied again',
     );
     assert.ok(chargerOf(this, s)?.connected);
+  },
+);
+
+function dropped(c: ModuleState['chargers'][number] | undefined): boolean {
+  return !!c && (!c.connected || (c.problem ?? '').startsWith('connection lost'));
+}
+
+Then(
+  'the car keeps charging at its limit while the charger drops out {int} times',
+  async function (this: P1World, drops: number) {
+    const chargePoint = remembered(this.chargePoint, 'simulated charge point');
+    const mark = chargePoint.mark();
+    const seen: { limitA: number | null; reason: string; connected: boolean; dropped: boolean }[] = [];
+    let episodes = 0;
+    let away = false;
+    await until(
+      this,
+      drops * 30,
+      (st) => {
+        const c = chargerOf(this, st);
+        if (!c) return false;
+        seen.push({ limitA: c.limitA, reason: c.reason, connected: c.connected, dropped: dropped(c) });
+        if (dropped(c) && !away) episodes++;
+        away = dropped(c);
+        return episodes >= drops && !away;
+      },
+      `${drops} drops of the charger's connection and its return`,
+    );
+    // back on the link: the car's own currents again, at the limit the module decided
+    const back = await until(
+      this,
+      15,
+      (st) => {
+        const c = chargerOf(this, st);
+        return !!c && c.appliedLimitA === c.limitA && c.currentA.some((a) => (a ?? 0) >= 5);
+      },
+      'the charger reporting the car drawing its limit again',
+    );
+    const paused = seen.filter((x) => x.limitA === 0 || /offline|pause/.test(x.reason) || !x.connected);
+    assert.deepEqual(paused, [], 'the module paused the car or took the charger for offline');
+    assert.ok(seen.filter((x) => x.dropped).length > 0, 'the drops were not seen');
+    // the charge point itself: never told less than the car's minimum while this went on
+    const profiles = chargePoint
+      .output()
+      .slice(mark)
+      .split('\n')
+      .filter((l) => l.includes('charging profile installed'))
+      .map((l) => Number(/"offeredA":([\d.]+)/.exec(l)?.[1]));
+    assert.ok(
+      profiles.every((a) => a >= 6),
+      `the charge point was offered ${profiles.join(', ')} A`,
+    );
+    assert.ok((chargerOf(this, back)?.limitA ?? 0) >= 6);
   },
 );

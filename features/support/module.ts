@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { Connection } from '@p1/balancer';
 import { P1_CLI, startChild, tsxArgs } from './processes';
@@ -34,17 +35,29 @@ export interface ModuleCharger {
   password: string;
 }
 
-/** `p1 run --config FILE` as the owner runs it: HTTP API and OCPP central system on free 127.0.0.1 ports. */
+/** An IPv4 address of this machine that other machines reach it by (not loopback); null without one. */
+export function networkAddress(): string | null {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return null;
+}
+
+/**
+ * `p1 run --config FILE` as the owner runs it: HTTP API and OCPP central system on free ports, on
+ * 127.0.0.1 unless the owner opens the HTTP API to the home network (`httpHost: 0.0.0.0`).
+ */
 export class Module {
   private constructor(
     readonly url: string,
     readonly ocppUrl: string,
     readonly token: string,
+    readonly httpPort: number,
   ) {}
 
   static async start(
     world: P1World,
-    options: { device: string; baud: number; site: ModuleSite; chargers: ModuleCharger[] },
+    options: { device: string; baud: number; site: ModuleSite; chargers: ModuleCharger[]; httpHost?: string },
   ): Promise<Module> {
     const [httpPort, ocppPort] = [await freePort(), await freePort()];
     const token = randomBytes(12).toString('hex');
@@ -53,7 +66,7 @@ export class Module {
       meter: { source: 'serial', device: options.device, baud: options.baud },
       site: options.site,
       chargers: options.chargers.map((c) => ({ ...c, driver: 'ocpp' })),
-      http: { host: '127.0.0.1', port: httpPort, token },
+      http: { host: options.httpHost ?? '127.0.0.1', port: httpPort, token },
       ocpp: { host: '127.0.0.1', port: ocppPort },
       store: { path: path.join(world.tmp, 'module', 'p1-balancer.db') },
       log: { level: 'info' },
@@ -62,12 +75,13 @@ export class Module {
     const file = path.join(world.tmp, 'p1-balancer.yaml');
     writeFileSync(file, JSON.stringify(config, null, 2));
     const child = world.track(startChild('p1 run', process.execPath, tsxArgs(P1_CLI, ['run', '--config', file])));
-    await child.waitFor(/dashboard on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-    return new Module(`http://127.0.0.1:${httpPort}`, `ws://127.0.0.1:${ocppPort}`, token);
+    await child.waitFor(/dashboard on (http:\/\/[\d.]+:\d+)/, 60_000);
+    return new Module(`http://127.0.0.1:${httpPort}`, `ws://127.0.0.1:${ocppPort}`, token, httpPort);
   }
 
+  /** The owner's view: with the token, which the module wants once it is reachable from the network. */
   async state(): Promise<ModuleState> {
-    const res = await fetch(`${this.url}/api/v1/state`);
+    const res = await fetch(`${this.url}/api/v1/state`, { headers: { authorization: `Bearer ${this.token}` } });
     if (!res.ok) throw new Error(`the module's state answered ${res.status}`);
     return (await res.json()) as ModuleState;
   }
@@ -98,6 +112,8 @@ export interface ModuleState {
     appliedLimitA: number | null;
     currentA: (number | null)[];
     reason: string;
+    /** Why the charger is not doing what it was told, e.g. its connection is lost. */
+    problem: string | null;
   }[];
   quarter: { targetKw: number | null; averageKw?: number; meterAverageKw: number | null } | null;
   activation: { state: string } | null;

@@ -54,8 +54,9 @@ export class P1World extends World<WorldParameters> {
   readonly metrics = new Map<string, Metrics>();
   /** `p1 simulate` refusing a broken house description. */
   refusal: Finished | undefined;
-  /** The simulated charge point of a @live scenario, and the faults it starts with. */
+  /** The simulated charge point of a @live scenario, its process, and the faults it starts with. */
   chargerId: string | undefined;
+  chargePoint: Child | undefined;
   chargerFaults: string[] = [];
   /** The car's limit once it settled, before the oven came on (A). */
   limitBeforeOvenA: number | undefined;
@@ -69,6 +70,8 @@ export class P1World extends World<WorldParameters> {
   unplugLogMark: number | undefined;
   /** The rig's load line power before switching the load (kW). */
   baselineKw: number | undefined;
+  /** HTTP status per "METHOD path" a client without the token got from the module. */
+  readonly answers = new Map<string, number>();
 
   private inventoryCache: Inventory | undefined;
 

@@ -84,6 +84,20 @@ describe('p1 parse', () => {
     expect(wrong.lines[0].error.code).toBe('decrypt_failed');
   });
 
+  it('an empty input says so in one sentence, exit 1', () => {
+    const r = p1(['-'], Buffer.alloc(0));
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([]);
+    expect(r.stderr.trim()).toBe('p1 parse: standard input is empty: no telegram to parse.');
+  });
+
+  it('a program binary is not read as telegrams: every frame of /bin/ls is rejected', () => {
+    const r = p1(['/bin/ls']);
+    expect(r.code).toBe(1);
+    expect(r.lines.length).toBeGreaterThan(0);
+    expect(r.lines.filter((l) => l.ok)).toEqual([]);
+  });
+
   it.each([
     [['/no/such/file.p1'], /cannot read \/no\/such\/file\.p1: no such file/],
     [['--smarty-key', 'xyz', 'f'], /--smarty-key must be 32 hex digits/],

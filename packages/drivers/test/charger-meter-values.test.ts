@@ -58,10 +58,10 @@ describe('MeterValues → per-line currents and energy', () => {
       ],
       42,
     );
-    expect(s).toEqual({ currentA: { any: 7.5 }, energyWh: 5000, at: 42 });
+    expect(s).toEqual({ currentA: { any: 7.5 }, energyWh: 5000, at: 42, unusable: ['NaN?'] });
     expect(lineCurrents(s!, [1, 2, 3])).toEqual([7.5, 7.5, 7.5]);
     // A 1-phase charger between two lines of a 3x230 supply loads both.
-    expect(lineCurrents({ currentA: { L1: 9 }, energyWh: null, at: 0 }, [1, 2])).toEqual([9, 9]);
+    expect(lineCurrents({ currentA: { L1: 9 }, energyWh: null, at: 0, unusable: [] }, [1, 2])).toEqual([9, 9]);
     expect(readMeterValues([], 0)).toBeNull();
   });
 });

@@ -23,7 +23,14 @@ export async function startSystem(
   options: Partial<OcppCentralSystemOptions> & Pick<OcppCentralSystemOptions, 'chargers'>,
 ): Promise<{ system: OcppCentralSystem; logger: ReturnType<typeof memoryLogger> }> {
   const logger = memoryLogger();
-  const system = await OcppCentralSystem.start({ port: 0, bootWaitMs: 200, logger, ...options });
+  // The charge points sample every tick (100 ms) unless a test asks for the module's own interval.
+  const system = await OcppCentralSystem.start({
+    port: 0,
+    bootWaitMs: 200,
+    logger,
+    meterValueSampleIntervalS: null,
+    ...options,
+  });
   cleanups.push(() => system.close());
   return { system, logger };
 }

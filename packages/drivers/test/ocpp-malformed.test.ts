@@ -61,7 +61,7 @@ describe('malformed frames get a CallError and the connection survives', () => {
     expect(hb[2]).toEqual({ currentTime: expect.any(String) });
     expect(ws.readyState).toBe(WebSocket.OPEN);
     expect(system.charger('cp1').measurement.connected).toBe(true);
-    expect(logger.lines.some((l) => l.msg === 'malformed OCPP frame' && l.obj.chargerId === 'cp1')).toBe(true);
+    expect(logger.lines.some((l) => l.msg === 'malformed OCPP message' && l.obj.chargerId === 'cp1')).toBe(true);
     ws.close();
   });
 

@@ -61,4 +61,33 @@ describe('security profile 1: basic auth per charge point and an identity allowl
     expect(system.charger('cp1').measurement.connected).toBe(false);
     expect(logger.text()).not.toContain('not-right');
   });
+
+  it('many refused handshakes make few log lines: one per identity and address per minute, with a count', {
+    timeout: 60_000,
+  }, async () => {
+    const { system, logger } = await startSystem({ chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
+    const refused = () => logger.lines.filter((l) => l.msg.startsWith('charge point refused'));
+    for (let i = 0; i < 200; i++) expect(await handshake(`${system.url}/intruder`, {})).toBe(404);
+    for (let i = 0; i < 50; i++) {
+      expect(await handshake(`${system.url}/cp1`, { user: 'cp1', password: `guess-${i}` })).toBe(401);
+    }
+    // a stranger rotating identities: at most 20 distinct lines a minute, the rest summed
+    for (let i = 0; i < 100; i++) expect(await handshake(`${system.url}/probe-${i}`, {})).toBe(404);
+    expect(refused().length).toBe(20);
+    expect(refused().map((l) => l.obj.reason)).toEqual(
+      expect.arrayContaining(['unknown identity', 'wrong or missing password']),
+    );
+    await system.close(); // what the window still holds is logged on the way out
+    const repeats = refused().filter((l) => l.msg.endsWith('(repeated)'));
+    expect(repeats.map((l) => [l.obj.chargerId, l.obj.repeats])).toEqual(
+      expect.arrayContaining([
+        ['intruder', 199],
+        ['cp1', 49],
+      ]),
+    );
+    const summary = refused().find((l) => l.msg.endsWith('more from other identities or addresses'));
+    expect(summary?.obj.count).toBe(82);
+    expect(refused().length).toBeLessThanOrEqual(23);
+    expect(logger.text()).not.toContain('guess-');
+  });
 });

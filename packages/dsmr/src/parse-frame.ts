@@ -51,11 +51,22 @@ export function rejected(
   };
 }
 
-function headerOf(text: string): { header: string; bodyStart: number } {
+function headerOf(text: string): { header: string; bodyStart: number; ended: boolean } {
   let eol = text.indexOf('\n');
+  const ended = eol >= 0;
   if (eol < 0) eol = text.length;
   const end = eol > 0 && text.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol;
-  return { header: text.slice(1, end), bodyStart: Math.min(eol + 1, text.length) };
+  return { header: text.slice(1, end), bodyStart: Math.min(eol + 1, text.length), ended };
+}
+
+/** `XXXZ…`: maker, baud character and identification, all printable ASCII. */
+function isIdentification(header: string): boolean {
+  if (header.length < 4) return false;
+  for (let i = 0; i < header.length; i++) {
+    const c = header.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 export interface FrameOptions {
@@ -75,7 +86,7 @@ export function parseFrame(
   options: FrameOptions = {},
   text: string = frameText(bytes, bang),
 ): Reading {
-  const { header, bodyStart } = headerOf(text);
+  const { header, bodyStart, ended } = headerOf(text);
   const { codes, values, badLines } = readObisLines(text, bodyStart, bang, expectedCodes());
   const layout = layoutOf(codes);
 
@@ -93,6 +104,13 @@ export function parseFrame(
     const r = rejected('crc_mismatch', crcError, header, layout.build(values));
     r.crc = 'invalid';
     return r;
+  }
+  if (crc === 'absent' && (!ended || !isIdentification(header))) {
+    // Nothing vouches for a frame without a CRC but its grammar: '/', binary and '!' is not a telegram.
+    return rejected('malformed', 'no identification line (no CRC to trust the telegram)', header);
+  }
+  if (crc === 'absent' && codes.length === 0) {
+    return rejected('malformed', 'no OBIS line (no CRC to trust the telegram)', header);
   }
   if (crc === 'absent' && badLines.length > 0) {
     // Without a CRC, a line that is not OBIS grammar is the only sign of a garbled telegram.

@@ -24,6 +24,7 @@ export function parseTelegram(input: string | Uint8Array, options: ParseOptions 
   if (bytes.length > 0 && bytes[0] === SMARTY_TAG && options.smartyKey === undefined) {
     return rejected('decrypt_failed', 'this is an encrypted Smarty frame: the meter key is needed to read it');
   }
+  if (bytes.length === 0) return rejected('malformed', 'empty input: no telegram to parse');
   return rejected('malformed', "no telegram found: no identification line starting with '/'");
 }
 

@@ -1,4 +1,4 @@
-import { loadConfigFile } from '../config';
+import { readConfigFile } from './config-file';
 import { UsageError } from './errors';
 
 const USAGE = 'usage: p1 config check FILE';
@@ -11,7 +11,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [sub, file, ...extra] = argv;
   if (sub !== 'check' || !file || extra.length > 0) throw new UsageError(`expected 'config check FILE'. ${USAGE}`);
-  const result = loadConfigFile(file);
+  const result = readConfigFile(file);
   if (result.ok) {
     console.log(`${file}: ok`);
     return 0;

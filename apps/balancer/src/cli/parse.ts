@@ -1,7 +1,7 @@
 /**
  * `p1 parse [FILE|-] [--smarty-key HEX]` and `p1 parse --device PATH [--baud N]`: every telegram
  * in a byte stream as one JSON line (packages/dsmr/README.md#reading-json). Exit 0 all ok, 1 a frame
- * rejected, 2 usage or I/O.
+ * rejected or none found, 2 usage or I/O.
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,8 @@ const HELP = `usage: p1 parse [FILE|-] [--smarty-key HEX] [--smarty-auth-key HEX
 
 Finds every telegram in a byte stream (a file, stdin, or a serial port) and prints one JSON object
 per telegram (JSON Lines), in stream order. Bytes outside telegrams are skipped; a telegram cut off
-is printed as a failed frame. Exit code: 0 all frames ok, 1 at least one rejected, 2 usage or I/O error.`;
+is printed as a failed frame. Exit code: 0 all frames ok, 1 at least one rejected or no telegram at all (an empty input says so),
+2 usage or I/O error.`;
 
 function options(argv: string[]) {
   try {
@@ -66,9 +67,13 @@ export async function main(argv: string[]): Promise<number> {
   const input = file === '-' ? process.stdin : createReadStream(file);
   const framer = new TelegramFramer({ smartyKey, smartyAuthKey });
   let rejected = 0;
+  let frames = 0;
+  let bytes = 0;
   try {
     for await (const chunk of input) {
+      bytes += (chunk as Buffer).length;
       for (const frame of framer.push(chunk as Buffer)) {
+        frames++;
         if (!frame.reading.ok) rejected++;
         await writeLine(process.stdout, frame);
       }
@@ -81,8 +86,18 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   for (const frame of framer.end()) {
+    frames++;
     if (!frame.reading.ok) rejected++;
     await writeLine(process.stdout, frame);
+  }
+  if (frames === 0) {
+    const what = file === '-' ? 'standard input' : file;
+    console.error(
+      bytes === 0
+        ? `p1 parse: ${what} is empty: no telegram to parse.`
+        : `p1 parse: no telegram in ${what}: none of its ${bytes} bytes starts an identification line ('/XXX5…').`,
+    );
+    return 1;
   }
   return rejected > 0 ? 1 : 0;
 }

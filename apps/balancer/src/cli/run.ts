@@ -1,6 +1,8 @@
-import { embeddedDefaultConfig, loadConfigFile } from '../config';
+import { embeddedDefaultConfig } from '../config';
+import { isLoopback } from '../http/access';
 import { createLogger } from '../log';
-import { StartupError, startModule } from '../wiring/module';
+import { StartupAborted, StartupError, startModule } from '../wiring/module';
+import { readConfigFile } from './config-file';
 import { UsageError } from './errors';
 
 const USAGE = `usage: p1 run [--config FILE]
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
 
   let config = embeddedDefaultConfig();
   if (file) {
-    const result = loadConfigFile(file);
+    const result = readConfigFile(file);
     if (!result.ok) {
       for (const problem of result.problems) console.error(`${file}: ${problem}`);
       return 2;
@@ -40,35 +42,53 @@ export async function main(argv: string[]): Promise<number> {
     config = result.config;
   }
   const logger = createLogger(config.log.level);
-  // Signals are taken from the start, so one arriving during startup still ends in a clean stop.
+  // Signals are taken from the start: one arriving during start-up ends it at the next step, closing
+  // what was started (a socat pair, a listening port) instead of waiting for start-up to finish.
   let stopRequested: ((signal: string) => void) | null = null;
-  let early: string | null = null;
+  const startup = new AbortController();
   const onSignal = (signal: string): void => {
     if (stopRequested) stopRequested(signal);
-    else early = signal;
+    else startup.abort(signal);
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   let module: Awaited<ReturnType<typeof startModule>>;
   try {
-    module = await startModule(config, logger);
+    module = await startModule(config, logger, { signal: startup.signal });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
     if (err instanceof StartupError) throw new UsageError(err.message);
-    if (e.code === 'EADDRINUSE')
-      throw new UsageError(`cannot listen: address in use (${e.message.replace(/^.*EADDRINUSE:? ?/, '')}).`);
+    if (err instanceof StartupAborted) {
+      console.error(`p1-balancer: stopped by ${String(startup.signal.reason)} during start-up.`);
+      logger.flush();
+      return 0;
+    }
     throw err;
+  }
+  if (startup.signal.aborted) {
+    // the signal came during the last step: a normal stop
+    await module.stop();
+    logger.flush();
+    return 0;
   }
   if (module.embedded && module.embedded.device === null) console.error(`p1-balancer: ${NO_SOCAT}`);
   console.error(`p1-balancer: dashboard on ${module.http.url}/`);
   if (module.tokenFile) console.error(`p1-balancer: the API token for settings is in ${module.tokenFile}`);
+  const { host, openHomeWizardApi } = config.http;
+  if (!isLoopback(host)) {
+    console.error(
+      `p1-balancer: WARNING: http.host ${host} is reachable from other machines: every endpoint needs the ` +
+        `access token (the dashboard asks for it at /login.html)${openHomeWizardApi ? '' : '.'}` +
+        (openHomeWizardApi
+          ? ', except the HomeWizard API, which anyone on the network can read (http.openHomeWizardApi).'
+          : ''),
+    );
+  }
 
   await new Promise<void>((resolve) => {
     stopRequested = (signal: string) => {
       logger.info({ signal }, 'shutting down');
       module.stop().then(resolve, resolve);
     };
-    if (early) stopRequested(early);
   });
   logger.flush();
   return 0;

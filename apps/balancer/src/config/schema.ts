@@ -156,6 +156,22 @@ export function configSchema(tables: DriverTables = DRIVERS) {
         v.description('Bearer token for state-changing calls; default generated and written to the state dir'),
       ),
     ),
+    openHomeWizardApi: v.optional(
+      about(v.boolean(), 'Bound beyond loopback: leave the HomeWizard API v1 GETs open without the token'),
+      false,
+    ),
+    allowedHosts: worded(
+      v.optional(
+        v.pipe(
+          v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9.-]+$/))),
+          v.description(
+            "Host names the dashboard is reached by, besides localhost, IP addresses and the machine's name",
+          ),
+        ),
+        [],
+      ),
+      { problem: 'must be a list of host names, e.g. [p1.home.arpa]', whole: true },
+    ),
   });
 
   const ocpp = v.strictObject({

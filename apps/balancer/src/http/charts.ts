@@ -24,22 +24,6 @@ const DAY_MS = 86_400_000;
 const MAX_POWER_POINTS = 1440;
 const CSV_PAGE = 500;
 
-/**
- * Scripts only from the module itself (no inline script, no eval); the existing markup sets a few
- * inline style attributes, hence 'unsafe-inline' for styles only.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
-
 /** Epoch ms of the meter clock's local midnight (Europe/Brussels) that starts the day of `ms`. */
 export function meterDayStart(ms: number): number {
   const local = ms + brusselsOffsetMin(ms) * MINUTE_MS;
@@ -98,11 +82,6 @@ function badRequest(res: Response, error: string): void {
 export function chartsRouter(deps: ChartsDeps): express.Router {
   const { live, store } = deps;
   const router = express.Router();
-
-  router.use((_req, res, next) => {
-    res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    next();
-  });
 
   const uplotDir = uplotDistDir();
   router.get('/vendor/:file', (req, res, next) => {

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -8,6 +7,16 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { LiveState, StateSnapshot } from '../live/live-state';
 import type { Store } from '../store/store';
+import {
+  bearerMatches,
+  CLEARED_SESSION_COOKIE,
+  type Exposure,
+  hostCheck,
+  isLoopback,
+  securityHeaders,
+  sessionCookie,
+  tokenEverywhere,
+} from './access';
 import { chartsRouter } from './charts';
 import {
   homeWizardData,
@@ -37,6 +46,8 @@ export interface HttpDeps {
   /** Chart series and charging sessions (./charts.ts). */
   store?: Store;
   logger?: Logger;
+  /** Who else may connect: `http.openHomeWizardApi`, `http.allowedHosts` (the host comes from startHttp). */
+  exposure?: Omit<Exposure, 'host'>;
 }
 
 /** The dashboard's files: next to the sources, or copied next to the production bundle. */
@@ -48,29 +59,34 @@ const DASHBOARD_DIR = [
 const SSE_HEARTBEAT_MS = 15_000;
 const SSE_MAX_BUFFERED_BYTES = 256 * 1024;
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!m?.[1]) return false;
-  const given = Buffer.from(m[1]);
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
-/** Builds the express application of apps/balancer/docs/http.md. */
-export function createHttpApp(deps: HttpDeps): express.Express {
+/** Builds the express application of apps/balancer/docs/http.md for a server listening on `host`. */
+export function createHttpApp(deps: HttpDeps, host = '127.0.0.1'): express.Express {
   const { live } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const exposure: Exposure = { host, ...deps.exposure };
+  app.use(securityHeaders);
+  app.use(hostCheck(exposure));
+  if (!isLoopback(host)) app.use(tokenEverywhere(exposure, deps.token));
 
   const requireToken = (req: Request, res: Response, next: NextFunction): void => {
-    if (tokenMatches(req.get('authorization'), deps.token)) {
+    if (bearerMatches(req.get('authorization'), deps.token)) {
       next();
       return;
     }
     res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'Authorization: Bearer <http.token> required' });
   };
   const json = express.json({ limit: '16kb' });
+
+  // The login page trades the token for a cookie, so that the dashboard's own requests (an EventSource
+  // cannot send a header) are let in when the module is reachable from the network.
+  app.post('/api/v1/session', requireToken, (_req, res) => {
+    res.set('Set-Cookie', sessionCookie(deps.token)).status(204).end();
+  });
+  app.delete('/api/v1/session', (_req, res) => {
+    res.set('Set-Cookie', CLEARED_SESSION_COOKIE).status(204).end();
+  });
 
   app.get('/api', (_req, res) => {
     res.json(homeWizardIdentification(live.reading));
@@ -206,7 +222,7 @@ export interface RunningHttp {
 
 /** Listens on host:port (127.0.0.1 unless configured); port 0 picks a free one. */
 export async function startHttp(deps: HttpDeps, host: string, port: number): Promise<RunningHttp> {
-  const app = createHttpApp(deps);
+  const app = createHttpApp(deps, host);
   const server: Server = app.listen(port, host);
   await once(server, 'listening');
   const actual = (server.address() as AddressInfo).port;

@@ -6,13 +6,16 @@ import type { EmbeddedMeter, SimulatedCharger } from '@p1/sim';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import { DRIVERS } from '../drivers';
+import { isLoopback } from '../http/access';
 import { type RunningHttp, startHttp } from '../http/server';
 import { LiveState } from '../live/live-state';
 import type { MqttPublisher } from '../mqtt/publisher';
 import { type RawP1Server, startRawP1Server } from '../rawp1/server';
-import { Store } from '../store/store';
+import { openStore, StoreError } from '../store/open-store';
+import type { Store } from '../store/store';
 import { ActivationService, SqliteProgressStore } from './activation-service';
 import { ModuleCore } from './core';
+import { listenProblem } from './listen-problem';
 import { openMeterSource } from './meter-config';
 import { loadOrCreateToken } from './token';
 
@@ -34,12 +37,43 @@ export interface RunningModule {
   stop(): Promise<void>;
 }
 
+/** Start-up failed for a reason the owner can fix; the message is one sentence naming the key. */
 export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+/** Start-up was stopped by the caller (SIGINT/SIGTERM): everything started so far is closed again. */
+export class StartupAborted extends Error {
+  override name = 'StartupAborted';
+}
+
+/** Runs a server's start; a failed bind becomes a StartupError naming the configuration key. */
+async function listening<T>(key: string, host: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const problem = listenProblem(err, key, host, port);
+    if (problem) throw new StartupError(`${problem}.`);
+    throw err;
+  }
+}
+
+export interface StartOptions {
+  /** Aborting ends start-up at the next step and closes what was started. */
+  signal?: AbortSignal;
+}
+
 /** The whole module: meter → balancer → chargers, with store, HTTP/SSE, MQTT and the raw P1 re-serve. */
-export async function startModule(config: AppConfig, logger: Logger): Promise<RunningModule> {
+export async function startModule(
+  config: AppConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningModule> {
+  /** Between start-up steps: stop here when asked to; `done` names the step just finished. */
+  const step = (done: string): void => {
+    if (options.signal?.aborted) throw new StartupAborted('stopped during start-up');
+    logger.debug({ step: done }, 'start-up step done');
+  };
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {
@@ -51,19 +85,31 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     }
   };
   try {
-    const store = new Store(config.store.path);
+    step('begin');
+    let store: Store;
+    try {
+      store = openStore(config.store.path);
+    } catch (err) {
+      if (err instanceof StoreError) throw new StartupError(`store.path: ${err.message}.`);
+      throw err;
+    }
     closers.push(() => store.close());
     const tokenFile = config.http.token ? null : join(dirname(config.store.path), 'http-token');
-    const token = config.http.token ?? loadOrCreateToken(tokenFile as string);
+    let token: string;
+    try {
+      token = config.http.token ?? loadOrCreateToken(tokenFile as string);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new StartupError(`http.token: cannot keep a generated token in ${tokenFile} (${code}); set http.token.`);
+    }
     const live = new LiveState(config.site);
 
     // the chargers' own keys (ocpp: password) go to their driver, which checks them with its schema
-    const fleet: ChargerFleet = await createChargers(config.chargers, {
-      ocpp: config.ocpp,
-      logger,
-      drivers: DRIVERS.chargerDrivers,
-    });
+    const fleet: ChargerFleet = await listening('ocpp', config.ocpp.host, config.ocpp.port, () =>
+      createChargers(config.chargers, { ocpp: config.ocpp, logger, drivers: DRIVERS.chargerDrivers }),
+    );
     closers.push(() => fleet.close());
+    step('chargers');
 
     let core: ModuleCore | null = null;
     // the simulator tells us its running meter through `started` (the source's factory makes it)
@@ -86,12 +132,14 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
         started: (running) => {
           simulator.meter = running;
           closers.push(() => running.stop());
+          step('embedded meter');
         },
       });
     } catch (err) {
       if (err instanceof ScenarioError) throw new StartupError(`meter.scenario: ${err.message}`);
       throw err;
     }
+    step('meter source');
     const embedded = simulator.meter;
 
     // the simulated Smarty meter encrypts with its own demo key unless one is configured
@@ -121,9 +169,12 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     });
     live.activation = activation.summary();
     closers.push(() => activation.stop());
+    step('activation');
 
-    const rawP1 = config.rawP1 ? await startRawP1Server(config.rawP1.host, config.rawP1.port) : null;
+    const raw = config.rawP1;
+    const rawP1 = raw ? await listening('rawP1', raw.host, raw.port, () => startRawP1Server(raw.host, raw.port)) : null;
     if (rawP1) closers.push(() => rawP1.close());
+    step('raw P1');
 
     meter.on('reading', (reading, raw) => {
       control.onReading(reading, raw);
@@ -136,25 +187,35 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
     });
     meter.on('error', (err) => logger.warn({ err: err.message }, 'meter source error'));
 
-    const http = await startHttp(
-      {
-        live,
-        token,
-        logger,
-        settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
-        activation,
-        store,
-        history: () => ({
-          months: store.monthPeaks(13),
-          quarters: store.quartersSince(Date.now() - 86_400_000),
-          decisions: store.recentDecisions(50),
-          sessions: store.sessions(20),
-        }),
-      },
-      config.http.host,
-      config.http.port,
+    const http = await listening('http', config.http.host, config.http.port, () =>
+      startHttp(
+        {
+          live,
+          token,
+          logger,
+          settings: { get: () => control.settings, update: (patch) => control.updateSettings(patch) },
+          activation,
+          store,
+          history: () => ({
+            months: store.monthPeaks(13),
+            quarters: store.quartersSince(Date.now() - 86_400_000),
+            decisions: store.recentDecisions(50),
+            sessions: store.sessions(20),
+          }),
+          exposure: { openHomeWizardApi: config.http.openHomeWizardApi, allowedHosts: config.http.allowedHosts },
+        },
+        config.http.host,
+        config.http.port,
+      ),
     );
     closers.push(() => http.close());
+    if (!isLoopback(config.http.host)) {
+      logger.warn(
+        { host: config.http.host, openHomeWizardApi: config.http.openHomeWizardApi },
+        'HTTP reachable from the network: every endpoint needs the token',
+      );
+    }
+    step('http');
 
     let mqttPublisher: MqttPublisher | null = null;
     if (config.mqtt) {
@@ -162,6 +223,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
       const { startMqtt } = await import('../mqtt/publisher');
       mqttPublisher = await startMqtt(config.mqtt, live, logger);
       closers.push(() => mqttPublisher?.stop());
+      step('mqtt');
     }
 
     const timer = setInterval(() => {
@@ -175,6 +237,7 @@ export async function startModule(config: AppConfig, logger: Logger): Promise<Ru
 
     await meter.start();
     closers.push(() => meter.stop());
+    step('meter started');
     logger.info(
       {
         dashboard: http.url,

@@ -16,6 +16,8 @@ export interface OcppServerOptions {
   port?: number;
   heartbeatIntervalS?: number;
   failsafeLeaseS?: number;
+  /** MeterValueSampleInterval set on each charge point (default 1 s); null leaves theirs. */
+  meterValueSampleIntervalS?: number | null;
   overdraw?: Partial<OverdrawPolicy>;
 }
 

@@ -43,6 +43,12 @@ export interface SimulatedChargePointOptions {
   vendor?: string;
   model?: string;
   reconnectBackoffMs?: { initial: number; max: number };
+  /** Keys a central system may change (default MeterValueSampleInterval and MeterValuesSampledData). */
+  changeableKeys?: string[];
+  /** MeterValuesSampledData before any change (default: currents, offered current and energy). */
+  sampledData?: string[];
+  /** The shortest MeterValueSampleInterval it takes (s); shorter is Rejected. Default 0. */
+  minSampleIntervalS?: number;
 }
 
 export interface ChargePointEvents {
@@ -72,6 +78,10 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   private lastTick: number;
   private stopped = false;
   private booted = false;
+  /** MeterValueSampleInterval in ms: every tick until a central system sets it (0 = no samples). */
+  private sampleIntervalMs: number;
+  private lastSampleAt = Number.NEGATIVE_INFINITY;
+  private sampledData: string[];
   private readonly o: Required<Omit<SimulatedChargePointOptions, 'password' | 'car'>> & { password?: string };
 
   constructor(options: SimulatedChargePointOptions) {
@@ -88,8 +98,13 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       vendor: 'p1-balancer',
       model: 'simulated',
       reconnectBackoffMs: { initial: 500, max: 10_000 },
+      changeableKeys: ['MeterValueSampleInterval', 'MeterValuesSampledData'],
+      sampledData: ['Current.Import', 'Current.Offered', 'Energy.Active.Import.Register'],
+      minSampleIntervalS: 0,
       ...options,
     };
+    this.sampleIntervalMs = this.o.tickMs;
+    this.sampledData = this.o.sampledData;
     this.car = options.car ?? null;
     this.lastTick = this.o.now();
     this.peer = this.createPeer();
@@ -267,6 +282,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     this.emit('tick', { offeredA, drawnA: this.drawnA, energyWh: this.energyWh });
     if (this.transactionId === null) return;
     void this.setStatus(offeredA >= MIN_PILOT_A ? 'Charging' : 'SuspendedEVSE');
+    if (this.sampleIntervalMs === 0 || now - this.lastSampleAt < this.sampleIntervalMs) return;
+    this.lastSampleAt = now;
     void this.safeCall('MeterValues', {
       connectorId: CONNECTOR,
       transactionId: this.transactionId,
@@ -277,7 +294,8 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   private samples(offeredA: number): Sample[] {
     const lines = this.car?.lines ?? [];
     const round = (n: number) => (Math.round(n * 100) / 100).toString();
-    return [
+    const wants = (measurand: string) => this.sampledData.some((d) => d === measurand || d.startsWith(`${measurand}.`));
+    const all: Sample[] = [
       ...this.wired.map((line, i) => ({
         measurand: 'Current.Import',
         phase: `L${i + 1}`,
@@ -293,6 +311,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
         value: Math.round(this.energyWh).toString(),
       },
     ];
+    return all.filter((sv) => wants(sv.measurand ?? 'Energy.Active.Import.Register'));
   }
 
   private async ack<T>(value: T): Promise<T> {
@@ -308,7 +327,12 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
         { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(this.o.maxStackLevel) },
         { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: this.o.rateUnit },
         { key: 'ChargingScheduleMaxPeriods', readonly: true, value: '24' },
-        { key: 'MeterValueSampleInterval', readonly: false, value: String(Math.round(this.o.tickMs / 1000)) },
+        {
+          key: 'MeterValueSampleInterval',
+          readonly: false,
+          value: String(Math.round(this.sampleIntervalMs / 1000)),
+        },
+        { key: 'MeterValuesSampledData', readonly: false, value: this.sampledData.join(',') },
       ];
       const wanted = key && key.length > 0 ? key : all.map((k) => k.key);
       return this.ack({
@@ -345,7 +369,25 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       setImmediate(() => void this.startTransaction().catch(() => {}));
       return this.ack({ status: 'Accepted' });
     });
-    peer.handle('ChangeConfiguration', () => this.ack({ status: 'NotSupported' }));
+    peer.handle('ChangeConfiguration', ({ params }) => {
+      const { key, value } = params as { key: string; value: string };
+      const known = ['MeterValueSampleInterval', 'MeterValuesSampledData'];
+      if (!known.includes(key)) return this.ack({ status: 'NotSupported' });
+      if (!this.o.changeableKeys.includes(key)) return this.ack({ status: 'Rejected' });
+      if (key === 'MeterValueSampleInterval') {
+        const s = Number(value);
+        if (!Number.isInteger(s) || s < 0 || (s > 0 && s < this.o.minSampleIntervalS)) {
+          return this.ack({ status: 'Rejected' });
+        }
+        this.sampleIntervalMs = s * 1000;
+      } else {
+        const list = value.split(',').map((v) => v.trim());
+        const measurable = /^(Current\.Import(\.L[123])?|Current\.Offered|Energy\.Active\.Import\.Register)$/;
+        if (!list.every((v) => measurable.test(v))) return this.ack({ status: 'Rejected' });
+        this.sampledData = list;
+      }
+      return this.ack({ status: 'Accepted' });
+    });
     peer.handle('TriggerMessage', ({ params }) => {
       const { requestedMessage } = params as { requestedMessage: string };
       if (requestedMessage === 'StatusNotification') setImmediate(() => void this.notifyStatus(true));

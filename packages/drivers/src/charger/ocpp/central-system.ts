@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChargerCapabilities } from '@p1/balancer/charger-state';
 import type { RPCServer } from 'ocpp-rpc';
+import { CountedLog } from '../log-limit';
 import { type Logger, silentLogger } from '../logger';
 import { OcppCharger, type OcppChargerSettings } from './ocpp-charger';
 import { OCPP16 } from './ocpp16';
@@ -28,11 +29,17 @@ export interface OcppCentralSystemOptions {
   failsafeLeaseS?: number;
   profileRetryS?: number;
   bootWaitMs?: number;
+  /** MeterValueSampleInterval set on each charge point at connect (default 1 s); null leaves theirs. */
+  meterValueSampleIntervalS?: number | null;
   callTimeoutMs?: number;
   overdraw?: Partial<OverdrawPolicy>;
   /** Limit profiles sent per event-loop turn when many chargers change at once (default 8). */
   sendsPerTurn?: number;
 }
+
+/** Refusals and malformed frames are logged once per identity and address per minute, with a count. */
+const LOG_WINDOW_MS = 60_000;
+const LOG_MAX_KEYS = 20;
 
 /** Constant-time comparison so the answer time does not leak how much of a password was right. */
 function passwordMatches(given: Buffer | undefined, expected: string): boolean {
@@ -47,12 +54,18 @@ function passwordMatches(given: Buffer | undefined, expected: string): boolean {
  */
 export class OcppCentralSystem {
   private readonly byId = new Map<string, { charger: OcppCharger; password?: string }>();
+  private readonly refusals: CountedLog;
+  private readonly malformed: CountedLog;
 
   private constructor(
     private readonly rpc: RPCServer,
     private readonly http: Server,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const counted = { windowMs: LOG_WINDOW_MS, maxKeys: LOG_MAX_KEYS, log: logger.warn.bind(logger) };
+    this.refusals = new CountedLog('charge point refused', counted);
+    this.malformed = new CountedLog('malformed OCPP message', counted);
+  }
 
   static async start(options: OcppCentralSystemOptions): Promise<OcppCentralSystem> {
     const logger = options.logger ?? silentLogger;
@@ -65,14 +78,20 @@ export class OcppCentralSystem {
       failsafeLeaseS: options.failsafeLeaseS ?? 120,
       profileRetryS: options.profileRetryS ?? 10,
       bootWaitMs: options.bootWaitMs ?? 5_000,
+      meterValueSampleIntervalS:
+        options.meterValueSampleIntervalS === undefined ? 1 : options.meterValueSampleIntervalS,
       overdraw: { ...DEFAULT_OVERDRAW_POLICY, ...options.overdraw },
       nextTransactionId: () => ++transactionId,
       sendBudget: new TurnBudget(options.sendsPerTurn ?? 8),
     };
-    const http = await rpc.listen(options.port ?? 9000, options.host ?? '127.0.0.1');
+    const ids = new Set<string>();
+    for (const c of options.chargers) {
+      if (ids.has(c.capabilities.id)) throw new Error(`charger id '${c.capabilities.id}' is configured twice`);
+      ids.add(c.capabilities.id);
+    }
+    const http = await listen(rpc, options.port ?? 9000, options.host ?? '127.0.0.1');
     const system = new OcppCentralSystem(rpc, http, logger);
     for (const c of options.chargers) {
-      if (system.byId.has(c.capabilities.id)) throw new Error(`charger id '${c.capabilities.id}' is configured twice`);
       if (c.password === undefined) {
         logger.warn(
           { chargerId: c.capabilities.id },
@@ -110,28 +129,32 @@ export class OcppCentralSystem {
   async close(): Promise<void> {
     await Promise.all(this.chargers().map((c) => c.stop()));
     await this.rpc.close({ code: 1001, reason: 'Central system stopping' });
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.refusals.close();
+    this.malformed.close();
   }
 
   private listen(): void {
     this.rpc.auth((accept, reject, handshake) => {
       // Identities come from the URL: log them only as data (JSON-escaped), shortened. Never the password.
       const identity = handshake.identity.slice(0, 64);
+      const remote = handshake.remoteAddress;
+      // Anyone on the network can repeat a refused handshake at will: counted, not logged each time.
+      const refuse = (status: number, message: string, reason: string, extra: Record<string, unknown> = {}) => {
+        this.refusals.add(`${reason}|${identity}|${remote}`, { chargerId: identity, remote, reason, ...extra });
+        reject(status, message);
+      };
       const entry = this.byId.get(handshake.identity);
-      if (!entry) {
-        this.logger.warn({ chargerId: identity, remote: handshake.remoteAddress }, 'unknown charge point refused');
-        return reject(404, 'Unknown charge point identity');
-      }
+      if (!entry) return refuse(404, 'Unknown charge point identity', 'unknown identity');
       if (entry.charger.isStopped) return reject(503, 'Charger driver stopped');
       if (!handshake.protocols.has(OCPP16)) {
-        this.logger.warn({ chargerId: identity }, 'charge point refused: it does not offer subprotocol ocpp1.6');
-        return reject(400, 'Subprotocol ocpp1.6 required');
+        return refuse(400, 'Subprotocol ocpp1.6 required', 'no subprotocol ocpp1.6');
       }
       if (entry.password !== undefined && !passwordMatches(handshake.password, entry.password)) {
-        this.logger.warn(
-          { chargerId: identity, remote: handshake.remoteAddress, passwordGiven: handshake.password !== undefined },
-          'charge point refused: wrong or missing password',
-        );
-        return reject(401, 'Unauthorized');
+        return refuse(401, 'Unauthorized', 'wrong or missing password', {
+          passwordGiven: handshake.password !== undefined,
+        });
       }
       accept({ chargerId: handshake.identity }, OCPP16);
     });
@@ -139,13 +162,20 @@ export class OcppCentralSystem {
       const peer = client as RpcPeer;
       useOcpp16ErrorCodes(peer);
       peer.on('badMessage', (event: { error: Error }) => {
-        this.logger.warn({ chargerId: peer.identity, err: event.error.message }, 'malformed OCPP frame');
+        this.malformed.add(`frame|${peer.identity}`, {
+          chargerId: peer.identity,
+          reason: 'not an OCPP-J frame',
+          err: event.error.message.slice(0, 200),
+        });
       });
       peer.on('strictValidationFailure', (event: { method: string; error: Error; outbound: boolean }) => {
-        this.logger.warn(
-          { chargerId: peer.identity, method: event.method, outbound: event.outbound, err: event.error.message },
-          'OCPP message does not match the 1.6J schema',
-        );
+        this.malformed.add(`schema|${peer.identity}|${event.method}|${event.outbound}`, {
+          chargerId: peer.identity,
+          reason: 'does not match the 1.6J schema',
+          method: event.method,
+          outbound: event.outbound,
+          err: event.error.message.slice(0, 200),
+        });
       });
       const entry = this.byId.get(peer.identity ?? '');
       if (entry) entry.charger.attach(peer);
@@ -153,4 +183,24 @@ export class OcppCentralSystem {
     });
     this.rpc.on('error', (err: Error) => this.logger.error({ err: err.message }, 'OCPP server error'));
   }
+}
+
+/**
+ * `RPCServer.listen` leaves a failed bind as an 'error' event on its http server (an uncaught
+ * exception); this rejects with the error instead, so the caller can say "port in use" in a sentence.
+ */
+async function listen(rpc: RPCServer, port: number, host: string): Promise<Server> {
+  const http = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  http.on('upgrade', rpc.handleUpgrade);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen({ port, host }, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  return http;
 }

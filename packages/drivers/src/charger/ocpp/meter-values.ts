@@ -9,6 +9,8 @@ export interface MeterSample {
   energyWh: number | null;
   /** Epoch ms of the sample's timestamp (or of receipt when unparseable). */
   at: number;
+  /** Current.Import values left out: not a number, or in a unit other than A (`value unit`). */
+  unusable: string[];
 }
 
 function phaseKey(phase: string | undefined): 'L1' | 'L2' | 'L3' | 'any' | null {
@@ -30,12 +32,22 @@ export function readMeterValues(values: MeterValue[], receivedAt: number): Meter
   const last = values.at(-1);
   if (!last) return null;
   const parsed = Date.parse(last.timestamp);
-  const sample: MeterSample = { currentA: {}, energyWh: null, at: Number.isFinite(parsed) ? parsed : receivedAt };
+  const sample: MeterSample = {
+    currentA: {},
+    energyWh: null,
+    at: Number.isFinite(parsed) ? parsed : receivedAt,
+    unusable: [],
+  };
   for (const sv of last.sampledValue) {
     const measurand = sv.measurand ?? 'Energy.Active.Import.Register'; // the spec's default
     const n = number(sv);
+    if (measurand === 'Current.Import' && (n === null || (sv.unit ?? 'A') !== 'A')) {
+      // a unit is never guessed: 16000 "A" may be mA, but only the balancer's physics can say it is wrong
+      if (sv.format !== 'SignedData') sample.unusable.push(`${sv.value.slice(0, 16)} ${sv.unit ?? ''}`.trim());
+      continue;
+    }
     if (n === null) continue;
-    if (measurand === 'Current.Import' && (sv.unit ?? 'A') === 'A') {
+    if (measurand === 'Current.Import') {
       const key = phaseKey(sv.phase);
       if (key) sample.currentA[key] = n;
     } else if (measurand === 'Energy.Active.Import.Register' && sv.phase === undefined) {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement } from '@p1/balancer/charger-state';
+import { Episodes } from '../log-limit';
 import type { Logger } from '../logger';
 import {
   DEFAULT_SUPPORT,
@@ -10,10 +11,13 @@ import {
   toTenths,
   txDefaultProfile,
 } from './charging-profile';
+import { intervalCandidates, ownIntervalSuffices, sampledDataCandidates, samplesCurrents } from './meter-value-config';
 import { lineCurrents, readMeterValues } from './meter-values';
 import {
   type ChargePointStatus,
   type ConfigurationKey,
+  type ConfigurationStatus,
+  METER_VALUE_KEYS,
   type MeterValuesReq,
   type ProfileStatus,
   SMART_CHARGING_KEYS,
@@ -35,11 +39,19 @@ export interface OcppChargerSettings {
   profileRetryS: number;
   /** Configure a charge point that connects without a BootNotification after this long. */
   bootWaitMs: number;
+  /** MeterValueSampleInterval (s) set at connect, with per-phase currents; null leaves the charger's own. */
+  meterValueSampleIntervalS: number | null;
   overdraw: OverdrawPolicy;
   nextTransactionId: () => number;
   /** Shared by all chargers of one central system. */
   sendBudget: TurnBudget;
 }
+
+/** A sample this much older than its arrival is reported as late (queued, or the charger's clock is behind). */
+const LATE_SAMPLE_MS = 60_000;
+/** Current.Import beyond `RATING_FACTOR × maxA + RATING_SLACK_A` (or below −slack) is logged as implausible. */
+const RATING_FACTOR = 1.5;
+const RATING_SLACK_A = 2;
 
 const PLUGGED: ReadonlySet<ChargePointStatus> = new Set([
   'Preparing',
@@ -76,6 +88,17 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
   private meterStartWh = 0;
   private forcedZero = false;
   private readonly watch: OverdrawWatch;
+  /** Set between attach and the end of configuration: no profile is sent before we know if it rebooted. */
+  private linkReady = false;
+  /** The acknowledged limit must be confirmed on the current link (sent again even if unchanged). */
+  private resend = false;
+  /** While the link is down and the limit's lease still runs: when the lease ends. */
+  private holdingUntil: number | null = null;
+  private holdTimer: NodeJS.Timeout | null = null;
+  private failsafeInstalled = false;
+  /** Epoch ms of the latest MeterValues sample used; an older one arriving later is not. */
+  private lastSampleAt = Number.NEGATIVE_INFINITY;
+  private readonly episodes = new Episodes();
 
   constructor(
     readonly capabilities: ChargerCapabilities,
@@ -98,6 +121,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     return this.capabilities.id;
   }
 
+  /** The websocket is up (a charger holding its limit through a short outage reports connected but is not). */
   get connected(): boolean {
     return this.peer !== null;
   }
@@ -120,6 +144,8 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       throw new RangeError(`charger ${this.id}: phases must be 1 or 3, got ${String(phases)}`);
     }
     this.desired = { amps: toTenths(Math.min(amps, this.capabilities.maxA)), phases: phases ?? this.defaultPhases() };
+    // checked here too, so that a clock the caller drives ends the hold without waiting for the timer
+    if (this.holdingUntil !== null && this.settings.now() >= this.holdingUntil) this.leaseLapsed();
     if (this.peer && !this.configuring) await this.pump();
   }
 
@@ -150,6 +176,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     if (this.stopped) return;
     this.stopped = true;
     this.desired = null;
+    this.endHold();
     const peer = this.peer;
     if (peer && this.support.maxStackLevel >= 1) await this.releaseLimit();
     this.detach(peer);
@@ -164,9 +191,15 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       void previous.close({ force: true });
     }
     this.peer = peer;
+    this.linkReady = false;
     this.registerHandlers(peer);
     peer.once('close', () => this.detach(peer));
-    this.settings.logger.info({ chargerId: this.id }, 'charge point connected');
+    const held = this.holdingUntil !== null;
+    this.endHold();
+    this.settings.logger.info(
+      { chargerId: this.id, ...(held ? { limitA: this.sent?.amps ?? null } : {}) },
+      held ? 'charge point back within its lease: it resumes its limit' : 'charge point connected',
+    );
     this.update({ connected: true });
     this.emit('status', { connected: true });
     // A charge point that rebooted opens with a BootNotification (and has lost its profiles): configure
@@ -176,7 +209,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       if (decided || this.peer !== peer) return;
       decided = true;
       peer.off('call', onCall);
-      if (first !== 'BootNotification') void this.configure(peer);
+      if (first !== 'BootNotification') void this.configure(peer, false);
     };
     const onCall = (e: { outbound: boolean; payload: unknown[] }) => {
       if (!e.outbound) decide(String(e.payload[2]));
@@ -185,36 +218,87 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     setTimeout(() => decide(null), this.settings.bootWaitMs).unref();
   }
 
+  /**
+   * The link is down. A charger whose limit lease still runs keeps charging at that limit without us:
+   * it stays "connected" to the balancer (currents unknown) until the lease ends, so that a short
+   * network drop neither pauses the car nor hands its share to others. After the lease it is offline.
+   */
   private detach(peer: RpcPeer | null): void {
     if (!peer || this.peer !== peer) return;
     this.peer = null;
+    this.linkReady = false;
+    const now = this.settings.now();
+    const sent = this.sent;
+    if (!this.stopped && sent && sent.validTo !== null && sent.validTo > now) {
+      this.holdingUntil = sent.validTo;
+      const until = new Date(sent.validTo).toISOString();
+      this.settings.logger.warn(
+        { chargerId: this.id, limitA: sent.amps, heldUntil: until },
+        'charge point connection lost; it holds its limit until the lease ends',
+      );
+      this.holdTimer = setTimeout(() => this.leaseLapsed(), sent.validTo - now).unref();
+      this.update({ currentA: this.capabilities.phases.map(() => null) });
+      this.problem(`connection lost: holds ${sent.amps} A until ${until}`);
+      return;
+    }
+    this.goOffline();
+  }
+
+  private goOffline(): void {
     this.settings.logger.warn({ chargerId: this.id }, 'charge point disconnected');
     this.update({ connected: false, currentA: this.capabilities.phases.map(() => null) });
     this.emit('status', { connected: false });
+  }
+
+  /** The lease ran out while the link was down: the charger is on its own fail-safe now. */
+  private leaseLapsed(): void {
+    if (this.holdingUntil === null || this.peer) return;
+    this.endHold();
+    this.sent = null;
+    this.update({ appliedLimitA: this.failsafeInstalled ? this.capabilities.safeA : null });
+    this.goOffline();
+  }
+
+  private endHold(): void {
+    this.holdingUntil = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
   }
 
   private defaultPhases(): 1 | 3 {
     return this.capabilities.phases.length === 3 ? 3 : 1;
   }
 
+  /**
+   * `at` is when `currentA` was true: a sample's own time during a session. Outside one the currents
+   * are known to be 0 (or unknown) as of now.
+   */
   private update(patch: Partial<ChargerMeasurement>): void {
-    this.measurement = { ...this.measurement, ...patch, at: this.settings.now() };
+    const inSession = this.transactionId !== null || this.measurement.vehiclePlugged;
+    const at = patch.at ?? (inSession && patch.currentA === undefined ? this.measurement.at : this.settings.now());
+    this.measurement = { ...this.measurement, ...patch, at };
     this.emit('measurement', this.measurement);
   }
 
   private problem(problem: string): void {
-    this.emit('status', { connected: this.connected, problem });
+    this.emit('status', { connected: this.measurement.connected, problem });
   }
 
-  /** After (re)connecting: read smart-charging support, install the fail-safe, re-apply the limit. */
-  private configure(peer: RpcPeer): Promise<void> {
+  /**
+   * After (re)connecting: read smart-charging support, set the meter values up, install the fail-safe,
+   * re-apply the limit. After a boot the charger lost its profiles; after a mere reconnect it still
+   * holds them (within the lease), so the same limit is confirmed, never replaced by 0 A.
+   */
+  private configure(peer: RpcPeer, booted: boolean): Promise<void> {
     const run = async () => {
       if (this.peer !== peer) return;
+      let keys: ConfigurationKey[] = [];
       try {
         const conf = await peer.call<{ configurationKey?: ConfigurationKey[] }>('GetConfiguration', {
-          key: [...SMART_CHARGING_KEYS],
+          key: [...SMART_CHARGING_KEYS, ...METER_VALUE_KEYS],
         });
-        this.support = parseSmartChargingSupport(conf.configurationKey ?? []);
+        keys = conf.configurationKey ?? [];
+        this.support = parseSmartChargingSupport(keys);
       } catch (err) {
         this.support = DEFAULT_SUPPORT;
         this.settings.logger.warn(
@@ -222,6 +306,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
           'GetConfiguration failed; assuming one stack level in amperes',
         );
       }
+      await this.configureMeterValues(peer, keys);
       if (this.support.maxStackLevel >= 1) await this.installFailsafe(peer);
       else {
         this.settings.logger.warn(
@@ -229,8 +314,10 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
           'charger supports a single profile stack level: no fail-safe default profile',
         );
       }
-      this.sent = null; // the charger may have rebooted: send the limit again
+      if (booted) this.sent = null; // its profiles are gone
+      this.resend = true;
       this.retryAfter = 0;
+      if (this.peer === peer) this.linkReady = true;
     };
     const chained = (this.configuring ?? Promise.resolve()).then(run).catch((err: Error) => {
       this.settings.logger.warn({ chargerId: this.id, err: err.message }, 'configuring charge point failed');
@@ -240,6 +327,62 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       if (this.configuring === chained) this.configuring = null;
       return this.pump();
     });
+  }
+
+  /** The interval and per-phase currents the fuse loop needs; changed only where the charger differs. */
+  private async configureMeterValues(peer: RpcPeer, keys: ConfigurationKey[]): Promise<void> {
+    const intervalS = this.settings.meterValueSampleIntervalS;
+    if (intervalS === null) return;
+    const value = (key: string) => keys.find((k) => k.key === key)?.value;
+    const change = async (key: string, v: string): Promise<ConfigurationStatus | 'failed'> => {
+      try {
+        const res = await peer.call<{ status: ConfigurationStatus }>('ChangeConfiguration', { key, value: v });
+        return res.status;
+      } catch {
+        return 'failed';
+      }
+    };
+    const log = this.settings.logger;
+    const own = value('MeterValueSampleInterval');
+    let set = false;
+    let status: ConfigurationStatus | 'failed' = 'Rejected';
+    for (const s of intervalCandidates(intervalS)) {
+      if (ownIntervalSuffices(own, intervalS, s)) {
+        set = true;
+        break;
+      }
+      status = await change('MeterValueSampleInterval', String(s));
+      if (status === 'Accepted' || status === 'RebootRequired') {
+        log.info({ chargerId: this.id, intervalS: s, status }, 'MeterValueSampleInterval set');
+        set = true;
+        break;
+      }
+      // only Rejected is about the value; an unknown key or a silent charger will not take another one
+      if (status !== 'Rejected') break;
+    }
+    if (set) this.episodes.end('interval refused');
+    else if (this.episodes.begin('interval refused')) {
+      log.warn(
+        { chargerId: this.id, intervalS, status },
+        'charger refused MeterValueSampleInterval: its currents may be old when they arrive',
+      );
+    }
+    const lines = this.capabilities.phases.length;
+    if (samplesCurrents(value('MeterValuesSampledData'), lines)) return;
+    for (const csl of sampledDataCandidates(value('MeterValuesSampledData'), lines)) {
+      const status = await change('MeterValuesSampledData', csl);
+      if (status === 'Accepted' || status === 'RebootRequired') {
+        this.episodes.end('sampled data refused');
+        log.info({ chargerId: this.id, sampledData: csl, status }, 'MeterValuesSampledData set');
+        return;
+      }
+    }
+    if (this.episodes.begin('sampled data refused')) {
+      log.warn(
+        { chargerId: this.id },
+        'charger refused to sample Current.Import: the balancer assumes it draws its whole limit',
+      );
+    }
   }
 
   private async installFailsafe(peer: RpcPeer): Promise<void> {
@@ -254,6 +397,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       connectorId: 0,
       csChargingProfiles: profile,
     });
+    this.failsafeInstalled = res.status === 'Accepted';
     if (res.status === 'Accepted') {
       this.settings.logger.info(
         { chargerId: this.id, safeA: this.capabilities.safeA },
@@ -267,9 +411,10 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
 
   private needsSending(now: number): boolean {
     const target = this.targetLimit;
-    if (!target) return false;
+    if (!target || !this.linkReady) return false;
     const sent = this.sent;
     if (!sent || sent.amps !== target.amps || sent.phases !== target.phases) return now >= this.retryAfter;
+    if (this.resend) return true;
     return sent.validTo !== null && sent.validTo - now < (this.settings.failsafeLeaseS * 1000) / 2;
   }
 
@@ -334,6 +479,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     const prev = this.sent;
     const renewal = prev !== null && prev.amps === target.amps && prev.phases === target.phases;
     this.sent = { ...target, ackAt: renewal ? prev.ackAt : this.settings.now(), validTo };
+    if (this.peer === peer) this.resend = false;
     this.update({ appliedLimitA: target.amps, appliedPhases: target.phases });
     return true;
   }
@@ -347,7 +493,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
         { chargerId: this.id, vendor: p.chargePointVendor, model: p.chargePointModel, firmware: p.firmwareVersion },
         'BootNotification',
       );
-      setImmediate(() => void this.configure(peer)); // after the reply has gone out
+      setImmediate(() => void this.configure(peer, true)); // after the reply has gone out
       return { status: 'Accepted', currentTime: now(), interval: this.settings.heartbeatIntervalS };
     });
     peer.handle('Heartbeat', () => ({ currentTime: now() }));
@@ -392,7 +538,8 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     this.transactionId = null;
     this.watch.reset();
     this.forcedZero = false;
-    this.update({ currentA: this.capabilities.phases.map(() => 0) });
+    this.lastSampleAt = Number.NEGATIVE_INFINITY;
+    this.update({ currentA: this.capabilities.phases.map(() => 0), at: this.settings.now() });
     if (pumpAgain && this.peer) void this.pump();
   }
 
@@ -400,15 +547,56 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     const now = this.settings.now();
     const sample = readMeterValues(req.meterValue, now);
     if (!sample) return;
+    this.checkSample(sample, now);
+    // The sample's own time, so the balancer can judge its age; never later than its arrival.
+    const at = Math.min(sample.at, now);
+    if (at < this.lastSampleAt) return; // a queued sample arriving after a newer one
+    this.lastSampleAt = at;
     const currentA = lineCurrents(sample, this.capabilities.phases);
     const sessionKwh =
       sample.energyWh !== null && this.transactionId !== null
         ? Math.max(0, (sample.energyWh - this.meterStartWh) / 1000)
         : this.measurement.sessionKwh;
-    this.measurement = { ...this.measurement, currentA, sessionKwh, at: now };
+    this.measurement = { ...this.measurement, currentA, sessionKwh, at };
     this.emit('measurement', this.measurement);
     const drawn = Math.max(0, ...currentA.map((a) => a ?? 0));
     this.escalate(this.watch.observe(drawn, this.sent?.amps ?? null, this.sent?.ackAt ?? null, now), drawn);
+  }
+
+  /** What a sample shows that no single message should flood the log with: once per episode each. */
+  private checkSample(sample: ReturnType<typeof readMeterValues> & object, now: number): void {
+    const log = this.settings.logger;
+    const episode = (key: string, bad: boolean, report: () => void) => {
+      if (!bad) this.episodes.end(key);
+      else if (this.episodes.begin(key)) report();
+    };
+    episode('unusable current', sample.unusable.length > 0, () =>
+      log.warn(
+        { chargerId: this.id, values: sample.unusable.slice(0, 3) },
+        'charger reports Current.Import the module cannot use (not a number, or not in A): taken as unknown',
+      ),
+    );
+    const most = RATING_FACTOR * this.capabilities.maxA + RATING_SLACK_A;
+    const readings = Object.entries(sample.currentA);
+    const wild = readings.filter(([, a]) => a !== undefined && (a > most || a < -RATING_SLACK_A));
+    episode('implausible current', wild.length > 0, () =>
+      log.warn(
+        { chargerId: this.id, currentA: Object.fromEntries(wild), maxA: this.capabilities.maxA },
+        'charger reports an implausible current (beyond its rating: an mA/A mix-up?)',
+      ),
+    );
+    episode('late sample', now - sample.at > LATE_SAMPLE_MS, () =>
+      log.warn(
+        { chargerId: this.id, ageS: Math.round((now - sample.at) / 1000) },
+        'charger sample arrived late (queued, or the charger clock is behind): its currents count as old',
+      ),
+    );
+    episode('future sample', sample.at - now > LATE_SAMPLE_MS, () =>
+      log.warn(
+        { chargerId: this.id, aheadS: Math.round((sample.at - now) / 1000) },
+        'charger clock is ahead: its samples are taken as of their arrival',
+      ),
+    );
   }
 
   private escalate(action: ReturnType<OverdrawWatch['observe']>, drawnA: number): void {

@@ -109,3 +109,8 @@ export const SMART_CHARGING_KEYS = [
   'ChargingScheduleAllowedChargingRateUnit',
   'ChargingScheduleMaxPeriods',
 ] as const;
+
+/** Meter-value keys read at connect and set when they differ from what the module needs (§9.1). */
+export const METER_VALUE_KEYS = ['MeterValueSampleInterval', 'MeterValuesSampledData'] as const;
+
+export type ConfigurationStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
