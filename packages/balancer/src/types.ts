@@ -43,6 +43,13 @@ export interface BalancerConfig {
     fuseA?: number;
     /** kW kept under the capacity target (default 0.02). */
     capacityKw?: number;
+    /**
+     * Room (kW) kept under 1.45 × In, the breaker's conventional tripping current, for an appliance the
+     * house has not shown yet (default 3: a kettle, oven or boiler). Loads already seen keep room for their
+     * own step. 0 keeps room for seen loads only: their first switch-on may then pass 1.45 × In for the
+     * car's response time.
+     */
+    unseenStepKw?: number;
   };
   /**
    * No valid telegram for this long → every charger to its safe current (default 10 s). A meter that

@@ -161,7 +161,8 @@ describe('two cars on one line', () => {
 
 describe('the car behind a charger', () => {
   it('a single-phase car on a three-phase charger is counted on one line', () => {
-    const b = createBalancer({ site });
+    // The fuse rule alone: with room for an unseen appliance L2 would leave a three-phase car nothing to start on.
+    const b = createBalancer({ site, margins: { unseenStepKw: 0 } });
     const cap = charger({ maxA: 16 });
     let d: Decision | undefined;
     let offered = 0;
