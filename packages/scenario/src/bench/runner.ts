@@ -2,10 +2,12 @@
  * Runs a scenario at full speed: house and cars second by second, the meter's telegrams, a strategy's
  * decisions, and the metrics of CONTRACTS §4. The house does not depend on the strategy: it is computed once
  * (`houseTimeline`) and can be shared by the runs of several strategies, as can the perfect-foresight bound.
- * The loop itself allocates nothing per second but the telegram and what the strategy does.
+ * The loop itself allocates nothing per second but what the strategy does: the telegram and the strategy's input
+ * are overwritten in place.
  */
 import {
   type BalancerConfig,
+  type BalancerInput,
   type ChargerCapabilities,
   type ChargerInput,
   type Connection,
@@ -164,6 +166,8 @@ class BenchRun {
   private readonly drawsOn: Uint8Array[];
   private readonly drawsOnFor: Array<readonly Line[] | null>;
   private readonly inputs: ChargerInput[];
+  /** The strategy's input, overwritten every second (a strategy reads it during its step and keeps nothing). */
+  private readonly input: BalancerInput;
   private readonly stepUs: Float64Array;
   strategyMs = 0;
   private steps = 0;
@@ -248,6 +252,7 @@ class BenchRun {
         at: 0,
       },
     }));
+    this.input = { nowMs: 0, reading: null, chargers: this.inputs };
     this.stepUs = new Float64Array(this.duration);
     this.hourChanges = new Int32Array(n);
     this.loadCount = scenario.loads.length;
@@ -470,8 +475,11 @@ class BenchRun {
     this.qHouseKws += Math.max(0, houseNet);
     const reading = this.meter.tick(t, lineKw, this.lineA);
     this.failsafeSecond(t, reading !== null && !this.meter.repeated);
+    const input = this.input;
+    input.nowMs = ms + 1000;
+    input.reading = reading;
     const before = performance.now();
-    const decision = this.strategy.step({ nowMs: ms + 1000, reading, chargers: this.inputs });
+    const decision = this.strategy.step(input);
     const took = performance.now() - before;
     this.strategyMs += took;
     this.stepUs[this.steps++] = took * 1000;
