@@ -17,6 +17,7 @@ import {
 } from '@p1/balancer';
 import { parseStart } from '../clock';
 import { createEv, type Ev } from '../ev';
+import { kthSmallest } from '../fleet/stats';
 import { type HouseTimeline, houseTimeline, STEP_MIN_A } from '../house';
 import { addToLines } from '../lines';
 import type { EvSpec, Line, Scenario } from '../scenario';
@@ -107,8 +108,7 @@ export function chargerCapabilities(scenario: Scenario): ChargerCapabilities[] {
 
 function p99(samples: Float64Array, n: number): number {
   if (n === 0) return 0;
-  const sorted = samples.slice(0, n).sort();
-  return sorted[Math.min(n - 1, Math.floor(n * 0.99))]!;
+  return kthSmallest(samples, n, Math.min(n - 1, Math.floor(n * 0.99)));
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
