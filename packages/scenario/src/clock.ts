@@ -19,6 +19,8 @@ export function meterTimeOfDayS(epochMs: number): number {
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** "00" … "59": the bench writes a timestamp a second, without formatting a number each time. */
+const SECONDS = Array.from({ length: 60 }, (_, s) => pad2(s));
 
 let isoMinuteKey = Number.NaN;
 let isoMinutePrefix = '';
@@ -34,7 +36,7 @@ export function meterIso(epochMs: number): string {
     isoMinutePrefix = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:`;
     isoMinuteKey = minute;
   }
-  return isoMinutePrefix + pad2(sec - minute * 60) + isoMinuteOffset;
+  return isoMinutePrefix + SECONDS[sec - minute * 60]! + isoMinuteOffset;
 }
 
 /**

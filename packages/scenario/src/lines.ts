@@ -2,6 +2,8 @@
 import { ampsForKw, type Connection } from '@p1/balancer';
 import type { Line } from './scenario';
 
+const LINE_1: readonly Line[] = [1];
+
 /**
  * Adds `kw` drawn on `phases` to per-line power and current.
  * 3N400: each listed line carries kw/n at 230 V to neutral. 3x230 (no neutral): a load between two lines
@@ -16,7 +18,7 @@ export function addToLines(
   lineA: [number, number, number],
 ): void {
   if (kw === 0) return;
-  const lines: readonly Line[] = connection === '1x230' ? [1] : phases;
+  const lines: readonly Line[] = connection === '1x230' ? LINE_1 : phases;
   const n = lines.length;
   const amps = ampsForKw(connection, n, kw);
   for (const l of lines) {
