@@ -27,6 +27,29 @@ export function addToLines(
   }
 }
 
+/**
+ * The same additions as `addToLines`, into per-line columns at second t (`lineKw[l][t]`): a whole run's lines are
+ * built one contribution at a time, and each second must come out as `addToLines` would make it, to the bit.
+ */
+export function addToColumns(
+  connection: Connection,
+  phases: readonly Line[],
+  kw: number,
+  lineKw: readonly Float64Array[],
+  lineA: readonly Float64Array[],
+  t: number,
+): void {
+  if (kw === 0) return;
+  const lines: readonly Line[] = connection === '1x230' ? LINE_1 : phases;
+  const n = lines.length;
+  const amps = ampsForKw(connection, n, kw);
+  for (let k = 0; k < n; k++) {
+    const l = lines[k]! - 1;
+    lineKw[l]![t]! += kw / n;
+    lineA[l]![t]! += amps;
+  }
+}
+
 /** Lines of a connection the base load is spread over. */
 export function allLines(connection: Connection): Line[] {
   return connection === '1x230' ? [1] : [1, 2, 3];
