@@ -249,10 +249,8 @@ function runClock(startMs: number, n: number): RunClock {
   const jumps: number[] = [];
   for (let t = 0; t < n; t++) {
     localS[t] = clock.at(t);
-    const steady = t > 0 && localS[t] === localS[t - 1]! + 1;
-    if (t > 0 && !steady) jumps.push(t);
-    // A second on is a second later in the day, short of midnight (and of the odd remainders before 1970).
-    tod[t] = steady && localS[t]! > 0 && tod[t - 1]! + 1 < DAY_S ? tod[t - 1]! + 1 : localS[t]! % DAY_S;
+    tod[t] = clock.timeOfDay(t);
+    if (t > 0 && localS[t] !== localS[t - 1]! + 1) jumps.push(t);
   }
   return { localS, tod, jumps };
 }
