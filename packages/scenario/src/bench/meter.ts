@@ -74,10 +74,11 @@ function measureLine(
   lineKw: ArrayLike<number>,
   lineA: ArrayLike<number>,
 ): void {
-  const kw = twoElement ? (l === 1 ? null : lineKw[l]! + lineKw[1]! / 2) : lineKw[l]!;
   p.currentA = round2(Math.abs(lineA[l]!));
-  p.importKw = kw === null ? null : round3(Math.max(0, kw));
-  p.exportKw = kw === null ? null : round3(Math.max(0, -kw));
+  if (twoElement && l === 1) return; // no power of its own: stays null
+  const kw = twoElement ? lineKw[l]! + lineKw[1]! / 2 : lineKw[l]!;
+  p.importKw = round3(Math.max(0, kw));
+  p.exportKw = round3(Math.max(0, -kw));
 }
 
 export function createMeter(scenario: Scenario): Meter {
@@ -95,7 +96,12 @@ class BenchMeter implements Meter {
   private quarter = Number.NaN;
   private quarterKws = 0;
   private monthPeakKw: number;
+  /** The month peak as the telegram shows it, rounded when it changes (at quarter ends). */
+  private monthPeakShown: number;
   private readonly telegram: MeterSnapshot;
+  /** The line values the telegram's lines and power were measured from: the same again need no new rounding. */
+  private readonly measuredKw = [Number.NaN, Number.NaN, Number.NaN];
+  private readonly measuredA = [Number.NaN, Number.NaN, Number.NaN];
   /** Whether a fresh telegram was ever sent: a frozen meter repeats it, or stays silent before it. */
   private hasSent = false;
   sent = false;
@@ -112,6 +118,7 @@ class BenchMeter implements Meter {
     this.flags = flags;
     this.rng = createRng(scenario.seed ^ 0xd809);
     this.monthPeakKw = scenario.site.monthPeakKw;
+    this.monthPeakShown = round3(this.monthPeakKw);
     this.telegram = emptyTelegram(scenario.site.connection);
   }
 
@@ -119,7 +126,10 @@ class BenchMeter implements Meter {
     const endMs = this.startMs + (tS + 1) * 1000;
     const q = Math.floor((endMs - 1) / QUARTER_MS);
     if (q !== this.quarter) {
-      if (!Number.isNaN(this.quarter)) this.monthPeakKw = Math.max(this.monthPeakKw, this.quarterKws / 900);
+      if (!Number.isNaN(this.quarter)) {
+        this.monthPeakKw = Math.max(this.monthPeakKw, this.quarterKws / 900);
+        this.monthPeakShown = round3(this.monthPeakKw);
+      }
       this.quarter = q;
       this.quarterKws = 0;
     }
@@ -135,14 +145,31 @@ class BenchMeter implements Meter {
     // A frozen meter repeats its last telegram: the object still holds it.
     if (this.repeated) return this.telegram;
     const telegram = this.telegram;
-    const phases = telegram.phases;
-    for (let l = 0; l < phases.length; l++) measureLine(phases[l]!, l, this.twoElement, lineKw, lineA);
+    if (!this.measuredFrom(lineKw, lineA)) {
+      const phases = telegram.phases;
+      for (let l = 0; l < phases.length; l++) measureLine(phases[l]!, l, this.twoElement, lineKw, lineA);
+      telegram.power.importKw = round3(Math.max(0, net));
+      telegram.power.exportKw = round3(Math.max(0, -net));
+    }
     telegram.timestamp = meterIso(endMs);
-    telegram.power.importKw = round3(Math.max(0, net));
-    telegram.power.exportKw = round3(Math.max(0, -net));
     telegram.capacity!.quarterAverageKw = round3(this.quarterKws / elapsedS);
-    telegram.capacity!.monthPeakKw = round3(this.monthPeakKw);
+    telegram.capacity!.monthPeakKw = this.monthPeakShown;
     this.hasSent = true;
     return telegram;
+  }
+
+  /**
+   * Whether the telegram's lines and power were measured from these very values (often so: between the base
+   * load's 10-s wanderings a house without sun or changing car holds its lines), else remembers them.
+   */
+  private measuredFrom(lineKw: ArrayLike<number>, lineA: ArrayLike<number>): boolean {
+    const { measuredKw, measuredA } = this;
+    let same = true;
+    for (let l = 0; l < 3; l++) {
+      if (measuredKw[l] !== lineKw[l] || measuredA[l] !== lineA[l]) same = false;
+      measuredKw[l] = lineKw[l]!;
+      measuredA[l] = lineA[l]!;
+    }
+    return same;
   }
 }
