@@ -4,7 +4,7 @@ import { createMeter, parseScenario } from '../src/index';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** What a meter shows for these line values (CONTRACTS §4 meter): 3x230 measures L1 and L3, L2 at 0 V. */
+/** What a meter shows for these line values (the scenario README, "Physics": the bench meter): 3x230 measures L1 and L3, L2 at 0 V. */
 function shown(connection: string, kw: number[], a: number[]) {
   const line = (l: number) => {
     const two = connection === '3x230';
