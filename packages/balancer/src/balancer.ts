@@ -601,7 +601,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (stat === 'ok') learnCarPhases(st, c);
       const used = linesOf(st, cap);
       st.status = stat;
-      if (stat !== 'ok') allOk = false;
+      // An unknown measurement holds the others' raises only where the car may draw: a charger offered
+      // nothing draws nothing (an idle charger often reports nothing at all), and if it did, the meter
+      // counts that current as house, which is conservative.
+      if (stat !== 'ok' && (st.limitA > 0 || (c.measurement.appliedLimitA ?? 0) > 0)) allOk = false;
       st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
       if (st.plugged) pluggedCount++;
       let sum = 0;
