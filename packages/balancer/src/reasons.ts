@@ -24,7 +24,6 @@ export const REASON_TEXTS = {
   ramp: 'Raised in steps, not all at once.',
   'waiting for cut': "Another car's cut has not reached it yet: the raise waits until it has.",
   'min pause': 'Paused for the minimum pause time before starting again.',
-  'min run': 'Keeps charging for its minimum run time.',
   'measurement unknown':
     "The charger's measurement is missing, stale or implausible: counted as if the car drew its full offer, and nobody is raised on it.",
   unplugged: 'No car is plugged in.',
