@@ -41,7 +41,7 @@ describe('the embedded default', () => {
         const first = samples.findIndex(charging);
         if (first < 0) return -1;
         const peak = samples[first]?.limitA ?? 0;
-        return samples.findIndex((x, i) => i > first && (x.limitA ?? 0) < peak && /fuse|line/i.test(x.reason));
+        return samples.findIndex((x, i) => i > first && (x.limitA ?? 0) < peak && /fuse|line|headroom/i.test(x.reason));
       };
       const raisedAfterCut = () => {
         const cut = cutAfterCharging();

@@ -8,7 +8,7 @@
 import { formatMeterIso } from '@p1/dsmr';
 import { type AllocItem, type AllocLimits, type AllocResult, allocate, newAllocResult } from './allocate';
 import type { ChargerCapabilities } from './charger-state';
-import { HouseModel } from './house-model';
+import { DEFAULT_UNSEEN_STEP_KW, HouseModel } from './house-model';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
 import { type ClosedQuarter, QuarterBudget, type QuarterOptions } from './quarter-budget';
@@ -112,6 +112,7 @@ interface Settings {
   connection: Connection;
   fuseA: number;
   marginA: number;
+  unseenStepKw: number;
   failsafeMs: number;
   raiseIntervalMs: number;
   rampA: number;
@@ -140,6 +141,7 @@ function settingsOf(c: BalancerConfig): Settings {
     connection: c.site.connection,
     fuseA: c.site.fuseA,
     marginA: c.margins?.fuseA ?? 0.5,
+    unseenStepKw: c.margins?.unseenStepKw ?? DEFAULT_UNSEEN_STEP_KW,
     failsafeMs: (c.failsafeTimeoutS ?? 10) * 1000,
     raiseIntervalMs: (c.raiseIntervalS ?? 5) * 1000,
     rampA: c.rampA ?? 8,
@@ -187,7 +189,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let s = settingsOf(config);
   const quarter = new QuarterBudget(quarterOptionsOf(config));
   const clock = new MeterClock();
-  const house = new HouseModel(s.connection);
+  const house = new HouseModel(s.connection, s.unseenStepKw);
   const states = new Map<string, ChargerState>();
   const view = emptyView();
   let lastValidMs = Number.NaN;
@@ -599,7 +601,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (stat === 'ok') learnCarPhases(st, c);
       const used = linesOf(st, cap);
       st.status = stat;
-      if (stat !== 'ok') allOk = false;
+      // An unknown measurement holds the others' raises only where the car may draw: a charger offered
+      // nothing draws nothing (an idle charger often reports nothing at all), and if it did, the meter
+      // counts that current as house, which is conservative.
+      if (stat !== 'ok' && (st.limitA > 0 || (c.measurement.appliedLimitA ?? 0) > 0)) allOk = false;
       st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
       if (st.plugged) pluggedCount++;
       let sum = 0;
@@ -974,7 +979,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const before = s;
     s = settingsOf(next);
     quarter.reconfigure(quarterOptionsOf(next));
-    house.reconfigure(s.connection);
+    house.reconfigure(s.connection, s.unseenStepKw);
     narrowed = new WeakMap(); // the cars' configured ranges may have changed
     if (s.connection !== before.connection) {
       // Another wiring: the lines each charger uses must be worked out again.

@@ -9,7 +9,7 @@
  */
 
 import type { Connection } from './site';
-import { kwForAmps } from './site';
+import { ampsForKw, kwForAmps } from './site';
 
 /** A change of the house current this large on a line (A, ≈ 0.45 kW at 230 V) is a load switching. */
 const STEP_A = 2;
@@ -28,6 +28,8 @@ const MAX_CYCLE_OFF_S = 1800;
 const LEND_MIN_OFF_S = 60;
 /** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
 const DEFAULT_SURGE_KW = 3;
+/** An appliance not seen yet may switch on with this step (kW): the same typical kitchen appliance. */
+export const DEFAULT_UNSEEN_STEP_KW = DEFAULT_SURGE_KW;
 /** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
 const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
@@ -78,9 +80,18 @@ export class HouseModel {
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly coolOut: [number, number, number] = [0, 0, 0];
 
-  constructor(private connection: Connection) {}
+  /** The step of an appliance the house has not shown yet, per line it loads (A). */
+  private unseenStepA: number;
 
-  reconfigure(connection: Connection): void {
+  constructor(
+    private connection: Connection,
+    unseenStepKw = DEFAULT_UNSEEN_STEP_KW,
+  ) {
+    this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
+  }
+
+  reconfigure(connection: Connection, unseenStepKw = DEFAULT_UNSEEN_STEP_KW): void {
+    this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
     if (connection !== this.connection) {
       this.connection = connection;
       this.loads.length = 0;
@@ -263,10 +274,14 @@ export class HouseModel {
     return out;
   }
 
-  /** The largest step per line of a load seen in the last day that is off now (A). */
+  /**
+   * The largest step per line that may come on top of what runs now (A): a load seen in the last day that
+   * is off now, and never less than the step of an appliance not seen yet: the first kettle or boiler of
+   * the day must not find a car that leaves it no room under 1.45 × In (on a 16 A fuse, 13 A of 23).
+   */
   stepA(nowMs: number): readonly number[] {
     const out = this.stepOut;
-    out[0] = out[1] = out[2] = 0;
+    out[0] = out[1] = out[2] = this.unseenStepA;
     for (const load of this.loads) {
       if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) continue;
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, load.amps);

@@ -9,7 +9,8 @@ export const REASON_TEXTS = {
   'L1 fuse': 'Line 1 is at its fuse: the car gets what the house leaves on that line.',
   'L2 fuse': 'Line 2 is at its fuse: the car gets what the house leaves on that line.',
   'L3 fuse': 'Line 3 is at its fuse: the car gets what the house leaves on that line.',
-  'headroom kept': 'A load that cycles on this line will be back soon: its share of the fuse is kept free.',
+  'headroom kept':
+    'Room is kept on this line for a load that switches on (one that cycles and will be back soon, or an appliance up to the size it may have): its step must not take the line past 1.45 × the fuse before the car is cut.',
   'quarter budget': "The quarter-hour's energy budget is spent down to the house's expected use.",
   'quarter plan':
     "The car waits and charges at the end of the quarter-hour, when the house's use so far is known and the budget is sure.",
@@ -23,7 +24,6 @@ export const REASON_TEXTS = {
   ramp: 'Raised in steps, not all at once.',
   'waiting for cut': "Another car's cut has not reached it yet: the raise waits until it has.",
   'min pause': 'Paused for the minimum pause time before starting again.',
-  'min run': 'Keeps charging for its minimum run time.',
   'measurement unknown':
     "The charger's measurement is missing, stale or implausible: counted as if the car drew its full offer, and nobody is raised on it.",
   unplugged: 'No car is plugged in.',

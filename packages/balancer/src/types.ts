@@ -43,6 +43,13 @@ export interface BalancerConfig {
     fuseA?: number;
     /** kW kept under the capacity target (default 0.02). */
     capacityKw?: number;
+    /**
+     * Room (kW) kept under 1.45 × In, the breaker's conventional tripping current, for an appliance the
+     * house has not shown yet (default 3: a kettle, oven or boiler). Loads already seen keep room for their
+     * own step. 0 keeps room for seen loads only: their first switch-on may then pass 1.45 × In for the
+     * car's response time.
+     */
+    unseenStepKw?: number;
   };
   /**
    * No valid telegram for this long → every charger to its safe current (default 10 s). A meter that
@@ -53,11 +60,18 @@ export interface BalancerConfig {
   raiseIntervalS?: number;
   /** Largest single raise (default 8 A); cuts are never limited. */
   rampA?: number;
-  /** Seconds a car takes to follow a new setpoint; the quarter budget commits the present power for this long (default 8 s). */
+  /**
+   * Seconds a car takes to follow a new setpoint; the quarter budget commits the present power for this long.
+   * Unset (the default): learned per car from how it follows, 5 s until it has been seen.
+   */
   actuationLagS?: number;
   /** No starts or raises in the last actuationLagS + freezeS seconds of a quarter (default 20 s). */
   freezeS?: number;
-  /** Once started for the quarter budget, a car charges at least this long (default 60 s). */
+  /**
+   * The shortest run the quarter plan starts (default 60 s): a car whose minimum does not fit the quarter's even
+   * rate starts its run when the energy left lasts at least this long at its power. A house surge may still end
+   * the run earlier: the target comes first.
+   */
   minRunS?: number;
   /** Once charging, do not pause for solar reasons before this (default 120 s). */
   minChargeS?: number;

@@ -33,7 +33,7 @@ describe('a parsed telegram drives the balancer', () => {
     ].join('\r\n');
     const reading = parseTelegram(body);
     expect(reading.timestamp).toBe('2025-01-15T18:00:00+01:00');
-    const b = createBalancer({ site: { connection: '3N400', fuseA: 25 }, margins: { fuseA: 1 } });
+    const b = createBalancer({ site: { connection: '3N400', fuseA: 25 }, margins: { fuseA: 1, unseenStepKw: 0 } });
     const d = b.step(step(T0, accepts(reading), [input(charger(), 0)]));
     // L1 carries 20 A of house load: 25 − 1 − 20 = 4 A, under the 6 A minimum.
     expect(d.chargers[0]).toMatchObject({ limitA: 0, reason: 'L1 fuse' });

@@ -3,14 +3,16 @@ import { createBalancer } from '../src/index';
 import { charger, input, reading, step, T0 } from './helpers';
 
 const site = { connection: '3N400' as const, fuseA: 25 };
+/** The fuse rule alone, so that the limits read as fuse − margin − house. */
+const margins = { unseenStepKw: 0 };
 
 describe('reconfigure', () => {
   it('keeps what each charger was told, so the next cut is a change', () => {
-    const b = createBalancer({ site });
+    const b = createBalancer({ site, margins });
     const cap = charger();
     let d = b.step(step(T0, reading(T0, [5, 6, 7]), [input(cap, 0)]));
     expect(d.chargers[0]?.limitA).toBe(16);
-    b.reconfigure({ site, solar: { mode: 'off' } });
+    b.reconfigure({ site, margins, solar: { mode: 'off' } });
     // an oven on L1 after the change: the cut to 0 is a change from 16, not "unchanged"
     d = b.step(step(T0 + 1000, reading(T0 + 1000, [16 + 5 + 19.6, 22, 23]), [input(cap, 16)]));
     expect(d.chargers[0]).toMatchObject({ limitA: 0, changed: true });

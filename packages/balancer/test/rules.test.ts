@@ -3,8 +3,11 @@ import { createBalancer, type Decision } from '../src/index';
 import { charger, input, reading, step, T0 } from './helpers';
 
 const site3 = { connection: '3N400' as const, fuseA: 25 };
-/** The rule tables below use a 1 A fuse margin (the default is 0.5 A). */
-const M = { fuseA: 1 };
+/**
+ * The rule tables below use a 1 A fuse margin (the default is 0.5 A) and test the fuse rule alone: no room
+ * for an appliance not seen yet (its own tests are in 'room for the first switch-on').
+ */
+const M = { fuseA: 1, unseenStepKw: 0 };
 const lim = (d: Decision, i = 0) => d.chargers[i]!.limitA;
 const why = (d: Decision, i = 0) => d.chargers[i]!.reason;
 
@@ -27,6 +30,29 @@ function settle(
   }
   return d!;
 }
+
+describe('room for the first switch-on', () => {
+  // 1.45 × 25 A = 36.25 A; a 3 kW appliance not seen yet steps 13.04 A on its line.
+  it.each([
+    // house per line, unseen step (kW), expected limit
+    [[10, 2, 2], undefined, 12.2],
+    [[10, 2, 2], 2, 14],
+    [[2, 2, 2], 5, 11.5],
+  ])('house %j, unseen step %s kW → limit %s', (house, unseenStepKw, limit) => {
+    const b = createBalancer({ margins: { fuseA: 1, unseenStepKw }, site: site3 });
+    const d = b.step(step(T0, reading(T0, house), [input(charger(), 0)]));
+    expect(lim(d)).toBe(limit);
+  });
+
+  it('keeps the room the largest load seen takes when it is larger than the unseen one', () => {
+    const b = createBalancer({ margins: { fuseA: 1, unseenStepKw: 1 }, site: site3 });
+    settle(b, T0, 20, [2, 2, 2]);
+    // An 18 A load on L1 comes and goes while the car is paused for it; afterwards its step stays reserved.
+    settle(b, T0 + 20_000, 120, [20, 2, 2]);
+    const d = settle(b, T0 + 140_000, 300, [2, 2, 2]);
+    expect(lim(d)).toBeCloseTo(36.25 - 1 - 2 - 18, 0);
+  });
+});
 
 describe('fuse loop', () => {
   it.each([
@@ -96,7 +122,7 @@ describe('fuse loop', () => {
   });
 
   it('respects a configured fuse margin', () => {
-    const b = createBalancer({ site: site3, margins: { fuseA: 3 } });
+    const b = createBalancer({ site: site3, margins: { ...M, fuseA: 3 } });
     const d = b.step(step(T0, reading(T0, [10, 2, 2]), [input(charger(), 0)]));
     expect(lim(d)).toBe(12);
   });

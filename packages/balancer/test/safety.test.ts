@@ -131,6 +131,44 @@ describe('charger data is checked against physics', () => {
   });
 });
 
+describe('an idle charger that reports nothing', () => {
+  it('does not hold the other car’s raises, but one offered current does', () => {
+    const a = charger({ id: 'a' });
+    const idle = charger({ id: 'idle' });
+    const b = createBalancer({ site });
+    const silent = () => {
+      const i = input(idle, 0, false);
+      i.measurement.at = T0 - 60_000; // its last meter values are a minute old
+      return i;
+    };
+    let d = b.step(step(T0, reading(T0, [20, 2, 2]), [input(a, 0), silent()]));
+    expect(d.chargers[0]!.limitA).toBe(0);
+    // the oven goes off: car a is raised although the idle charger's measurement is stale
+    for (let s = 1; s < 30; s++) {
+      const ms = T0 + s * 1000;
+      const la = d.chargers[0]!.limitA;
+      d = b.step(step(ms, reading(ms, [2 + la, 2 + la, 2 + la]), [input(a, la), silent()]));
+    }
+    expect(d.chargers[1]!.measurement).toBe('stale');
+    expect(d.chargers[0]!.limitA).toBeGreaterThanOrEqual(6);
+
+    // the same stale charger with a current applied (it may be drawing): nobody is raised on it
+    const held = createBalancer({ site });
+    const offered = () => {
+      const i = silent();
+      i.measurement.appliedLimitA = 10;
+      return i;
+    };
+    d = held.step(step(T0, reading(T0, [20, 2, 2]), [input(a, 0), offered()]));
+    for (let s = 1; s < 30; s++) {
+      const ms = T0 + s * 1000;
+      const la = d.chargers[0]!.limitA;
+      d = held.step(step(ms, reading(ms, [2 + la, 2 + la, 2 + la]), [input(a, la), offered()]));
+    }
+    expect(d.chargers[0]!.limitA).toBe(0);
+  });
+});
+
 describe('two cars on one line', () => {
   it('a raise waits until the other car’s cut has landed', () => {
     const a = charger({ id: 'a', phases: [1], maxA: 32, priority: 1 });
@@ -161,7 +199,8 @@ describe('two cars on one line', () => {
 
 describe('the car behind a charger', () => {
   it('a single-phase car on a three-phase charger is counted on one line', () => {
-    const b = createBalancer({ site });
+    // The fuse rule alone: with room for an unseen appliance L2 would leave a three-phase car nothing to start on.
+    const b = createBalancer({ site, margins: { unseenStepKw: 0 } });
     const cap = charger({ maxA: 16 });
     let d: Decision | undefined;
     let offered = 0;

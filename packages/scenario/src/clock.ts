@@ -19,6 +19,8 @@ export function meterTimeOfDayS(epochMs: number): number {
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** "00" … "59": the bench writes a timestamp a second, without formatting a number each time. */
+const SECONDS = Array.from({ length: 60 }, (_, s) => pad2(s));
 
 let isoMinuteKey = Number.NaN;
 let isoMinutePrefix = '';
@@ -34,7 +36,7 @@ export function meterIso(epochMs: number): string {
     isoMinutePrefix = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:`;
     isoMinuteKey = minute;
   }
-  return isoMinutePrefix + pad2(sec - minute * 60) + isoMinuteOffset;
+  return isoMinutePrefix + SECONDS[sec - minute * 60]! + isoMinuteOffset;
 }
 
 /**
@@ -51,6 +53,8 @@ export function createLocalClock(startMs: number): (tS: number) => number {
 export class LocalClock {
   private hour = Number.NaN;
   private offsetMs = 0;
+  private lastS = Number.NaN;
+  private lastTod = 0;
 
   constructor(private readonly startMs: number) {}
 
@@ -62,6 +66,18 @@ export class LocalClock {
       this.offsetMs = brusselsOffsetMin(ms) * 60_000;
     }
     return Math.floor((ms + this.offsetMs) / 1000);
+  }
+
+  /**
+   * `at(tS) % 86,400`, the time of day. The remainder of a date-sized float is a call into the C library, and the
+   * physics asks several times a second: a second later is one more, short of midnight (or of 1970).
+   */
+  timeOfDay(tS: number): number {
+    const s = this.at(tS);
+    if (s === this.lastS + 1 && s > 0 && this.lastTod + 1 < DAY_S) this.lastTod++;
+    else if (s !== this.lastS) this.lastTod = s % DAY_S;
+    this.lastS = s;
+    return this.lastTod;
   }
 }
 

@@ -83,7 +83,7 @@ class CarModel implements Ev {
   plugged(tS: number): boolean {
     if (tS !== this.pluggedAt) {
       this.pluggedAt = tS;
-      const tod = this.localClock ? this.localClock.at(tS) % 86_400 : ((Math.floor(tS) % 86_400) + 86_400) % 86_400;
+      const tod = this.localClock ? this.localClock.timeOfDay(tS) : ((Math.floor(tS) % 86_400) + 86_400) % 86_400;
       this.pluggedThen = this.arriveS !== this.departS && inDailyWindow(tod, this.arriveS, this.departS);
     }
     return this.pluggedThen;

@@ -1,7 +1,7 @@
 /** The house without the EVs: base load, scheduled and cycling appliances and PV, per grid line. */
-import { ampsForKw } from '@p1/balancer';
+import { ampsForKw, type Connection } from '@p1/balancer';
 import { LocalClock, parseStart, parseTimeOfDay } from './clock';
-import { addToLines, allLines } from './lines';
+import { addToColumns, addToLines, allLines } from './lines';
 import { hashUnit } from './prng';
 import { createPv } from './pv';
 import type { Line, LoadSpec, Scenario } from './scenario';
@@ -31,9 +31,14 @@ export interface House {
 
 const DAY_S = 86_400;
 
+/** Seconds since a daily window opened at `atS`, at time of day `tod`. */
+function sinceOpened(atS: number, tod: number): number {
+  return (tod - atS + DAY_S) % DAY_S;
+}
+
 /** Whether a daily scheduled (and possibly cycling) appliance draws power at time of day `tod`. */
 export function loadIsOn(load: { atS: number; durationS: number; onS: number; periodS: number }, tod: number): boolean {
-  const since = (tod - load.atS + DAY_S) % DAY_S;
+  const since = sinceOpened(load.atS, tod);
   if (since >= load.durationS && load.durationS < DAY_S) return false;
   return load.onS <= 0 || since % load.periodS < load.onS;
 }
@@ -96,7 +101,7 @@ function startCycle(load: ActiveLoad, day: number, k: number, at: number): void 
 
 /** The power an appliance draws at local second `localS` (time of day `tod`). */
 function loadKwAt(load: ActiveLoad, tod: number, localS: number): number {
-  const since = (tod - load.atS + DAY_S) % DAY_S;
+  const since = sinceOpened(load.atS, tod);
   if (since >= load.durationS && load.durationS < DAY_S) return 0;
   if (load.onS <= 0) return load.kw;
   if (load.jitter <= 0 && load.levels === null) return since % load.periodS < load.onS ? load.kw : 0;
@@ -108,6 +113,11 @@ function loadKwAt(load: ActiveLoad, tod: number, localS: number): number {
   const day = Math.floor(activation / DAY_S);
   while (since >= load.cycleEnd) startCycle(load, day, load.cycle + 1, load.cycleEnd);
   return since < load.onEnd ? load.level : 0;
+}
+
+/** The base load at tS: it wanders ±10 % every 10 s (fridge, standby), from a hash so sampling rate does not matter. */
+function baseLoadKwAt(scenario: Scenario, tS: number): number {
+  return scenario.baseLoadKw * (0.9 + 0.2 * hashUnit(scenario.seed, Math.floor(tS / 10)));
 }
 
 export function createHouse(scenario: Scenario): House {
@@ -142,8 +152,7 @@ class HouseModel implements House {
     lineA[0] = lineA[1] = lineA[2] = 0;
     const localS = this.localClock.at(tS);
     const tod = localS % DAY_S;
-    // Base load wanders ±10 % every 10 s (fridge, standby), from a hash so sampling rate does not matter.
-    let loadKw = scenario.baseLoadKw * (0.9 + 0.2 * hashUnit(scenario.seed, Math.floor(tS / 10)));
+    let loadKw = baseLoadKwAt(scenario, tS);
     addToLines(connection, this.baseLines, loadKw, lineKw, lineA);
     for (let i = 0; i < loads.length; i++) {
       const load = loads[i]!;
@@ -179,45 +188,142 @@ export interface HouseTimeline {
   steps: { t: Int32Array; lines: Uint8Array; load: Int16Array; count: number };
 }
 
+/** The house's lines as columns over the run, added to a contribution at a time (`addToColumns`). */
+class LineColumns {
+  readonly kw: HouseTimeline['lineKw'];
+  readonly a: HouseTimeline['lineA'];
+
+  constructor(
+    private readonly connection: Connection,
+    n: number,
+  ) {
+    this.kw = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+    this.a = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  }
+
+  add(t: number, phases: readonly Line[], kw: number): void {
+    addToColumns(this.connection, phases, kw, this.kw, this.a, t);
+  }
+}
+
+/**
+ * The house second by second over a whole run, computed once and shared by every strategy's run. Each second is
+ * what `stepInto` gives, but the sum is built a contribution at a time (base load, each appliance in scenario
+ * order, PV) so that an appliance costs a check in the many seconds it is off.
+ */
 export function houseTimeline(scenario: Scenario): HouseTimeline {
   const n = scenario.durationS;
-  const house = createHouse(scenario);
   const { connection } = scenario.site;
-  const lineKw: HouseTimeline['lineKw'] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const lineA: HouseTimeline['lineA'] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  const kw: [number, number, number] = [0, 0, 0];
-  const amps: [number, number, number] = [0, 0, 0];
-  const loads = scenario.loads;
-  const before = new Float64Array(loads.length);
-  const stepAmps = loads.map((l) => ampsForKw(connection, connection === '1x230' ? 1 : l.phases.length, 1));
-  const stepMask = loads.map((l) => (connection === '1x230' ? 1 : l.phases.reduce((m, p) => m | (1 << (p - 1)), 0)));
-  let cap = 256;
-  let steps = { t: new Int32Array(cap), lines: new Uint8Array(cap), load: new Int16Array(cap), count: 0 };
+  const startMs = parseStart(scenario.start);
+  const columns = new LineColumns(connection, n);
+  const baseLines = allLines(connection);
+  let baseKw = 0;
   for (let t = 0; t < n; t++) {
-    house.stepInto(t, kw, amps);
-    for (let l = 0; l < 3; l++) {
-      lineKw[l]![t] = kw[l]!;
-      lineA[l]![t] = amps[l]!;
-    }
-    const powers = house.loadPowers;
-    for (let i = 0; i < loads.length; i++) {
-      const rise = powers[i]! - before[i]!;
-      before[i] = powers[i]!;
-      if (t === 0 || rise * stepAmps[i]! < STEP_MIN_A) continue;
-      if (steps.count === cap) {
-        cap *= 2;
-        const grown = { t: new Int32Array(cap), lines: new Uint8Array(cap), load: new Int16Array(cap), count: 0 };
-        grown.t.set(steps.t);
-        grown.lines.set(steps.lines);
-        grown.load.set(steps.load);
-        grown.count = steps.count;
-        steps = grown;
-      }
-      steps.t[steps.count] = t;
-      steps.lines[steps.count] = stepMask[i]!;
-      steps.load[steps.count] = i;
-      steps.count++;
-    }
+    if (t % 10 === 0) baseKw = baseLoadKwAt(scenario, t); // it changes every 10 s
+    columns.add(t, baseLines, baseKw);
   }
-  return { durationS: n, lineKw, lineA, steps };
+  const clock = runClock(startMs, n);
+  const steps: number[] = [];
+  for (let i = 0; i < scenario.loads.length; i++)
+    addLoad(columns, activeLoad(scenario.loads[i]!, i, scenario.seed), i, clock, scenario, steps);
+  if (scenario.pv) {
+    const pv = createPv(scenario.pv, startMs, scenario.seed);
+    for (let t = 0; t < n; t++) columns.add(t, scenario.pv.phases, -pv.kwAt(t));
+  }
+  return { durationS: n, lineKw: columns.kw, lineA: columns.a, steps: inTimeOrder(steps, scenario) };
+}
+
+/** The meter clock at every second of a run. */
+interface RunClock {
+  localS: Float64Array;
+  /** The time of day, as a small integer: schedules take remainders of it, which on a date-sized float are slow. */
+  tod: Int32Array;
+  /** The seconds where the clock does not move on by one second (summer time starts or ends), ascending. */
+  jumps: number[];
+}
+
+function runClock(startMs: number, n: number): RunClock {
+  const clock = new LocalClock(startMs);
+  const localS = new Float64Array(n);
+  const tod = new Int32Array(n);
+  const jumps: number[] = [];
+  for (let t = 0; t < n; t++) {
+    localS[t] = clock.at(t);
+    tod[t] = clock.timeOfDay(t);
+    if (t > 0 && localS[t] !== localS[t - 1]! + 1) jumps.push(t);
+  }
+  return { localS, tod, jumps };
+}
+
+/**
+ * How many seconds from t on a daily appliance is sure to be outside its window (0 when it is inside): up to
+ * the window's next opening, if the clock runs steadily until then. Times before 1970 are not skipped.
+ */
+function secondsOutside(load: ActiveLoad, clock: RunClock, t: number): number {
+  if (load.durationS >= DAY_S || clock.localS[t]! < 0) return 0;
+  const since = sinceOpened(load.atS, clock.tod[t]!);
+  if (since < load.durationS) return 0;
+  let steadyEnd = clock.localS.length;
+  for (const j of clock.jumps)
+    if (j > t) {
+      steadyEnd = j;
+      break;
+    }
+  return Math.min(DAY_S - since, steadyEnd - t);
+}
+
+/**
+ * One appliance over the run, and its on-steps (a rise of at least STEP_MIN_A on its lines) as keys
+ * t × loads + index, so that sorting the keys of all appliances orders the steps by second, then by appliance.
+ * Outside its daily window it draws nothing, so those seconds are skipped at once.
+ */
+function addLoad(
+  columns: LineColumns,
+  load: ActiveLoad,
+  index: number,
+  clock: RunClock,
+  scenario: Scenario,
+  steps: number[],
+): void {
+  const { connection } = scenario.site;
+  const { localS, tod } = clock;
+  const ampsPerKw = ampsForKw(connection, connection === '1x230' ? 1 : load.phases.length, 1);
+  const loads = scenario.loads.length;
+  let before = 0;
+  for (let t = 0; t < localS.length; ) {
+    const off = secondsOutside(load, clock, t);
+    if (off > 0) {
+      t += off;
+      before = 0;
+      continue;
+    }
+    const kw = loadKwAt(load, tod[t]!, localS[t]!);
+    const rise = kw - before;
+    before = kw;
+    columns.add(t, load.phases, kw);
+    if (t > 0 && !(rise * ampsPerKw < STEP_MIN_A)) steps.push(t * loads + index);
+    t++;
+  }
+}
+
+/** The on-steps from their keys (t × loads + index): by second, then by appliance, as the bench reads them. */
+function inTimeOrder(keys: number[], scenario: Scenario): HouseTimeline['steps'] {
+  const { connection } = scenario.site;
+  const loads = scenario.loads.length;
+  const sorted = Float64Array.from(keys).sort();
+  const steps = {
+    t: new Int32Array(sorted.length),
+    lines: new Uint8Array(sorted.length),
+    load: new Int16Array(sorted.length),
+    count: sorted.length,
+  };
+  for (let k = 0; k < sorted.length; k++) {
+    const t = Math.floor(sorted[k]! / loads);
+    const i = sorted[k]! - t * loads;
+    const phases = connection === '1x230' ? [1] : scenario.loads[i]!.phases;
+    steps.t[k] = t;
+    steps.load[k] = i;
+    steps.lines[k] = phases.reduce((m, p) => m | (1 << (p - 1)), 0);
+  }
+  return steps;
 }

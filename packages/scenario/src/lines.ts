@@ -2,6 +2,8 @@
 import { ampsForKw, type Connection } from '@p1/balancer';
 import type { Line } from './scenario';
 
+const LINE_1: readonly Line[] = [1];
+
 /**
  * Adds `kw` drawn on `phases` to per-line power and current.
  * 3N400: each listed line carries kw/n at 230 V to neutral. 3x230 (no neutral): a load between two lines
@@ -16,12 +18,35 @@ export function addToLines(
   lineA: [number, number, number],
 ): void {
   if (kw === 0) return;
-  const lines: readonly Line[] = connection === '1x230' ? [1] : phases;
+  const lines: readonly Line[] = connection === '1x230' ? LINE_1 : phases;
   const n = lines.length;
   const amps = ampsForKw(connection, n, kw);
   for (const l of lines) {
     lineKw[l - 1]! += kw / n;
     lineA[l - 1]! += amps;
+  }
+}
+
+/**
+ * The same additions as `addToLines`, into per-line columns at second t (`lineKw[l][t]`): a whole run's lines are
+ * built one contribution at a time, and each second must come out as `addToLines` would make it, to the bit.
+ */
+export function addToColumns(
+  connection: Connection,
+  phases: readonly Line[],
+  kw: number,
+  lineKw: readonly Float64Array[],
+  lineA: readonly Float64Array[],
+  t: number,
+): void {
+  if (kw === 0) return;
+  const lines: readonly Line[] = connection === '1x230' ? LINE_1 : phases;
+  const n = lines.length;
+  const amps = ampsForKw(connection, n, kw);
+  for (let k = 0; k < n; k++) {
+    const l = lines[k]! - 1;
+    lineKw[l]![t]! += kw / n;
+    lineA[l]![t]! += amps;
   }
 }
 

@@ -6,18 +6,24 @@ const LAT = (50.85 * Math.PI) / 180;
 const LON_DEG = 4.35;
 const DAY_MS = 86_400_000;
 
+const SIN_LAT = Math.sin(LAT);
+const COS_LAT = Math.cos(LAT);
+
+/** Milliseconds since the instant's UTC midnight. */
+const msOfUtcDay = (epochMs: number) => ((epochMs % DAY_MS) + DAY_MS) % DAY_MS;
+
 /** Sine of the sun's elevation over Brussels at an instant (negative at night). */
 export function sunElevationSin(epochMs: number): number {
-  return sunSin(epochMs, Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1));
+  return sunSin(epochMs, Date.UTC(new Date(epochMs).getUTCFullYear(), 0, 1), msOfUtcDay(epochMs));
 }
 
-/** The same, given the start of the instant's UTC year (the hot path looks that up once a year). */
-function sunSin(epochMs: number, yearStart: number): number {
+/** The same, given the start of the instant's UTC year and its time of day (the hot path keeps both). */
+function sunSin(epochMs: number, yearStart: number, utcMs: number): number {
   const doy = (epochMs - yearStart) / DAY_MS;
   const decl = ((23.44 * Math.PI) / 180) * Math.sin((2 * Math.PI * (284 + doy)) / 365);
-  const utcHours = (((epochMs % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
+  const utcHours = utcMs / 3_600_000;
   const hourAngle = (15 * (utcHours + LON_DEG / 15 - 12) * Math.PI) / 180;
-  return Math.sin(LAT) * Math.sin(decl) + Math.cos(LAT) * Math.cos(decl) * Math.cos(hourAngle);
+  return SIN_LAT * Math.sin(decl) + COS_LAT * Math.cos(decl) * Math.cos(hourAngle);
 }
 
 export interface PvModel {
@@ -43,6 +49,8 @@ class PvArray implements PvModel {
   private factor = 1;
   private yearStart = Number.NaN;
   private nextYear = Number.NaN;
+  /** The UTC midnight of the last instant asked: its time of day is then a subtraction, not two remainders. */
+  private dayStart = Number.NaN;
 
   constructor(
     private readonly spec: PvSpec,
@@ -69,7 +77,8 @@ class PvArray implements PvModel {
       this.yearStart = Date.UTC(y, 0, 1);
       this.nextYear = Date.UTC(y + 1, 0, 1);
     }
-    const sin = sunSin(ms, this.yearStart);
+    if (!(ms >= this.dayStart && ms < this.dayStart + DAY_MS)) this.dayStart = ms - msOfUtcDay(ms);
+    const sin = sunSin(ms, this.yearStart, ms - this.dayStart);
     if (sin <= 0) return 0;
     const clear = 0.95 * Math.min(1, sin / 0.9) ** 1.3;
     if (spec.clouds <= 0) return spec.peakKw * clear;

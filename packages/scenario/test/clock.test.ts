@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LocalClock } from '../src/clock';
 import { meterIso, meterTimeOfDayS, parseStart, secondsUntilTimeOfDay } from '../src/index';
 
 describe('meter clock (Europe/Brussels)', () => {
@@ -18,5 +20,42 @@ describe('meter clock (Europe/Brussels)', () => {
     expect(meterTimeOfDayS(spring + 17 * 3600 * 1000)).toBe(18 * 3600);
     // A time earlier than the start is the next day.
     expect(secondsUntilTimeOfDay(start, '07:30', 18 * 3600)).toBe((24 + 7.5) * 3600);
+  });
+});
+
+describe('LocalClock.timeOfDay', () => {
+  const expectRemainder = (start: string, times: number[]) => {
+    const startMs = parseStart(start);
+    const clock = new LocalClock(startMs);
+    const reference = new LocalClock(startMs);
+    for (const t of times)
+      expect(Object.is(clock.timeOfDay(t), reference.at(t) % 86_400), `${start} t=${t}`).toBe(true);
+  };
+
+  it('is at(tS) % 86,400 second by second through DST changes, midnight and midnights before 1970', () => {
+    const hours = Array.from({ length: 3 * 3600 }, (_, t) => t);
+    for (const start of [
+      '2025-03-30T01:00:00+01:00',
+      '2025-10-26T02:00:00+02:00',
+      '2025-06-01T23:00:00+02:00',
+      '1969-12-31T23:00:00+01:00',
+      '1969-12-30T23:00:00+01:00',
+    ])
+      expectRemainder(start, hours);
+  });
+
+  it('is at(tS) % 86,400 for any start and any non-decreasing times', () => {
+    const start = fc.integer({ min: -3e11, max: 4e12 }).map((ms) => new Date(ms).toISOString());
+    const step = fc.oneof(fc.constant(1), fc.constant(0), fc.integer({ min: 2, max: 200_000 }));
+    fc.assert(
+      fc.property(start, fc.array(step, { maxLength: 300 }), (s, steps) => {
+        let t = 0;
+        expectRemainder(
+          s,
+          [0, ...steps].map((dt) => (t += dt)),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

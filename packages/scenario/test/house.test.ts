@@ -1,5 +1,15 @@
+import { ampsForKw } from '@p1/balancer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHouse, parseScenario } from '../src/index';
+import {
+  createHouse,
+  generateHouse,
+  houseTimeline,
+  PROFILES,
+  parseScenario,
+  type Scenario,
+  STEP_MIN_A,
+} from '../src/index';
 
 const base = (over: Record<string, unknown> = {}) =>
   parseScenario(
@@ -88,5 +98,72 @@ describe('house physics', () => {
     // The same values sampled every 7 s from a fresh house.
     const sparse = createHouse(sc);
     for (let t = 0; t < 7200; t += 7) expect(sparse.step(t).lineKw[0]).toBe(kw[t]);
+  });
+});
+
+/**
+ * The timeline the bench shares between strategies, checked against the house stepped second by second: the
+ * same lines to the bit, and as on-steps the seconds where an appliance's power rises by STEP_MIN_A or more on
+ * its lines, in time order, then scenario order.
+ */
+function expectTimelineMatchesSteps(sc: Scenario): void {
+  const tl = houseTimeline(sc);
+  const house = createHouse(sc);
+  const { connection } = sc.site;
+  const kw: [number, number, number] = [0, 0, 0];
+  const a: [number, number, number] = [0, 0, 0];
+  const before = new Float64Array(sc.loads.length);
+  const steps: Array<[number, number, number]> = [];
+  let differ: string | null = null;
+  for (let t = 0; t < sc.durationS; t++) {
+    house.stepInto(t, kw, a);
+    for (let l = 0; l < 3 && differ === null; l++)
+      if (!Object.is(tl.lineKw[l]![t], kw[l]) || !Object.is(tl.lineA[l]![t], a[l]))
+        differ = `L${l + 1} at t=${t}: ${tl.lineKw[l]![t]} kW ${tl.lineA[l]![t]} A, stepped ${kw[l]} kW ${a[l]} A`;
+    sc.loads.forEach((load, i) => {
+      const rise = house.loadPowers[i]! - before[i]!;
+      before[i] = house.loadPowers[i]!;
+      const phases = connection === '1x230' ? [1] : load.phases;
+      if (t > 0 && rise * ampsForKw(connection, phases.length, 1) >= STEP_MIN_A)
+        steps.push([t, i, phases.reduce((m, p) => m | (1 << (p - 1)), 0)]);
+    });
+  }
+  expect(differ, sc.name).toBeNull();
+  const got = Array.from({ length: tl.steps.count }, (_, k) => [tl.steps.t[k], tl.steps.load[k], tl.steps.lines[k]]);
+  expect(got).toEqual(steps);
+}
+
+describe('houseTimeline', () => {
+  it('is the house stepped second by second, bit for bit, with its on-steps (generated houses)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(...PROFILES), (index, profile) =>
+        expectTimelineMatchesSteps(generateHouse(91, index, profile)),
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('is the house stepped second by second on the days summer time starts and ends', () => {
+    // Appliances whose windows open in, or span, the hour that is skipped or repeated, cycling or not.
+    const loads = [
+      { name: 'heater', phases: [1], kw: 2, at: '02:30', durationS: 1800 },
+      { name: 'pump', phases: [2], kw: 1.2, at: '01:50', durationS: 5400, onS: 300, offS: 200, jitter: 0.3 },
+      { name: 'boiler', phases: [1, 2, 3], kw: 3, at: '23:00', durationS: 14_400, onS: 600, offS: 600 },
+      { name: 'hob', phases: [3], kw: 2.4, at: '03:10', durationS: 900, onS: 90, offS: 60, levels: [1.2, 2.4] },
+    ];
+    for (const start of ['2025-03-30T00:00:00+01:00', '2025-10-26T00:00:00+02:00', '2025-03-29T12:00:00+01:00'])
+      expectTimelineMatchesSteps(
+        parseScenario(
+          {
+            start,
+            durationS: 86_400,
+            site: { connection: '3N400', fuseA: 25 },
+            baseLoadKw: 0.3,
+            pv: { peakKw: 4, clouds: 0.4 },
+            loads,
+          },
+          `dst ${start}`,
+        ),
+      );
   });
 });

@@ -1,16 +1,22 @@
 /**
- * The promises of issue 11 §2 for our strategy on a fixed set of generated houses, house by house, with the
- * references run beside it for the energy promise. It fails with today's balancer, so it runs only with
- * P1_HOUSE_PROMISES=1 until the controller of issue 11 §4 lands (then drop the skipIf).
+ * The promises of issue 11 §2 for our strategy on a fixed set of generated houses, house by house.
+ *
+ * The safety promises (breaker, 1.45 × In, overload runs, quarters, fail-safe, setpoint changes, pauses) run
+ * in every `pnpm test`. The energy promises need the reference strategies beside ours and are not all kept
+ * yet (houses with a 16 A fuse whose single-phase car shares the kitchen's line keep the room a first
+ * switch-on needs under 1.45 × In, which the perfect-foresight bound does not: see the scenario README);
+ * they run with P1_HOUSE_PROMISES=1.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FLEET_ENERGY_GOALS,
   type HouseOutcome,
+  type HousePromise,
   PROMISES,
   quantile,
   REFERENCE_STRATEGIES,
   runFleet,
+  SAFETY_PROMISES,
 } from '../src/index';
 
 /** Seeds and house counts chosen to run within 3 minutes on two cores. */
@@ -19,36 +25,44 @@ const SETS = [
   { seed: 12, n: 10, profile: 'nl' as const },
 ];
 const OURS = 'default';
+const ENERGY = Boolean(process.env.P1_HOUSE_PROMISES);
 
-describe.skipIf(!process.env.P1_HOUSE_PROMISES)('issue 11 §2 promises on generated houses', () => {
+describe('issue 11 §2 promises on generated houses', () => {
   const houses: Array<{ seed: number; outcome: HouseOutcome }> = [];
 
   beforeAll(async () => {
+    const strategies = ENERGY ? [OURS, ...REFERENCE_STRATEGIES] : [OURS];
     for (const set of SETS) {
-      const run = await runFleet({ ...set, strategies: [OURS, ...REFERENCE_STRATEGIES] });
+      const run = await runFleet({ ...set, strategies });
       for (const outcome of run.outcomes) houses.push({ seed: set.seed, outcome });
     }
   }, 600_000);
 
-  for (const promise of PROMISES) {
-    it(`${promise.id}: ${promise.text}`, () => {
-      const broken: string[] = [];
-      for (const { seed, outcome } of houses) {
-        const m = outcome.metrics[OURS]!;
-        const refs = REFERENCE_STRATEGIES.map((r) => outcome.metrics[r]!);
-        if (!promise.kept(m, refs))
-          broken.push(
-            `seed ${seed}, house ${outcome.index} (${outcome.name}): ${promise.metric} ${m[promise.metric]} (goal ${promise.goal})`,
-          );
-      }
-      expect(broken.length, broken.join('\n')).toBeLessThanOrEqual(Math.floor(promise.allowedShare * houses.length));
-    });
-  }
+  const check = (promise: HousePromise) => () => {
+    const broken: string[] = [];
+    for (const { seed, outcome } of houses) {
+      const m = outcome.metrics[OURS]!;
+      const refs = ENERGY ? REFERENCE_STRATEGIES.map((r) => outcome.metrics[r]!) : [];
+      if (!promise.kept(m, refs))
+        broken.push(
+          `seed ${seed}, house ${outcome.index} (${outcome.name}): ${promise.metric} ${m[promise.metric]} (goal ${promise.goal})`,
+        );
+    }
+    expect(houses.length).toBe(SETS.reduce((n, s) => n + s.n, 0));
+    expect(broken.length, broken.join('\n')).toBeLessThanOrEqual(Math.floor(promise.allowedShare * houses.length));
+  };
 
-  for (const goal of FLEET_ENERGY_GOALS) {
-    it(goal.text, () => {
-      const ratios = houses.map((h) => h.outcome.metrics[OURS]!.evEnergyRatio).sort((a, b) => a - b);
-      expect(quantile(ratios, goal.quantile)).toBeGreaterThanOrEqual(goal.atLeast);
-    });
-  }
+  for (const promise of SAFETY_PROMISES) it(`${promise.id}: ${promise.text}`, check(promise));
+
+  describe.skipIf(!ENERGY)('energy (P1_HOUSE_PROMISES=1)', () => {
+    for (const promise of PROMISES.filter((p) => !SAFETY_PROMISES.includes(p)))
+      it(`${promise.id}: ${promise.text}`, check(promise));
+
+    for (const goal of FLEET_ENERGY_GOALS) {
+      it(goal.text, () => {
+        const ratios = houses.map((h) => h.outcome.metrics[OURS]!.evEnergyRatio).sort((a, b) => a - b);
+        expect(quantile(ratios, goal.quantile)).toBeGreaterThanOrEqual(goal.atLeast);
+      });
+    }
+  });
 });

@@ -31,10 +31,13 @@ describe('bench metrics', () => {
   it('balancing removes the long overload, leaving only the car’s lag', () => {
     // A 5 A step (0.31 × fuse): the car is cut at once and follows after its 5 s lag.
     const sc = scenario({ loads: [{ phases: [1], kw: 1.15, at: '18:10', durationS: 60 }] });
-    const m = runScenario(sc).metrics;
+    // Without room for an unseen appliance the car runs at 16 A into the step, and is cut after its lag.
+    const m = runScenario(sc, { config: { margins: { unseenStepKw: 0 } } }).metrics;
     expect(m.over145Seconds).toBe(0);
     expect(m.overloadMaxEventS).toBeGreaterThan(0);
     expect(m.overloadMaxEventS).toBeLessThanOrEqual(7);
+    // With the default room for a 3 kW appliance (13 A on a 16 A fuse) the 5 A step finds the line under its fuse.
+    expect(runScenario(sc).metrics.overloadSeconds).toBe(0);
   });
 
   it('counts quarters over the target only where the house alone stays under', () => {

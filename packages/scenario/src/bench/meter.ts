@@ -9,7 +9,11 @@ import { createRng } from '../prng';
 import type { Scenario } from '../scenario';
 
 export interface Meter {
-  /** Measures second tS with these line values; returns the telegram sent at its end, or null. */
+  /**
+   * Measures second tS with these line values; returns the telegram sent at its end, or null. The telegram is
+   * one object the meter overwrites at its next fresh telegram (a fleet would otherwise allocate hundreds of
+   * millions of them): read it before the next tick, copy what you keep.
+   */
   tick(tS: number, lineKw: ArrayLike<number>, lineA: ArrayLike<number>): MeterSnapshot | null;
   /** Whether a telegram was sent for second tS (after tick). */
   readonly sent: boolean;
@@ -42,32 +46,39 @@ export function outageWindows(scenario: Scenario): Array<[number, number]> {
 const SILENT = 1;
 const FROZEN = 2;
 
-/** A telegram with the same content as `s`, as a parser would return it again: a new object. */
-function copyOf(s: MeterSnapshot): MeterSnapshot {
+type PhaseReading = MeterSnapshot['phases'][number];
+
+/** The meter's one telegram, its lines in place. On 3x230 it measures two elements (L1, L3) and shows L2 at 0 V. */
+function emptyTelegram(connection: Scenario['site']['connection']): MeterSnapshot {
+  const line = (l: 0 | 1 | 2): PhaseReading => ({
+    phase: (l + 1) as 1 | 2 | 3,
+    voltageV: connection === '3x230' && l === 1 ? 0 : 230,
+    currentA: 0,
+    importKw: null,
+    exportKw: null,
+  });
   return {
-    ok: s.ok,
-    timestamp: s.timestamp,
-    power: { importKw: s.power.importKw, exportKw: s.power.exportKw },
-    phases: s.phases.map((p) => ({ ...p })),
-    capacity: s.capacity ? { ...s.capacity } : null,
+    ok: true,
+    timestamp: null,
+    power: { importKw: 0, exportKw: 0 },
+    phases: connection === '1x230' ? [line(0)] : [line(0), line(1), line(2)],
+    capacity: { quarterAverageKw: 0, monthPeakKw: 0 },
   };
 }
 
-/** One line as the meter reports it. On 3x230 it measures two elements (L1, L3) and shows L2 at 0 V, no power. */
-function phaseOf(
-  l: 0 | 1 | 2,
+/** One line as the meter reports it: on 3x230 the middle line's power is shared out to the two elements. */
+function measureLine(
+  p: PhaseReading,
+  l: number,
   twoElement: boolean,
   lineKw: ArrayLike<number>,
   lineA: ArrayLike<number>,
-): MeterSnapshot['phases'][number] {
-  const kw = twoElement ? (l === 1 ? null : lineKw[l]! + lineKw[1]! / 2) : lineKw[l]!;
-  return {
-    phase: (l + 1) as 1 | 2 | 3,
-    voltageV: twoElement && l === 1 ? 0 : 230,
-    currentA: round2(Math.abs(lineA[l]!)),
-    importKw: kw === null ? null : round3(Math.max(0, kw)),
-    exportKw: kw === null ? null : round3(Math.max(0, -kw)),
-  };
+): void {
+  p.currentA = round2(Math.abs(lineA[l]!));
+  if (twoElement && l === 1) return; // no power of its own: stays null
+  const kw = twoElement ? lineKw[l]! + lineKw[1]! / 2 : lineKw[l]!;
+  p.importKw = round3(Math.max(0, kw));
+  p.exportKw = round3(Math.max(0, -kw));
 }
 
 export function createMeter(scenario: Scenario): Meter {
@@ -77,7 +88,6 @@ export function createMeter(scenario: Scenario): Meter {
 /** A class so that its method stays one function for the thousands of meters a fleet creates. */
 class BenchMeter implements Meter {
   private readonly startMs: number;
-  private readonly connection: Scenario['site']['connection'];
   private readonly twoElement: boolean;
   private readonly dropRate: number;
   /** One flag per second: is the P1 port silent, or the meter frozen? (An outage wins over a freeze.) */
@@ -86,14 +96,20 @@ class BenchMeter implements Meter {
   private quarter = Number.NaN;
   private quarterKws = 0;
   private monthPeakKw: number;
-  private last: MeterSnapshot | null = null;
+  /** The month peak as the telegram shows it, rounded when it changes (at quarter ends). */
+  private monthPeakShown: number;
+  private readonly telegram: MeterSnapshot;
+  /** The line values the telegram's lines and power were measured from: the same again need no new rounding. */
+  private readonly measuredKw = [Number.NaN, Number.NaN, Number.NaN];
+  private readonly measuredA = [Number.NaN, Number.NaN, Number.NaN];
+  /** Whether a fresh telegram was ever sent: a frozen meter repeats it, or stays silent before it. */
+  private hasSent = false;
   sent = false;
   repeated = false;
 
   constructor(scenario: Scenario) {
     this.startMs = parseStart(scenario.start);
-    this.connection = scenario.site.connection;
-    this.twoElement = this.connection === '3x230';
+    this.twoElement = scenario.site.connection === '3x230';
     this.dropRate = scenario.faults.reduce((r, f) => (f.kind === 'dropTelegrams' ? Math.max(r, f.rate) : r), 0);
     const flags = new Uint8Array(scenario.durationS + 1);
     for (const [a, b] of faultWindows(scenario, 'frozenMeter'))
@@ -102,13 +118,18 @@ class BenchMeter implements Meter {
     this.flags = flags;
     this.rng = createRng(scenario.seed ^ 0xd809);
     this.monthPeakKw = scenario.site.monthPeakKw;
+    this.monthPeakShown = round3(this.monthPeakKw);
+    this.telegram = emptyTelegram(scenario.site.connection);
   }
 
   tick(tS: number, lineKw: ArrayLike<number>, lineA: ArrayLike<number>): MeterSnapshot | null {
     const endMs = this.startMs + (tS + 1) * 1000;
     const q = Math.floor((endMs - 1) / QUARTER_MS);
     if (q !== this.quarter) {
-      if (!Number.isNaN(this.quarter)) this.monthPeakKw = Math.max(this.monthPeakKw, this.quarterKws / 900);
+      if (!Number.isNaN(this.quarter)) {
+        this.monthPeakKw = Math.max(this.monthPeakKw, this.quarterKws / 900);
+        this.monthPeakShown = round3(this.monthPeakKw);
+      }
       this.quarter = q;
       this.quarterKws = 0;
     }
@@ -118,24 +139,37 @@ class BenchMeter implements Meter {
     // Draw every second, sent or not, so the drop pattern does not depend on outages.
     const dropped = this.dropRate > 0 && this.rng() < this.dropRate;
     const flag = this.flags[tS];
-    const last = this.last;
-    this.repeated = flag === FROZEN && last !== null;
-    this.sent = !dropped && flag !== SILENT && (flag !== FROZEN || last !== null);
+    this.repeated = flag === FROZEN && this.hasSent;
+    this.sent = !dropped && flag !== SILENT && (flag !== FROZEN || this.hasSent);
     if (!this.sent) return null;
-    if (this.repeated) return copyOf(last!);
-    const two = this.twoElement;
-    const phases =
-      this.connection === '1x230'
-        ? [phaseOf(0, false, lineKw, lineA)]
-        : [phaseOf(0, two, lineKw, lineA), phaseOf(1, two, lineKw, lineA), phaseOf(2, two, lineKw, lineA)];
-    const snapshot: MeterSnapshot = {
-      ok: true,
-      timestamp: meterIso(endMs),
-      power: { importKw: round3(Math.max(0, net)), exportKw: round3(Math.max(0, -net)) },
-      phases,
-      capacity: { quarterAverageKw: round3(this.quarterKws / elapsedS), monthPeakKw: round3(this.monthPeakKw) },
-    };
-    this.last = snapshot;
-    return snapshot;
+    // A frozen meter repeats its last telegram: the object still holds it.
+    if (this.repeated) return this.telegram;
+    const telegram = this.telegram;
+    if (!this.measuredFrom(lineKw, lineA)) {
+      const phases = telegram.phases;
+      for (let l = 0; l < phases.length; l++) measureLine(phases[l]!, l, this.twoElement, lineKw, lineA);
+      telegram.power.importKw = round3(Math.max(0, net));
+      telegram.power.exportKw = round3(Math.max(0, -net));
+    }
+    telegram.timestamp = meterIso(endMs);
+    telegram.capacity!.quarterAverageKw = round3(this.quarterKws / elapsedS);
+    telegram.capacity!.monthPeakKw = this.monthPeakShown;
+    this.hasSent = true;
+    return telegram;
+  }
+
+  /**
+   * Whether the telegram's lines and power were measured from these very values (often so: between the base
+   * load's 10-s wanderings a house without sun or changing car holds its lines), else remembers them.
+   */
+  private measuredFrom(lineKw: ArrayLike<number>, lineA: ArrayLike<number>): boolean {
+    const { measuredKw, measuredA } = this;
+    let same = true;
+    for (let l = 0; l < 3; l++) {
+      if (measuredKw[l] !== lineKw[l] || measuredA[l] !== lineA[l]) same = false;
+      measuredKw[l] = lineKw[l]!;
+      measuredA[l] = lineA[l]!;
+    }
+    return same;
   }
 }

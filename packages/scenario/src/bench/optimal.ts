@@ -6,7 +6,7 @@
  * surplus is free. Car lag and ramps are ignored, so the bound is optimistic.
  */
 import { type Connection, kwForAmps, linesInUse, QUARTER_MS } from '@p1/balancer';
-import { createLocalClock, inDailyWindow, parseStart, parseTimeOfDay } from '../clock';
+import { inDailyWindow, LocalClock, parseStart, parseTimeOfDay } from '../clock';
 import { type HouseTimeline, houseTimeline } from '../house';
 import type { Line, Scenario } from '../scenario';
 import { quarterTarget } from './metrics';
@@ -27,7 +27,7 @@ interface CarModel {
 export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = houseTimeline(scenario)): number {
   const { connection, fuseA, capacityTargetKw } = scenario.site;
   const startMs = parseStart(scenario.start);
-  const localClock = createLocalClock(startMs);
+  const localClock = new LocalClock(startMs);
   const cars: CarModel[] = [];
   for (const ev of scenario.evs) {
     const ch = scenario.chargers.find((c) => c.id === ev.charger)!;
@@ -113,7 +113,7 @@ export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = ho
     const net = kw0![t]! + kw1![t]! + kw2![t]!;
     houseImportKws += Math.max(0, net);
     freeKw[rows] = Math.max(0, -net);
-    const tod = localClock(t) % 86_400;
+    const tod = localClock.timeOfDay(t);
     for (let l = 0; l < 3; l++) avail[l] = fuseA - house.lineA[l]![t]!;
     const row = rows * n;
     for (let e = 0; e < n; e++) {

@@ -2,10 +2,14 @@
  * Runs a scenario at full speed: house and cars second by second, the meter's telegrams, a strategy's
  * decisions, and the metrics (README.md#metrics). The house does not depend on the strategy: it is computed once
  * (`houseTimeline`) and can be shared by the runs of several strategies, as can the perfect-foresight bound.
- * The loop itself allocates nothing per second but the telegram and what the strategy does.
+ * The loop itself allocates nothing per second but what the strategy does: the telegram and the strategy's input
+ * are overwritten in place.
  */
+// Imported, not the global: the global `performance` is a getter, and the loop reads the clock twice a second.
+import { performance } from 'node:perf_hooks';
 import {
   type BalancerConfig,
+  type BalancerInput,
   type ChargerCapabilities,
   type ChargerInput,
   type Connection,
@@ -13,6 +17,7 @@ import {
 } from '@p1/balancer';
 import { parseStart } from '../clock';
 import { createEv, type Ev } from '../ev';
+import { kthSmallest } from '../fleet/stats';
 import { type HouseTimeline, houseTimeline, STEP_MIN_A } from '../house';
 import { addToLines } from '../lines';
 import type { EvSpec, Line, Scenario } from '../scenario';
@@ -103,8 +108,7 @@ export function chargerCapabilities(scenario: Scenario): ChargerCapabilities[] {
 
 function p99(samples: Float64Array, n: number): number {
   if (n === 0) return 0;
-  const sorted = samples.slice(0, n).sort();
-  return sorted[Math.min(n - 1, Math.floor(n * 0.99))]!;
+  return kthSmallest(samples, n, Math.min(n - 1, Math.floor(n * 0.99)));
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
@@ -164,6 +168,8 @@ class BenchRun {
   private readonly drawsOn: Uint8Array[];
   private readonly drawsOnFor: Array<readonly Line[] | null>;
   private readonly inputs: ChargerInput[];
+  /** The strategy's input, overwritten every second (a strategy reads it during its step and keeps nothing). */
+  private readonly input: BalancerInput;
   private readonly stepUs: Float64Array;
   strategyMs = 0;
   private steps = 0;
@@ -248,6 +254,7 @@ class BenchRun {
         at: 0,
       },
     }));
+    this.input = { nowMs: 0, reading: null, chargers: this.inputs };
     this.stepUs = new Float64Array(this.duration);
     this.hourChanges = new Int32Array(n);
     this.loadCount = scenario.loads.length;
@@ -470,8 +477,11 @@ class BenchRun {
     this.qHouseKws += Math.max(0, houseNet);
     const reading = this.meter.tick(t, lineKw, this.lineA);
     this.failsafeSecond(t, reading !== null && !this.meter.repeated);
+    const input = this.input;
+    input.nowMs = ms + 1000;
+    input.reading = reading;
     const before = performance.now();
-    const decision = this.strategy.step({ nowMs: ms + 1000, reading, chargers: this.inputs });
+    const decision = this.strategy.step(input);
     const took = performance.now() - before;
     this.strategyMs += took;
     this.stepUs[this.steps++] = took * 1000;

@@ -14,7 +14,10 @@ import type { Scenario } from '../scenario';
 
 type Setpoint = Pick<ChargerDecision, 'id' | 'limitA' | 'phases'>;
 
-/** What the bench needs of a strategy: a limit and phases per charger each second. */
+/**
+ * What the bench needs of a strategy: a limit and phases per charger each second. The bench overwrites the input
+ * and its telegram every second: a strategy reads them during its step and copies what it keeps.
+ */
 export interface Strategy {
   step(input: BalancerInput): { chargers: Setpoint[] };
 }

@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createMeter, parseScenario } from '../src/index';
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** What a meter shows for these line values (the scenario README, "Physics": the bench meter): 3x230 measures L1 and L3, L2 at 0 V. */
+function shown(connection: string, kw: number[], a: number[]) {
+  const line = (l: number) => {
+    const two = connection === '3x230';
+    const p = two ? (l === 1 ? null : kw[l]! + kw[1]! / 2) : kw[l]!;
+    return {
+      phase: l + 1,
+      voltageV: two && l === 1 ? 0 : 230,
+      currentA: round(Math.abs(a[l]!), 2),
+      importKw: p === null ? null : round(Math.max(0, p), 3),
+      exportKw: p === null ? null : round(Math.max(0, -p), 3),
+    };
+  };
+  const net = kw[0]! + kw[1]! + kw[2]!;
+  return {
+    phases: connection === '1x230' ? [line(0)] : [line(0), line(1), line(2)],
+    power: { importKw: round(Math.max(0, net), 3), exportKw: round(Math.max(0, -net), 3) },
+  };
+}
+
+describe('bench meter', () => {
+  it('shows the lines of every second, whether they changed since the last telegram or not', () => {
+    const value = fc.double({ min: -30, max: 30, noNaN: true });
+    // Each second changes a few line values (a power or a current, of one line) or none (a house that holds still).
+    const edit = fc.record({ of: fc.constantFrom('kw', 'a'), line: fc.integer({ min: 0, max: 2 }), value });
+    const second = fc.array(edit, { maxLength: 3 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('1x230', '3x230', '3N400'),
+        fc.array(second, { minLength: 1, maxLength: 40 }),
+        (connection, seconds) => {
+          const meter = createMeter(parseScenario({ site: { connection, fuseA: 25 } }, 'meter'));
+          const now = { kw: [0, 0, 0], a: [0, 0, 0] };
+          seconds.forEach((edits, t) => {
+            for (const e of edits) now[e.of][e.line] = e.value;
+            const telegram = meter.tick(t, now.kw, now.a);
+            expect({ phases: telegram?.phases, power: telegram?.power }).toEqual(shown(connection, now.kw, now.a));
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
