@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, parseConfigText, validateConfig } from '../src/config';
+import { balancerConfigOf } from '../src/wiring/core';
 
 const CONTRACT_EXAMPLE = `
 version: 1
@@ -156,6 +157,25 @@ http: { port: 99999 }
         },
       ),
     );
+  });
+
+  it('hands the balancer its margins: the balancer defaults when omitted, the owner’s when given', () => {
+    const omitted = parseConfigText('version: 1\nsite: { fuseA: 16 }\n');
+    const given = parseConfigText('version: 1\nsite: { fuseA: 16 }\nmargins: { unseenStepKw: 0, fuseA: 1 }\n');
+    const bad = parseConfigText('version: 1\nmargins: { unseenStepKw: 40 }\n');
+    if (!omitted.ok || !given.ok || bad.ok) throw new Error('unexpected parse result');
+    const settings = { capacityTargetKw: null, solar: 'off' as const };
+    expect(balancerConfigOf(omitted.config, settings, 0).margins).toEqual({
+      fuseA: 0.5,
+      capacityKw: 0.02,
+      unseenStepKw: 3,
+    });
+    expect(balancerConfigOf(given.config, settings, 0).margins).toEqual({
+      fuseA: 1,
+      capacityKw: 0.02,
+      unseenStepKw: 0,
+    });
+    expect(bad.problems).toEqual(['margins.unseenStepKw: must be a number between 0 and 15']);
   });
 
   it('accepts the example configuration shipped in deploy/', () => {

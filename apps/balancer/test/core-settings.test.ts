@@ -30,7 +30,11 @@ afterEach(() => {
 
 function rig(site: Record<string, unknown> = {}, withQuarterAverage = true) {
   const dir = mkdtempSync(join(tmpdir(), 'p1-core-'));
-  const config = testConfig(dir, { site: { connection: '3N400', fuseA: FUSE_A, ...site } });
+  // The fuse rule alone (no room for an unseen appliance), so the limits read as fuse − margin − house.
+  const config = testConfig(dir, {
+    site: { connection: '3N400', fuseA: FUSE_A, ...site },
+    margins: { unseenStepKw: 0 },
+  });
   const store = new Store(config.store.path);
   cleanups.push(() => {
     store.close();

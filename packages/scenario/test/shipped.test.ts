@@ -11,8 +11,17 @@ const dir = join(import.meta.dirname, '..', 'scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('shipped scenarios keep the safety promises', () => {
-  it('has the regressions from the fleet', () => {
-    expect(files).toContain('be-3n400-16a-first-boiler.json');
+  const firstSwitchOn = [
+    'be-3n400-16a-first-boiler.json',
+    'be-3n400-16a-three-phase-car-boiler.json',
+    'be-3n400-20a-first-oven.json',
+    'be-3n400-16a-two-cars-boiler.json',
+  ];
+  it.each(firstSwitchOn)('%s is a regression: without room for an unseen appliance it goes above 1.45 × In', (file) => {
+    expect(files).toContain(file);
+    const sc = loadScenario(join(dir, file));
+    const m = runScenario(sc, { skipOptimal: true, config: { margins: { unseenStepKw: 0 } } }).metrics;
+    expect(m.over145Seconds).toBeGreaterThan(0);
   });
   for (const file of files) {
     it(file, () => {

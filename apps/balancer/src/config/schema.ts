@@ -146,6 +146,16 @@ export function configSchema(tables: DriverTables = DRIVERS) {
     solar: v.optional(v.picklist(SOLAR_MODES), 'off'),
   });
 
+  // The balancer's safety margins; defaults are the balancer's own (packages/balancer/README.md).
+  const margins = v.strictObject({
+    fuseA: v.optional(about(between(0, 10), 'Amperes kept free under the fuse on every line'), 0.5),
+    capacityKw: v.optional(about(between(0, 2), 'kW kept under the capacity target'), 0.02),
+    unseenStepKw: v.optional(
+      about(between(0, 15), 'Room kept under 1.45 × the fuse for an appliance not seen yet (kW); 0 turns it off'),
+      3,
+    ),
+  });
+
   const http = v.strictObject({
     host: host(),
     port: port(8080),
@@ -210,6 +220,7 @@ export function configSchema(tables: DriverTables = DRIVERS) {
     }),
     meter: section(meter),
     site: section(site),
+    margins: section(margins),
     chargers: v.nullish(worded(v.array(charger), { problem: 'must be a list of chargers' }), []),
     http: section(http),
     ocpp: section(ocpp),

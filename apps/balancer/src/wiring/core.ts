@@ -39,6 +39,7 @@ export function balancerConfigOf(config: AppConfig, settings: RuntimeSettings, m
       capacityTargetKw: settings.capacityTargetKw,
       monthPeakKw,
     },
+    margins: config.margins,
     solar: { mode: settings.solar },
     chargers: config.chargers.map((c) => ({ id: c.id, priority: c.priority, safeA: c.safeA })),
   };
