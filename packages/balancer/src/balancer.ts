@@ -216,6 +216,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const cutLine: [number, number, number] = [Infinity, Infinity, Infinity];
   const raiseLine: [number, number, number] = [Infinity, Infinity, Infinity];
   const heldLine = [false, false, false];
+  /** What each line leaves the cars under the fuse alone (A), to tell a held line from a full one. */
+  const fuseRoomA = [0, 0, 0];
   let coolingBinds = false;
   let houseKw = 0;
   /** The quarter whose run at the end has started, and when. */
@@ -546,6 +548,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       cutLine[l] = Math.min(fuse - hold[l]!, trip);
       raiseLine[l] = Math.min(fuse - hold[l]! - cooling[l]!, trip);
       heldLine[l] = cutLine[l]! < fuse;
+      fuseRoomA[l] = fuse;
       if (cooling[l]! > 0) coolingBinds = true;
     }
     houseKw = view.netKw - evKw;
@@ -795,10 +798,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const k = st.item;
       const binding = result.binding[k]! as Reason | 'max';
       let why: Reason = binding === 'max' ? 'charger max' : binding;
-      // A line held below its fuse for a learned load: say so rather than "fuse".
+      // A line held below its fuse, where the fuse alone would let the car charge: say so rather than "fuse".
       for (let j = 0; j < st.lineIdx.length; j++) {
         const l = st.lineIdx[j]!;
-        if (why === fuseReason(l) && heldLine[l]) why = 'headroom kept';
+        if (why === fuseReason(l) && heldLine[l] && fuseRoomA[l]! >= cap.minA) why = 'headroom kept';
       }
       // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
       const cutA = floor01(result.a[k]!);

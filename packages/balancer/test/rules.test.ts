@@ -44,6 +44,15 @@ describe('room for the first switch-on', () => {
     expect(lim(d)).toBe(limit);
   });
 
+  it('says "headroom kept" only where the fuse alone would let the car charge', () => {
+    const b = createBalancer({ margins: { fuseA: 1 }, site: site3 });
+    // 25 − 1 − 10 = 14 A under the fuse; the room for a step holds the car at 12.2 A
+    expect(why(b.step(step(T0, reading(T0, [10, 2, 2]), [input(charger(), 0)])))).toBe('headroom kept');
+    // 25 − 1 − 20 = 4 A, under the car's minimum: the fuse is the reason, whatever the room
+    const full = createBalancer({ margins: { fuseA: 1 }, site: site3 });
+    expect(why(full.step(step(T0, reading(T0, [20, 2, 2]), [input(charger(), 0)])))).toBe('L1 fuse');
+  });
+
   it('keeps the room the largest load seen takes when it is larger than the unseen one', () => {
     const b = createBalancer({ margins: { fuseA: 1, unseenStepKw: 1 }, site: site3 });
     settle(b, T0, 20, [2, 2, 2]);
