@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Phase } from '@p1/balancer/charger-state';
 import { type Logger, silentLogger } from '../logger';
 import type { CarModel } from './car';
@@ -21,7 +20,9 @@ export type ChargePointFault =
   | { kind: 'disconnect'; everyS: number; downS: number }
   | { kind: 'reject-profile' }
   | { kind: 'ignore-profile' }
-  | { kind: 'slow-ack'; delayMs: number };
+  | { kind: 'slow-ack'; delayMs: number }
+  /** Reports this Current.Import on the car's lines whatever the car draws (an mA/A mix-up, a sign error). */
+  | { kind: 'misreport-current'; currentA: number };
 
 export interface SimulatedChargePointOptions {
   /** Central system endpoint without the identity, e.g. ws://127.0.0.1:9000 */
@@ -56,6 +57,9 @@ export interface ChargePointEvents {
 const CONNECTOR = 1;
 const MIN_PILOT_A = 6;
 
+/** On the global clock (not node:timers/promises), so a test's fake clock drives the down time and slow acks too. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** An OCPP 1.6J charge point over a real websocket, with a car behind its connector. */
 export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   profiles: InstalledProfile[] = [];
@@ -80,7 +84,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       maxA: 32,
       phases: 3,
       tickMs: 1000,
-      faults: [],
       now: Date.now,
       logger: silentLogger,
       maxStackLevel: 3,
@@ -89,6 +92,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       model: 'simulated',
       reconnectBackoffMs: { initial: 500, max: 10_000 },
       ...options,
+      faults: [...(options.faults ?? [])],
     };
     this.car = options.car ?? null;
     this.lastTick = this.o.now();
@@ -104,6 +108,20 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     if (this.transactionId === null) return 0;
     if (this.fault('ignore-profile')) return this.o.maxA;
     return offeredCurrentA(this.profiles, CONNECTOR, this.o.now(), this.txStart, this.o.maxA);
+  }
+
+  /**
+   * Switches a fault on while running (replacing one of its kind), e.g. a charger that starts misreporting.
+   * `disconnect` is set up by `start()` only.
+   */
+  injectFault(fault: ChargePointFault): void {
+    this.clearFault(fault.kind);
+    this.o.faults.push(fault);
+  }
+
+  clearFault(kind: ChargePointFault['kind']): void {
+    const i = this.o.faults.findIndex((f) => f.kind === kind);
+    if (i >= 0) this.o.faults.splice(i, 1);
   }
 
   private fault<K extends ChargePointFault['kind']>(kind: K): Extract<ChargePointFault, { kind: K }> | undefined {
@@ -277,13 +295,14 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   private samples(offeredA: number): Sample[] {
     const lines = this.car?.lines ?? [];
     const round = (n: number) => (Math.round(n * 100) / 100).toString();
+    const drawnA = this.fault('misreport-current')?.currentA ?? this.drawnA;
     return [
       ...this.wired.map((line, i) => ({
         measurand: 'Current.Import',
         phase: `L${i + 1}`,
         unit: 'A',
         context: 'Sample.Periodic',
-        value: round(lines.includes(line) ? this.drawnA : 0),
+        value: round(lines.includes(line) ? drawnA : 0),
       })),
       { measurand: 'Current.Offered', unit: 'A', context: 'Sample.Periodic', value: round(offeredA) },
       {
