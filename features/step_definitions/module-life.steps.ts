@@ -164,7 +164,10 @@ Then(
     const rig = virtualHouseOf(this);
     const cp = chargerOf(this, id).cp;
     let worst = 0;
-    for (let s = 0; s < 600 && rig.meterSilent(); s++) await rig.run(1, () => (worst = Math.max(worst, cp.offeredA)));
+    for (let s = 0; s < 600 && rig.meterSilent(); s++) {
+      // the telegram that ends the freeze is fresh data: what the module does on it is no longer blind
+      await rig.run(1, () => rig.meterSilent() && (worst = Math.max(worst, cp.offeredA)));
+    }
     assert.equal(rig.meterSilent(), false, 'the dongle did not recover');
     assert.ok(worst <= safeA, `the charger was offered ${worst} A while the dongle was frozen`);
   },
@@ -200,13 +203,17 @@ Then(
 );
 
 Then(
-  'for the rest of that minute charger {string} is not offered more than before',
-  async function (this: P1World, id: string) {
+  'for the rest of that minute, while the car on {string} still draws, charger {string} is not offered more than before',
+  async function (this: P1World, drawing: string, id: string) {
+    const rig = virtualHouseOf(this);
     const before = remembered(this.offeredBeforeA.get(id), 'limit before the fault');
-    const w = await watch(this, 50);
-    const worst = Math.max(...(w.offeredA.get(id) ?? []));
-    assert.ok(worst <= before + 0.05, `charger ${id} was raised from ${before} A to ${worst} A`);
-    for (const c of virtualHouseOf(this).chargers) c.cp.clearFault('misreport-current');
+    const cp = chargerOf(this, id).cp;
+    const other = chargerOf(this, drawing).cp;
+    let worst = 0;
+    // once the other car really draws less (the physics, not its report), the room it left may be shared
+    await watch(this, 50, () => other.drawnA > 0 && (worst = Math.max(worst, cp.offeredA)));
+    assert.ok(worst <= before + 0.05, `charger ${id} was raised from ${before} A to ${worst} A while ${drawing} still drew`);
+    for (const c of rig.chargers) c.cp.clearFault('misreport-current');
   },
 );
 
