@@ -44,11 +44,14 @@ Given(
   },
 );
 
-Given('a car charges at {int} A on a three-phase charger {string}', async function (this: P1World, amps: number, id: string) {
-  const rig = await startVirtualHouse(this, [carOn(id, [1, 2, 3])]);
-  const cp = rig.charger(id).cp;
-  await within(rig, 90, () => cp.offeredA >= amps && cp.drawnA >= amps - 0.5, `the car charging at ${amps} A`);
-});
+Given(
+  'a car charges at {int} A on a three-phase charger {string}',
+  async function (this: P1World, amps: number, id: string) {
+    const rig = await startVirtualHouse(this, [carOn(id, [1, 2, 3])]);
+    const cp = rig.charger(id).cp;
+    await within(rig, 90, () => cp.offeredA >= amps && cp.drawnA >= amps - 0.5, `the car charging at ${amps} A`);
+  },
+);
 
 Given(
   'a car charges on a three-phase charger {string} and another on a single-phase charger {string} on line {int}',
@@ -99,10 +102,18 @@ Then('charger {string} offers what the module decided', async function (this: P1
   );
 });
 
-Then('charger {string} offers {int} A within {int} seconds', async function (this: P1World, id: string, amps: number, s: number) {
-  const cp = chargerOf(this, id).cp;
-  await within(virtualHouseOf(this), s, () => Math.abs(cp.offeredA - amps) <= 0.05, `charger ${id} offering ${amps} A`);
-});
+Then(
+  'charger {string} offers {int} A within {int} seconds',
+  async function (this: P1World, id: string, amps: number, s: number) {
+    const cp = chargerOf(this, id).cp;
+    await within(
+      virtualHouseOf(this),
+      s,
+      () => Math.abs(cp.offeredA - amps) <= 0.05,
+      `charger ${id} offering ${amps} A`,
+    );
+  },
+);
 
 Then(
   'for the next {int} minutes charger {string} keeps offering {int} A, long past its {int}-minute OCPP lease',
@@ -115,21 +126,21 @@ Then(
   },
 );
 
-Then('for the same {int} minutes line {int} stays under its fuse', function (this: P1World, minutes: number, line: number) {
-  const w = lastWindow(this);
-  assert.ok(w.lineA.length >= minutes * 60, `only ${w.lineA.length} s were watched`);
-  const worst = Math.max(...w.lineA.map((l) => l[line - 1] ?? 0));
-  assert.ok(worst <= fuseOf(this), `line ${line} reached ${worst.toFixed(1)} A on a ${fuseOf(this)} A fuse`);
-});
-
-When(
-  'the dongle freezes, repeating its last telegram for {int} seconds',
-  function (this: P1World, seconds: number) {
-    const rig = virtualHouseOf(this);
-    for (const c of rig.chargers) this.offeredBeforeA.set(c.setup.id, c.cp.offeredA);
-    rig.meterFault({ kind: 'freeze', durationS: seconds });
+Then(
+  'for the same {int} minutes line {int} stays under its fuse',
+  function (this: P1World, minutes: number, line: number) {
+    const w = lastWindow(this);
+    assert.ok(w.lineA.length >= minutes * 60, `only ${w.lineA.length} s were watched`);
+    const worst = Math.max(...w.lineA.map((l) => l[line - 1] ?? 0));
+    assert.ok(worst <= fuseOf(this), `line ${line} reached ${worst.toFixed(1)} A on a ${fuseOf(this)} A fuse`);
   },
 );
+
+When('the dongle freezes, repeating its last telegram for {int} seconds', function (this: P1World, seconds: number) {
+  const rig = virtualHouseOf(this);
+  for (const c of rig.chargers) this.offeredBeforeA.set(c.setup.id, c.cp.offeredA);
+  rig.meterFault({ kind: 'freeze', durationS: seconds });
+});
 
 Then(
   'within {int} seconds charger {string} offers no more than its safe current of {int} A',
@@ -173,19 +184,19 @@ Then(
   },
 );
 
-Then('the car on {string} charges above its safe current again within {int} minutes', async function (this: P1World, id: string, minutes: number) {
-  const cp = chargerOf(this, id).cp;
-  await within(virtualHouseOf(this), minutes * 60, () => cp.offeredA > 6 && cp.drawnA > 6, 'charging above 6 A');
-});
-
-When(
-  'charger {string} reports {int} A on its line for a minute',
-  function (this: P1World, id: string, amps: number) {
-    const rig = virtualHouseOf(this);
-    for (const c of rig.chargers) this.offeredBeforeA.set(c.setup.id, c.cp.offeredA);
-    rig.charger(id).cp.injectFault({ kind: 'misreport-current', currentA: amps });
+Then(
+  'the car on {string} charges above its safe current again within {int} minutes',
+  async function (this: P1World, id: string, minutes: number) {
+    const cp = chargerOf(this, id).cp;
+    await within(virtualHouseOf(this), minutes * 60, () => cp.offeredA > 6 && cp.drawnA > 6, 'charging above 6 A');
   },
 );
+
+When('charger {string} reports {int} A on its line for a minute', function (this: P1World, id: string, amps: number) {
+  const rig = virtualHouseOf(this);
+  for (const c of rig.chargers) this.offeredBeforeA.set(c.setup.id, c.cp.offeredA);
+  rig.charger(id).cp.injectFault({ kind: 'misreport-current', currentA: amps });
+});
 
 Then(
   "within {int} seconds the dashboard says charger {string}'s measurement is implausible",
@@ -212,7 +223,10 @@ Then(
     let worst = 0;
     // once the other car really draws less (the physics, not its report), the room it left may be shared
     await watch(this, 50, () => other.drawnA > 0 && (worst = Math.max(worst, cp.offeredA)));
-    assert.ok(worst <= before + 0.05, `charger ${id} was raised from ${before} A to ${worst} A while ${drawing} still drew`);
+    assert.ok(
+      worst <= before + 0.05,
+      `charger ${id} was raised from ${before} A to ${worst} A while ${drawing} still drew`,
+    );
     for (const c of rig.chargers) c.cp.clearFault('misreport-current');
   },
 );
