@@ -177,7 +177,9 @@ Then(
     let worst = 0;
     for (let s = 0; s < 600 && rig.meterSilent(); s++) {
       // the telegram that ends the freeze is fresh data: what the module does on it is no longer blind
-      await rig.run(1, () => rig.meterSilent() && (worst = Math.max(worst, cp.offeredA)));
+      await rig.run(1, () => {
+        if (rig.meterSilent()) worst = Math.max(worst, cp.offeredA);
+      });
     }
     assert.equal(rig.meterSilent(), false, 'the dongle did not recover');
     assert.ok(worst <= safeA, `the charger was offered ${worst} A while the dongle was frozen`);
@@ -222,7 +224,9 @@ Then(
     const other = chargerOf(this, drawing).cp;
     let worst = 0;
     // once the other car really draws less (the physics, not its report), the room it left may be shared
-    await watch(this, 50, () => other.drawnA > 0 && (worst = Math.max(worst, cp.offeredA)));
+    await watch(this, 50, () => {
+      if (other.drawnA > 0) worst = Math.max(worst, cp.offeredA);
+    });
     assert.ok(
       worst <= before + 0.05,
       `charger ${id} was raised from ${before} A to ${worst} A while ${drawing} still drew`,
