@@ -57,18 +57,45 @@ const charger = fc.constantFrom(...CHARGER_IDS);
 const target = fc.oneof(fc.constant(null), fc.constantFrom(2.5, 3.5, 4, 5, 6, 8));
 
 export const eventArb: fc.Arbitrary<ModelEvent> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('appliance' as const), name: fc.constantFrom(...(Object.keys(APPLIANCES) as Appliance[])), on: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('appliance' as const),
+      name: fc.constantFrom(...(Object.keys(APPLIANCES) as Appliance[])),
+      on: fc.boolean(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.oneof(
       fc.record({ kind: fc.constant('settings' as const), capacityTargetKw: target }),
-      fc.record({ kind: fc.constant('settings' as const), solar: fc.constantFrom<SolarMode>('off', 'surplus', 'min+surplus') }),
-      fc.record({ kind: fc.constant('settings' as const), capacityTargetKw: target, solar: fc.constant<SolarMode>('off') }),
+      fc.record({
+        kind: fc.constant('settings' as const),
+        solar: fc.constantFrom<SolarMode>('off', 'surplus', 'min+surplus'),
+      }),
+      fc.record({
+        kind: fc.constant('settings' as const),
+        capacityTargetKw: target,
+        solar: fc.constant<SolarMode>('off'),
+      }),
     ),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('chargerDrop' as const), charger, downS: fc.integer({ min: 2, max: 60 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('meterSilent' as const), durationS: fc.integer({ min: 3, max: 60 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('meterFrozen' as const), durationS: fc.integer({ min: 5, max: 60 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('chargerDrop' as const),
+      charger,
+      downS: fc.integer({ min: 2, max: 60 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('meterSilent' as const), durationS: fc.integer({ min: 3, max: 60 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('meterFrozen' as const), durationS: fc.integer({ min: 5, max: 60 }) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -99,7 +126,10 @@ export function sequenceArb(o: { minSteps: number; maxSteps: number }): fc.Arbit
       fc.record({
         event: eventArb,
         // mostly seconds (a cut, a fail-safe), sometimes minutes (a lease, a quarter)
-        thenS: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 30 }) }, { weight: 1, arbitrary: fc.integer({ min: 60, max: 400 }) }),
+        thenS: fc.oneof(
+          { weight: 3, arbitrary: fc.integer({ min: 1, max: 30 }) },
+          { weight: 1, arbitrary: fc.integer({ min: 60, max: 400 }) },
+        ),
       }),
       { minLength: o.minSteps, maxLength: o.maxSteps },
     ),

@@ -28,7 +28,15 @@ const QUARTER_MS = 900_000;
 /** Below this the grid operator bills anyway (Fluvius): the balancer never aims under it. */
 const MIN_TARGET_KW = 2.5;
 
-export type Invariant = 'fuse' | 'applied' | 'failsafe' | 'raised-blind' | 'quarter' | 'target' | 'month-peak' | 'restart';
+export type Invariant =
+  | 'fuse'
+  | 'applied'
+  | 'failsafe'
+  | 'raised-blind'
+  | 'quarter'
+  | 'target'
+  | 'month-peak'
+  | 'restart';
 
 export interface Violation {
   /** Virtual seconds since the start of the run. */
@@ -217,7 +225,11 @@ export class Invariants {
       if (!c.connected || !c.transaction) continue;
       // a limit already on its way when the meter went quiet may still land in the first seconds
       if (silentFor > 2 && c.offeredA > before + 0.05) {
-        this.fail(s.tS, 'raised-blind', `${c.id} raised from ${before} to ${c.offeredA} A on a meter quiet for ${silentFor} s`);
+        this.fail(
+          s.tS,
+          'raised-blind',
+          `${c.id} raised from ${before} to ${c.offeredA} A on a meter quiet for ${silentFor} s`,
+        );
       }
       if (silentFor > FAILSAFE_PROMISE_S && c.offeredA > c.safeA + 0.05 && !this.failsafeReported.has(c.id)) {
         this.failsafeReported.add(c.id);
@@ -251,7 +263,12 @@ export class Invariants {
     q.houseKws += Math.max(0, s.importKw - s.carKw);
     // the module's quarter may turn a telegram after the true one: its first seconds are not judged
     const settled = s.meterMs - startMs > 3_000;
-    if (settled && s.moduleUp && s.moduleTargetKw !== null && s.moduleTargetKw > (q.moduleMaxKw ?? Number.NEGATIVE_INFINITY)) {
+    if (
+      settled &&
+      s.moduleUp &&
+      s.moduleTargetKw !== null &&
+      s.moduleTargetKw > (q.moduleMaxKw ?? Number.NEGATIVE_INFINITY)
+    ) {
       q.moduleMaxKw = s.moduleTargetKw;
       q.moduleMaxAtS = s.tS;
     }

@@ -291,13 +291,20 @@ export class ModuleRig {
   meterSilent(): boolean {
     const now = this.meter.simulation.nowMs;
     const f = this.meter.faults;
-    return f.active('outage', now) !== undefined || f.active('unplug', now) !== undefined || f.active('freeze', now) !== undefined;
+    return (
+      f.active('outage', now) !== undefined ||
+      f.active('unplug', now) !== undefined ||
+      f.active('freeze', now) !== undefined
+    );
   }
 
   /** The meter's clock is off (jumped or unset). */
   meterClockOff(): boolean {
     const now = this.meter.simulation.nowMs;
-    return this.meter.faults.active('clockJump', now) !== undefined || this.meter.faults.active('clockUnset', now) !== undefined;
+    return (
+      this.meter.faults.active('clockJump', now) !== undefined ||
+      this.meter.faults.active('clockUnset', now) !== undefined
+    );
   }
 
   charger(id: string): RigCharger {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMeterIso } from '@p1/dsmr';
-import { APPLIANCES, type ModelEvent, STARTS, type Sequence } from './events';
+import { APPLIANCES, type ModelEvent, type Sequence, STARTS } from './events';
 import { type ChargerSample, Invariants, type Violation } from './invariants';
 import { type ChargerSetup, ModuleRig } from './rig';
 
@@ -30,6 +30,13 @@ export interface RunResult {
   virtualS: number;
   realMs: number;
   quarters: number;
+  /** The events as played, at their virtual second (a restart's wait for the charge points shifts them). */
+  played: PlayedEvent[];
+}
+
+export interface PlayedEvent {
+  atS: number;
+  event: ModelEvent;
 }
 
 export interface RunOptions {
@@ -74,7 +81,8 @@ export async function runSequence(sequence: Sequence, options: RunOptions = {}):
       await player.wait(step.thenS);
     }
     const module = rig.module;
-    if (module) invariants.checkStoredPeaks(player.tS, rig.meter.simulation.nowMs + 60_000, module.store.monthPeaks(100));
+    if (module)
+      invariants.checkStoredPeaks(player.tS, rig.meter.simulation.nowMs + 60_000, module.store.monthPeaks(100));
   } finally {
     await rig.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -84,11 +92,13 @@ export async function runSequence(sequence: Sequence, options: RunOptions = {}):
     virtualS: player.tS,
     realMs: performance.now() - began,
     quarters: invariants.quarters.length,
+    played: player.played,
   };
 }
 
 /** Plays events on the rig and feeds every second's physics to the invariants. */
 class Player {
+  readonly played: PlayedEvent[] = [];
   private readonly undo: { atMs: number; run: () => void }[] = [];
 
   constructor(
@@ -158,7 +168,10 @@ class Player {
     const live = this.rig.module?.live;
     const f = (n: number | null | undefined, d = 1) => (n === null || n === undefined ? '-' : n.toFixed(d));
     const cars = chargers
-      .map((c) => `${c.id}${c.connected ? '' : '(off)'}${c.transaction ? '' : '(no tx)'} ${f(c.offeredA)}/${f(c.drawnA)}/${f(c.decidedA)} ${c.reason}`)
+      .map(
+        (c) =>
+          `${c.id}${c.connected ? '' : '(off)'}${c.transaction ? '' : '(no tx)'} ${f(c.offeredA)}/${f(c.drawnA)}/${f(c.decidedA)} ${c.reason}`,
+      )
       .join(' | ');
     const control = live?.meter.control;
     const q = live?.quarter;
@@ -170,6 +183,7 @@ class Player {
   }
 
   async play(event: ModelEvent): Promise<void> {
+    this.played.push({ atS: this.tS, event });
     this.trace?.(`${this.tS} EVENT ${JSON.stringify(event)}`);
     const rig = this.rig;
     switch (event.kind) {
@@ -202,7 +216,10 @@ class Player {
       case 'bogusCurrent': {
         const cp = rig.charger(event.charger).cp;
         cp.injectFault({ kind: 'misreport-current', currentA: event.currentA });
-        this.undo.push({ atMs: rig.clock.nowMs + event.durationS * 1000, run: () => cp.clearFault('misreport-current') });
+        this.undo.push({
+          atMs: rig.clock.nowMs + event.durationS * 1000,
+          run: () => cp.clearFault('misreport-current'),
+        });
         return;
       }
       case 'restart':
@@ -230,17 +247,26 @@ class Player {
     for (const p of before.monthPeaks) {
       const kept = after.monthPeaks.find((a) => a.month === p.month);
       if (!kept || kept.peakKw < p.peakKw) {
-        this.invariants.restartLost(this.tS, `the month peak of ${p.month} was ${p.peakKw} kW, after the restart ${kept?.peakKw ?? 'gone'}`);
+        this.invariants.restartLost(
+          this.tS,
+          `the month peak of ${p.month} was ${p.peakKw} kW, after the restart ${kept?.peakKw ?? 'gone'}`,
+        );
       }
     }
     for (const s of before.sessions) {
       const kept = after.sessions.find((a) => a.id === s.id);
       if (!kept || kept.energyKwh < s.energyKwh - 1e-9) {
-        this.invariants.restartLost(this.tS, `session ${s.id} of ${s.chargerId} (${s.energyKwh} kWh) after the restart: ${JSON.stringify(kept ?? null)}`);
+        this.invariants.restartLost(
+          this.tS,
+          `session ${s.id} of ${s.chargerId} (${s.energyKwh} kWh) after the restart: ${JSON.stringify(kept ?? null)}`,
+        );
       }
     }
     if (after.seconds < before.seconds) {
-      this.invariants.restartLost(this.tS, `${before.seconds} stored seconds before the restart, ${after.seconds} after`);
+      this.invariants.restartLost(
+        this.tS,
+        `${before.seconds} stored seconds before the restart, ${after.seconds} after`,
+      );
     }
   }
 }
