@@ -1,3 +1,9 @@
+/**
+ * The long soak outside CI: `P1_SOAK_RUNS` random sequences from `P1_SOAK_SEED`, shrunk by fast-check when
+ * one breaks an invariant (`P1_SOAK_INVARIANT` narrows what counts). `P1_SOAK_SEQUENCE` replays one written
+ * down sequence (JSON) and writes its second-by-second trace to `P1_SOAK_TRACE`.
+ */
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { describeSequence, type Sequence, sequenceArb } from './events';
@@ -7,6 +13,8 @@ import { runSequence } from './run';
 const runs = Number(process.env.P1_SOAK_RUNS ?? 0);
 const seed = Number(process.env.P1_SOAK_SEED ?? Date.now() % 1_000_000);
 const only = process.env.P1_SOAK_INVARIANT;
+const replay = process.env.P1_SOAK_SEQUENCE;
+const DAY_MS = 24 * 3_600_000;
 
 describe.runIf(runs > 0)('soak: the module under long random sequences', () => {
   it(
@@ -35,6 +43,21 @@ describe.runIf(runs > 0)('soak: the module under long random sequences', () => {
           throw err;
         });
     },
-    24 * 3_600_000,
+    DAY_MS,
+  );
+});
+
+describe.runIf(replay !== undefined)('soak: one sequence replayed with its trace', () => {
+  it(
+    'replays P1_SOAK_SEQUENCE',
+    async () => {
+      const seq = JSON.parse(replay as string) as Sequence;
+      const lines = [describeSequence(seq)];
+      const { violations } = await runSequence(seq, { trace: (l) => lines.push(l) });
+      for (const v of violations) lines.push(`VIOLATION ${v.atS} s ${v.invariant}: ${v.message}`);
+      writeFileSync(process.env.P1_SOAK_TRACE ?? 'model-trace.txt', `${lines.join('\n')}\n`);
+      console.log(violations.length === 0 ? 'no violation' : lines.filter((l) => l.startsWith('VIOLATION')).join('\n'));
+    },
+    DAY_MS,
   );
 });
