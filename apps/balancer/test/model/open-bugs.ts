@@ -30,6 +30,20 @@ export const OPEN_BUGS: readonly OpenBug[] = [
     explains: (v, played) =>
       (v.invariant === 'month-peak' || v.invariant === 'target') && before(played, v.atS, 'clockJump').length > 0,
   },
+  {
+    test: 'a restart and then a quiet meter store a month peak above the meter’s own',
+    explains: (v, played) => {
+      if (v.invariant !== 'month-peak' && v.invariant !== 'target') return false;
+      const restartS = played.findLast((p) => p.atS <= v.atS && p.event.kind === 'restart')?.atS;
+      return (
+        restartS !== undefined &&
+        played.some(
+          (p) =>
+            p.atS >= restartS && p.atS <= v.atS && (p.event.kind === 'meterSilent' || p.event.kind === 'meterFrozen'),
+        )
+      );
+    },
+  },
 ];
 
 export function openBugOf(v: Violation, played: readonly PlayedEvent[]): OpenBug | undefined {
