@@ -1,6 +1,7 @@
 /**
  * The long soak outside CI: `P1_SOAK_RUNS` random sequences from `P1_SOAK_SEED`, shrunk by fast-check when
- * one breaks an invariant (`P1_SOAK_INVARIANT` narrows what counts). `P1_SOAK_SEQUENCE` replays one written
+ * one breaks an invariant (`P1_SOAK_INVARIANT` narrows what counts, `P1_SOAK_NEW_ONLY=1` leaves out what an
+ * open bug explains). `P1_SOAK_SEQUENCE` replays one written
  * down sequence (JSON) and writes its second-by-second trace to `P1_SOAK_TRACE`.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,12 +9,15 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { describeSequence, type Sequence, sequenceArb } from './events';
 import type { Violation } from './invariants';
+import { openBugOf } from './open-bugs';
 import { runSequence } from './run';
 
 const runs = Number(process.env.P1_SOAK_RUNS ?? 0);
 const seed = Number(process.env.P1_SOAK_SEED ?? Date.now() % 1_000_000);
 const only = process.env.P1_SOAK_INVARIANT;
 const replay = process.env.P1_SOAK_SEQUENCE;
+/** Counts only violations no open bug explains (open-bugs.ts), as the CI run does. */
+const newOnly = process.env.P1_SOAK_NEW_ONLY === '1';
 const DAY_MS = 24 * 3_600_000;
 
 describe.runIf(runs > 0)('soak: the module under long random sequences', () => {
