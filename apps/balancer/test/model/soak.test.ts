@@ -34,7 +34,9 @@ describe.runIf(runs > 0)('soak: the module under long random sequences', () => {
             );
             if (failing.length > 0) {
               last = { seq, violations: failing };
+              // each smaller failing sequence as it is found: a soak stopped while shrinking still leaves one
               console.log(`failing (${seq.steps.length} steps): ${failing.map((v) => v.invariant).join(', ')}`);
+              console.log(`  ${JSON.stringify(seq)}`);
             }
             return failing.length === 0;
           }),
