@@ -9,6 +9,9 @@
  * is over its fuse for at most lag + 3 s in a row. While the meter is silent, frozen or its clock is off,
  * the module may hold its limits for the fail-safe time-out (10 s) before it falls back to the safe
  * current, so there the bound is 10 s longer and only overloads the safe current would have avoided count.
+ * A charger the module cannot reach (its network down) keeps drawing its last limit: that current counts
+ * with the house's; where the two alone are over the fuse, the cars the module does reach must be at 0 A
+ * within the same bound.
  */
 import { formatMeterIso } from '@p1/dsmr';
 import type { Line } from '@p1/scenario';
@@ -164,12 +167,17 @@ export class Invariants {
     for (let i = 0; i < 3; i++) {
       const line = (i + 1) as Line;
       const houseA = (s.lineA[i] ?? 0) - (s.carLineA[i] ?? 0);
-      const safeOnLine = s.chargers
-        .filter((c) => c.transaction && c.lines.includes(line))
-        .reduce((sum, c) => sum + c.safeA, 0);
-      const avoidable = houseA + (blindWindow ? safeOnLine : 0) <= this.o.fuseA;
+      const onLine = s.chargers.filter((c) => c.transaction && c.lines.includes(line));
+      const reachable = (c: ChargerSample) => c.connected && c.moduleConnected;
+      // a charger the module cannot reach keeps drawing what it was last given: as fixed as the house
+      const stuckA = onLine.filter((c) => !reachable(c)).reduce((sum, c) => sum + c.drawnA, 0);
+      const safeOnLine = onLine.filter(reachable).reduce((sum, c) => sum + c.safeA, 0);
+      const avoidable = houseA + stuckA + (blindWindow ? safeOnLine : 0) <= this.o.fuseA;
+      // where cutting cannot bring the line under its fuse, every car the module reaches must still be cut
+      const stillOffered = onLine.filter((c) => reachable(c) && c.offeredA > 0.05);
+      const relievable = avoidable || (!blindWindow && stillOffered.length > 0);
       const over = (s.lineA[i] ?? 0) > this.o.fuseA;
-      if (!over || !avoidable) {
+      if (!over || !relievable) {
         this.fuseRuns[i] = null;
         continue;
       }
@@ -180,12 +188,18 @@ export class Invariants {
       const bound = this.o.carLagS + CUT_OVERHEAD_S + (run.blind ? FAILSAFE_TIMEOUT_S : 0);
       if (run.length > bound && !run.reported) {
         run.reported = true;
-        const cars = s.chargers.map((c) => `${c.id} offers ${c.offeredA} A draws ${c.drawnA.toFixed(1)} A`).join(', ');
+        const cars = s.chargers
+          .map(
+            (c) =>
+              `${c.id}${reachable(c) ? '' : ' (unreachable)'} offers ${c.offeredA} A draws ${c.drawnA.toFixed(1)} A`,
+          )
+          .join(', ');
         this.fail(
           s.tS,
           'fuse',
           `L${line} over its ${this.o.fuseA} A fuse for ${run.length} s since ${run.startS} s (bound ${bound} s): ` +
-            `${(s.lineA[i] ?? 0).toFixed(1)} A, the house alone ${houseA.toFixed(1)} A; ${cars}`,
+            `${(s.lineA[i] ?? 0).toFixed(1)} A, the house alone ${houseA.toFixed(1)} A` +
+            `${stuckA > 0 ? `, unreachable chargers ${stuckA.toFixed(1)} A` : ''}; ${cars}`,
         );
       }
     }

@@ -78,10 +78,10 @@ describe('model-test regressions', () => {
 
   // Found by soak seed 77 (shrunk from 19 events). cp1's network drops for 30 s while it charges at 12 A; it
   // keeps its installed profile (12 A, the lease has 60 s to run) and its car keeps drawing. 5 s later the
-  // oven comes on, 3.5 kW on line 1: the module cuts only cp2 (to 8.6 A), as if the unreachable cp1 drew the
-  // 0 A it now decides for it ("charger offline"). L1 stays at 36.4 A on a 25 A fuse (146 %, above 1.45 × In)
-  // for as long as cp1 is away. An unreachable charger must count at the limit it last acknowledged until
-  // that limit's lease runs out.
+  // oven comes on, 3.5 kW on line 1: the module cuts cp2 only to 8.6 A, as if the unreachable cp1 drew the
+  // 0 A it now decides for it ("charger offline"). L1 stays at 36.4 A on a 25 A fuse (146 %, above
+  // 1.45 × In) for as long as cp1 is away. Counting cp1 at the limit it last acknowledged until that lease
+  // runs out, the module would pause cp2: L1 at 27.8 A (house 15.8 A + cp1 12 A), which it cannot lower.
   it.fails('a charger whose network is down is counted at 0 A while it keeps its last limit', async () => {
     const found = await violationsOf({
       start: 'evening',
