@@ -24,7 +24,7 @@ describe('the module under random sequences of events', () => {
           const run = await runSequence(seq);
           virtualS += run.virtualS;
           const unexplained = run.violations.filter((v) => {
-            const bug = openBugOf(v, run.played);
+            const bug = openBugOf(v, run.played, run.violations);
             if (bug) tolerated.set(bug.test, (tolerated.get(bug.test) ?? 0) + 1);
             return !bug;
           });

@@ -11,7 +11,8 @@ import type { PlayedEvent } from './run';
 export interface OpenBug {
   /** The regression test that shows it. */
   test: string;
-  explains(v: Violation, played: readonly PlayedEvent[]): boolean;
+  /** `all`: every violation of the run, for one that follows from an earlier one. */
+  explains(v: Violation, played: readonly PlayedEvent[], all: readonly Violation[]): boolean;
 }
 
 const before = <K extends ModelEvent['kind']>(played: readonly PlayedEvent[], atS: number, kind: K) =>
@@ -21,9 +22,13 @@ export const OPEN_BUGS: readonly OpenBug[] = [
   {
     test: 'the overdraw watch cuts a charger on the current the balancer found implausible',
     // the charger's id leads the message: "cp1 offers 0 A since …"
-    explains: (v, played) =>
-      v.invariant === 'applied' &&
-      before(played, v.atS, 'bogusCurrent').some((e) => v.message.startsWith(`${e.charger} `)),
+    explains: (v, played, all) => {
+      const cut = (w: Violation) =>
+        w.invariant === 'applied' &&
+        before(played, w.atS, 'bogusCurrent').some((e) => w.message.startsWith(`${e.charger} `));
+      // the module then shares the line believing the cut charger draws what it decided: a late cut follows
+      return cut(v) || (v.invariant === 'fuse' && all.some((w) => w.atS <= v.atS && cut(w)));
+    },
   },
   {
     test: 'a meter clock a quarter behind stores a month peak the house never reached',
@@ -45,6 +50,10 @@ export const OPEN_BUGS: readonly OpenBug[] = [
   },
 ];
 
-export function openBugOf(v: Violation, played: readonly PlayedEvent[]): OpenBug | undefined {
-  return OPEN_BUGS.find((b) => b.explains(v, played));
+export function openBugOf(
+  v: Violation,
+  played: readonly PlayedEvent[],
+  all: readonly Violation[],
+): OpenBug | undefined {
+  return OPEN_BUGS.find((b) => b.explains(v, played, all));
 }

@@ -30,7 +30,7 @@ describe.runIf(runs > 0)('soak: the module under long random sequences', () => {
           fc.asyncProperty(sequenceArb({ minSteps: 8, maxSteps: 30 }), async (seq) => {
             const { violations, played } = await runSequence(seq);
             const failing = violations.filter(
-              (v) => (!only || v.invariant === only) && !(newOnly && openBugOf(v, played)),
+              (v) => (!only || v.invariant === only) && !(newOnly && openBugOf(v, played, violations)),
             );
             if (failing.length > 0) {
               last = { seq, violations: failing };
