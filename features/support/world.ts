@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type IWorldOptions, setDefaultTimeout, setWorldConstructor, World } from '@cucumber/cucumber';
 import type { Metrics, Scenario } from '@p1/scenario';
+import type { ModuleRig } from '../../apps/balancer/test/model/rig';
 import type { AssistantRun } from './assistant';
 import { type Inventory, loadInventory } from './inventory';
 import { MeterReader } from './meter-reader';
@@ -72,6 +73,11 @@ export class P1World extends World<WorldParameters> {
   baselineKw: number | undefined;
   /** HTTP status per "METHOD path" a client without the token got from the module. */
   readonly answers = new Map<string, number>();
+  /** The module on a virtual clock (@virtual-clock), and the main fuse of its house (A). */
+  virtualHouse: ModuleRig | undefined;
+  virtualFuseA: number | undefined;
+  /** What a charger offered before a fault began (A), by charger. */
+  readonly offeredBeforeA = new Map<string, number>();
 
   private inventoryCache: Inventory | undefined;
 

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Phase } from '@p1/balancer/charger-state';
 import { type Logger, silentLogger } from '../logger';
 import type { CarModel } from './car';
@@ -21,7 +20,9 @@ export type ChargePointFault =
   | { kind: 'disconnect'; everyS: number; downS: number }
   | { kind: 'reject-profile' }
   | { kind: 'ignore-profile' }
-  | { kind: 'slow-ack'; delayMs: number };
+  | { kind: 'slow-ack'; delayMs: number }
+  /** Reports this Current.Import on the car's lines whatever the car draws (an mA/A mix-up, a sign error). */
+  | { kind: 'misreport-current'; currentA: number };
 
 export interface SimulatedChargePointOptions {
   /** Central system endpoint without the identity, e.g. ws://127.0.0.1:9000 */
@@ -62,6 +63,9 @@ export interface ChargePointEvents {
 const CONNECTOR = 1;
 const MIN_PILOT_A = 6;
 
+/** On the global clock (not node:timers/promises), so a test's fake clock drives the down time and slow acks too. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** An OCPP 1.6J charge point over a real websocket, with a car behind its connector. */
 export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   profiles: InstalledProfile[] = [];
@@ -90,7 +94,6 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       maxA: 32,
       phases: 3,
       tickMs: 1000,
-      faults: [],
       now: Date.now,
       logger: silentLogger,
       maxStackLevel: 3,
@@ -102,6 +105,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       sampledData: ['Current.Import', 'Current.Offered', 'Energy.Active.Import.Register'],
       minSampleIntervalS: 0,
       ...options,
+      faults: [...(options.faults ?? [])],
     };
     this.sampleIntervalMs = this.o.tickMs;
     this.sampledData = this.o.sampledData;
@@ -119,6 +123,20 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     if (this.transactionId === null) return 0;
     if (this.fault('ignore-profile')) return this.o.maxA;
     return offeredCurrentA(this.profiles, CONNECTOR, this.o.now(), this.txStart, this.o.maxA);
+  }
+
+  /**
+   * Switches a fault on while running (replacing one of its kind), e.g. a charger that starts misreporting.
+   * `disconnect` is set up by `start()` only.
+   */
+  injectFault(fault: ChargePointFault): void {
+    this.clearFault(fault.kind);
+    this.o.faults.push(fault);
+  }
+
+  clearFault(kind: ChargePointFault['kind']): void {
+    const i = this.o.faults.findIndex((f) => f.kind === kind);
+    if (i >= 0) this.o.faults.splice(i, 1);
   }
 
   private fault<K extends ChargePointFault['kind']>(kind: K): Extract<ChargePointFault, { kind: K }> | undefined {
@@ -295,13 +313,14 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     const lines = this.car?.lines ?? [];
     const round = (n: number) => (Math.round(n * 100) / 100).toString();
     const wants = (measurand: string) => this.sampledData.some((d) => d === measurand || d.startsWith(`${measurand}.`));
+    const drawnA = this.fault('misreport-current')?.currentA ?? this.drawnA;
     const all: Sample[] = [
       ...this.wired.map((line, i) => ({
         measurand: 'Current.Import',
         phase: `L${i + 1}`,
         unit: 'A',
         context: 'Sample.Periodic',
-        value: round(lines.includes(line) ? this.drawnA : 0),
+        value: round(lines.includes(line) ? drawnA : 0),
       })),
       { measurand: 'Current.Offered', unit: 'A', context: 'Sample.Periodic', value: round(offeredA) },
       {
