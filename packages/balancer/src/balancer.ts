@@ -7,7 +7,7 @@
  */
 import { formatMeterIso } from '@p1/dsmr';
 import { type AllocItem, type AllocLimits, type AllocResult, allocate, newAllocResult } from './allocate';
-import type { ChargerCapabilities } from './charger-state';
+import { type ChargerCapabilities, isPlausibleCurrent, plausibleMaxA } from './charger-state';
 import { DEFAULT_UNSEEN_STEP_KW, HouseModel } from './house-model';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
@@ -47,8 +47,6 @@ const TRIP_RATIO = 1.45;
 /** A charger measurement older than this is not fed into the fuse loop (cars change within 5 s). */
 const MEASUREMENT_MAX_AGE_MS = 15_000;
 /** What a charger measures beyond its maximum by more than this is not physics (an mA/A mix-up, a sign). */
-const PLAUSIBLE_OVER_MAX = 1.25;
-const PLAUSIBLE_SLACK_A = 2;
 
 type MeasurementStatus = ChargerDecision['measurement'];
 
@@ -340,12 +338,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const m = c.measurement;
     if (!m.connected) return 'ok';
     if (now - m.at > MEASUREMENT_MAX_AGE_MS) return 'stale';
-    const most = Math.min(PLAUSIBLE_OVER_MAX * c.capabilities.maxA + PLAUSIBLE_SLACK_A, 2 * s.fuseA);
+    // What the charger can draw, and no more than twice the fuse whatever its rating says.
+    const most = Math.min(plausibleMaxA(c.capabilities), 2 * s.fuseA);
     let missing = false;
     for (let k = 0; k < m.currentA.length; k++) {
       const a = m.currentA[k] as number | null;
       if (a === null) missing = true;
-      else if (!Number.isFinite(a) || a < -PLAUSIBLE_SLACK_A || a > most) return 'implausible';
+      else if (!isPlausibleCurrent(a, c.capabilities) || a > most) return 'implausible';
     }
     return missing ? 'missing' : 'ok';
   };

@@ -1,6 +1,7 @@
 /**
  * The balancer's charger types: what it knows of a charger (capabilities, measurement) and the
- * interface every driver implements. Types only: drivers and simulators import them, nothing runs here.
+ * interface every driver implements, and the one physical rule drivers share with the balancer: which
+ * measured currents a charger can really draw. Drivers and simulators import them; no I/O here.
  */
 import type { EventEmitter } from 'node:events';
 
@@ -19,6 +20,15 @@ export interface ChargerCapabilities {
   /** Higher is served first when sharing; default 0. */
   priority?: number;
 }
+
+/**
+ * A measured current outside [−PLAUSIBLE_SLACK_A, plausibleMaxA(cap)] is not physics: an mA/A mix-up, a
+ * sign error, a broken meter. Cars draw up to their offer plus meter noise; 25 % and 2 A of slack.
+ */
+export const PLAUSIBLE_SLACK_A = 2;
+export const plausibleMaxA = (cap: Pick<ChargerCapabilities, 'maxA'>): number => 1.25 * cap.maxA + PLAUSIBLE_SLACK_A;
+export const isPlausibleCurrent = (a: number, cap: Pick<ChargerCapabilities, 'maxA'>): boolean =>
+  Number.isFinite(a) && a >= -PLAUSIBLE_SLACK_A && a <= plausibleMaxA(cap);
 
 /** What the charger reports: measured per-line current (A) and session state. */
 export interface ChargerMeasurement {

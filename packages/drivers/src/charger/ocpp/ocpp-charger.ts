@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { Charger, ChargerCapabilities, ChargerEvents, ChargerMeasurement } from '@p1/balancer/charger-state';
+import {
+  type Charger,
+  type ChargerCapabilities,
+  type ChargerEvents,
+  type ChargerMeasurement,
+  isPlausibleCurrent,
+} from '@p1/balancer/charger-state';
 import { Episodes } from '../log-limit';
 import type { Logger } from '../logger';
 import {
@@ -49,9 +55,6 @@ export interface OcppChargerSettings {
 
 /** A sample this much older than its arrival is reported as late (queued, or the charger's clock is behind). */
 const LATE_SAMPLE_MS = 60_000;
-/** Current.Import beyond `RATING_FACTOR × maxA + RATING_SLACK_A` (or below −slack) is logged as implausible. */
-const RATING_FACTOR = 1.5;
-const RATING_SLACK_A = 2;
 
 const PLUGGED: ReadonlySet<ChargePointStatus> = new Set([
   'Preparing',
@@ -559,6 +562,8 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
         : this.measurement.sessionKwh;
     this.measurement = { ...this.measurement, currentA, sessionKwh, at };
     this.emit('measurement', this.measurement);
+    // The overdraw watch judges the car on what it can physically draw: an mA/A mix-up is no overdraw.
+    if (currentA.some((a) => a !== null && !isPlausibleCurrent(a, this.capabilities))) return;
     const drawn = Math.max(0, ...currentA.map((a) => a ?? 0));
     this.escalate(this.watch.observe(drawn, this.sent?.amps ?? null, this.sent?.ackAt ?? null, now), drawn);
   }
@@ -576,9 +581,8 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
         'charger reports Current.Import the module cannot use (not a number, or not in A): taken as unknown',
       ),
     );
-    const most = RATING_FACTOR * this.capabilities.maxA + RATING_SLACK_A;
     const readings = Object.entries(sample.currentA);
-    const wild = readings.filter(([, a]) => a !== undefined && (a > most || a < -RATING_SLACK_A));
+    const wild = readings.filter(([, a]) => a !== undefined && !isPlausibleCurrent(a, this.capabilities));
     episode('implausible current', wild.length > 0, () =>
       log.warn(
         { chargerId: this.id, currentA: Object.fromEntries(wild), maxA: this.capabilities.maxA },
