@@ -22,12 +22,17 @@ export interface QuarterOptions {
 export interface ClosedQuarter {
   /** Epoch ms of its start on the meter clock. */
   startMs: number;
-  /** Average import over the quarter (kW): the meter's own 1-0:1.4.0 when it is higher than ours. */
+  /** Average import over the quarter (kW): the meter's own 1-0:1.4.0 after a gap or when higher than ours. */
   averageKw: number;
   /** What the house alone imported on average (kW), the cars' measured power taken out. */
   houseAverageKw: number;
   /** Share of the quarter covered by telegrams (0–1); the rest was held over from the last one. */
   coverage: number;
+  /**
+   * Measured well enough to be a month peak: telegrams covered most of it and the meter's clock was not
+   * set anew within it (a quarter entered mid-way after a clock jump averages energy over the wrong span).
+   */
+  peakWorthy: boolean;
 }
 
 export class QuarterBudget {
@@ -49,6 +54,8 @@ export class QuarterBudget {
   private lastMs = Number.NaN;
   private coveredMs = 0;
   private lastDataMs = Number.NaN;
+  /** The meter's clock was set anew within the running quarter. */
+  private rebased = false;
 
   constructor(private o: QuarterOptions) {
     this.monthPeakKw = o.monthPeakKw;
@@ -90,6 +97,8 @@ export class QuarterBudget {
       if (this.month !== '') this.monthPeakKw = 0;
       this.month = month;
     }
+    // After a gap the import held through it is a guess (the fail-safe cut the cars meanwhile).
+    const afterGap = !Number.isNaN(this.lastDataMs) && atMs - this.lastDataMs > GAP_MS;
     // A meter's power is what it measured over the last moments: account it back to the previous telegram.
     this.importKw = Math.max(0, importKw);
     this.houseImportKw = Math.max(0, houseImportKw);
@@ -98,7 +107,9 @@ export class QuarterBudget {
     const elapsedS = (atMs - this.quarterStartMs) / 1000;
     // The meter's running average (energy so far / time so far) corrects what we missed in gaps.
     if (meterTrusted && meterQuarterAvgKw !== null && elapsedS >= 5) {
-      this.usedKwh = Math.max(this.usedKwh, (meterQuarterAvgKw * elapsedS) / 3600);
+      const meterKwh = (meterQuarterAvgKw * elapsedS) / 3600;
+      // After a gap the meter's own count replaces the guess; otherwise it only fills what we missed.
+      this.usedKwh = afterGap ? meterKwh : Math.max(this.usedKwh, meterKwh);
     }
     if (meterTrusted && meterMonthPeakKw !== null && this.baselineMonth !== month) {
       // The peak reached before we started; after that, only what the house alone reaches counts.
@@ -140,8 +151,10 @@ export class QuarterBudget {
     const averageKw = this.usedKwh / 0.25;
     const houseAverageKw = Math.min(averageKw, this.houseKwh / 0.25);
     const coverage = Math.min(1, this.coveredMs / QUARTER_MS);
-    const closed = { startMs: this.quarterStartMs, averageKw, houseAverageKw, coverage };
-    if (coverage >= PEAK_COVERAGE) this.monthPeakKw = Math.max(this.monthPeakKw, houseAverageKw);
+    const peakWorthy = coverage >= PEAK_COVERAGE && !this.rebased;
+    const closed = { startMs: this.quarterStartMs, averageKw, houseAverageKw, coverage, peakWorthy };
+    this.rebased = false;
+    if (peakWorthy) this.monthPeakKw = Math.max(this.monthPeakKw, houseAverageKw);
     this.quarterStartMs += QUARTER_MS;
     this.usedKwh = 0;
     this.houseKwh = 0;
@@ -155,6 +168,7 @@ export class QuarterBudget {
    * closed for the time the clock skipped, so no peak comes of it.
    */
   rebase(atMs: number): void {
+    this.rebased = true;
     this.quarterStartMs = Math.floor(atMs / QUARTER_MS) * QUARTER_MS;
     this.lastMs = atMs;
     this.usedKwh = (this.importKw * (atMs - this.quarterStartMs)) / 3_600_000;

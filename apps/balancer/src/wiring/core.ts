@@ -230,8 +230,9 @@ export class ModuleCore {
         const kw = round3(closed.averageKw);
         const peakBefore = this.o.store.monthPeak(month)?.peakKw ?? 0;
         this.o.store.recordQuarter(closed.startMs, closed.averageKw, decision.quarter.targetKw);
-        this.o.store.raiseMonthPeak(month, kw, startLocal);
-        this.o.store.recordSessionPeak(closed.startMs, kw, kw > peakBefore);
+        // A quarter the meter barely covered, or whose clock was set anew, is kept but is no month peak.
+        if (closed.peakWorthy) this.o.store.raiseMonthPeak(month, kw, startLocal);
+        this.o.store.recordSessionPeak(closed.startMs, kw, closed.peakWorthy && kw > peakBefore);
       } catch (err) {
         this.bookkeepingFailed(now, err);
       }
