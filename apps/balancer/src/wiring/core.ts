@@ -160,8 +160,11 @@ export class ModuleCore {
     const ts = meterTimeMs(reading.timestamp) ?? now;
     const importKw = reading.power.importKw ?? 0;
     const exportKw = reading.power.exportKw ?? 0;
-    if (reading.capacity?.monthPeakKw != null) {
-      store.raiseMonthPeak(monthOf(reading.timestamp, ts), reading.capacity.monthPeakKw, reading.capacity.monthPeakAt);
+    // The meter's own month peak belongs to the month of the peak's time stamp, and only while its clock is
+    // believed: a clock jumped a day ahead at year end would file December's peak under January.
+    const peak = reading.capacity;
+    if (peak?.monthPeakKw != null && decision.meter.clock === 'ok') {
+      store.raiseMonthPeak(monthOf(peak.monthPeakAt ?? reading.timestamp, ts), peak.monthPeakKw, peak.monthPeakAt);
     }
     const phase = (n: number) => reading.phases.find((p) => p.phase === n);
     store.recordSecond({
