@@ -31,8 +31,10 @@ export function demoScenario(connection: Connection, startMs: number, seed: numb
     site: { connection, fuseA: connection === '1x230' ? 40 : 25, capacityTargetKw: null, monthPeakKw: 0 },
     baseLoadKw: 0.35,
     loads: [
-      // an induction hob on a low setting pulses: on 15 s, off 45 s, for half an hour
-      load('induction hob', single(connection, 1), 3.7, 15, 1800, 15, 45),
+      // an induction hob on a low setting pulses: on 15 s, off 45 s, for half an hour. 3 kW (13 A): on a 25 A
+      // line the car keeps charging under it (cut, not paused, with room for an appliance's step under
+      // 1.45 × In), so the newcomer sees it raised again within the first minute, not after a 60 s pause.
+      load('induction hob', single(connection, 1), 3.0, 15, 1800, 15, 45),
       load('kettle', single(connection, 2), 2.2, 240, 150),
       // the oven's thermostat, then a heat pump's compressor, for the learned-loads list
       load('oven', single(connection, 3), 2.5, 480, 2400, 300, 120),
