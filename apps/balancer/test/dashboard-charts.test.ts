@@ -7,11 +7,12 @@ import { QUARTER_MS } from '@p1/balancer';
 import type { SimulatedCharger } from '@p1/sim';
 import { parse } from 'csv-parse/sync';
 import pino from 'pino';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterDayStart, SESSIONS_CSV_HEADER } from '../src/http/charts';
 import { Store } from '../src/store/store';
 import { type RunningModule, startModule } from '../src/wiring/module';
+import { launchChromium, PHONE_VIEWPORT } from './helpers/chromium';
 import { testConfig } from './helpers/module';
 import { countColor, parseCssRgb, type Rect, type Rgb } from './helpers/png';
 
@@ -61,23 +62,7 @@ beforeAll(async () => {
   const config = testConfig(dir);
   seedHistory(config.store.path, Date.now());
   module = await startModule(config, pino({ level: 'silent' }));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    locale: 'en-US',
-    viewport: { width: 390, height: 844 }, // a phone
-    deviceScaleFactor: 1,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await launchChromium(profile, { locale: 'en-US', viewport: PHONE_VIEWPORT, deviceScaleFactor: 1 });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') browserErrors.push(m.text());

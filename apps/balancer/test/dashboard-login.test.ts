@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningModule, startModule } from '../src/wiring/module';
+import { launchChromium } from './helpers/chromium';
 import { TEST_TOKEN, testConfig } from './helpers/module';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-login-'));
@@ -28,22 +29,10 @@ beforeAll(async () => {
     pino({ level: 'silent' }),
   );
   base = `http://127.0.0.1:${module.http.port}`;
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+  context = await launchChromium(profile, {
     locale: 'en-US',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // an attacker's name that resolves to the module, as a DNS-rebinding page would arrange
-      '--host-resolver-rules=MAP rebind.evil.example 127.0.0.1',
-    ],
+    // an attacker's name that resolves to the module, as a DNS-rebinding page would arrange
+    args: ['--host-resolver-rules=MAP rebind.evil.example 127.0.0.1'],
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => {

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { texts, validateEan } from '@p1/activation';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningModule } from '../src/wiring/module';
+import { launchChromium, PHONE_VIEWPORT } from './helpers/chromium';
 import { TEST_TOKEN, withModule } from './helpers/module';
 
 let module: RunningModule;
@@ -17,22 +18,7 @@ const profile = mkdtempSync(join(tmpdir(), 'p1-chromium-'));
 beforeAll(async () => {
   // with a target, so that the capacity view has one to draw against
   ({ module, cleanup } = await withModule({ site: { connection: '3N400', fuseA: 25, capacityTargetKw: 4 } }));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    locale: 'en-US',
-    viewport: { width: 390, height: 844 }, // a phone
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await launchChromium(profile, { locale: 'en-US', viewport: PHONE_VIEWPORT });
   page = context.pages()[0] ?? (await context.newPage());
 }, 60_000);
 

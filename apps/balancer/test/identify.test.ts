@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig } from '../src/config';
 import { type RunningHttp, startHttp } from '../src/http/server';
 import type { RuntimeSettings } from '../src/http/settings';
 import { LiveState } from '../src/live/live-state';
+import { launchChromium, PHONE_VIEWPORT } from './helpers/chromium';
 import { libraryRequest } from './helpers/homewizard-rules';
 
 const logLines: { msg: string }[] = [];
@@ -35,21 +36,7 @@ beforeAll(async () => {
     '127.0.0.1',
     0,
   );
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await launchChromium(profile, { viewport: PHONE_VIEWPORT });
 }, 60_000);
 
 afterAll(async () => {
