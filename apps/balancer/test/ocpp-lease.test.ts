@@ -5,39 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadChargePointSimulator, silentLogger } from '@p1/sim';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startModule } from '../src/wiring/module';
-import { testConfig } from './helpers/module';
-import { freePort } from './helpers/mosquitto';
+import { startOcppModule } from './helpers/ocpp-module';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-lease-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the OCPP limit lease', () => {
   it('is renewed while the module steers: a steady limit holds over three lease periods', async () => {
-    const port = await freePort();
-    const config = testConfig(dir, {
-      site: { connection: '3N400', fuseA: 25 },
-      chargers: [
-        { id: 'cp1', driver: 'ocpp', phases: [1, 2, 3], minA: 6, maxA: 16, safeA: 6, password: 'cp1-lease-pw' },
-      ],
-      ocpp: { host: '127.0.0.1', port, failsafeLeaseS: 2 },
-    });
-    const module = await startModule(config, pino({ level: 'silent' }));
-    const { runChargePoint } = await loadChargePointSimulator();
-    const cp = await runChargePoint({
-      url: `ws://127.0.0.1:${port}`,
-      id: 'cp1',
-      password: 'cp1-lease-pw',
-      phases: 3,
-      maxA: 16,
-      car: { lagS: 0, rampS: 1 },
-      faults: [],
-      tickMs: 100,
-      logger: silentLogger,
-    });
+    const { module, cp } = await startOcppModule(dir, 'cp1-lease-pw', { failsafeLeaseS: 2 });
     try {
       const decided = () => module.live.chargers[0]?.limitA ?? null;
       await expect

@@ -6,39 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadChargePointSimulator, silentLogger } from '@p1/sim';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startModule } from '../src/wiring/module';
-import { testConfig } from './helpers/module';
-import { freePort } from './helpers/mosquitto';
+import { startOcppModule } from './helpers/ocpp-module';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-reconnect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('an OCPP charger back within its lease', () => {
   it('keeps charging at its limit through a 3 s network drop: no 0 A, no pause, the same limit after', async () => {
-    const port = await freePort();
-    const config = testConfig(dir, {
-      site: { connection: '3N400', fuseA: 25 },
-      chargers: [
-        { id: 'cp1', driver: 'ocpp', phases: [1, 2, 3], minA: 6, maxA: 16, safeA: 6, password: 'cp1-reconnect-pw' },
-      ],
-      ocpp: { host: '127.0.0.1', port },
-    });
-    const module = await startModule(config, pino({ level: 'silent' }));
-    const { runChargePoint } = await loadChargePointSimulator();
-    const cp = await runChargePoint({
-      url: `ws://127.0.0.1:${port}`,
-      id: 'cp1',
-      password: 'cp1-reconnect-pw',
-      phases: 3,
-      maxA: 16,
-      car: { lagS: 0, rampS: 1 },
-      faults: [],
-      tickMs: 100,
-      logger: silentLogger,
-    });
+    const { module, cp } = await startOcppModule(dir, 'cp1-reconnect-pw');
     try {
       const view = () => module.live.chargers[0];
       // charging at the limit the charge point acknowledged (not on its 6 A fail-safe before that)
