@@ -715,7 +715,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const p = planIn;
       p.leftKwh = left;
       p.leftS = leftS;
-      p.lagS = lagS;
+      // The learned lag is the least the telegrams allow (a change shows up to one interval after it
+      // happened) and the meter counts whole seconds: a stop before the quarter's end is sent with both to spare.
+      p.lagS = lagS + (Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000) + 1;
       p.leadS = leadS;
       p.freezeS = s.freezeS;
       p.houseKw = houseKw;
