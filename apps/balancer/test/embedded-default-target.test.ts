@@ -32,6 +32,8 @@ interface Quarter {
   meterKw: number;
   /** Energy the car took during the quarter, as its charger counts it. */
   carKwh: number;
+  /** Seconds into the quarter at which the car drew current, as runs [from, to). */
+  runs: [number, number][];
   /** The month's peak on the meter when the quarter began: the target may rise to it at no cost. */
   peakBeforeKw: number;
   /** The reasons the balancer gave the charger during the quarter, with the seconds each held. */
@@ -101,6 +103,7 @@ async function runUnderTarget(targetKw: number, startMs: number): Promise<Run> {
       let quarterStart = registers.quarterStartMs;
       let carAtStart = charger.measurement.sessionKwh;
       let peakBeforeKw = registers.monthPeakKw;
+      let runs: [number, number][] = [];
       let reasons: Record<string, number> = {};
       let block: StateSnapshot['quarter'] = null;
       let lastSecond = clock.nowMs;
@@ -111,16 +114,23 @@ async function runUnderTarget(targetKw: number, startMs: number): Promise<Run> {
         const reason = module.live.chargers[0]?.reason ?? 'none';
         reasons[reason] = (reasons[reason] ?? 0) + (clock.nowMs - lastSecond) / 1000;
         lastSecond = clock.nowMs;
+        const intoS = Math.round((clock.nowMs - quarterStart) / 1000);
+        if ((charger.car?.powerKw ?? 0) > 0) {
+          const last = runs.at(-1);
+          if (last && last[1] >= intoS - 1) last[1] = intoS;
+          else runs.push([intoS - 1, intoS]);
+        }
         if (registers.quartersCompleted !== completed) {
           completed = registers.quartersCompleted;
           const carKwh = charger.measurement.sessionKwh;
           // the meter's average stays on the completed quarter until its next second
           const meterKw = registers.quarterAverageKw;
-          quarters.push({ startMs: quarterStart, meterKw, carKwh: carKwh - carAtStart, peakBeforeKw, reasons });
+          quarters.push({ startMs: quarterStart, meterKw, carKwh: carKwh - carAtStart, runs, peakBeforeKw, reasons });
           quarterStart = registers.quarterStartMs;
           carAtStart = carKwh;
           peakBeforeKw = registers.monthPeakKw;
           reasons = {};
+          runs = [];
         }
         const elapsed = clock.nowMs - firstWholeMs - (WHOLE_QUARTERS - 1) * QUARTER_MS;
         if (block === null && elapsed > QUARTER_MS / 2) {
@@ -146,7 +156,7 @@ function story(run: Run): string {
     .map(
       (q) =>
         `${new Date(q.startMs).toISOString().slice(11, 16)}Z: meter ${q.meterKw.toFixed(3)} kW (allowed ` +
-        `${allowedKw(run, q).toFixed(2)}), car ${q.carKwh.toFixed(3)} kWh; ` +
+        `${allowedKw(run, q).toFixed(2)}), car ${q.carKwh.toFixed(3)} kWh in ${q.runs.map(([a, b]) => `${a}–${b}`).join(' ') || 'no run'} s; ` +
         Object.entries(q.reasons)
           .map(([r, s]) => `${r} ${Math.round(s)} s`)
           .join(', '),
@@ -183,6 +193,10 @@ describe('the embedded default under a capacity target set on the dashboard', ()
       expect(q.meterKw, text).toBeLessThanOrEqual(4);
       expect(q.carKwh, text).toBeGreaterThanOrEqual(CHARGED_KWH);
       expect(Object.keys(q.reasons), text).toContain('quarter plan');
+      // one run at the quarter's end: it starts in the second half and lasts until the last seconds
+      const [from, to] = q.runs.at(-1) ?? [0, 0];
+      expect(from, text).toBeGreaterThanOrEqual(450);
+      expect(to, text).toBeGreaterThanOrEqual(870);
     }
     expect(run.stored.map((q) => q.targetKw)).toEqual(run.quarters.map(() => 4));
     // the dashboard's quarter block: the owner's target and the plan for the rest of the quarter
