@@ -715,9 +715,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const p = planIn;
       p.leftKwh = left;
       p.leftS = leftS;
-      // The learned lag is the least the telegrams allow (a change shows up to one interval after it
-      // happened) and the meter counts whole seconds: a stop before the quarter's end is sent with both to spare.
-      p.lagS = lagS + (Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000) + 1;
       p.leadS = leadS;
       p.freezeS = s.freezeS;
       p.houseKw = houseKw;
@@ -731,6 +728,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.runningForS = (now - runStartMs) / 1000;
       p.nextQuarterKwh =
         ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25 - house.cyclerEnergyKwh(now, 900);
+      // The learned lag is the least the telegrams allow (a change shows up to one interval after it happened)
+      // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
+      // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
+      const tailS = (Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000) + 1;
+      const houseFillsKwh =
+        ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw) - house.cyclersOffKw(now)) * 0.25;
+      p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? lagS + tailS : lagS;
       const plan = planQuarter(p);
       quarterCapKw = plan.evKw;
       quarterFrozen = plan.frozen;

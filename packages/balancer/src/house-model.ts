@@ -320,6 +320,13 @@ export class HouseModel {
     return kwh;
   }
 
+  /** Power (kW) of the cyclers that are off now: each may be back, and stay on, within the next quarter. */
+  cyclersOffKw(nowMs: number): number {
+    let kw = 0;
+    for (const load of this.loads) if (HouseModel.cyclingOff(load, nowMs)) kw += this.kwOf(load);
+    return kw;
+  }
+
   kwOf(load: LearnedLoad): number {
     return kwForAmps(this.connection, bits(load.mask), load.amps);
   }
