@@ -328,7 +328,10 @@ export class HouseModel {
   }
 
   kwOf(load: LearnedLoad): number {
-    return kwForAmps(this.connection, bits(load.mask), load.amps);
+    // A 3x230 meter measures L1 and L3 only: a step on both is a load between them or a three-phase one whose
+    // L2 goes unseen. Count the larger, the three-phase power: the reserves this sizes must not fall short.
+    const lines = this.connection === '3x230' && load.mask === 0b101 ? 3 : bits(load.mask);
+    return kwForAmps(this.connection, lines, load.amps);
   }
 
   /** What the model has learned, for owners: the loads seen, largest first. */

@@ -51,6 +51,17 @@ describe('house model', () => {
     ]);
   });
 
+  it('sizes a step a two-element 3x230 meter sees on L1 and L3 as a three-phase load', () => {
+    const m = new HouseModel('3x230');
+    // a 2.4 kW three-phase heat pump: 6.0 A per line, of which the meter shows L1 and L3 only
+    const hp = (s: number) => (s >= 100 && s < 400 ? 2400 / (Math.sqrt(3) * 230) : 0);
+    feed(m, 0, 500, (s) => [1 + hp(s), Number.NaN, 1 + hp(s)]);
+    const [load] = m.summary(T0 + 500_000);
+    expect(load!.lines).toEqual([1, 3]);
+    // counted as a load between L1 and L3 it would be 1.4 kW, and the quarter's reserve for it would fall short
+    expect(load!.kw).toBeCloseTo(2.4, 1);
+  });
+
   it('keeps a load that just went off from raises for about as long as it was on', () => {
     const m = new HouseModel('3N400');
     feed(m, 0, 300, (s) => [1 + (s >= 100 && s < 200 ? 10 : 0), 1, 1]);
