@@ -43,6 +43,13 @@ function scripted(name: string, limitAt: (t: number, input: BalancerInput) => nu
 let lastStamp: string | null = null;
 scripted('test-flip', (t) => (Math.floor(t / 10) % 2 === 0 ? 16 : 10));
 scripted('test-pause', (t) => ((t >= 600 && t < 630) || (t >= 1200 && t < 1290) ? 0 : 16));
+// The balancer's fail-safe to 6 A, then 0 A, and a restart 60 s after the 6 A; later an offer of 7 A for 30 s.
+scripted('test-pause-car-min', (t) => {
+  if (t >= 600 && t < 606) return 6;
+  if (t >= 606 && t < 660) return 0;
+  if (t >= 1200 && t < 1230) return 7;
+  return 16;
+});
 scripted('test-freeze-aware', (_t, input) => {
   const stamp = input.reading?.timestamp ?? null;
   const frozen = stamp !== null && stamp === lastStamp;
@@ -58,7 +65,8 @@ strategies['test-default-on-copies'] = (config, sc) => {
   };
 };
 afterAll(() => {
-  for (const s of ['test-flip', 'test-pause', 'test-freeze-aware', 'test-default-on-copies']) delete strategies[s];
+  for (const s of ['test-flip', 'test-pause', 'test-pause-car-min', 'test-freeze-aware', 'test-default-on-copies'])
+    delete strategies[s];
 });
 
 describe('thermalPeak', () => {
@@ -129,6 +137,19 @@ describe('setpoint changes and pauses', () => {
     expect(m.shortestPauseS).toBe(30);
     expect(m.pausesTooShort).toBe(1);
     expect(runScenario(sc, { strategy: 'none', skipOptimal: true }).metrics.shortestPauseS).toBeNull();
+  });
+
+  it('starts a pause where the offer goes below the car’s minimum, not the charger’s', () => {
+    // A car that needs 8 A on a 6 A charger: 6 A stops it as surely as 0 A does, and so does 7 A.
+    const sc = scenario({
+      chargers: [{ id: 'cp1', phases: [1, 2, 3], minA: 6, maxA: 16 }],
+      evs: [{ name: 'car1', charger: 'cp1', arrive: '17:00', depart: '23:00', needKwh: 500, minA: 8, minPauseS: 60 }],
+    });
+    const m = runScenario(sc, { strategy: 'test-pause-car-min', skipOptimal: true }).metrics;
+    // 16 → 6 → 0 → 16: one pause of 60 s from the 6 A offer; 16 → 7 → 16: one of 30 s.
+    expect(m.pauses).toBe(2);
+    expect(m.shortestPauseS).toBe(30);
+    expect(m.pausesTooShort).toBe(1);
   });
 });
 

@@ -161,6 +161,8 @@ class BenchRun {
   private readonly n: number;
   private readonly limits: Float64Array;
   private readonly phases: Array<1 | 3>;
+  /** Below this offer (A) the car does not charge: the larger of its own minimum and the charger's. */
+  private readonly pauseBelowA: Float64Array;
   private readonly pausedByBalancer: Uint8Array;
   private readonly pausedAt: Float64Array;
   private readonly carA: Float64Array;
@@ -237,6 +239,7 @@ class BenchRun {
     this.n = n;
     this.limits = new Float64Array(n);
     this.phases = this.caps.map((c) => (connection !== '1x230' && c.phases.length === 3 ? 3 : 1));
+    this.pauseBelowA = Float64Array.from(this.caps, (c, i) => Math.max(c.minA, this.specs[i]?.minA ?? 0));
     this.pausedByBalancer = new Uint8Array(n);
     this.pausedAt = new Float64Array(n);
     this.carA = new Float64Array(n);
@@ -427,7 +430,7 @@ class BenchRun {
 
   /** The strategy's decision: setpoint changes per hour, pauses and their length. */
   private apply(t: number, decision: ReturnType<Strategy['step']>): void {
-    const { evs, caps, limits, phases, hourChanges } = this;
+    const { evs, limits, phases, hourChanges } = this;
     for (let i = 0; i < this.n; i++) {
       const d = decision.chargers[i]!;
       const ev = evs[i];
@@ -436,13 +439,14 @@ class BenchRun {
         hourChanges[i]!++;
         if (hourChanges[i]! > this.maxHourChanges) this.maxHourChanges = hourChanges[i]!;
       }
-      const cap = caps[i]!;
+      // A car offered less than its own minimum stops, whatever the charger could deliver: that is its pause.
+      const minA = this.pauseBelowA[i]!;
       const wanting = ev ? ev.plugged(t) && !ev.full : false;
-      if (wanting && limits[i]! >= cap.minA && d.limitA < cap.minA) {
+      if (wanting && limits[i]! >= minA && d.limitA < minA) {
         this.pausedByBalancer[i] = 1;
         this.pausedAt[i] = t;
       }
-      if (this.pausedByBalancer[i] && d.limitA >= cap.minA) {
+      if (this.pausedByBalancer[i] && d.limitA >= minA) {
         this.pauses++;
         this.pausedByBalancer[i] = 0;
         const pausedS = t - this.pausedAt[i]!;
