@@ -23,6 +23,17 @@ describe('shipped scenarios keep the safety promises', () => {
     const m = runScenario(sc, { skipOptimal: true, config: { margins: { unseenStepKw: 0 } } }).metrics;
     expect(m.over145Seconds).toBeGreaterThan(0);
   });
+  const failsafePause = ['be-3x230-40a-outage-8a-car.json', 'be-3n400-32a-frozen-meter-8a-car.json'];
+  it.each(failsafePause)('%s is a regression: the fail-safe pauses a car at the edge of what it tolerates', (file) => {
+    expect(files).toContain(file);
+    const sc = loadScenario(join(dir, file));
+    // A car that needs more than the 6 A a charger falls back to, and a meter that goes silent or freezes.
+    expect(sc.evs.some((ev) => ev.minA > 6 && (ev.minPauseS ?? 0) === 60)).toBe(true);
+    const m = runScenario(sc, { skipOptimal: true }).metrics;
+    expect(m.failsafeMaxS).toBeGreaterThan(0);
+    // Counted from the 0 A after the fail-safe's 6 A, its pause came out 54–55 s.
+    expect(m.shortestPauseS).toBe(60);
+  });
   for (const file of files) {
     it(file, () => {
       const m = runScenario(loadScenario(join(dir, file)), { skipOptimal: true }).metrics;
