@@ -413,23 +413,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs, meter };
   }
 
-  /** What the cars draw now (kW), from their measurements. */
-  function evKwNow(chargers: ChargerInput[], now: number): number {
-    let kw = 0;
-    for (const c of chargers) {
-      const st = stateOf(c.capabilities, now);
-      const used = linesOf(st, c.capabilities);
-      const ok = statusOf(c, now) === 'ok';
-      let sum = 0;
-      for (let k = 0; k < c.capabilities.phases.length; k++) {
-        const line = c.capabilities.phases[k]! - 1;
-        if (used.includes(line)) sum += drawnOn(c, st, ok, k, true);
-      }
-      if (used.length > 0) kw += kwForAmps(s.connection, used.length, sum / used.length);
-    }
-    return kw;
-  }
-
   /** No data yet, or none for the fail-safe timeout: hold, then every car to its safe current at most. */
   function failSafe(chargers: ChargerInput[], now: number, failsafe: boolean, stale: boolean, out: ChargerDecision[]) {
     // The safe current must fit the quarter too: with the house as last seen, can the cars draw their safe
@@ -441,14 +424,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       for (const c of chargers) {
         if (!c.measurement.vehiclePlugged) continue;
         const st = stateOf(c.capabilities, now);
-        safeKw += kwForAmps(
-          s.connection,
-          linesOf(st, c.capabilities).length,
-          Math.min(st.limitA, safeOf(c.capabilities)),
-        );
+        // A car whose minimum is above its safe current stops at it: it draws nothing.
+        const safeA = Math.min(st.limitA, safeOf(c.capabilities));
+        if (safeA >= c.capabilities.minA) safeKw += kwForAmps(s.connection, linesOf(st, c.capabilities).length, safeA);
       }
       const leftS = Math.max(0, quarter.leftS(clock.quarterMsAt(now)));
-      const houseImportKw = Math.max(0, quarter.importKw - evKwNow(chargers, now));
+      // The house as the last telegram showed it, the cars taken out then: the cars' currents now (a car the
+      // fail-safe just paused draws nothing) would make the last import look like house.
+      const houseImportKw = Math.max(0, houseKw);
       budgetOk = left - ((houseImportKw + safeKw) * leftS) / 3600 >= 0;
     }
     for (let i = 0; i < chargers.length; i++) {
