@@ -53,41 +53,30 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
   }
   a.fill(0);
   binding.fill('max');
-  const remLine = [limits.lineA[0], limits.lineA[1], limits.lineA[2]];
+  const remLine = scratch.remLine;
+  remLine[0] = limits.lineA[0];
+  remLine[1] = limits.lineA[1];
+  remLine[2] = limits.lineA[2];
   let remPower = limits.powerKw;
 
   // Reserve for cars that draw less than offered, unless even that does not fit (then share as usual).
-  const fixed = items.map((it) => it.fixedA !== undefined && it.reserveA !== undefined);
-  if (fixed.some(Boolean)) {
-    const line = [remLine[0]!, remLine[1]!, remLine[2]!];
-    let power = remPower;
-    items.forEach((it, i) => {
-      if (!fixed[i]) return;
-      for (const l of it.lines) line[l]! -= it.reserveA!;
-      power -= it.reserveA! * it.kwPerA;
-    });
-    if (line.every((x) => x >= -EPS) && power >= -EPS) {
-      items.forEach((it, i) => {
-        if (!fixed[i]) return;
-        a[i] = it.fixedA!;
-        binding[i] = 'car limit';
-      });
-      remLine[0] = line[0]!;
-      remLine[1] = line[1]!;
-      remLine[2] = line[2]!;
-      remPower = power;
-    } else fixed.fill(false);
+  const fixed = scratch.fixed;
+  fixed.length = n;
+  let anyFixed = false;
+  for (let i = 0; i < n; i++) {
+    fixed[i] = items[i]!.fixedA !== undefined && items[i]!.reserveA !== undefined;
+    if (fixed[i]) anyFixed = true;
   }
+  if (anyFixed) remPower = reserveFixed(items, fixed, remLine, remPower, out);
 
-  const order = items.map((_, i) => i).filter((i) => !fixed[i]);
-  order.sort((i, j) => {
-    const x = items[i]!;
-    const y = items[j]!;
-    return y.priority - x.priority || Number(y.incumbent) - Number(x.incumbent) || i - j;
-  });
+  const order = scratch.order;
+  order.length = 0;
+  for (let i = 0; i < n; i++) if (!fixed[i]) order.push(i);
+  sortByRank(items, order);
 
   // Admission at minimum current, in priority order.
-  const admitted: number[] = [];
+  const admitted = scratch.admitted;
+  admitted.length = 0;
   for (const i of order) {
     const it = items[i]!;
     if (it.maxA < it.minA || it.maxA <= 0) continue;
@@ -106,12 +95,14 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
 
   // Progressive filling per priority group: raise a common level until a constraint is tight, freeze
   // the chargers it holds, continue with the rest.
+  const active = scratch.active;
   let g = 0;
   while (g < admitted.length) {
     const prio = items[admitted[g]!]!.priority;
     let end = g;
     while (end < admitted.length && items[admitted[end]!]!.priority === prio) end++;
-    const active = admitted.slice(g, end);
+    active.length = 0;
+    for (let k = g; k < end; k++) active.push(admitted[k]!);
     g = end;
     for (let round = 0; active.length > 0 && round <= n; round++) {
       let hi = 0;
@@ -136,24 +127,97 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
         remPower -= e * items[i]!.kwPerA;
       }
       const tightPower = remPower <= 0.01;
-      const tightLine = [remLine[0]! <= 0.01, remLine[1]! <= 0.01, remLine[2]! <= 0.01];
-      let frozen = 0;
-      for (let k = active.length - 1; k >= 0; k--) {
+      const tight0 = remLine[0]! <= 0.01;
+      const tight1 = remLine[1]! <= 0.01;
+      const tight2 = remLine[2]! <= 0.01;
+      // Freeze the chargers a constraint holds, keeping the others in order (in place: no array per round).
+      let kept = 0;
+      for (let k = 0; k < active.length; k++) {
         const i = active[k]!;
         const it = items[i]!;
         let why: string | null = a[i]! >= it.maxA - EPS ? 'max' : null;
-        for (const l of it.lines) if (why === null && tightLine[l]) why = LINE_NAMES[l]!;
+        for (const l of it.lines)
+          if (why === null && (l === 0 ? tight0 : l === 1 ? tight1 : tight2)) why = LINE_NAMES[l]!;
         if (why === null && tightPower) why = limits.powerReason;
-        if (why !== null) {
-          binding[i] = why;
-          active.splice(k, 1);
-          frozen++;
-        }
+        if (why !== null) binding[i] = why;
+        else active[kept++] = i;
       }
+      const frozen = active.length - kept;
+      active.length = kept;
       if (frozen === 0) break;
     }
   }
   return out;
+}
+
+/**
+ * The multi-charger pass's working arrays, reused from call to call: the balancer allocates several times a
+ * second, and allocate calls nothing that could call it back.
+ */
+const scratch = {
+  remLine: [0, 0, 0],
+  fixed: [] as boolean[],
+  order: [] as number[],
+  admitted: [] as number[],
+  active: [] as number[],
+  line: [0, 0, 0],
+};
+
+/** Holds the reserves of the fixed cars when all of them fit; else unmarks them. Returns the power left. */
+function reserveFixed(
+  items: readonly AllocItem[],
+  fixed: boolean[],
+  remLine: number[],
+  remPower: number,
+  out: AllocResult,
+): number {
+  const line = scratch.line;
+  line[0] = remLine[0]!;
+  line[1] = remLine[1]!;
+  line[2] = remLine[2]!;
+  let power = remPower;
+  for (let i = 0; i < items.length; i++) {
+    if (!fixed[i]) continue;
+    const it = items[i]!;
+    for (const l of it.lines) line[l]! -= it.reserveA!;
+    power -= it.reserveA! * it.kwPerA;
+  }
+  if (!(line[0]! >= -EPS && line[1]! >= -EPS && line[2]! >= -EPS && power >= -EPS)) {
+    fixed.fill(false);
+    return remPower;
+  }
+  for (let i = 0; i < items.length; i++) {
+    if (!fixed[i]) continue;
+    out.a[i] = items[i]!.fixedA!;
+    out.binding[i] = 'car limit';
+  }
+  remLine[0] = line[0]!;
+  remLine[1] = line[1]!;
+  remLine[2] = line[2]!;
+  return power;
+}
+
+/**
+ * Higher priority first, then those already charging, then input order. A stable insertion sort: a home has a
+ * handful of chargers, and Array.prototype.sort would allocate its work array and a comparator each call.
+ */
+function sortByRank(items: readonly AllocItem[], order: number[]): void {
+  for (let k = 1; k < order.length; k++) {
+    const i = order[k]!;
+    let m = k;
+    while (m > 0 && ranksAfter(items, order[m - 1]!, i)) {
+      order[m] = order[m - 1]!;
+      m--;
+    }
+    order[m] = i;
+  }
+}
+
+/** Whether charger i ranks after charger j. */
+function ranksAfter(items: readonly AllocItem[], i: number, j: number): boolean {
+  const x = items[i]!;
+  const y = items[j]!;
+  return (y.priority - x.priority || Number(y.incumbent) - Number(x.incumbent) || i - j) > 0;
 }
 
 /** One charger (most homes): the tightest of its lines, the power limit and its maximum. */
