@@ -1,15 +1,15 @@
 /**
  * A fleet house's whole CPU (timeline, bound, every strategy's run: what `p1 bench houses` spends per house),
  * this working copy side by side with a base commit. Both sides are bundled with esbuild as the fleet's workers
- * are, the base from its own balancer, dsmr and scenario sources, and run alternately in child processes so that
- * both see the same machine load.
+ * are, the base from its own balancer, dsmr and scenario sources, and loaded into one child process that runs
+ * each house on both, in alternating order: on a busy machine both sides see the same load within a second.
  *
  *   P1_CPU_BASE    commit to compare with (default main)
- *   P1_CPU_HOUSES  houses per run (default 20, seed 1, after one warm-up house that is not counted)
- *   P1_CPU_RUNS    runs per side (default 3); the medians of the runs' per-house means are compared
+ *   P1_CPU_HOUSES  houses counted (default 20, seed 1), after P1_CPU_WARMUP houses (default 8) that are not
+ *   P1_CPU_ROUNDS  times each house is run on each side (default 2)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -17,7 +17,8 @@ import { REFERENCE_STRATEGIES } from '../src/index';
 
 const base = process.env.P1_CPU_BASE ?? 'main';
 const houses = Number(process.env.P1_CPU_HOUSES ?? 20);
-const runs = Number(process.env.P1_CPU_RUNS ?? 3);
+const warmup = Number(process.env.P1_CPU_WARMUP ?? 8);
+const rounds = Number(process.env.P1_CPU_ROUNDS ?? 2);
 const strategies = ['default', ...REFERENCE_STRATEGIES];
 const pkg = join(import.meta.dirname, '..');
 const repo = join(pkg, '../..');
@@ -49,21 +50,28 @@ function extractBase(dir: string): string {
   return join(benchDir, 'house-cpu-probe.ts');
 }
 
-/** One run: a fresh process, one warm-up house, then `houses` houses; the mean CPU per counted house (ms). */
-function run(file: string): number {
-  const out = execFileSync(process.execPath, [file, '1', '0', String(houses + 1), ...strategies], { encoding: 'utf8' });
-  const lines = out
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { cpuMs: number })
-    .slice(1);
-  return lines.reduce((a, l) => a + l.cpuMs, 0) / lines.length;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+/** The child: both sides' `runHouse`, each house on both in alternating order; prints the CPU ms per side. */
+const DRIVER = `
+const [base, head] = await Promise.all([import('./base.mjs'), import('./head.mjs')]);
+const [warmup, houses, rounds, ...names] = process.argv.slice(2).map((x, i) => (i < 3 ? Number(x) : x));
+const cpu = (side, i) => {
+  const before = process.cpuUsage();
+  side.runHouse(1, i, 'be', names);
+  const u = process.cpuUsage(before);
+  return (u.user + u.system) / 1000;
 };
+for (let i = 0; i < warmup; i++) for (const side of i % 2 ? [head, base] : [base, head]) cpu(side, i);
+const ms = { base: 0, head: 0 };
+for (let r = 0; r < rounds; r++)
+  for (let i = warmup; i < warmup + houses; i++) {
+    const headFirst = (i + r) % 2 === 1;
+    const first = cpu(headFirst ? head : base, i);
+    const second = cpu(headFirst ? base : head, i);
+    ms.base += headFirst ? second : first;
+    ms.head += headFirst ? first : second;
+  }
+console.log(JSON.stringify({ base: ms.base / (rounds * houses), head: ms.head / (rounds * houses) }));
+`;
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-house-cpu-'));
 try {
@@ -71,20 +79,18 @@ try {
   const baseFile = join(dir, 'base.mjs');
   await bundle(join(import.meta.dirname, 'house-cpu-probe.ts'), headFile, repo);
   await bundle(extractBase(dir), baseFile, dir);
+  const driver = join(dir, 'driver.mjs');
+  writeFileSync(driver, DRIVER);
   const load = loadavg()[0]!;
-  const sides: Record<'base' | 'head', number[]> = { base: [], head: [] };
-  for (let r = 0; r < runs; r++) {
-    // Alternate which side goes first, so that a load that changes during the bench hits both alike.
-    const order: Array<'base' | 'head'> = r % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
-    for (const side of order) sides[side].push(run(side === 'head' ? headFile : baseFile));
-  }
-  const b = median(sides.base);
-  const h = median(sides.head);
+  const args = [driver, String(warmup), String(houses), String(rounds), ...strategies];
+  const { base: b, head: h } = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as {
+    base: number;
+    head: number;
+  };
   console.log(
-    `house CPU bench: ${runs} runs × ${houses} houses (seed 1, ${strategies.join(', ')}), ms per house, median of runs\n` +
-      `${''.padEnd(12)}${base.padStart(8)}${'here'.padStart(8)}${'ratio'.padStart(8)}\n` +
+    `house CPU bench: ${houses} houses × ${rounds} rounds after ${warmup} warm-up houses (seed 1, ${strategies.join(', ')}), ` +
+      `CPU ms per house\n${''.padEnd(12)}${base.padStart(8)}${'here'.padStart(8)}${'ratio'.padStart(8)}\n` +
       `${'CPU'.padEnd(12)}${b.toFixed(0).padStart(8)}${h.toFixed(0).padStart(8)}${(h / b).toFixed(3).padStart(8)}\n` +
-      `runs: base ${sides.base.map((x) => x.toFixed(0)).join(' ')}, here ${sides.head.map((x) => x.toFixed(0)).join(' ')}\n` +
       `load average ${load.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
   );
 } finally {
