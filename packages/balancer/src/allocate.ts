@@ -60,24 +60,26 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
   let remPower = limits.powerKw;
 
   // Reserve for cars that draw less than offered, unless even that does not fit (then share as usual).
+  ensureScratch(n);
   const fixed = scratch.fixed;
-  fixed.length = n;
   let anyFixed = false;
   for (let i = 0; i < n; i++) {
-    fixed[i] = items[i]!.fixedA !== undefined && items[i]!.reserveA !== undefined;
-    if (fixed[i]) anyFixed = true;
+    const f = items[i]!.fixedA !== undefined && items[i]!.reserveA !== undefined;
+    fixed[i] = f ? 1 : 0;
+    if (f) anyFixed = true;
   }
   if (anyFixed) remPower = reserveFixed(items, fixed, remLine, remPower, out);
 
   const order = scratch.order;
-  order.length = 0;
-  for (let i = 0; i < n; i++) if (!fixed[i]) order.push(i);
-  sortByRank(items, order);
+  let nOrder = 0;
+  for (let i = 0; i < n; i++) if (fixed[i] === 0) order[nOrder++] = i;
+  sortByRank(items, order, nOrder);
 
   // Admission at minimum current, in priority order.
   const admitted = scratch.admitted;
-  admitted.length = 0;
-  for (const i of order) {
+  let nAdmitted = 0;
+  for (let k = 0; k < nOrder; k++) {
+    const i = order[k]!;
     const it = items[i]!;
     if (it.maxA < it.minA || it.maxA <= 0) continue;
     let blocked: string | null = null;
@@ -90,37 +92,38 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
     a[i] = it.minA;
     for (const l of it.lines) remLine[l]! -= it.minA;
     remPower -= it.minA * it.kwPerA;
-    admitted.push(i);
+    admitted[nAdmitted++] = i;
   }
 
   // Progressive filling per priority group: raise a common level until a constraint is tight, freeze
   // the chargers it holds, continue with the rest.
   const active = scratch.active;
   let g = 0;
-  while (g < admitted.length) {
+  while (g < nAdmitted) {
     const prio = items[admitted[g]!]!.priority;
     let end = g;
-    while (end < admitted.length && items[admitted[end]!]!.priority === prio) end++;
-    active.length = 0;
-    for (let k = g; k < end; k++) active.push(admitted[k]!);
+    while (end < nAdmitted && items[admitted[end]!]!.priority === prio) end++;
+    let nActive = 0;
+    for (let k = g; k < end; k++) active[nActive++] = admitted[k]!;
     g = end;
-    for (let round = 0; active.length > 0 && round <= n; round++) {
+    for (let round = 0; nActive > 0 && round <= n; round++) {
       let hi = 0;
-      for (const i of active) hi = Math.max(hi, items[i]!.maxA);
+      for (let k = 0; k < nActive; k++) hi = Math.max(hi, items[active[k]!]!.maxA);
       let x: number;
-      if (fits(items, a, active, hi, remLine, remPower)) x = hi;
+      if (fits(items, a, active, nActive, hi, remLine, remPower)) x = hi;
       else {
         // From the lowest current up: chargers below the level rise, those above wait.
         let lo = Infinity;
-        for (const i of active) lo = Math.min(lo, a[i]!);
+        for (let k = 0; k < nActive; k++) lo = Math.min(lo, a[active[k]!]!);
         for (let k = 0; k < 50 && hi - lo > 1e-5; k++) {
           const mid = (lo + hi) / 2;
-          if (fits(items, a, active, mid, remLine, remPower)) lo = mid;
+          if (fits(items, a, active, nActive, mid, remLine, remPower)) lo = mid;
           else hi = mid;
         }
         x = lo;
       }
-      for (const i of active) {
+      for (let k = 0; k < nActive; k++) {
+        const i = active[k]!;
         const e = extraFor(items, a, i, x);
         a[i]! += e;
         for (const l of items[i]!.lines) remLine[l]! -= e;
@@ -130,9 +133,9 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
       const tight0 = remLine[0]! <= 0.01;
       const tight1 = remLine[1]! <= 0.01;
       const tight2 = remLine[2]! <= 0.01;
-      // Freeze the chargers a constraint holds, keeping the others in order (in place: no array per round).
+      // Freeze the chargers a constraint holds, keeping the others in order.
       let kept = 0;
-      for (let k = 0; k < active.length; k++) {
+      for (let k = 0; k < nActive; k++) {
         const i = active[k]!;
         const it = items[i]!;
         let why: string | null = a[i]! >= it.maxA - EPS ? 'max' : null;
@@ -142,8 +145,8 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
         if (why !== null) binding[i] = why;
         else active[kept++] = i;
       }
-      const frozen = active.length - kept;
-      active.length = kept;
+      const frozen = nActive - kept;
+      nActive = kept;
       if (frozen === 0) break;
     }
   }
@@ -151,22 +154,30 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
 }
 
 /**
- * The multi-charger pass's working arrays, reused from call to call: the balancer allocates several times a
- * second, and allocate calls nothing that could call it back.
+ * The multi-charger pass's working lists (charger indices, with a count kept beside them), reused from call
+ * to call: the balancer allocates several times a second, and allocate calls nothing that could call it back.
  */
 const scratch = {
   remLine: [0, 0, 0],
-  fixed: [] as boolean[],
-  order: [] as number[],
-  admitted: [] as number[],
-  active: [] as number[],
   line: [0, 0, 0],
+  fixed: new Uint8Array(8),
+  order: new Int32Array(8),
+  admitted: new Int32Array(8),
+  active: new Int32Array(8),
 };
+
+function ensureScratch(n: number): void {
+  if (scratch.order.length >= n) return;
+  scratch.fixed = new Uint8Array(2 * n);
+  scratch.order = new Int32Array(2 * n);
+  scratch.admitted = new Int32Array(2 * n);
+  scratch.active = new Int32Array(2 * n);
+}
 
 /** Holds the reserves of the fixed cars when all of them fit; else unmarks them. Returns the power left. */
 function reserveFixed(
   items: readonly AllocItem[],
-  fixed: boolean[],
+  fixed: Uint8Array,
   remLine: number[],
   remPower: number,
   out: AllocResult,
@@ -177,17 +188,17 @@ function reserveFixed(
   line[2] = remLine[2]!;
   let power = remPower;
   for (let i = 0; i < items.length; i++) {
-    if (!fixed[i]) continue;
+    if (fixed[i] === 0) continue;
     const it = items[i]!;
     for (const l of it.lines) line[l]! -= it.reserveA!;
     power -= it.reserveA! * it.kwPerA;
   }
   if (!(line[0]! >= -EPS && line[1]! >= -EPS && line[2]! >= -EPS && power >= -EPS)) {
-    fixed.fill(false);
+    fixed.fill(0, 0, items.length);
     return remPower;
   }
   for (let i = 0; i < items.length; i++) {
-    if (!fixed[i]) continue;
+    if (fixed[i] === 0) continue;
     out.a[i] = items[i]!.fixedA!;
     out.binding[i] = 'car limit';
   }
@@ -201,8 +212,8 @@ function reserveFixed(
  * Higher priority first, then those already charging, then input order. A stable insertion sort: a home has a
  * handful of chargers, and Array.prototype.sort would allocate its work array and a comparator each call.
  */
-function sortByRank(items: readonly AllocItem[], order: number[]): void {
-  for (let k = 1; k < order.length; k++) {
+function sortByRank(items: readonly AllocItem[], order: Int32Array, count: number): void {
+  for (let k = 1; k < count; k++) {
     const i = order[k]!;
     let m = k;
     while (m > 0 && ranksAfter(items, order[m - 1]!, i)) {
@@ -249,11 +260,12 @@ function extraFor(items: readonly AllocItem[], a: number[], i: number, x: number
   return Math.max(0, Math.min(x, items[i]!.maxA) - a[i]!);
 }
 
-/** Whether raising the active chargers to level x fits the remaining line and power limits. */
+/** Whether raising the first `count` active chargers to level x fits the remaining line and power limits. */
 function fits(
   items: readonly AllocItem[],
   a: number[],
-  active: number[],
+  active: Int32Array,
+  count: number,
   x: number,
   remLine: number[],
   remPower: number,
@@ -262,7 +274,8 @@ function fits(
   let u0 = 0;
   let u1 = 0;
   let u2 = 0;
-  for (const i of active) {
+  for (let k = 0; k < count; k++) {
+    const i = active[k]!;
     const e = extraFor(items, a, i, x);
     if (e === 0) continue;
     const it = items[i]!;
