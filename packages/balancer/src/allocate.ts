@@ -53,42 +53,33 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
   }
   a.fill(0);
   binding.fill('max');
-  const remLine = [limits.lineA[0], limits.lineA[1], limits.lineA[2]];
+  const remLine = scratch.remLine;
+  remLine[0] = limits.lineA[0];
+  remLine[1] = limits.lineA[1];
+  remLine[2] = limits.lineA[2];
   let remPower = limits.powerKw;
 
   // Reserve for cars that draw less than offered, unless even that does not fit (then share as usual).
-  const fixed = items.map((it) => it.fixedA !== undefined && it.reserveA !== undefined);
-  if (fixed.some(Boolean)) {
-    const line = [remLine[0]!, remLine[1]!, remLine[2]!];
-    let power = remPower;
-    items.forEach((it, i) => {
-      if (!fixed[i]) return;
-      for (const l of it.lines) line[l]! -= it.reserveA!;
-      power -= it.reserveA! * it.kwPerA;
-    });
-    if (line.every((x) => x >= -EPS) && power >= -EPS) {
-      items.forEach((it, i) => {
-        if (!fixed[i]) return;
-        a[i] = it.fixedA!;
-        binding[i] = 'car limit';
-      });
-      remLine[0] = line[0]!;
-      remLine[1] = line[1]!;
-      remLine[2] = line[2]!;
-      remPower = power;
-    } else fixed.fill(false);
+  ensureScratch(n);
+  const fixed = scratch.fixed;
+  let anyFixed = false;
+  for (let i = 0; i < n; i++) {
+    const f = items[i]!.fixedA !== undefined && items[i]!.reserveA !== undefined;
+    fixed[i] = f ? 1 : 0;
+    if (f) anyFixed = true;
   }
+  if (anyFixed) remPower = reserveFixed(items, fixed, remLine, remPower, out);
 
-  const order = items.map((_, i) => i).filter((i) => !fixed[i]);
-  order.sort((i, j) => {
-    const x = items[i]!;
-    const y = items[j]!;
-    return y.priority - x.priority || Number(y.incumbent) - Number(x.incumbent) || i - j;
-  });
+  const order = scratch.order;
+  let nOrder = 0;
+  for (let i = 0; i < n; i++) if (fixed[i] === 0) order[nOrder++] = i;
+  sortByRank(items, order, nOrder);
 
   // Admission at minimum current, in priority order.
-  const admitted: number[] = [];
-  for (const i of order) {
+  const admitted = scratch.admitted;
+  let nAdmitted = 0;
+  for (let k = 0; k < nOrder; k++) {
+    const i = order[k]!;
     const it = items[i]!;
     if (it.maxA < it.minA || it.maxA <= 0) continue;
     let blocked: string | null = null;
@@ -101,59 +92,143 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
     a[i] = it.minA;
     for (const l of it.lines) remLine[l]! -= it.minA;
     remPower -= it.minA * it.kwPerA;
-    admitted.push(i);
+    admitted[nAdmitted++] = i;
   }
 
   // Progressive filling per priority group: raise a common level until a constraint is tight, freeze
   // the chargers it holds, continue with the rest.
+  const active = scratch.active;
   let g = 0;
-  while (g < admitted.length) {
+  while (g < nAdmitted) {
     const prio = items[admitted[g]!]!.priority;
     let end = g;
-    while (end < admitted.length && items[admitted[end]!]!.priority === prio) end++;
-    const active = admitted.slice(g, end);
+    while (end < nAdmitted && items[admitted[end]!]!.priority === prio) end++;
+    let nActive = 0;
+    for (let k = g; k < end; k++) active[nActive++] = admitted[k]!;
     g = end;
-    for (let round = 0; active.length > 0 && round <= n; round++) {
+    for (let round = 0; nActive > 0 && round <= n; round++) {
       let hi = 0;
-      for (const i of active) hi = Math.max(hi, items[i]!.maxA);
+      for (let k = 0; k < nActive; k++) hi = Math.max(hi, items[active[k]!]!.maxA);
       let x: number;
-      if (fits(items, a, active, hi, remLine, remPower)) x = hi;
+      if (fits(items, a, active, nActive, hi, remLine, remPower)) x = hi;
       else {
         // From the lowest current up: chargers below the level rise, those above wait.
         let lo = Infinity;
-        for (const i of active) lo = Math.min(lo, a[i]!);
+        for (let k = 0; k < nActive; k++) lo = Math.min(lo, a[active[k]!]!);
         for (let k = 0; k < 50 && hi - lo > 1e-5; k++) {
           const mid = (lo + hi) / 2;
-          if (fits(items, a, active, mid, remLine, remPower)) lo = mid;
+          if (fits(items, a, active, nActive, mid, remLine, remPower)) lo = mid;
           else hi = mid;
         }
         x = lo;
       }
-      for (const i of active) {
+      for (let k = 0; k < nActive; k++) {
+        const i = active[k]!;
         const e = extraFor(items, a, i, x);
         a[i]! += e;
         for (const l of items[i]!.lines) remLine[l]! -= e;
         remPower -= e * items[i]!.kwPerA;
       }
       const tightPower = remPower <= 0.01;
-      const tightLine = [remLine[0]! <= 0.01, remLine[1]! <= 0.01, remLine[2]! <= 0.01];
-      let frozen = 0;
-      for (let k = active.length - 1; k >= 0; k--) {
+      const tight0 = remLine[0]! <= 0.01;
+      const tight1 = remLine[1]! <= 0.01;
+      const tight2 = remLine[2]! <= 0.01;
+      // Freeze the chargers a constraint holds, keeping the others in order.
+      let kept = 0;
+      for (let k = 0; k < nActive; k++) {
         const i = active[k]!;
         const it = items[i]!;
         let why: string | null = a[i]! >= it.maxA - EPS ? 'max' : null;
-        for (const l of it.lines) if (why === null && tightLine[l]) why = LINE_NAMES[l]!;
+        for (const l of it.lines)
+          if (why === null && (l === 0 ? tight0 : l === 1 ? tight1 : tight2)) why = LINE_NAMES[l]!;
         if (why === null && tightPower) why = limits.powerReason;
-        if (why !== null) {
-          binding[i] = why;
-          active.splice(k, 1);
-          frozen++;
-        }
+        if (why !== null) binding[i] = why;
+        else active[kept++] = i;
       }
+      const frozen = nActive - kept;
+      nActive = kept;
       if (frozen === 0) break;
     }
   }
   return out;
+}
+
+/**
+ * The multi-charger pass's working lists (charger indices, with a count kept beside them), reused from call
+ * to call: the balancer allocates several times a second, and allocate calls nothing that could call it back.
+ */
+const scratch = {
+  remLine: [0, 0, 0],
+  line: [0, 0, 0],
+  fixed: new Uint8Array(8),
+  order: new Int32Array(8),
+  admitted: new Int32Array(8),
+  active: new Int32Array(8),
+};
+
+function ensureScratch(n: number): void {
+  if (scratch.order.length >= n) return;
+  scratch.fixed = new Uint8Array(2 * n);
+  scratch.order = new Int32Array(2 * n);
+  scratch.admitted = new Int32Array(2 * n);
+  scratch.active = new Int32Array(2 * n);
+}
+
+/** Holds the reserves of the fixed cars when all of them fit; else unmarks them. Returns the power left. */
+function reserveFixed(
+  items: readonly AllocItem[],
+  fixed: Uint8Array,
+  remLine: number[],
+  remPower: number,
+  out: AllocResult,
+): number {
+  const line = scratch.line;
+  line[0] = remLine[0]!;
+  line[1] = remLine[1]!;
+  line[2] = remLine[2]!;
+  let power = remPower;
+  for (let i = 0; i < items.length; i++) {
+    if (fixed[i] === 0) continue;
+    const it = items[i]!;
+    for (const l of it.lines) line[l]! -= it.reserveA!;
+    power -= it.reserveA! * it.kwPerA;
+  }
+  if (!(line[0]! >= -EPS && line[1]! >= -EPS && line[2]! >= -EPS && power >= -EPS)) {
+    fixed.fill(0, 0, items.length);
+    return remPower;
+  }
+  for (let i = 0; i < items.length; i++) {
+    if (fixed[i] === 0) continue;
+    out.a[i] = items[i]!.fixedA!;
+    out.binding[i] = 'car limit';
+  }
+  remLine[0] = line[0]!;
+  remLine[1] = line[1]!;
+  remLine[2] = line[2]!;
+  return power;
+}
+
+/**
+ * Higher priority first, then those already charging, then input order. A stable insertion sort: a home has a
+ * handful of chargers, and Array.prototype.sort would allocate its work array and a comparator each call.
+ */
+function sortByRank(items: readonly AllocItem[], order: Int32Array, count: number): void {
+  for (let k = 1; k < count; k++) {
+    const i = order[k]!;
+    let m = k;
+    while (m > 0 && ranksAfter(items, order[m - 1]!, i)) {
+      order[m] = order[m - 1]!;
+      m--;
+    }
+    order[m] = i;
+  }
+}
+
+/** Whether charger i ranks after charger j. */
+function ranksAfter(items: readonly AllocItem[], i: number, j: number): boolean {
+  const x = items[i]!;
+  const y = items[j]!;
+  return (y.priority - x.priority || Number(y.incumbent) - Number(x.incumbent) || i - j) > 0;
 }
 
 /** One charger (most homes): the tightest of its lines, the power limit and its maximum. */
@@ -185,11 +260,12 @@ function extraFor(items: readonly AllocItem[], a: number[], i: number, x: number
   return Math.max(0, Math.min(x, items[i]!.maxA) - a[i]!);
 }
 
-/** Whether raising the active chargers to level x fits the remaining line and power limits. */
+/** Whether raising the first `count` active chargers to level x fits the remaining line and power limits. */
 function fits(
   items: readonly AllocItem[],
   a: number[],
-  active: number[],
+  active: Int32Array,
+  count: number,
   x: number,
   remLine: number[],
   remPower: number,
@@ -198,7 +274,8 @@ function fits(
   let u0 = 0;
   let u1 = 0;
   let u2 = 0;
-  for (const i of active) {
+  for (let k = 0; k < count; k++) {
+    const i = active[k]!;
     const e = extraFor(items, a, i, x);
     if (e === 0) continue;
     const it = items[i]!;

@@ -309,6 +309,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return wrapped;
   };
   const limitedInputs: ChargerInput[] = [];
+  /** What each of limitedInputs was narrowed from (cleared by reconfigure, which may change the ranges). */
+  const limitedFrom: ChargerInput[] = [];
+  const limitedCaps: ChargerCapabilities[] = [];
 
   const safeOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.safeA ?? cap.safeA;
   const minPauseMsOf = (cap: ChargerCapabilities) => {
@@ -366,8 +369,24 @@ export function createBalancer(config: BalancerConfig): Balancer {
   function step(raw: BalancerInput): Decision {
     let chargers = raw.chargers;
     if (s.carLimits) {
-      if (limitedInputs.length !== chargers.length) limitedInputs.length = chargers.length;
-      for (let i = 0; i < chargers.length; i++) limitedInputs[i] = withCarLimits(chargers[i]!);
+      if (limitedInputs.length !== chargers.length) {
+        limitedInputs.length = chargers.length;
+        limitedFrom.length = 0;
+      }
+      for (let i = 0; i < chargers.length; i++) {
+        const c = chargers[i]!;
+        // The same input, capabilities and measurement as last step (the bench's): the same narrowed input,
+        // without the two map look-ups.
+        if (
+          limitedFrom[i] === c &&
+          limitedCaps[i] === c.capabilities &&
+          limitedInputs[i]!.measurement === c.measurement
+        )
+          continue;
+        limitedFrom[i] = c;
+        limitedCaps[i] = c.capabilities;
+        limitedInputs[i] = withCarLimits(c);
+      }
       chargers = limitedInputs;
     }
     const input = raw;
@@ -972,6 +991,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     quarter.reconfigure(quarterOptionsOf(next));
     house.reconfigure(s.connection, s.unseenStepKw);
     narrowed = new WeakMap(); // the cars' configured ranges may have changed
+    limitedFrom.length = 0;
     if (s.connection !== before.connection) {
       // Another wiring: the lines each charger uses must be worked out again.
       for (const st of states.values()) st.linesFor = 0;

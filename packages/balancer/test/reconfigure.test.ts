@@ -38,4 +38,22 @@ describe('reconfigure', () => {
     const d = b.step(step(T0, reading(T0, [5, 5, 5]), [input(charger(), 0, false)]));
     expect(d.quarter.targetKw).toBe(5.5);
   });
+
+  it('applies a new car range to an input the caller reuses and updates in place', () => {
+    const config = { site, margins, chargers: [{ id: 'cp1', carMinA: 6, carMaxA: 13 }] };
+    const b = createBalancer(config);
+    const c = input(charger({ maxA: 32 }), 0);
+    const at = (ms: number, drawnA: number) => {
+      c.measurement.at = ms;
+      c.measurement.currentA = c.measurement.currentA.map(() => drawnA);
+      return step(ms, reading(ms, [2 + drawnA, 2 + drawnA, 2 + drawnA]), [c]);
+    };
+    expect(b.step(at(T0, 0)).chargers[0]?.limitA).toBe(13);
+    expect(b.step(at(T0 + 10_000, 13)).chargers[0]?.limitA).toBe(13);
+    b.reconfigure({ ...config, chargers: [{ id: 'cp1', carMinA: 6, carMaxA: 20 }] });
+    expect(b.step(at(T0 + 20_000, 13)).chargers[0]?.limitA).toBe(20);
+    // Without the charger for a step, then with it again: its range still holds.
+    expect(b.step(step(T0 + 21_000, reading(T0 + 21_000, [2, 2, 2]), [])).chargers).toEqual([]);
+    expect(b.step(at(T0 + 30_000, 20)).chargers[0]?.limitA).toBe(20);
+  });
 });
