@@ -11,46 +11,18 @@
  *   P1_CPU_ROUNDS  times each house is run on each side (default 3)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { REFERENCE_STRATEGIES } from '../src/index';
+import { bundle, extractBase, repo } from './base-commit';
 
 const base = process.env.P1_CPU_BASE ?? 'main';
 const houses = Number(process.env.P1_CPU_HOUSES ?? 20);
 const warmup = Number(process.env.P1_CPU_WARMUP ?? 8);
 const rounds = Number(process.env.P1_CPU_ROUNDS ?? 3);
 const strategies = ['default', ...REFERENCE_STRATEGIES];
-const pkg = join(import.meta.dirname, '..');
-const repo = join(pkg, '../..');
 const PACKAGES = ['balancer', 'dsmr', 'scenario'];
-
-/** `root`: where the @p1 packages' sources are (this working copy, or the base's extracted ones). */
-async function bundle(entry: string, outfile: string, root: string): Promise<void> {
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    nodePaths: [join(pkg, 'node_modules')],
-    alias: Object.fromEntries(PACKAGES.map((p) => [`@p1/${p}`, join(root, 'packages', p, 'src/index.ts')])),
-  });
-}
-
-/** The base's sources, with the probe beside them (git archive: no checkout, no worktree). */
-function extractBase(dir: string): string {
-  const paths = PACKAGES.map((p) => `packages/${p}/src`);
-  const tar = execFileSync('git', ['-C', repo, 'archive', base, ...paths], { maxBuffer: 1 << 28 });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  const benchDir = join(dir, 'packages/scenario/bench');
-  mkdirSync(benchDir, { recursive: true });
-  copyFileSync(join(import.meta.dirname, 'house-cpu-probe.ts'), join(benchDir, 'house-cpu-probe.ts'));
-  return join(benchDir, 'house-cpu-probe.ts');
-}
 
 /** The child: both sides' `runHouse`, each house on both in alternating order; prints the CPU ms per side. */
 const DRIVER = `
@@ -85,8 +57,8 @@ const dir = mkdtempSync(join(tmpdir(), 'p1-house-cpu-'));
 try {
   const headFile = join(dir, 'head.mjs');
   const baseFile = join(dir, 'base.mjs');
-  await bundle(join(import.meta.dirname, 'house-cpu-probe.ts'), headFile, repo);
-  await bundle(extractBase(dir), baseFile, dir);
+  await bundle(join(import.meta.dirname, 'house-cpu-probe.ts'), headFile, { root: repo, packages: PACKAGES });
+  await bundle(extractBase(base, PACKAGES, 'house-cpu-probe.ts', dir), baseFile, { root: dir, packages: PACKAGES });
   const driver = join(dir, 'driver.mjs');
   writeFileSync(driver, DRIVER);
   const load = loadavg()[0]!;

@@ -9,49 +9,23 @@
  *   P1_PHYSICS_PROF   a directory: also write a `node --cpu-prof` profile of each run of this working copy there
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { REFERENCE_STRATEGIES } from '../src/index';
+import { bundle, extractBase } from './base-commit';
 
 const base = process.env.P1_PHYSICS_BASE ?? 'c92ed1f';
 const houses = Number(process.env.P1_PHYSICS_HOUSES ?? 8);
 const runs = Number(process.env.P1_PHYSICS_RUNS ?? 5);
 const prof = process.env.P1_PHYSICS_PROF;
 const strategies = ['default', ...REFERENCE_STRATEGIES];
-const pkg = join(import.meta.dirname, '..');
-const repo = join(pkg, '../..');
 
 /** Per house (ms): the physics in CPU time (timeline and replayed runs), and in wall time as the fleet reports it. */
 interface HouseLine {
   physicsCpuMs: number;
   physicsMs: number;
   strategyMs: number;
-}
-
-async function bundle(entry: string, outfile: string): Promise<void> {
-  // The base's sources have no node_modules beside them: its imports resolve to this working copy's packages.
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
-    nodePaths: [join(pkg, 'node_modules')],
-  });
-}
-
-/** The base's @p1/scenario sources, with this probe beside them (git archive: no checkout, no worktree). */
-function extractBase(dir: string): string {
-  const tar = execFileSync('git', ['-C', repo, 'archive', base, 'packages/scenario/src'], { maxBuffer: 1 << 28 });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  const benchDir = join(dir, 'packages/scenario/bench');
-  mkdirSync(benchDir, { recursive: true });
-  copyFileSync(join(import.meta.dirname, 'physics-probe.ts'), join(benchDir, 'physics-probe.ts'));
-  return join(benchDir, 'physics-probe.ts');
 }
 
 /** One run: a fresh process, one warm-up house, then `houses` houses; the mean per counted house. */
@@ -79,7 +53,7 @@ try {
   const headFile = join(dir, 'head.mjs');
   const baseFile = join(dir, 'base.mjs');
   await bundle(join(import.meta.dirname, 'physics-probe.ts'), headFile);
-  await bundle(extractBase(dir), baseFile);
+  await bundle(extractBase(base, ['scenario'], 'physics-probe.ts', dir), baseFile);
   const load = loadavg()[0]!;
   const sides: Record<'base' | 'head', HouseLine[]> = { base: [], head: [] };
   for (let r = 0; r < runs; r++) {
