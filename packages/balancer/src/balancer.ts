@@ -728,14 +728,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.surgeKw = house.surgeKw(now);
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;
-      p.nextQuarterKwh =
-        ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25 - house.cyclerEnergyKwh(now, 900);
+      // What a whole quarter leaves the cars with the house as it is now.
+      const nextRoomKwh = ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25;
+      p.nextQuarterKwh = nextRoomKwh - house.cyclerEnergyKwh(now, 900);
       // The learned lag is the least the telegrams allow (a change shows up to one interval after it happened)
       // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
       // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
       const tailS = (Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000) + 1;
-      const houseFillsKwh =
-        ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw) - house.cyclersOffKw(now)) * 0.25;
+      const houseFillsKwh = nextRoomKwh - house.cyclersOffKw(now) * 0.25;
       p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? lagS + tailS : lagS;
       const plan = planQuarter(p);
       quarterCapKw = plan.evKw;
