@@ -428,7 +428,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const decisions = new Array<ChargerDecision>(chargers.length);
     if (Number.isNaN(lastValidMs) || failsafe) failSafe(chargers, now, failsafe, stale, decisions);
     else closed = decide(chargers, now, fresh, decisions) ?? closed;
-    quarterState.closed = closed;
+    // A quarter state already returned is the caller's: a quarter closing on a step without a fresh telegram
+    // gets a state of its own.
+    if (quarterState.closed !== closed) quarterState = { ...quarterState, closed };
     return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs, meter };
   }
 
