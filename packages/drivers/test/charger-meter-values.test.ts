@@ -1,3 +1,4 @@
+import type { SampledValue } from '@p1/ocpp16';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lineCurrents, readMeterValues } from '../src/charger/ocpp/meter-values';
@@ -16,12 +17,14 @@ describe('MeterValues → per-line currents and energy', () => {
               {
                 timestamp: '2025-01-15T10:00:00Z',
                 sampledValue: [
-                  ...currents.map((c, i) => ({
-                    measurand: 'Current.Import',
-                    phase: `L${i + 1}-N`,
-                    unit: 'A',
-                    value: String(c),
-                  })),
+                  ...currents.map(
+                    (c, i): SampledValue => ({
+                      measurand: 'Current.Import',
+                      phase: `L${i + 1}-N` as SampledValue['phase'],
+                      unit: 'A',
+                      value: String(c),
+                    }),
+                  ),
                   { measurand: 'Current.Offered', unit: 'A', value: '99' },
                   {
                     measurand: 'Energy.Active.Import.Register',

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { type ChargingProfile, OCPP16 } from '@p1/ocpp16';
 import { clearProfiles, installProfile, offeredCurrentA } from '@p1/sim/charge-point';
 import fc from 'fast-check';
 import { createValidator } from 'ocpp-rpc';
@@ -9,11 +10,10 @@ import {
   toTenths,
   txDefaultProfile,
 } from '../src/charger/ocpp/charging-profile';
-import type { ChargingProfile } from '../src/charger/ocpp/ocpp16';
 
 // The official OCPP 1.6J schemas as shipped by ocpp-rpc.
 const require = createRequire(import.meta.url);
-const ocpp16 = createValidator('ocpp1.6', require('ocpp-rpc/lib/schemas/ocpp1_6.json'));
+const ocpp16 = createValidator(OCPP16, require('ocpp-rpc/lib/schemas/ocpp1_6.json'));
 
 const amps = fc.double({ min: 0, max: 80, noNaN: true });
 

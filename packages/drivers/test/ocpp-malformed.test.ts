@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { OCPP16 } from '@p1/ocpp16';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { capabilities, chargePoint, startSystem } from './ocpp-harness';
@@ -32,7 +33,7 @@ async function nextResponse(next: () => Promise<Frame>, id: string): Promise<Fra
 describe('malformed frames get a CallError and the connection survives', () => {
   it('central system side: garbage, non-arrays and schema violations', { timeout: 30_000 }, async () => {
     const { system, logger } = await startSystem({ chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
-    const ws = new WebSocket(`${system.url}/cp1`, 'ocpp1.6', {
+    const ws = new WebSocket(`${system.url}/cp1`, OCPP16, {
       headers: { authorization: `Basic ${Buffer.from('cp1:pw').toString('base64')}` },
     });
     const next = frames(ws);
@@ -68,7 +69,7 @@ describe('malformed frames get a CallError and the connection survives', () => {
   it('charge point side: a garbage frame from the central system is answered the same way', {
     timeout: 30_000,
   }, async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'ocpp1.6' });
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => OCPP16 });
     await once(wss, 'listening');
     const connected = once(wss, 'connection') as Promise<[WebSocket]>;
     const cp = chargePoint(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, 'cp9', { car: null });

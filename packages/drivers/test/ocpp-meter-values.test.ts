@@ -2,6 +2,7 @@
  * What the fuse loop needs from a charger's meter values: currents per phase often enough, the time
  * they were sampled, and a log that says once (not every message) when a charger sends nonsense.
  */
+import { OCPP16 } from '@p1/ocpp16';
 import { RPCClient } from 'ocpp-rpc';
 import { describe, expect, it } from 'vitest';
 import type { OcppCharger } from '../src/charger/ocpp/ocpp-charger';
@@ -84,7 +85,7 @@ async function rawChargePoint(url: string): Promise<RPCClient> {
     endpoint: url,
     identity: 'cp1',
     password: RAW_PW,
-    protocols: ['ocpp1.6'],
+    protocols: [OCPP16],
     strictMode: true,
     reconnect: false,
     // biome-ignore lint/suspicious/noExplicitAny: the library's typings require every option.

@@ -1,3 +1,4 @@
+import { OCPP16 } from '@p1/ocpp16';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { capabilities, chargePoint, startSystem } from './ocpp-harness';
@@ -9,7 +10,7 @@ function handshake(url: string, options: { protocol?: string; user?: string; pas
     headers.authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
   }
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, options.protocol ?? 'ocpp1.6', { headers });
+    const ws = new WebSocket(url, options.protocol ?? OCPP16, { headers });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();

@@ -1,19 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { Phase } from '@p1/balancer/charger-state';
-import { type Logger, silentLogger } from '../logger';
-import type { CarModel } from './car';
 import type {
   AuthorizeConf,
   BootNotificationConf,
+  ChargePointStatus,
   ClearChargingProfileReq,
-  ConnectorStatus,
   KeyValue,
-  Sample,
+  SampledValue,
   SetChargingProfileReq,
   StartTransactionConf,
-} from './ocpp16';
+} from '@p1/ocpp16';
+import { type Logger, silentLogger } from '../logger';
+import type { CarModel } from './car';
 import { clearProfiles, type InstalledProfile, installProfile, offeredCurrentA } from './profile-stack';
 import { type CentralSystemLink, connectCentralSystem, LINK_OPEN } from './rpc';
+
+/** The connector states this charge point goes through (it never reserves, faults or stops for the car). */
+type ConnectorStatus = Extract<
+  ChargePointStatus,
+  'Available' | 'Preparing' | 'Charging' | 'SuspendedEVSE' | 'Finishing'
+>;
 
 /** Ways a field charger misbehaves; each one can be switched on for a simulated charge point. */
 export type ChargePointFault =
@@ -309,19 +315,22 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     });
   }
 
-  private samples(offeredA: number): Sample[] {
+  private samples(offeredA: number): SampledValue[] {
     const lines = this.car?.lines ?? [];
     const round = (n: number) => (Math.round(n * 100) / 100).toString();
     const wants = (measurand: string) => this.sampledData.some((d) => d === measurand || d.startsWith(`${measurand}.`));
     const drawnA = this.fault('misreport-current')?.currentA ?? this.drawnA;
-    const all: Sample[] = [
-      ...this.wired.map((line, i) => ({
-        measurand: 'Current.Import',
-        phase: `L${i + 1}`,
-        unit: 'A',
-        context: 'Sample.Periodic',
-        value: round(lines.includes(line) ? drawnA : 0),
-      })),
+    const all: SampledValue[] = [
+      ...this.wired.map(
+        (line, i): SampledValue => ({
+          measurand: 'Current.Import',
+          // the charger's own line names, by position: L1..L3
+          phase: `L${i + 1}` as SampledValue['phase'],
+          unit: 'A',
+          context: 'Sample.Periodic',
+          value: round(lines.includes(line) ? drawnA : 0),
+        }),
+      ),
       { measurand: 'Current.Offered', unit: 'A', context: 'Sample.Periodic', value: round(offeredA) },
       {
         measurand: 'Energy.Active.Import.Register',

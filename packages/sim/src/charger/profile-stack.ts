@@ -1,5 +1,5 @@
 import { LINE_V } from '@p1/balancer';
-import type { ChargingProfile } from './ocpp16';
+import type { ChargingProfile } from '@p1/ocpp16';
 
 /**
  * How a charge point turns its installed profiles into the current it offers (OCPP 1.6 §3.13.2):

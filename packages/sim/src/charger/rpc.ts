@@ -1,7 +1,7 @@
 /** The charge point's websocket: an ocpp-rpc client on subprotocol ocpp1.6 that validates every payload. */
 import type { EventEmitter } from 'node:events';
+import { OCPP16 } from '@p1/ocpp16';
 import { RPCClient } from 'ocpp-rpc';
-import { OCPP16 } from './ocpp16';
 
 /** What the charge point uses of the client (the library's typings mark every option as required). */
 export interface CentralSystemLink extends EventEmitter {

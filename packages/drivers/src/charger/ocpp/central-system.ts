@@ -2,11 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChargerCapabilities } from '@p1/balancer/charger-state';
+import { OCPP16 } from '@p1/ocpp16';
 import type { RPCServer } from 'ocpp-rpc';
 import { CountedLog } from '../log-limit';
 import { type Logger, silentLogger } from '../logger';
 import { OcppCharger, type OcppChargerSettings } from './ocpp-charger';
-import { OCPP16 } from './ocpp16';
 import { DEFAULT_OVERDRAW_POLICY, type OverdrawPolicy } from './overdraw';
 import { createRpcServer, type RpcPeer, useOcpp16ErrorCodes } from './rpc';
 import { TurnBudget } from './turn-budget';
@@ -149,7 +149,7 @@ export class OcppCentralSystem {
       if (!entry) return refuse(404, 'Unknown charge point identity', 'unknown identity');
       if (entry.charger.isStopped) return reject(503, 'Charger driver stopped');
       if (!handshake.protocols.has(OCPP16)) {
-        return refuse(400, 'Subprotocol ocpp1.6 required', 'no subprotocol ocpp1.6');
+        return refuse(400, `Subprotocol ${OCPP16} required`, `no subprotocol ${OCPP16}`);
       }
       if (entry.password !== undefined && !passwordMatches(handshake.password, entry.password)) {
         return refuse(401, 'Unauthorized', 'wrong or missing password', {

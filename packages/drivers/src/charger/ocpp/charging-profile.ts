@@ -1,5 +1,5 @@
 import { LINE_V } from '@p1/balancer';
-import type { ChargingProfile, ConfigurationKey } from './ocpp16';
+import type { ChargingProfile, KeyValue } from '@p1/ocpp16';
 
 /** What a charge point reports about its smart charging (GetConfiguration, OCPP 1.6 §9.4). */
 export interface SmartChargingSupport {
@@ -12,7 +12,14 @@ export interface SmartChargingSupport {
 /** Assumed when a charge point does not answer GetConfiguration for these keys. */
 export const DEFAULT_SUPPORT: SmartChargingSupport = { maxStackLevel: 1, rateUnits: ['Current'], maxPeriods: 1 };
 
-export function parseSmartChargingSupport(keys: ConfigurationKey[]): SmartChargingSupport {
+/** Smart-charging keys read at connect (OCPP 1.6 §9.4). */
+export const SMART_CHARGING_KEYS = [
+  'ChargeProfileMaxStackLevel',
+  'ChargingScheduleAllowedChargingRateUnit',
+  'ChargingScheduleMaxPeriods',
+] as const;
+
+export function parseSmartChargingSupport(keys: KeyValue[]): SmartChargingSupport {
   const value = (key: string) => keys.find((k) => k.key === key)?.value;
   const level = Number.parseInt(value('ChargeProfileMaxStackLevel') ?? '', 10);
   const periods = Number.parseInt(value('ChargingScheduleMaxPeriods') ?? '', 10);

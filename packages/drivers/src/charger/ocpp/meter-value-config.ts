@@ -4,6 +4,9 @@
  * only, once a minute.
  */
 
+/** Meter-value keys read at connect and set when they differ from what the module needs (§9.1). */
+export const METER_VALUE_KEYS = ['MeterValueSampleInterval', 'MeterValuesSampledData'] as const;
+
 const ENERGY = 'Energy.Active.Import.Register';
 const CURRENT = 'Current.Import';
 

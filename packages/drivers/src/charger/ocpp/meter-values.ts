@@ -1,5 +1,5 @@
 import type { Phase } from '@p1/balancer/charger-state';
-import type { MeterValue, SampledValue } from './ocpp16';
+import type { MeterValue, SampledValue } from '@p1/ocpp16';
 
 /** One MeterValues sample reduced to what the balancer needs. */
 export interface MeterSample {

@@ -6,6 +6,20 @@ import {
   type ChargerMeasurement,
   isPlausibleCurrent,
 } from '@p1/balancer/charger-state';
+import type {
+  BootNotificationReq,
+  ChangeConfigurationConf,
+  ChargePointStatus,
+  ChargingProfileStatus,
+  ConfigurationStatus,
+  GetConfigurationConf,
+  KeyValue,
+  MeterValuesReq,
+  SetChargingProfileConf,
+  StartTransactionReq,
+  StatusNotificationReq,
+  StopTransactionReq,
+} from '@p1/ocpp16';
 import { Episodes } from '../log-limit';
 import type { Logger } from '../logger';
 import {
@@ -13,24 +27,19 @@ import {
   FAILSAFE_PROFILE_ID,
   LIMIT_PROFILE_ID,
   parseSmartChargingSupport,
+  SMART_CHARGING_KEYS,
   type SmartChargingSupport,
   toTenths,
   txDefaultProfile,
 } from './charging-profile';
-import { intervalCandidates, ownIntervalSuffices, sampledDataCandidates, samplesCurrents } from './meter-value-config';
-import { lineCurrents, readMeterValues } from './meter-values';
 import {
-  type ChargePointStatus,
-  type ConfigurationKey,
-  type ConfigurationStatus,
+  intervalCandidates,
   METER_VALUE_KEYS,
-  type MeterValuesReq,
-  type ProfileStatus,
-  SMART_CHARGING_KEYS,
-  type StartTransactionReq,
-  type StatusNotificationReq,
-  type StopTransactionReq,
-} from './ocpp16';
+  ownIntervalSuffices,
+  sampledDataCandidates,
+  samplesCurrents,
+} from './meter-value-config';
+import { lineCurrents, readMeterValues } from './meter-values';
 import { type OverdrawPolicy, OverdrawWatch } from './overdraw';
 import type { RpcPeer } from './rpc';
 import type { TurnBudget } from './turn-budget';
@@ -295,9 +304,9 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
   private configure(peer: RpcPeer, booted: boolean): Promise<void> {
     const run = async () => {
       if (this.peer !== peer) return;
-      let keys: ConfigurationKey[] = [];
+      let keys: KeyValue[] = [];
       try {
-        const conf = await peer.call<{ configurationKey?: ConfigurationKey[] }>('GetConfiguration', {
+        const conf = await peer.call<GetConfigurationConf>('GetConfiguration', {
           key: [...SMART_CHARGING_KEYS, ...METER_VALUE_KEYS],
         });
         keys = conf.configurationKey ?? [];
@@ -333,13 +342,13 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
   }
 
   /** The interval and per-phase currents the fuse loop needs; changed only where the charger differs. */
-  private async configureMeterValues(peer: RpcPeer, keys: ConfigurationKey[]): Promise<void> {
+  private async configureMeterValues(peer: RpcPeer, keys: KeyValue[]): Promise<void> {
     const intervalS = this.settings.meterValueSampleIntervalS;
     if (intervalS === null) return;
     const value = (key: string) => keys.find((k) => k.key === key)?.value;
     const change = async (key: string, v: string): Promise<ConfigurationStatus | 'failed'> => {
       try {
-        const res = await peer.call<{ status: ConfigurationStatus }>('ChangeConfiguration', { key, value: v });
+        const res = await peer.call<ChangeConfigurationConf>('ChangeConfiguration', { key, value: v });
         return res.status;
       } catch {
         return 'failed';
@@ -396,7 +405,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       phases: this.defaultPhases(),
       support: this.support,
     });
-    const res = await peer.call<{ status: ProfileStatus }>('SetChargingProfile', {
+    const res = await peer.call<SetChargingProfileConf>('SetChargingProfile', {
       connectorId: 0,
       csChargingProfiles: profile,
     });
@@ -455,9 +464,9 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       ...(validTo !== null ? { validTo: new Date(validTo) } : {}),
     });
     this.limitProfilesSent++;
-    let status: ProfileStatus;
+    let status: ChargingProfileStatus;
     try {
-      ({ status } = await peer.call<{ status: ProfileStatus }>('SetChargingProfile', {
+      ({ status } = await peer.call<SetChargingProfileConf>('SetChargingProfile', {
         connectorId: 0,
         csChargingProfiles: profile,
       }));
@@ -491,7 +500,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     const log = this.settings.logger;
     const now = () => new Date(this.settings.now()).toISOString();
     peer.handle('BootNotification', ({ params }) => {
-      const p = params as { chargePointVendor: string; chargePointModel: string; firmwareVersion?: string };
+      const p = params as BootNotificationReq;
       log.info(
         { chargerId: this.id, vendor: p.chargePointVendor, model: p.chargePointModel, firmware: p.firmwareVersion },
         'BootNotification',

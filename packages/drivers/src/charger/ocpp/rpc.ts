@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
+import { OCPP16 } from '@p1/ocpp16';
 import { RPCServer } from 'ocpp-rpc';
-import { OCPP16 } from './ocpp16';
 
 /** What this driver uses of an ocpp-rpc peer (its bundled typings mark every option as required). */
 export interface RpcPeer extends EventEmitter {
