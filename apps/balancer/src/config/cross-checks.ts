@@ -1,7 +1,8 @@
 /**
  * The checks that read more than one key: a driver's required keys, unique charger ids, minA within
- * maxA and the fuse, the car's range within itself and meeting the charger's, a single-phase site's chargers. They run even when other keys are wrong (all
- * problems at once) but only on keys that passed their own check, so one mistake is one line.
+ * maxA and the fuse, the car's range in order and meeting the charger's, a single-phase site's chargers.
+ * They run even when other keys are wrong (all problems at once) but only on keys that passed their own
+ * check, so one mistake is one line.
  */
 import type { DriverOptions } from '@p1/drivers';
 import * as v from 'valibot';
