@@ -81,8 +81,10 @@ describe('config.schema.json', () => {
           fuseA: between(6, 250),
           capacityTargetKw: fc.oneof(between(2.5, 1000), fc.constant(null)),
           solar: pick(['off', 'surplus', 'min+surplus'], ['sunny']),
+          neverRaiseMonthPeak: pick([true, false], ['no']),
         }),
       ),
+      timing: maybe(record({ minPauseS: between(0, 3600, true), minChargeS: between(0, 3600, true) })),
       chargers: maybe(
         fc.array(
           fc.record(
@@ -95,6 +97,9 @@ describe('config.schema.json', () => {
               safeA: between(0, 80),
               switchPhases: pick([true, false], ['yes']),
               priority: between(-100, 100, true),
+              carMinA: between(6, 80),
+              carMaxA: between(6, 80),
+              minPauseS: between(0, 3600, true),
               password: pick(['secret', null], ['']),
             },
             { requiredKeys: ['id'] },
@@ -111,7 +116,7 @@ describe('config.schema.json', () => {
       mqtt: maybe(fc.record({ url: pick(['mqtt://h:1883'], ['h:1883']), topic: pick(['p1'], ['p1/#']) })),
       log: maybe(record({ level: pick(['info', 'silent'], ['loud']) })),
     });
-    const CROSS_KEY = /duplicates another charger's id|must not exceed|must be \[1\] on a 1x230/;
+    const CROSS_KEY = /duplicates another charger's id|must not exceed|must be at least minA|must be \[1\] on a 1x230/;
     const seen = { accepted: 0, refused: 0, crossKey: 0 };
     fc.assert(
       fc.property(doc, (d) => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MIN_CHARGE_S, DEFAULT_MIN_PAUSE_S } from '@p1/balancer';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, parseConfigText, validateConfig } from '../src/config';
@@ -63,7 +64,7 @@ http: { port: 99999 }
     if (r.ok) return;
     expect(r.problems).toEqual([
       'meter.source: must be one of serial, tcp, replay, http, simulator',
-      'site.colour: unknown key (expected one of connection, fuseA, capacityTargetKw, solar)',
+      'site.colour: unknown key (expected one of connection, fuseA, capacityTargetKw, solar, neverRaiseMonthPeak)',
       'chargers[0].maxA: must be a number between 6 and 80',
       "chargers[1].id: duplicates another charger's id 'cp1'",
       'chargers[1].phases: must be a list of distinct lines 1, 2 or 3, e.g. [1, 2, 3]',
@@ -126,8 +127,35 @@ http: { port: 99999 }
       fc.string({ maxLength: 4 }),
       fc.double(),
     );
-    const keys = ['version', 'meter', 'site', 'chargers', 'http', 'ocpp', 'mqtt', 'rawP1', 'store', 'log', 'extra'];
-    const inner = ['source', 'device', 'port', 'host', 'fuseA', 'connection', 'url', 'id', 'minA', 'phases', 'level'];
+    const keys = [
+      'version',
+      'meter',
+      'site',
+      'timing',
+      'chargers',
+      'http',
+      'ocpp',
+      'mqtt',
+      'rawP1',
+      'store',
+      'log',
+      'extra',
+    ];
+    const inner = [
+      'source',
+      'device',
+      'port',
+      'host',
+      'fuseA',
+      'connection',
+      'url',
+      'id',
+      'minA',
+      'phases',
+      'level',
+      'carMinA',
+      'minPauseS',
+    ];
     const section = fc.oneof(
       value,
       fc.dictionary(fc.constantFrom(...inner), value),
@@ -189,6 +217,96 @@ http: { port: 99999 }
     expect(c.meter.source).toBe('simulator');
     expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(c.chargers).toHaveLength(1);
+  });
+});
+
+describe('what the car tolerates: carMinA, carMaxA, minPauseS, timing, neverRaiseMonthPeak', () => {
+  const settings = { capacityTargetKw: null, solar: 'off' as const };
+  const problems = (doc: Record<string, unknown>) => {
+    const r = validateConfig({ version: 1, ...doc });
+    return r.ok ? [] : r.problems;
+  };
+  const one = (charger: Record<string, unknown>) => ({ chargers: [{ id: 'cp1', ...charger }] });
+
+  it('hands the balancer each key as written', () => {
+    const r = parseConfigText(`
+version: 1
+site: { fuseA: 25, capacityTargetKw: 5, neverRaiseMonthPeak: true }
+timing: { minPauseS: 90, minChargeS: 600 }
+chargers:
+  - { id: cp1, carMinA: 8, carMaxA: 13.5, minPauseS: 300, priority: 2 }
+`);
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    const b = balancerConfigOf(r.config, settings, 0);
+    expect(b.site.neverRaiseMonthPeak).toBe(true);
+    expect([b.minPauseS, b.minChargeS]).toEqual([90, 600]);
+    expect(b.chargers).toEqual([{ id: 'cp1', priority: 2, safeA: 6, carMinA: 8, carMaxA: 13.5, minPauseS: 300 }]);
+  });
+
+  it("leaves them to the balancer's defaults when omitted", () => {
+    const r = parseConfigText('version: 1\nchargers: [{ id: cp1 }]\n');
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    const b = balancerConfigOf(r.config, settings, 0);
+    expect(b.site.neverRaiseMonthPeak).toBe(false);
+    expect([b.minPauseS, b.minChargeS]).toEqual([DEFAULT_MIN_PAUSE_S, DEFAULT_MIN_CHARGE_S]);
+    expect(b.chargers?.[0]).toMatchObject({ carMinA: undefined, carMaxA: undefined, minPauseS: undefined });
+    expect(validateConfig({ version: 1, timing: null }).ok).toBe(true);
+  });
+
+  it('names a value out of range in one sentence', () => {
+    expect(problems(one({ carMinA: 5 }))).toEqual(['chargers[0].carMinA: must be a number between 6 and 80']);
+    expect(problems(one({ carMaxA: 81 }))).toEqual(['chargers[0].carMaxA: must be a number between 6 and 80']);
+    expect(problems(one({ carMinA: '8' }))).toEqual(['chargers[0].carMinA: must be a number between 6 and 80']);
+    expect(problems(one({ minPauseS: 3601 }))).toEqual([
+      'chargers[0].minPauseS: must be an integer between 0 and 3600',
+    ]);
+    expect(problems(one({ minPauseS: 2.5 }))).toEqual(['chargers[0].minPauseS: must be an integer between 0 and 3600']);
+    expect(problems({ timing: { minPauseS: -1, minChargeS: 7200 } })).toEqual([
+      'timing.minPauseS: must be an integer between 0 and 3600',
+      'timing.minChargeS: must be an integer between 0 and 3600',
+    ]);
+    expect(problems({ timing: { minPause: 60 } })).toEqual([
+      'timing.minPause: unknown key (expected one of minPauseS, minChargeS)',
+    ]);
+    expect(problems({ site: { neverRaiseMonthPeak: 'yes' } })).toEqual([
+      'site.neverRaiseMonthPeak: must be true or false',
+    ]);
+  });
+
+  it("refuses a car range that is upside down or misses the charger's, naming the charger and the keys", () => {
+    expect(problems(one({ carMinA: 10, carMaxA: 8 }))).toEqual([
+      "chargers[0].carMinA: must not exceed carMaxA (8) on charger 'cp1'",
+    ]);
+    expect(problems(one({ maxA: 10, carMinA: 12 }))).toEqual([
+      "chargers[0].carMinA: must not exceed maxA (10): charger 'cp1' cannot offer the car its minimum",
+    ]);
+    expect(problems(one({ minA: 10, carMaxA: 8 }))).toEqual([
+      "chargers[0].carMaxA: must be at least minA (10): charger 'cp1' offers no less than that",
+    ]);
+    // a wrong key beside them is its own line, never a second one about the range
+    expect(problems(one({ maxA: 100, carMinA: 12 }))).toEqual(['chargers[0].maxA: must be a number between 6 and 80']);
+  });
+
+  it('accepts a car range exactly when it is in order and meets the charger’s (property)', () => {
+    const amps = fc.integer({ min: 6, max: 80 });
+    fc.assert(
+      fc.property(
+        amps,
+        amps,
+        fc.option(amps, { nil: undefined }),
+        fc.option(amps, { nil: undefined }),
+        (minA, maxA, carMinA, carMaxA) => {
+          fc.pre(minA <= maxA);
+          const r = validateConfig({ version: 1, site: { fuseA: 100 }, ...one({ minA, maxA, carMinA, carMaxA }) });
+          const fits =
+            (carMinA === undefined || carMinA <= maxA) &&
+            (carMaxA === undefined || carMaxA >= minA) &&
+            (carMinA === undefined || carMaxA === undefined || carMinA <= carMaxA);
+          return r.ok === fits && (r.ok || r.problems.length === 1);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -101,6 +101,9 @@ interface ChargerState {
 /** Until learned: IEC 61851 lets a car take 5 s to follow; cars ramp over 10–30 s. */
 const DEFAULT_LAG_S = 5;
 const DEFAULT_RAMP_S = 20;
+/** `minPauseS` and `minChargeS` when unset; exported so that the module's configuration defaults to them. */
+export const DEFAULT_MIN_PAUSE_S = 60;
+export const DEFAULT_MIN_CHARGE_S = 120;
 /** How often 1/3-phase switching is weighed. */
 const SWITCH_CHECK_MS = 5_000;
 /** A change smaller than this teaches nothing about the car's response. */
@@ -146,8 +149,8 @@ function settingsOf(c: BalancerConfig): Settings {
     lagS: c.actuationLagS ?? Number.NaN,
     freezeS: c.freezeS ?? 20,
     minRunS: c.minRunS ?? 60,
-    minChargeMs: (c.minChargeS ?? 120) * 1000,
-    minPauseMs: (c.minPauseS ?? 60) * 1000,
+    minChargeMs: (c.minChargeS ?? DEFAULT_MIN_CHARGE_S) * 1000,
+    minPauseMs: (c.minPauseS ?? DEFAULT_MIN_PAUSE_S) * 1000,
     solarMode: c.solar?.mode ?? 'off',
     solarStartMs: (c.solar?.startDelayS ?? 60) * 1000,
     solarStopMs: (c.solar?.stopDelayS ?? 180) * 1000,

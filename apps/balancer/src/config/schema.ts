@@ -4,7 +4,7 @@
  * JSON Schema (config.schema.json) all come from here. `meter.source`, `chargers[i].driver` and the
  * keys of each driver come from the driver tables.
  */
-import { CONNECTIONS } from '@p1/balancer';
+import { CONNECTIONS, DEFAULT_MIN_CHARGE_S, DEFAULT_MIN_PAUSE_S } from '@p1/balancer';
 import { type DriverOptions, hostName } from '@p1/drivers';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
@@ -30,6 +30,9 @@ const text = () => v.pipe(v.string(), v.minLength(1));
 const about = <T extends Schema>(schema: T, description: string) => v.pipe(schema, v.description(description));
 const between = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
 const integerBetween = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+/** A car's current (A): the range IEC 61851 signals to it. */
+const carA = (description: string) => v.optional(about(between(6, 80), description));
+const seconds = (description: string) => about(integerBetween(0, 3600), description);
 const port = (fallback: number) => v.optional(integerBetween(0, 65535), fallback);
 const host = () => v.optional(hostName, '127.0.0.1');
 /** Absent or null: null. An optional part (mqtt, rawP1) is off so. */
@@ -131,6 +134,11 @@ export function configSchema(tables: DriverTables = DRIVERS) {
       safeA: v.optional(about(between(0, 80), 'Current on shutdown and when the module goes silent; default minA')),
       switchPhases: v.optional(about(v.boolean(), '1/3-phase switching'), false),
       priority: v.optional(about(integerBetween(-100, 100), 'Higher is served first'), 0),
+      carMinA: carA("The car's own minimum current (A): it is offered 0 or at least this; some cars need 7–8 A"),
+      carMaxA: carA("The car's own maximum current (A): it is never offered more"),
+      minPauseS: v.optional(
+        seconds('Shortest pause this car tolerates (s); the longer of this and timing.minPauseS applies'),
+      ),
       ...driverKeys('chargers[i]', drivers),
     }),
     v.metadata(requiredIf('driver', drivers)),
@@ -144,6 +152,19 @@ export function configSchema(tables: DriverTables = DRIVERS) {
       about(between(2.5, 1000), 'Belgian quarter-hour peak target (kW); omit or null for fuse protection only'),
     ),
     solar: v.optional(v.picklist(SOLAR_MODES), 'off'),
+    neverRaiseMonthPeak: v.optional(
+      about(v.boolean(), "Aim at the month's peak so far (at least 2.5 kW) even when the capacity target is higher"),
+      false,
+    ),
+  });
+
+  // When the balancer may start and stop a car; defaults are the balancer's own.
+  const timing = v.strictObject({
+    minPauseS: v.optional(seconds('A paused car does not restart before this (s)'), DEFAULT_MIN_PAUSE_S),
+    minChargeS: v.optional(
+      seconds('A started car is not paused for lack of solar surplus before this (s)'),
+      DEFAULT_MIN_CHARGE_S,
+    ),
   });
 
   // The balancer's safety margins; defaults are the balancer's own (packages/balancer/README.md).
@@ -221,6 +242,7 @@ export function configSchema(tables: DriverTables = DRIVERS) {
     meter: section(meter),
     site: section(site),
     margins: section(margins),
+    timing: section(timing),
     chargers: v.nullish(worded(v.array(charger), { problem: 'must be a list of chargers' }), []),
     http: section(http),
     ocpp: section(ocpp),

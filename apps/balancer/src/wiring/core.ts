@@ -38,10 +38,20 @@ export function balancerConfigOf(config: AppConfig, settings: RuntimeSettings, m
       fuseA: config.site.fuseA,
       capacityTargetKw: settings.capacityTargetKw,
       monthPeakKw,
+      neverRaiseMonthPeak: config.site.neverRaiseMonthPeak,
     },
     margins: config.margins,
+    minPauseS: config.timing.minPauseS,
+    minChargeS: config.timing.minChargeS,
     solar: { mode: settings.solar },
-    chargers: config.chargers.map((c) => ({ id: c.id, priority: c.priority, safeA: c.safeA })),
+    chargers: config.chargers.map((c) => ({
+      id: c.id,
+      priority: c.priority,
+      safeA: c.safeA,
+      carMinA: c.carMinA,
+      carMaxA: c.carMaxA,
+      minPauseS: c.minPauseS,
+    })),
   };
 }
 
