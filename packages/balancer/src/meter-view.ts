@@ -42,15 +42,6 @@ const digits = (s: string, at: number, n: number): number => {
   return v;
 };
 
-/**
- * Whether `s` holds `part` at `at`. startsWith/endsWith are builtin calls that cost more than this loop on
- * strings this short, and the balancer compares a timestamp several times a second.
- */
-function holdsAt(s: string, at: number, part: string): boolean {
-  for (let i = 0; i < part.length; i++) if (s.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
-  return true;
-}
-
 /** The last minute parsed ("YYYY-MM-DDTHH:MM:" and its offset): telegrams a second apart share it. */
 let minutePrefix = '';
 let minuteOffset = '';
@@ -61,8 +52,9 @@ export function parseMeterTime(ts: string): number {
   if (
     ts.length === 25 &&
     minutePrefix !== '' &&
-    holdsAt(ts, 0, minutePrefix) &&
-    holdsAt(ts, ts.length - minuteOffset.length, minuteOffset)
+    // Builtin compares: on a flat string they cost a fraction of a charCodeAt loop over the same 23 characters.
+    ts.startsWith(minutePrefix) &&
+    ts.endsWith(minuteOffset)
   ) {
     const sec = digits(ts, 17, 2);
     if (!Number.isNaN(sec)) return minuteMs + sec * 1000;
@@ -92,7 +84,7 @@ export function parseMeterTime(ts: string): number {
 export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterView, meterMs: number): MeterView {
   out.meterMs = Number.isNaN(meterMs) ? nowMs : meterMs;
   const ts = reading.timestamp;
-  if (ts === null || !holdsAt(ts, 0, out.month) || out.month === '') {
+  if (ts === null || !ts.startsWith(out.month) || out.month === '') {
     out.month = ts?.slice(0, 7) ?? new Date(out.meterMs).toISOString().slice(0, 7);
   }
   const imp = reading.power.importKw;

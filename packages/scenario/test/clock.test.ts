@@ -1,12 +1,37 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LocalClock } from '../src/clock';
-import { meterIso, meterTimeOfDayS, parseStart, secondsUntilTimeOfDay } from '../src/index';
+import { brusselsOffsetMin, meterIso, meterTimeOfDayS, parseStart, secondsUntilTimeOfDay } from '../src/index';
 
 describe('meter clock (Europe/Brussels)', () => {
   it('formats winter and summer time with their offsets', () => {
     expect(meterIso(Date.parse('2025-01-15T17:00:00Z'))).toBe('2025-01-15T18:00:00+01:00');
     expect(meterIso(Date.parse('2025-07-15T17:00:00Z'))).toBe('2025-07-15T19:00:00+02:00');
+  });
+
+  it('formats any run of seconds as the local time at its offset, across hours, days and DST changes', () => {
+    // Formatted another way: the local time by toISOString.
+    const expected = (ms: number) => {
+      const offMin = brusselsOffsetMin(ms);
+      const local = new Date(Math.floor(ms / 1000) * 1000 + offMin * 60_000).toISOString().slice(0, 19);
+      return `${local}+0${offMin / 60}:00`;
+    };
+    const transitions = [Date.parse('2025-03-30T00:59:00Z'), Date.parse('2025-10-26T00:59:00Z')];
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: Date.parse('1990-01-01'), max: Date.parse('2090-01-01') }),
+          fc.constantFrom(...transitions),
+        ),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        (start, n, stride) => {
+          for (let k = 0; k < n; k++)
+            expect(meterIso(start + k * stride * 1000)).toBe(expected(start + k * stride * 1000));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('finds times of day relative to the start, across DST changes', () => {
