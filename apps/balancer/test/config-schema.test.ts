@@ -84,7 +84,13 @@ describe('config.schema.json', () => {
           neverRaiseMonthPeak: pick([true, false], ['no']),
         }),
       ),
-      timing: maybe(record({ minPauseS: between(0, 3600, true), minChargeS: between(0, 3600, true) })),
+      timing: maybe(
+        record({
+          minPauseS: between(0, 3600, true),
+          minChargeS: between(0, 3600, true),
+          phaseSwitch: maybe(record({ delayS: between(0, 3600, true), holdS: between(60, 3600, true) })),
+        }),
+      ),
       chargers: maybe(
         fc.array(
           fc.record(

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MIN_CHARGE_S, DEFAULT_MIN_PAUSE_S } from '@p1/balancer';
+import {
+  DEFAULT_MIN_CHARGE_S,
+  DEFAULT_MIN_PAUSE_S,
+  DEFAULT_PHASE_SWITCH_DELAY_S,
+  DEFAULT_PHASE_SWITCH_HOLD_S,
+} from '@p1/balancer';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, parseConfigText, validateConfig } from '../src/config';
@@ -266,7 +271,7 @@ chargers:
       'timing.minChargeS: must be an integer between 0 and 3600',
     ]);
     expect(problems({ timing: { minPause: 60 } })).toEqual([
-      'timing.minPause: unknown key (expected one of minPauseS, minChargeS)',
+      'timing.minPause: unknown key (expected one of minPauseS, minChargeS, phaseSwitch)',
     ]);
     expect(problems({ site: { neverRaiseMonthPeak: 'yes' } })).toEqual([
       'site.neverRaiseMonthPeak: must be true or false',
@@ -287,25 +292,112 @@ chargers:
     expect(problems(one({ maxA: 100, carMinA: 12 }))).toEqual(['chargers[0].maxA: must be a number between 6 and 80']);
   });
 
-  it('accepts a car range exactly when it is in order and meets the charger’s (property)', () => {
+  it('refuses a car minimum above the main fuse, naming the charger, the key and the fuse', () => {
+    expect(problems({ site: { fuseA: 10 }, ...one({ carMinA: 12 }) })).toEqual([
+      "chargers[0].carMinA: must not exceed site.fuseA (10): charger 'cp1' could never start the car",
+    ]);
+    // the charger's own minimum has its check already; a car minimum under both passes
+    expect(problems({ site: { fuseA: 10 }, ...one({ minA: 12 }) })).toEqual([
+      'chargers[0].minA: must not exceed site.fuseA (10)',
+    ]);
+    expect(problems({ site: { fuseA: 10 }, ...one({ carMinA: 10 }) })).toEqual([]);
+    // above maxA and the fuse at once: one line, about the charger
+    expect(problems({ site: { fuseA: 10 }, ...one({ maxA: 11, carMinA: 12 }) })).toEqual([
+      "chargers[0].carMinA: must not exceed maxA (11): charger 'cp1' cannot offer the car its minimum",
+    ]);
+    // a fuse that failed its own check is not compared with
+    expect(problems({ site: { fuseA: 2 }, ...one({ carMinA: 12 }) })).toEqual([
+      'site.fuseA: must be a number between 6 and 250',
+    ]);
+  });
+
+  it('accepts a car range exactly when it is in order, meets the charger’s and fits the fuse (property)', () => {
     const amps = fc.integer({ min: 6, max: 80 });
     fc.assert(
       fc.property(
+        fc.integer({ min: 6, max: 100 }),
         amps,
         amps,
         fc.option(amps, { nil: undefined }),
         fc.option(amps, { nil: undefined }),
-        (minA, maxA, carMinA, carMaxA) => {
-          fc.pre(minA <= maxA);
-          const r = validateConfig({ version: 1, site: { fuseA: 100 }, ...one({ minA, maxA, carMinA, carMaxA }) });
+        (fuseA, minA, maxA, carMinA, carMaxA) => {
+          fc.pre(minA <= maxA && minA <= fuseA);
+          const r = validateConfig({ version: 1, site: { fuseA }, ...one({ minA, maxA, carMinA, carMaxA }) });
           const fits =
-            (carMinA === undefined || carMinA <= maxA) &&
+            (carMinA === undefined || (carMinA <= maxA && carMinA <= fuseA)) &&
             (carMaxA === undefined || carMaxA >= minA) &&
             (carMinA === undefined || carMaxA === undefined || carMinA <= carMaxA);
           return r.ok === fits && (r.ok || r.problems.length === 1);
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('timing.phaseSwitch: when a charger may change between 1 and 3 phases', () => {
+  const settings = { capacityTargetKw: null, solar: 'off' as const };
+  const problems = (timing: unknown) => {
+    const r = validateConfig({ version: 1, timing });
+    return r.ok ? [] : r.problems;
+  };
+  const phaseSwitchOf = (yaml: string) => {
+    const r = parseConfigText(`version: 1\n${yaml}`);
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    return balancerConfigOf(r.config, settings, 0).phaseSwitch;
+  };
+
+  it('hands the balancer delayS and holdS as written, one without the other too', () => {
+    expect(phaseSwitchOf('timing: { phaseSwitch: { delayS: 0, holdS: 600 } }\n')).toEqual({ delayS: 0, holdS: 600 });
+    expect(phaseSwitchOf('timing:\n  phaseSwitch:\n    holdS: 3600\n')).toEqual({
+      delayS: DEFAULT_PHASE_SWITCH_DELAY_S,
+      holdS: 3600,
+    });
+    expect(phaseSwitchOf('timing: { minPauseS: 90, phaseSwitch: { delayS: 120 } }\n')).toEqual({
+      delayS: 120,
+      holdS: DEFAULT_PHASE_SWITCH_HOLD_S,
+    });
+  });
+
+  it("leaves them to the balancer's defaults when omitted or null", () => {
+    const defaults = { delayS: DEFAULT_PHASE_SWITCH_DELAY_S, holdS: DEFAULT_PHASE_SWITCH_HOLD_S };
+    expect(phaseSwitchOf('')).toEqual(defaults);
+    expect(phaseSwitchOf('timing: null\n')).toEqual(defaults);
+    expect(phaseSwitchOf('timing: { phaseSwitch: null }\n')).toEqual(defaults);
+  });
+
+  it('names a value out of range, a wrong key or a list in one sentence each', () => {
+    expect(problems({ phaseSwitch: { holdS: 59 } })).toEqual([
+      'timing.phaseSwitch.holdS: must be an integer between 60 and 3600',
+    ]);
+    expect(problems({ phaseSwitch: { holdS: 3601, delayS: -1 } })).toEqual([
+      'timing.phaseSwitch.delayS: must be an integer between 0 and 3600',
+      'timing.phaseSwitch.holdS: must be an integer between 60 and 3600',
+    ]);
+    expect(problems({ phaseSwitch: { delayS: 7.5 } })).toEqual([
+      'timing.phaseSwitch.delayS: must be an integer between 0 and 3600',
+    ]);
+    expect(problems({ phaseSwitch: { holdS: '600' } })).toEqual([
+      'timing.phaseSwitch.holdS: must be an integer between 60 and 3600',
+    ]);
+    expect(problems({ phaseSwitch: { hold: 600 } })).toEqual([
+      'timing.phaseSwitch.hold: unknown key (expected one of delayS, holdS)',
+    ]);
+    expect(problems({ phaseSwitchHoldS: 600 })).toEqual([
+      'timing.phaseSwitchHoldS: unknown key (expected one of minPauseS, minChargeS, phaseSwitch)',
+    ]);
+    expect(problems({ phaseSwitch: [600] })).toEqual(['timing.phaseSwitch: must be a mapping of keys']);
+  });
+
+  it('accepts exactly the integers 0–3600 s for delayS and 60–3600 s for holdS (property)', () => {
+    const value = fc.oneof(fc.integer({ min: -100, max: 3700 }), fc.double({ min: 0, max: 3600, noNaN: true }));
+    fc.assert(
+      fc.property(value, value, (delayS, holdS) => {
+        const r = validateConfig({ version: 1, timing: { phaseSwitch: { delayS, holdS } } });
+        const fine = (x: number, min: number) => Number.isInteger(x) && x >= min && x <= 3600;
+        return r.ok === (fine(delayS, 0) && fine(holdS, 60));
+      }),
+      { numRuns: 300 },
     );
   });
 });

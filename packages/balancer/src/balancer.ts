@@ -104,6 +104,9 @@ const DEFAULT_RAMP_S = 20;
 /** `minPauseS` and `minChargeS` when unset; exported so that the module's configuration defaults to them. */
 export const DEFAULT_MIN_PAUSE_S = 60;
 export const DEFAULT_MIN_CHARGE_S = 120;
+/** `phaseSwitch.delayS` and `holdS` when unset; exported for the same reason. */
+export const DEFAULT_PHASE_SWITCH_DELAY_S = 60;
+export const DEFAULT_PHASE_SWITCH_HOLD_S = 300;
 /** How often 1/3-phase switching is weighed. */
 const SWITCH_CHECK_MS = 5_000;
 /** A change smaller than this teaches nothing about the car's response. */
@@ -155,8 +158,8 @@ function settingsOf(c: BalancerConfig): Settings {
     solarStartMs: (c.solar?.startDelayS ?? 60) * 1000,
     solarStopMs: (c.solar?.stopDelayS ?? 180) * 1000,
     gridAllowanceKw: c.solar?.gridAllowanceKw ?? 0,
-    switchDelayMs: (c.phaseSwitch?.delayS ?? 60) * 1000,
-    switchHoldMs: (c.phaseSwitch?.holdS ?? 300) * 1000,
+    switchDelayMs: (c.phaseSwitch?.delayS ?? DEFAULT_PHASE_SWITCH_DELAY_S) * 1000,
+    switchHoldMs: (c.phaseSwitch?.holdS ?? DEFAULT_PHASE_SWITCH_HOLD_S) * 1000,
     overrides: new Map((c.chargers ?? []).map((o) => [o.id, o])),
     carLimits: (c.chargers ?? []).some((o) => o.carMinA !== undefined || o.carMaxA !== undefined),
   };

@@ -1,5 +1,11 @@
 export { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
-export { createBalancer, DEFAULT_MIN_CHARGE_S, DEFAULT_MIN_PAUSE_S } from './balancer';
+export {
+  createBalancer,
+  DEFAULT_MIN_CHARGE_S,
+  DEFAULT_MIN_PAUSE_S,
+  DEFAULT_PHASE_SWITCH_DELAY_S,
+  DEFAULT_PHASE_SWITCH_HOLD_S,
+} from './balancer';
 export type * from './charger-state';
 export { describeLoad, HouseModel, type LearnedLoad, type LoadSummary } from './house-model';
 export { type ClockState, MeterClock } from './meter-clock';

@@ -1,8 +1,8 @@
 /**
  * The checks that read more than one key: a driver's required keys, unique charger ids, minA within
- * maxA and the fuse, the car's range in order and meeting the charger's, a single-phase site's chargers.
- * They run even when other keys are wrong (all problems at once) but only on keys that passed their own
- * check, so one mistake is one line.
+ * maxA and the fuse, the car's range in order, meeting the charger's and under the fuse, a single-phase
+ * site's chargers. They run even when other keys are wrong (all problems at once) but only on keys that
+ * passed their own check, so one mistake is one line.
  */
 import type { DriverOptions } from '@p1/drivers';
 import * as v from 'valibot';
@@ -72,9 +72,10 @@ export function crossChecks<T>(tables: DriverTables) {
 
     /**
      * The car's range must meet the charger's: the balancer offers within both, so a car minimum above the
-     * charger's maximum would be offered more than the charger is set up for.
+     * charger's maximum would be offered more than the charger is set up for. A car minimum above the main
+     * fuse can never be offered at all: the car would wait for good.
      */
-    const checkCarRange = (c: Path, charger: string, minA: unknown, maxA: unknown) => {
+    const checkCarRange = (c: Path, charger: string, minA: unknown, maxA: unknown, fuseA: unknown) => {
       const carMinA = valid([...c, 'carMinA']);
       const carMaxA = valid([...c, 'carMaxA']);
       if (typeof carMinA === 'number' && typeof carMaxA === 'number' && carMinA > carMaxA) {
@@ -83,6 +84,8 @@ export function crossChecks<T>(tables: DriverTables) {
       }
       if (typeof carMinA === 'number' && typeof maxA === 'number' && carMinA > maxA) {
         add([...c, 'carMinA'], `must not exceed maxA (${maxA}): ${charger} cannot offer the car its minimum`);
+      } else if (typeof carMinA === 'number' && typeof fuseA === 'number' && carMinA > fuseA) {
+        add([...c, 'carMinA'], `must not exceed site.fuseA (${fuseA}): ${charger} could never start the car`);
       }
       if (typeof carMaxA === 'number' && typeof minA === 'number' && carMaxA < minA) {
         add([...c, 'carMaxA'], `must be at least minA (${minA}): ${charger} offers no less than that`);
@@ -108,7 +111,7 @@ export function crossChecks<T>(tables: DriverTables) {
       if (typeof minA === 'number' && typeof maxA === 'number' && minA > maxA) {
         add([...c, 'minA'], `must not exceed maxA (${maxA})`);
       }
-      checkCarRange(c, typeof id === 'string' ? `charger '${id}'` : 'the charger', minA, maxA);
+      checkCarRange(c, typeof id === 'string' ? `charger '${id}'` : 'the charger', minA, maxA, fuseA);
       const phases = valid([...c, 'phases']);
       if (connection === '1x230' && Array.isArray(phases) && phases.some((line) => line !== 1)) {
         add([...c, 'phases'], 'must be [1] on a 1x230 connection');

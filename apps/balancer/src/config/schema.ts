@@ -4,7 +4,13 @@
  * JSON Schema (config.schema.json) all come from here. `meter.source`, `chargers[i].driver` and the
  * keys of each driver come from the driver tables.
  */
-import { CONNECTIONS, DEFAULT_MIN_CHARGE_S, DEFAULT_MIN_PAUSE_S } from '@p1/balancer';
+import {
+  CONNECTIONS,
+  DEFAULT_MIN_CHARGE_S,
+  DEFAULT_MIN_PAUSE_S,
+  DEFAULT_PHASE_SWITCH_DELAY_S,
+  DEFAULT_PHASE_SWITCH_HOLD_S,
+} from '@p1/balancer';
 import { type DriverOptions, hostName } from '@p1/drivers';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
@@ -164,6 +170,19 @@ export function configSchema(tables: DriverTables = DRIVERS) {
     minChargeS: v.optional(
       seconds('A started car is not paused for lack of solar surplus before this (s)'),
       DEFAULT_MIN_CHARGE_S,
+    ),
+    phaseSwitch: section(
+      v.strictObject({
+        delayS: v.optional(
+          seconds('A switch to the better of 1 and 3 phases waits until it has been better this long (s)'),
+          DEFAULT_PHASE_SWITCH_DELAY_S,
+        ),
+        // Every switch breaks the session and works the contactor: at least a minute between two.
+        holdS: v.optional(
+          about(integerBetween(60, 3600), 'Least time between two phase switches of a charger (s)'),
+          DEFAULT_PHASE_SWITCH_HOLD_S,
+        ),
+      }),
     ),
   });
 

@@ -43,6 +43,7 @@ export function balancerConfigOf(config: AppConfig, settings: RuntimeSettings, m
     margins: config.margins,
     minPauseS: config.timing.minPauseS,
     minChargeS: config.timing.minChargeS,
+    phaseSwitch: config.timing.phaseSwitch,
     solar: { mode: settings.solar },
     chargers: config.chargers.map((c) => ({
       id: c.id,

@@ -64,15 +64,18 @@ export function coreRig(o: CoreRigOptions = {}) {
     logger: pino({ level: 'silent' }),
     now: () => now,
   });
-  /** One second of the house: the car moves, the meter measures house + car, the module steps. */
-  const second = (extraL1A = 0) => {
+  const wired = c.phases as Phase[];
+  /**
+   * One second of the house: the car moves, the meter measures house + extra + car on each line, the
+   * module steps. `extraA`: amperes on L1, or on L1, L2, L3. The car counts on the lines it draws from
+   * (one after a switch to 1 phase).
+   */
+  const second = (extraA: number | readonly [number, number, number] = 0) => {
     now += 1000;
-    const car = charger.step().currentA[0] ?? 0;
-    const currentsA: [number, number, number] = [
-      RIG_HOUSE_A[0] + extraL1A + car,
-      RIG_HOUSE_A[1] + car,
-      RIG_HOUSE_A[2] + car,
-    ];
+    const carA = charger.step().currentA;
+    const extra = typeof extraA === 'number' ? [extraA, 0, 0] : extraA;
+    const onLine = (l: 0 | 1 | 2) => RIG_HOUSE_A[l] + (extra[l] ?? 0) + (carA[wired.indexOf((l + 1) as Phase)] ?? 0);
+    const currentsA: [number, number, number] = [onLine(0), onLine(1), onLine(2)];
     const importKw = (currentsA[0] + currentsA[1] + currentsA[2]) * 0.23;
     const raw = belgianTelegram({ at: now, importKw, currentsA, quarterAverageKw: 1.5 });
     const reading = parseTelegram(raw);
