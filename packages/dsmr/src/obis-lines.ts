@@ -38,21 +38,24 @@ function readLineGroups(text: string, from: number, end: number, into: string[])
   return lf;
 }
 
+/** The separator each numeric field of `A-B:C.D.E*F` ends with; F is optional (EasyMeter writes *255). */
+const OBIS_SEPARATORS = [0x2d, 0x3a, 0x2e, 0x2e, 0x2a]; // - : . . *
+
 function isObisCode(text: string, start: number, end: number): boolean {
-  // A-B:C.D.E, optionally *F (EasyMeter writes *255): digits, one '-', one ':', dots.
-  if (end <= start) return false;
-  let colon = false;
+  // Every field has at least one digit: ':' alone or '1-:.' is noise, not a code.
+  let field = 0;
+  let digits = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) continue;
-    if (c === 0x2d || c === 0x2e || c === 0x2a) continue; // - . *
-    if (c === 0x3a && !colon) {
-      colon = true;
+    if (c >= 0x30 && c <= 0x39) {
+      digits++;
       continue;
     }
-    return false;
+    if (digits === 0 || field >= OBIS_SEPARATORS.length || c !== OBIS_SEPARATORS[field]) return false;
+    field++;
+    digits = 0;
   }
-  return colon;
+  return digits > 0 && (field === 4 || field === 5);
 }
 
 /**

@@ -41,6 +41,15 @@ describe('frames without a CRC', () => {
     expect(parseTelegram(ascii('/ABC5 1-0:1.8.1(000001.000*kWh)!\r\n')).ok).toBe(false);
   });
 
+  it('a line with a colon but no A-B:C.D.E fields is not an OBIS line', () => {
+    // found by the property below: ':()' passed as the code ':' with one empty group
+    for (const line of [':()', '1-0:()', '1-0:1.8(1)', '-0:1.8.1(1)', '1-0:1..1(1)', '1-0:1.8.1*(1)']) {
+      const r = parseTelegram(ascii(`/XMX5LGBBFG1012345678\r\n\r\n${line}\r\n!\r\n`));
+      expect(r.ok, line).toBe(false);
+    }
+    expect(parseTelegram(ascii('/XMX5LGBBFG1012345678\r\n\r\n1-0:1.8.1*255(000001.000*kWh)\r\n!\r\n')).ok).toBe(true);
+  });
+
   it('identification line and one OBIS line: accepted, with the value read', () => {
     const r = parseTelegram(ascii('/ISk5\\2MT382-1004\r\n\r\n1-0:1.8.1(00123.456*kWh)\r\n!\r\n'));
     expect(r).toMatchObject({ ok: true, crc: 'absent', header: 'ISk5\\2MT382-1004' });
