@@ -11,8 +11,12 @@
 import type { Connection } from './site';
 import { ampsForKw, kwForAmps } from './site';
 
-/** A change of the house current this large on a line (A, ≈ 0.45 kW at 230 V) is a load switching. */
-const STEP_A = 2;
+/**
+ * A change of the house current this large on a line (A, ≈ 0.35 kW at 230 V) is a load switching: a washing
+ * machine's drum motor (0.4 kW, 1.7 A) cycles too, and landing on a line a cut has just brought to its fuse
+ * it keeps the line over until a second cut lands, one car response later.
+ */
+const STEP_A = 1.5;
 /** Steps on several lines within this fraction of each other are one load (3-phase, or 2 lines on 3x230). */
 const SAME_LOAD = 0.25;
 /** A known load matches a step within this fraction (or 1 A) of its size. */
