@@ -298,7 +298,7 @@ chargers:
     ]);
     // the charger's own minimum has its check already; a car minimum under both passes
     expect(problems({ site: { fuseA: 10 }, ...one({ minA: 12 }) })).toEqual([
-      'chargers[0].minA: must not exceed site.fuseA (10)',
+      "chargers[0].minA: must not exceed site.fuseA (10): charger 'cp1' could never start a car",
     ]);
     expect(problems({ site: { fuseA: 10 }, ...one({ carMinA: 10 }) })).toEqual([]);
     // above maxA and the fuse at once: one line, about the charger

@@ -111,13 +111,14 @@ export function crossChecks<T>(tables: DriverTables) {
       if (typeof minA === 'number' && typeof maxA === 'number' && minA > maxA) {
         add([...c, 'minA'], `must not exceed maxA (${maxA})`);
       }
-      checkCarRange(c, typeof id === 'string' ? `charger '${id}'` : 'the charger', minA, maxA, fuseA);
+      const charger = typeof id === 'string' ? `charger '${id}'` : 'the charger';
+      checkCarRange(c, charger, minA, maxA, fuseA);
       const phases = valid([...c, 'phases']);
       if (connection === '1x230' && Array.isArray(phases) && phases.some((line) => line !== 1)) {
         add([...c, 'phases'], 'must be [1] on a 1x230 connection');
       }
       if (typeof minA === 'number' && typeof fuseA === 'number' && minA > fuseA) {
-        add([...c, 'minA'], `must not exceed site.fuseA (${fuseA})`);
+        add([...c, 'minA'], `must not exceed site.fuseA (${fuseA}): ${charger} could never start a car`);
       }
     });
   };
