@@ -3,13 +3,14 @@
  * module's central system over a real websocket; optionally feeds the car's power to the meter
  * simulator's control API so the meter sees what the balancer caused.
  */
+import { OCPP16 } from '@p1/ocpp16';
 import { type CarSpec, type ChargePointFault, jsonLineLogger, loadChargePointSimulator } from '@p1/sim';
 import { number, parse } from './options';
 import { UsageError } from './usage-error';
 
 const HELP = `usage: p1-sim charger --id ID [options]
 
-Runs a simulated OCPP 1.6J charge point (subprotocol ocpp1.6) with a car plugged in.
+Runs a simulated OCPP 1.6J charge point (subprotocol ${OCPP16}) with a car plugged in.
 
   --id ID                   charge point identity (the central system's allowlist)
   --password PW             security profile 1 basic-auth password (else env P1_SIM_CHARGER_PASSWORD)
