@@ -227,6 +227,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
+  /** Since when the run at the quarter's end has been thinner than a surge (NaN: it is not). */
+  let thinSinceMs = Number.NaN;
   // Per-step scratch.
   const evOnLine = [0, 0, 0];
   const quiet = [false, false, false];
@@ -583,6 +585,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     fullKw: 0,
     minKw: 0,
     minRunS: 0,
+    minPauseS: 0,
+    thinForS: 0,
     surgeKw: 0,
     running: false,
     runningForS: 0,
@@ -665,6 +669,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
     let lagS = 0;
     let leadS = 0;
+    let pauseS = 0;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.item = -1;
@@ -687,6 +692,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, lag);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
+      pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
       st.carLimited =
         st.limitA >= cap.minA &&
@@ -733,6 +739,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.fullKw = fullKw;
       p.minKw = Number.isFinite(minKw) ? minKw : 0;
       p.minRunS = s.minRunS;
+      p.minPauseS = pauseS;
+      p.thinForS = Number.isNaN(thinSinceMs) ? 0 : (now - thinSinceMs) / 1000;
       p.surgeKw = house.surgeKw(now);
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;
@@ -752,6 +760,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         runQuarterMs = quarter.quarterStartMs;
         runStartMs = now;
       }
+      if (!plan.thin) thinSinceMs = Number.NaN;
+      else if (Number.isNaN(thinSinceMs)) thinSinceMs = now;
       quarterReason = plan.reason;
       houseRestKwh = plan.houseRestKwh;
       allowedKw = plan.allowedKw;

@@ -8,7 +8,9 @@
  * spent at the END of the quarter, at full power: by then the house's use is mostly known, so an oven that
  * comes on at ten past eats budget the car had not spent yet instead of pushing the quarter over, and a
  * car whose minimum (4.1 kW on three phases) is above the budget's even rate still gets all of it, as one
- * run per quarter instead of sitting paused. Power the house exports is free and taken whenever it comes.
+ * run per quarter instead of sitting paused. A run a load has spread thinner than a surge pauses and runs again
+ * at the end at full power: cutting a thin run frees less than the surge takes. Power the house exports is free
+ * and taken whenever it comes.
  */
 import type { Reason } from './reasons';
 
@@ -37,6 +39,10 @@ export interface PlanInput {
   minKw: number;
   /** Once started, a run lasts at least this long (s). */
   minRunS: number;
+  /** The longest pause a plugged car needs before it charges again (s). */
+  minPauseS: number;
+  /** Seconds the run has been thinner than a surge (see `Plan.thin`); 0 when it is not. */
+  thinForS: number;
   /** The cars are charging now in this quarter's run at its end. */
   running: boolean;
   /** Seconds since the cars started charging (the lead is spent while they lag and ramp). */
@@ -57,7 +63,15 @@ export interface Plan {
   houseRestKwh: number;
   /** The import rate allowed for the rest of the quarter, house and cars together (kW). */
   allowedKw: number;
+  /** The run is spread thinner than a surge would take: the caller counts how long (`thinForS`). */
+  thin: boolean;
 }
+
+/**
+ * A pause holds the cars off for their minimum pause (60 s and more): a thinning load must last this long
+ * first. A hob's pulse or an element's short burst (10–30 s) is waited out; a kettle, an oven, a sauna are not.
+ */
+export const THIN_CONFIRM_S = 30;
 
 export function planQuarter(p: PlanInput): Plan {
   const surplusKw = Math.max(0, -p.houseKw);
@@ -66,11 +80,11 @@ export function planQuarter(p: PlanInput): Plan {
   const allowedKw = p.leftS > 0 ? (p.leftKwh * 3600) / p.leftS : 0;
   const horizonS = p.leftS - lag;
   const frozen = horizonS < p.freezeS;
-  const [evKw, reason, startsRun] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
-  return { evKw, reason, frozen, startsRun, houseRestKwh, allowedKw };
+  const [evKw, reason, startsRun, thin] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
+  return { evKw, reason, frozen, startsRun, houseRestKwh, allowedKw, thin: thin === true };
 }
 
-type Cap = [kw: number, reason: Reason, startsRun: boolean];
+type Cap = [kw: number, reason: Reason, startsRun: boolean, thin?: boolean];
 
 const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
 
@@ -101,7 +115,14 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     const leadLeftS = Math.max(0, p.leadS - p.runningForS);
     const runKw = (evKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
     if (runKw >= p.fullKw) return UNLIMITED;
-    return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false];
+    // A run spread thinner than a surge frees nothing like what the surge takes: if it comes, the quarter
+    // ends over. Pause, and run again at the end at the power the start rule gives, where a cut does free it
+    // (when the cars' pause leaves time for that run).
+    const againS = horizonS - (evKwh * 3600) / p.fullKw - p.leadS;
+    const thin = runKw < Math.min(p.fullKw, p.surgeKw) && againS >= p.minPauseS;
+    if (!thin || p.thinForS < THIN_CONFIRM_S) {
+      return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false, thin];
+    }
   }
   const early = earlyKw(evKwh, horizonS, surplusKw, p.surgeKw);
   if (early >= p.fullKw) return UNLIMITED;

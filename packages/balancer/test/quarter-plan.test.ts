@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PlanInput, planQuarter } from '../src/index';
+import { type PlanInput, planQuarter, THIN_CONFIRM_S } from '../src/index';
 
 /** 2.5 kW target, 0.5 kW house, one three-phase car (6–16 A: 4.14–11 kW), at the start of a quarter. */
 const base: PlanInput = {
@@ -15,6 +15,8 @@ const base: PlanInput = {
   fullKw: 11,
   minKw: 4.14,
   minRunS: 60,
+  minPauseS: 60,
+  thinForS: 0,
   running: false,
   runningForS: 0,
   nextQuarterKwh: 0.5,
@@ -46,6 +48,37 @@ describe('the quarter plan', () => {
     // what is left would not even cover what the car draws until a stop reaches it
     const gone = planQuarter({ ...running, leftKwh: (0.5 * 100) / 3600 + (11 * 4) / 3600 });
     expect(gone).toMatchObject({ evKw: 0, reason: 'quarter budget' });
+  });
+
+  it('pauses a run a surge has thinned below a surge, to run again at full power at the end', () => {
+    // a single-phase car (6–16 A: 1.38–3.68 kW) running since the quarter began; an oven took most of the
+    // budget: 0.25 kWh over the last 600 s is 1.5 kW, and a 3 kW kettle then would take twice what a cut frees
+    const thin = {
+      ...base,
+      fullKw: 3.68,
+      minKw: 1.38,
+      running: true,
+      runningForS: 300,
+      evKw: 1.5,
+      leftS: 600,
+      leftKwh: 0.25 + (0.5 * 600) / 3600,
+      thinForS: THIN_CONFIRM_S,
+    };
+    expect(planQuarter(thin)).toMatchObject({ evKw: 0, reason: 'quarter plan', startsRun: false });
+    // not before the thinning load has lasted a while: a hob's pulse is waited out, the run goes on
+    const fresh = planQuarter({ ...thin, thinForS: THIN_CONFIRM_S - 1 });
+    expect(fresh).toMatchObject({ reason: 'quarter budget', thin: true });
+    expect(fresh.evKw).toBeCloseTo(((0.25 - (1.5 * 5) / 3600) * 3600) / 595, 6);
+    // 0.25 kWh at 3.68 kW lasts 245 s: from 265 s before the end (with the lag and lead) it runs again
+    const again = planQuarter({ ...thin, running: false, evKw: 0, leftS: 262, leftKwh: 0.25 + (0.5 * 262) / 3600 });
+    expect(again.startsRun).toBe(true);
+    expect(again.evKw).toBeGreaterThan(3.68);
+    // a car that needs a 10 minute pause could not run again this quarter: it runs on, thin
+    const slow = planQuarter({ ...thin, minPauseS: 600 });
+    expect(slow).toMatchObject({ reason: 'quarter budget', thin: false });
+    expect(slow.evKw).toBeCloseTo(((0.25 - (1.5 * 5) / 3600) * 3600) / 595, 6);
+    // a run that still frees what a surge takes is not disturbed
+    expect(planQuarter({ ...thin, leftKwh: 0.6 + (0.5 * 600) / 3600 }).evKw).toBeGreaterThan(3);
   });
 
   it('lets the car charge early only while a surge of the house would still fit', () => {
