@@ -13,7 +13,7 @@ import { meterDayStart, SESSIONS_CSV_HEADER } from '../src/http/charts';
 import { Store } from '../src/store/store';
 import { type RunningModule, startModule } from '../src/wiring/module';
 import { launchChromium, PHONE_VIEWPORT } from './helpers/chromium';
-import { TEST_TOKEN, testConfig } from './helpers/module';
+import { setCapacityTarget, TEST_TOKEN, testConfig } from './helpers/module';
 import { countColor, parseCssRgb, type Rect, type Rgb } from './helpers/png';
 
 const REPORTS = join(import.meta.dirname, '..', '.reports', 'charts');
@@ -115,16 +115,6 @@ async function shoot(testId: string, name: string): Promise<Shot> {
  * Pixels of each series' colour in the plot area, once every group of series has drawn at least `min`
  * (a group, e.g. L1/L2/L3, counts together: equal values draw one line over the other).
  */
-/** The owner's capacity target, as the dashboard's settings form sends it. */
-async function setTarget(capacityTargetKw: number | null): Promise<void> {
-  const res = await fetch(`${module.http.url}/api/v1/settings`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
-    body: JSON.stringify({ capacityTargetKw }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
-
 async function drawn(testId: string, name: string, groups: string[][], min = 40): Promise<Record<string, number>> {
   const labels = groups.flat();
   const colors = await Promise.all(labels.map((l) => seriesColor(testId, l)));
@@ -222,22 +212,26 @@ describe('dashboard charts in a real chromium (phone viewport, Content-Security-
   it("draws today's quarters against the target, the running one apart", async () => {
     // The owner sets the seeded quarters' 4 kW target: its line then spans the whole day, not only the quarters
     // closed so far (which in the first hours of a day is too little of it to see), on the scale of the bars.
-    await setTarget(4);
-    await page.goto(`${module.http.url}/#capacity`);
-    const running = await seriesColor('chart-quarters', 'this quarter (projected)');
-    // the running quarter's slot is shaded with its colour at 0x33 alpha over the white plot
-    const band = running.map((c) => Math.round(255 - (255 - c) * (0x33 / 255))) as Rgb;
-    await drawn('chart-quarters', 'quarters', [['target']], 100);
-    const shot = await shoot('chart-quarters', 'quarters');
-    expect(countColor(shot.png, shot.plot, band, 6)).toBeGreaterThan(100);
-    // its bar is the projection, when there is one to see
-    const projectedKw = module.live.quarter?.projectedKw ?? 0;
-    if (projectedKw >= 0.3) expect(countColor(shot.png, shot.plot, running)).toBeGreaterThan(10);
-    const closed = countColor(shot.png, shot.plot, await seriesColor('chart-quarters', 'quarter average'));
-    // the stored quarters of today are bars; none before the first quarter of the day has closed
-    expect(closed > 0).toBe(seededQuarters > 0);
-    expect(await pageWidth('capacity')).toBeLessThanOrEqual(390);
-    await setTarget(null);
+    await setCapacityTarget(module, TEST_TOKEN, 4);
+    try {
+      await page.goto(`${module.http.url}/#capacity`);
+      const running = await seriesColor('chart-quarters', 'this quarter (projected)');
+      // the running quarter's slot is shaded with its colour at 0x33 alpha over the white plot
+      const band = running.map((c) => Math.round(255 - (255 - c) * (0x33 / 255))) as Rgb;
+      await drawn('chart-quarters', 'quarters', [['target']], 100);
+      const shot = await shoot('chart-quarters', 'quarters');
+      expect(countColor(shot.png, shot.plot, band, 6)).toBeGreaterThan(100);
+      // its bar is the projection, when there is one to see
+      const projectedKw = module.live.quarter?.projectedKw ?? 0;
+      if (projectedKw >= 0.3) expect(countColor(shot.png, shot.plot, running)).toBeGreaterThan(10);
+      const closed = countColor(shot.png, shot.plot, await seriesColor('chart-quarters', 'quarter average'));
+      // the stored quarters of today are bars; none before the first quarter of the day has closed
+      expect(closed > 0).toBe(seededQuarters > 0);
+      expect(await pageWidth('capacity')).toBeLessThanOrEqual(390);
+    } finally {
+      // the later tests see the module as the config left it
+      await setCapacityTarget(module, TEST_TOKEN, null);
+    }
   }, 40_000);
 
   it('draws 24 h of import and export from the store', async () => {

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig } from '../src/config';
 import type { StateSnapshot } from '../src/live/live-state';
 import { type RunningModule, startModule } from '../src/wiring/module';
+import { setCapacityTarget } from './helpers/module';
 import { VirtualClock } from './model/virtual-clock';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-default-target-'));
@@ -90,12 +91,7 @@ async function runUnderTarget(targetKw: number, startMs: number): Promise<Run> {
       const charger = module.chargers[0] as SimulatedCharger;
       // the owner's way: the token the default wrote to its store directory, then the dashboard's PATCH
       const token = readFileSync(module.tokenFile as string, 'utf8').trim();
-      const res = await fetch(`${module.http.url}/api/v1/settings`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ capacityTargetKw: targetKw }),
-      });
-      expect(res.status, await res.clone().text()).toBe(200);
+      await setCapacityTarget(module, token, targetKw);
 
       const registers = embedded.simulation.registers;
       const quarters: Quarter[] = [];

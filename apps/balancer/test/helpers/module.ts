@@ -40,3 +40,17 @@ export async function withModule(overrides: Record<string, unknown> = {}): Promi
     },
   };
 }
+
+/** The owner's capacity target, sent as the dashboard's settings form sends it (PATCH with the token). */
+export async function setCapacityTarget(
+  module: RunningModule,
+  token: string,
+  capacityTargetKw: number | null,
+): Promise<void> {
+  const res = await fetch(`${module.http.url}/api/v1/settings`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ capacityTargetKw }),
+  });
+  if (res.status !== 200) throw new Error(`PATCH /api/v1/settings answered ${res.status}: ${await res.text()}`);
+}
