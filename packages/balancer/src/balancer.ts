@@ -37,8 +37,13 @@ const CUT_DEADBAND_A = 0.2;
 const FLAP_WINDOW_MS = 30_000;
 const MAX_RAISE_DELAY_MS = 60_000;
 const CALM_AFTER_MS = 120_000;
-/** A car drawing this much under its offer, this long after the last change, is limited by itself. */
+/**
+ * A car drawing this much under its offer (A, or this share of it if more), this long after the last change,
+ * is limited by itself. Cars that follow their offer draw 88–100 % of it (an on-board charger's own losses):
+ * at 32 A that is up to 4 A under, which is following, not a limit of its own.
+ */
 const CAR_LIMIT_GAP_A = 2;
+const CAR_LIMIT_GAP_SHARE = 0.15;
 const CAR_LIMIT_SETTLE_MS = 30_000;
 /** The fail-safe timeout is at least this many telegram intervals. */
 const CADENCE_FACTOR = 2.5;
@@ -697,7 +702,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.carLimited =
         st.limitA >= cap.minA &&
         now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
-        st.drawnA < st.limitA - CAR_LIMIT_GAP_A;
+        st.drawnA < st.limitA - Math.max(CAR_LIMIT_GAP_A, CAR_LIMIT_GAP_SHARE * st.limitA);
       if (st.carLimited && pluggedCount > 1) {
         item.fixedA = st.limitA;
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);

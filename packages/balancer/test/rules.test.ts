@@ -201,6 +201,22 @@ describe('sharing', () => {
     ]);
   });
 
+  it('takes a car that draws 90 % of a 32 A offer for one that follows it, not one at its own limit', () => {
+    // 3.2 A under its offer: counted as limited by itself, its full power looked 10 % low, and under a budget
+    // that just covered it the cap flipped between lifted and binding (fleet house 424242/463).
+    const b = createBalancer({ margins: M, site: { connection: '1x230', fuseA: 63 } });
+    const cap = charger({ phases: [1], maxA: 32 });
+    let d: Decision | undefined;
+    let offered = 0;
+    for (let s = 0; s < 120; s++) {
+      const ms = T0 + s * 1000;
+      const drawn = offered * 0.9;
+      d = b.step(step(ms, reading(ms, [2 + drawn]), [input(cap, drawn)]));
+      offered = lim(d);
+    }
+    expect([lim(d!), why(d!)]).toEqual([32, 'charger max']);
+  });
+
   it('config priorities override the charger’s own', () => {
     const b = createBalancer({ margins: M, site: site3, chargers: [{ id: 'a', priority: 5 }] });
     const d = b.step(
