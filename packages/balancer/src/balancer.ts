@@ -293,8 +293,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   /**
-   * A car drawing on the charger's first phase only, while offered three, charges on one phase: count one
-   * line for it (the others stay free for the house and the other cars).
+   * A car drawing on the charger's first phase only, while offered three, charges on one phase: count its
+   * lines only (the others stay free for the house and the other cars). On 3N400 that phase is one line; on
+   * 3x230 it lies between the first two, which carry the same current, and only the third stays idle.
    */
   const learnCarPhases = (st: ChargerState, c: ChargerInput) => {
     if (!c.measurement.vehiclePlugged) {
@@ -303,7 +304,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     const a = c.measurement.currentA;
     if (st.phases !== 3 || a.length !== 3 || (a[0] ?? 0) < 3) return;
-    st.carPhases = (a[1] ?? 0) < 1 && (a[2] ?? 0) < 1 ? 1 : 3;
+    const idle = (a[2] ?? 0) < 1 && (s.connection === '3x230' || (a[1] ?? 0) < 1);
+    st.carPhases = idle ? 1 : 3;
   };
 
   // The charger's range narrowed to the car's, when configured: the narrowed input is kept per input

@@ -212,4 +212,20 @@ describe('the car behind a charger', () => {
     }
     expect(d!.chargers[0]!.limitA).toBe(16);
   });
+
+  it('on 3x230 a single-phase car loads the first two lines, which carry the same current, not the third', () => {
+    // Its 230 V lie between L1 and L2; counted on three lines it was held by L3's house load and came out
+    // 15 % stronger than it is, which the quarter plan took from the house (fleet house 424242/796).
+    const b = createBalancer({ site: { connection: '3x230', fuseA: 25 }, margins: { unseenStepKw: 0 } });
+    const cap = charger({ maxA: 16 });
+    let d: Decision | undefined;
+    let offered = 0;
+    for (let s = 0; s < 60; s++) {
+      const ms = T0 + s * 1000;
+      // L3 carries 18 A of house: a three-phase car could get 6.5 A, a single-phase one its 16 A
+      d = b.step(step(ms, reading(ms, [2 + offered, 2 + offered, 18]), [input(cap, [offered, offered, 0])]));
+      offered = d.chargers[0]!.limitA;
+    }
+    expect(d!.chargers[0]!.limitA).toBe(16);
+  });
 });
