@@ -90,10 +90,12 @@ const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
 
 /**
  * What the cars may take now while a surge of `surgeKw` for the rest of the quarter still fits: their free
- * export, plus the import the budget leaves over the reserve, spread evenly (kW).
+ * export, plus the import the budget leaves over the reserve, spread evenly (kW). A surge is fed by the export
+ * first (the cars are cut for it), so only what the export does not cover is reserved: a car under a tight
+ * target then tops sunshine up to its minimum instead of pausing while it is exported.
  */
 function earlyKw(evKwh: number, horizonS: number, surplusKw: number, surgeKw: number): number {
-  return surplusKw + Math.max(0, (evKwh * 3600) / horizonS - surgeKw);
+  return surplusKw + Math.max(0, (evKwh * 3600) / horizonS - Math.max(0, surgeKw - surplusKw));
 }
 
 function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): Cap {

@@ -92,9 +92,16 @@ describe('the quarter plan', () => {
   });
 
   it('takes what the house exports at any time, and tops it up only with room for a surge', () => {
+    // The even import rate: 0.62 kWh over the 895 s after the lag, 2.49 kW.
+    const rate = (base.leftKwh * 3600) / (base.leftS - base.lagS);
+    // 1 kW exported: a 3 kW surge would import 2 kW of it, which leaves 0.49 kW: under the car's minimum.
+    const hazy = planQuarter({ ...base, houseKw: -1 });
+    expect(hazy.evKw).toBeCloseTo(1, 6);
+    expect(hazy.reason).toBe('quarter plan');
+    // 3 kW exported covers the surge: the car takes the export and the whole even rate (a cut frees both).
     const sunny = planQuarter({ ...base, houseKw: -3 });
-    expect(sunny.evKw).toBeCloseTo(3, 6);
-    expect(sunny.reason).toBe('quarter plan');
+    expect(sunny.evKw).toBeCloseTo(3 + rate, 6);
+    expect(sunny.reason).toBe('quarter budget');
   });
 
   it('does not bind when the even rate less the reserve covers the car at full power', () => {
