@@ -228,4 +228,20 @@ describe('the car behind a charger', () => {
     }
     expect(d!.chargers[0]!.limitA).toBe(16);
   });
+
+  it('on 3x230 a single-phase car measured on the first phase only still loads the second line', () => {
+    // A charger measures its phase conductors, not N, which goes to L2 on 3x230: it reports (I, 0, 0). Taken
+    // as such, the car's own current on L2 counted as house and held it at 6.8 A.
+    const b = createBalancer({ site: { connection: '3x230', fuseA: 25 }, margins: { unseenStepKw: 0 } });
+    const cap = charger({ maxA: 16 });
+    const limits: number[] = [];
+    let offered = 0;
+    for (let s = 0; s < 90; s++) {
+      const ms = T0 + s * 1000;
+      const d = b.step(step(ms, reading(ms, [2 + offered, 2 + offered, 2]), [input(cap, [offered, 0, 0])]));
+      offered = d.chargers[0]!.limitA;
+      limits.push(offered);
+    }
+    expect(limits.slice(-30)).toEqual(Array(30).fill(16));
+  });
 });
