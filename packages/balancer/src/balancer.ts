@@ -635,7 +635,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // On 3x230 a single-phase car's current goes out on one line and back on the other: the same on both,
       // whether the charger measures it on both or only on its first phase (its N terminal is not measured).
       const pairA =
-        connection === '3x230' && used.length === 2 && cap.phases.length >= 2
+        connection === '3x230' && used.length === 2
           ? Math.max(drawnOn(c, st, stat === 'ok', 0, true), drawnOn(c, st, stat === 'ok', 1, true))
           : Number.NaN;
       for (let k = 0; k < cap.phases.length; k++) {
