@@ -39,6 +39,15 @@ export class QuarterBudget {
   quarterStartMs = Number.NaN;
   usedKwh = 0;
   private houseKwh = 0;
+  /** The house's energy that telegrams measured: what it surely drew, held-over time counted as nothing. */
+  private knownHouseKwh = 0;
+  /**
+   * A closed quarter with a gap in it may raise the month's peak, but the house's power held through the
+   * gap is a guess: the meter's own month peak after the close says how high the quarter really went.
+   * Its house average, and what the house surely drew, until the next trusted telegram (NaN: none).
+   */
+  private pendingPeakKw = Number.NaN;
+  private pendingKnownKw = 0;
   /**
    * The month's peak that the target may rise to: configured, the meter's own when we start, or a quarter
    * the house alone reached. A quarter the cars pushed up never excuses the next: the cars must not lean on
@@ -102,8 +111,16 @@ export class QuarterBudget {
     // A meter's power is what it measured over the last moments: account it back to the previous telegram.
     this.importKw = Math.max(0, importKw);
     this.houseImportKw = Math.max(0, houseImportKw);
-    const closed = this.advance(atMs);
+    // Since the last telegram (unless that was a gap ago) this telegram's power is measured, not held.
+    const closed = this.advance(atMs, afterGap || Number.isNaN(this.lastDataMs) ? atMs : this.lastDataMs);
     this.lastDataMs = atMs;
+    if (meterTrusted && !Number.isNaN(this.pendingPeakKw)) {
+      // The meter's month peak counts the cars too, so it bounds the house's quarter from above.
+      const meterCap = meterMonthPeakKw ?? this.pendingPeakKw;
+      const peak = Math.max(this.pendingKnownKw, Math.min(this.pendingPeakKw, meterCap));
+      this.monthPeakKw = Math.max(this.monthPeakKw, peak);
+      this.pendingPeakKw = Number.NaN;
+    }
     const elapsedS = (atMs - this.quarterStartMs) / 1000;
     // The meter's running average (energy so far / time so far) corrects what we missed in gaps.
     if (meterTrusted && meterQuarterAvgKw !== null && elapsedS >= 5) {
@@ -121,9 +138,10 @@ export class QuarterBudget {
 
   /**
    * Moves the clock to `atMs` holding the last import (also without a telegram: a silent meter's house keeps
-   * drawing); returns the quarter that ended on the way, if one did.
+   * drawing); returns the quarter that ended on the way, if one did. From `measuredFromMs` on, the import
+   * was measured by a telegram at `atMs`, not held.
    */
-  advance(atMs: number): ClosedQuarter | null {
+  advance(atMs: number, measuredFromMs = atMs): ClosedQuarter | null {
     if (Number.isNaN(this.lastMs)) {
       this.quarterStartMs = Math.floor(atMs / QUARTER_MS) * QUARTER_MS;
       this.lastMs = atMs;
@@ -140,6 +158,8 @@ export class QuarterBudget {
       // Time shortly after a telegram is known; beyond that the held import is a guess.
       const knownTo = Math.min(to, this.lastDataMs + GAP_MS);
       if (knownTo > this.lastMs) this.coveredMs += knownTo - this.lastMs;
+      const measuredFrom = Math.max(this.lastMs, measuredFromMs);
+      if (to > measuredFrom) this.knownHouseKwh += (this.houseImportKw * (to - measuredFrom)) / 3_600_000;
       this.lastMs = to;
       if (to < end) break;
       closed = this.close();
@@ -154,10 +174,15 @@ export class QuarterBudget {
     const peakWorthy = coverage >= PEAK_COVERAGE && !this.rebased;
     const closed = { startMs: this.quarterStartMs, averageKw, houseAverageKw, coverage, peakWorthy };
     this.rebased = false;
-    if (peakWorthy) this.monthPeakKw = Math.max(this.monthPeakKw, houseAverageKw);
+    if (peakWorthy && this.coveredMs >= QUARTER_MS) this.monthPeakKw = Math.max(this.monthPeakKw, houseAverageKw);
+    else if (peakWorthy) {
+      this.pendingPeakKw = houseAverageKw;
+      this.pendingKnownKw = Math.min(houseAverageKw, this.knownHouseKwh / 0.25);
+    }
     this.quarterStartMs += QUARTER_MS;
     this.usedKwh = 0;
     this.houseKwh = 0;
+    this.knownHouseKwh = 0;
     this.coveredMs = 0;
     return closed;
   }
@@ -173,6 +198,7 @@ export class QuarterBudget {
     this.lastMs = atMs;
     this.usedKwh = (this.importKw * (atMs - this.quarterStartMs)) / 3_600_000;
     this.houseKwh = (this.houseImportKw * (atMs - this.quarterStartMs)) / 3_600_000;
+    this.knownHouseKwh = 0;
     this.coveredMs = 0;
   }
 

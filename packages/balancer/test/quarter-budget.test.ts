@@ -43,4 +43,23 @@ describe('QuarterBudget', () => {
     expect(next?.peakWorthy).toBe(true);
     expect(q.monthPeakKw).toBeCloseTo(2, 2);
   });
+
+  it('a quarter with a gap raises the month peak no higher than the meter’s own peak says', () => {
+    const q = new QuarterBudget(options);
+    // A sauna at 7 kW for 800 s; it switches off during a 110 s silence that runs past the quarter's end:
+    // held through the gap its power would make the quarter 7 kW, the meter measured 6.22 kW.
+    feed(q, 0, 800, 7, () => null);
+    for (let s = 800; s < 910; s++) q.advance(Q0 + s * 1000);
+    expect(q.monthPeakKw).toBe(0);
+    const meterPeak = (800 * 7 + 100 * 0.3) / 900;
+    q.update(Q0 + 910_000, 0.3, 0.3, 0.3, meterPeak, '2025-01', true);
+    expect(q.monthPeakKw).toBeCloseTo(meterPeak, 3);
+    // A meter that has not yet shown the quarter in its peak cannot lower what was measured for sure.
+    const r = new QuarterBudget(options);
+    feed(r, 0, 800, 7, () => null);
+    for (let s = 800; s < 910; s++) r.advance(Q0 + s * 1000);
+    r.update(Q0 + 910_000, 0.3, 0.3, 0.3, 2, '2025-01', true);
+    // (the telegrams from the first to the 800th measured 799 s at 7 kW)
+    expect(r.monthPeakKw).toBeCloseTo((799 * 7) / 900, 3);
+  });
 });
