@@ -86,6 +86,8 @@ interface ChargerState {
   beforePhases: 1 | 3;
   plugged: boolean;
   carLimited: boolean;
+  /** What the car drew when it last took clearly less than offered, this session (A; NaN until seen). */
+  carOwnA: number;
   /** Index in the allocation's items, or -1 when not plugged. */
   item: number;
   /** What the car draws now (kW). */
@@ -270,6 +272,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         beforePhases: phases,
         plugged: false,
         carLimited: false,
+        carOwnA: Number.NaN,
         item: -1,
         evKw: 0,
         kwPerOfferedA: Number.NaN,
@@ -629,6 +632,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // counts that current as house, which is conservative.
       if (stat !== 'ok' && (st.limitA > 0 || (c.measurement.appliedLimitA ?? 0) > 0)) allOk = false;
       st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
+      if (!st.plugged) st.carOwnA = Number.NaN;
       if (st.plugged) pluggedCount++;
       let sum = 0;
       let most = 0;
@@ -711,6 +715,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.limitA >= cap.minA &&
         now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
         st.drawnA < st.limitA - Math.max(CAR_LIMIT_GAP_A, CAR_LIMIT_GAP_SHARE * st.limitA);
+      if (st.carLimited) st.carOwnA = st.drawnA;
       if (st.carLimited && pluggedCount > 1) {
         item.fixedA = st.limitA;
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);
@@ -736,9 +741,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
         for (let i = 0; i < n; i++) {
           const st = sts[i]!;
           if (st.item < 0) continue;
-          // A car that takes less than it is offered uses the budget at its own pace.
+          // A car that takes less than it is offered uses the budget at its own pace, also while paused: the
+          // pace it showed last (its own maximum, less as it fills, nothing when full), not its charger's.
           const a = full.a[st.item]!;
-          fullKw += (st.carLimited ? Math.min(a, st.drawnA) : a) * items[st.item]!.kwPerA;
+          const own = st.carLimited ? st.drawnA : st.carOwnA;
+          fullKw += (Number.isNaN(own) ? a : Math.min(a, own)) * items[st.item]!.kwPerA;
         }
       }
       const p = planIn;

@@ -289,6 +289,38 @@ describe('quarter budget', () => {
     expect(importKwh * 4).toBeGreaterThan(3.7);
   });
 
+  // Two cars under a 2.5 kW target; the second is full and takes nothing. Paused between runs it was counted
+  // at its charger's 16 A, so the run started later than it had to and up to half of each quarter's budget was
+  // left (fleet house 20261201/289).
+  it.each([
+    ['1x230', 63, [1]],
+    ['3N400', 16, [1, 2, 3]],
+  ] as const)(
+    'sizes the run at the end by the pace the cars showed: a full car adds nothing (%s %i A)',
+    (connection, fuseA, phases) => {
+      const b = createBalancer({ site: { connection, fuseA, capacityTargetKw: 2.5 }, margins: M });
+      const a = charger({ id: 'a', phases: [...phases], maxA: 16 });
+      const full = charger({ id: 'b', phases: [...phases], maxA: 16 });
+      let offered = 0;
+      const quarterKw: number[] = [];
+      for (let q = 0; q < 3; q++) {
+        let kwh = 0;
+        for (let t = 0; t < 900; t++) {
+          const ms = quarterStart + (q * 900 + t) * 1000;
+          const lineA = phases.map(() => 0.5 + offered);
+          const drawn = phases.map(() => offered);
+          const d = b.step(step(ms, reading(ms, lineA), [input(a, drawn), input(full, 0)]));
+          kwh += (lineA.reduce((x, y) => x + y, 0) * 0.23) / 3600;
+          offered = d.chargers[0]!.limitA;
+        }
+        quarterKw.push(kwh * 4);
+      }
+      // the first quarter shows that the second car takes nothing; the next ones spend their budget
+      expect(quarterKw[2]).toBeLessThanOrEqual(2.5);
+      expect(quarterKw[2]).toBeGreaterThan(2.3);
+    },
+  );
+
   it('cuts when the quarter would end over target, and freezes raises near its end', () => {
     const b = createBalancer({ site: { ...site3, capacityTargetKw: 4 } });
     // 14:45 into the quarter, already at 4 kW average: nothing left for the car.
