@@ -235,13 +235,22 @@ export class HouseModel {
     return nowMs - load.lastOffMs <= Math.max(1.5 * load.offS, load.offS + 60) * 1000;
   }
 
-  /** Seconds until a cycler that is off now is expected back, less the spread of its off-times. */
-  static earliestBackS(load: LearnedLoad, nowMs: number): number {
+  /** How far (s) a cycler's off-time may stray from its usual one. */
+  static spreadS(load: LearnedLoad): number {
     // Until two off-times were seen, allow for 15 % of it; then for three times how much they stray.
-    const spread = Number.isNaN(load.jitterS)
+    return Number.isNaN(load.jitterS)
       ? Math.max(10, 0.15 * load.offS)
       : Math.max(10, 0.05 * load.offS, 3 * load.jitterS);
-    return load.offS - spread - (nowMs - load.lastOffMs) / 1000;
+  }
+
+  /** Seconds until a cycler that is off now is expected back, less the spread of its off-times. */
+  static earliestBackS(load: LearnedLoad, nowMs: number): number {
+    return load.offS - HouseModel.spreadS(load) - (nowMs - load.lastOffMs) / 1000;
+  }
+
+  /** A cycler off for longer than its off-times stray: it may have stopped cycling (the oven is done). */
+  static late(load: LearnedLoad, nowMs: number): boolean {
+    return HouseModel.cyclingOff(load, nowMs) && HouseModel.earliestBackS(load, nowMs) < -2 * HouseModel.spreadS(load);
   }
 
   /**
@@ -295,12 +304,15 @@ export class HouseModel {
 
   /**
    * The largest load (kW) that may switch on at any moment: the largest seen in the last day that is off
-   * now, and before the house has shown any, a typical kitchen appliance.
+   * now, and before the house has shown any, a typical kitchen appliance. `besidesCyclers`: a surge on top of
+   * the cyclers that are off now, so not one of them.
    */
-  surgeKw(nowMs: number): number {
+  surgeKw(nowMs: number, besidesCyclers = false): number {
     let kw = DEFAULT_SURGE_KW;
     for (const load of this.loads) {
-      if (!load.on && nowMs - load.lastSeenMs <= STEP_MEMORY_MS) kw = Math.max(kw, this.kwOf(load));
+      if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) continue;
+      if (besidesCyclers && HouseModel.cyclingOff(load, nowMs)) continue;
+      kw = Math.max(kw, this.kwOf(load));
     }
     return kw;
   }
@@ -309,10 +321,10 @@ export class HouseModel {
    * Energy (kWh) the cyclers that are off now are expected to add over the next `windowS` seconds: from
    * their expected return, on for their usual share of each cycle.
    */
-  cyclerEnergyKwh(nowMs: number, windowS: number): number {
+  cyclerEnergyKwh(nowMs: number, windowS: number, lateOnly = false): number {
     let kwh = 0;
     for (const load of this.loads) {
-      if (!HouseModel.cyclingOff(load, nowMs)) continue;
+      if (!(lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs))) continue;
       const onS = Number.isNaN(load.onS) ? load.offS : load.onS;
       const backInS = Math.max(0, load.offS - (nowMs - load.lastOffMs) / 1000);
       const span = windowS - backInS;
@@ -325,9 +337,11 @@ export class HouseModel {
   }
 
   /** Power (kW) of the cyclers that are off now: each may be back, and stay on, within the next quarter. */
-  cyclersOffKw(nowMs: number): number {
+  cyclersOffKw(nowMs: number, lateOnly = false): number {
     let kw = 0;
-    for (const load of this.loads) if (HouseModel.cyclingOff(load, nowMs)) kw += this.kwOf(load);
+    for (const load of this.loads) {
+      if (lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs)) kw += this.kwOf(load);
+    }
     return kw;
   }
 

@@ -29,6 +29,11 @@ export interface PlanInput {
   houseKw: number;
   /** Import the learned loads that are off now are expected to add before the quarter ends (kWh). */
   cyclerKwh: number;
+  /** Power of the cyclers off for longer than their rhythm says (kW), and their part of `cyclerKwh`. */
+  lateCyclersKw: number;
+  lateCyclerKwh: number;
+  /** The largest surge besides the cyclers that are off (kW): what may switch on together with them. */
+  otherSurgeKw: number;
   /** The largest surge the house may add at any moment (kW): kept in reserve while the cars charge early. */
   surgeKw: number;
   /** What the cars draw now (kW). */
@@ -110,30 +115,36 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   }
   // The cars keep drawing what they draw now until a cut reaches them.
   const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
-  if (evKwh <= 0) return [surplusKw, 'quarter budget', false];
+  // In the run at the end the cars' own power is the reserve. A cycler off for longer than its rhythm says
+  // may have stopped (the oven is done): where a cut can make room for it and a surge together, its return
+  // costs only its detection (a telegram) and the cars' lag, so the run need not leave its energy unspent in
+  // case it comes. One still in its rhythm will come: its energy stays set aside.
+  const late = p.fullKw >= p.lateCyclersKw + p.otherSurgeKw;
+  const runKwh = late ? evKwh + p.lateCyclerKwh - (p.lateCyclersKw * (lag + 1)) / 3600 : evKwh;
+  if (runKwh <= 0) return [surplusKw, 'quarter budget', false];
   if (p.running) {
     // The run at the end: spend what is left by the end. It started `leadS` early for the cars' lag and
     // ramp; that lead is used up as they start.
     const leadLeftS = Math.max(0, p.leadS - p.runningForS);
-    const runKw = (evKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
+    const runKw = (runKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
     if (runKw >= p.fullKw) return UNLIMITED;
     // A run spread thinner than a surge frees nothing like what the surge takes: if it comes, the quarter
     // ends over. Pause, and run again at the end at the power the start rule gives, where a cut does free it
     // (when the cars' pause leaves time for that run).
-    const againS = horizonS - (evKwh * 3600) / p.fullKw - p.leadS;
+    const againS = horizonS - (runKwh * 3600) / p.fullKw - p.leadS;
     const thin = runKw < Math.min(p.fullKw, p.surgeKw) && againS >= p.minPauseS;
     if (!thin || p.thinForS < THIN_CONFIRM_S) {
       return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false, thin];
     }
   }
-  const early = earlyKw(evKwh, horizonS, surplusKw, p.surgeKw);
+  const early = evKwh > 0 ? earlyKw(evKwh, horizonS, surplusKw, p.surgeKw) : surplusKw;
   if (early >= p.fullKw) return UNLIMITED;
   // The run at the end starts once what is left keeps the cars at full power until the quarter ends (a small
   // budget runs at less power for the minimum run time); none starts too close to the end. It starts
   // `leadS` early: the cars' lag and ramp cost about that much of it.
   if (horizonS >= p.freezeS) {
-    const startKw = Math.max(p.minKw, Math.min(p.fullKw, (evKwh * 3600) / p.minRunS + surplusKw));
-    const leadKw = (evKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
+    const startKw = Math.max(p.minKw, Math.min(p.fullKw, (runKwh * 3600) / p.minRunS + surplusKw));
+    const leadKw = (runKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
     if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
   }
   // Before it, only what leaves room for a surge, or the export alone.

@@ -92,6 +92,27 @@ describe('house model', () => {
     expect(m.surgeKw(T0 + 300_000)).toBeCloseTo(4.6, 1);
   });
 
+  it('tells a cycler off past its rhythm, and the surge that may come on top of it', () => {
+    const m = new HouseModel('3N400');
+    // a 3-phase heat pump (8 A: 5.5 kW), 10 min on / 8 min off, that stops after its third run; a 2.3 kW
+    // kettle on L1 once
+    const offAt = 2 * 1080 + 600;
+    const hp = (s: number) => (s < offAt && s % 1080 < 600 ? 8 : 0);
+    const kettle = (s: number) => (s >= 700 && s < 880 ? 10 : 0);
+    const lines = (s: number) => [1 + hp(s) + kettle(s), 1 + hp(s), 1 + hp(s)];
+    feed(m, 0, offAt + 60, lines);
+    const minute = T0 + (offAt + 60) * 1000;
+    expect(m.cyclersOffKw(minute)).toBeCloseTo(5.5, 1);
+    // a minute after it went off it is in its rhythm
+    expect(m.cyclersOffKw(minute, true)).toBe(0);
+    // the pump, off, is the largest surge; besides it, a kitchen appliance (3 kW: more than the kettle)
+    expect(m.surgeKw(minute)).toBeCloseTo(5.5, 1);
+    expect(m.surgeKw(minute, true)).toBe(3);
+    // ten minutes after, past its rhythm (8 min ± 24 s)
+    feed(m, offAt + 60, 540, lines);
+    expect(m.cyclersOffKw(T0 + (offAt + 600) * 1000, true)).toBeCloseTo(5.5, 1);
+  });
+
   it('stays within its memory bound however many loads it sees', () => {
     const m = new HouseModel('3N400');
     feed(m, 0, 4000, (s) => [1 + (s % 40 < 20 ? 2 + (Math.floor(s / 40) % 50) * 0.5 : 0), 1, 1]);

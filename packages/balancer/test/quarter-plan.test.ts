@@ -10,6 +10,9 @@ const base: PlanInput = {
   freezeS: 20,
   houseKw: 0.5,
   cyclerKwh: 0,
+  lateCyclersKw: 0,
+  lateCyclerKwh: 0,
+  otherSurgeKw: 3,
   surgeKw: 3,
   evKw: 0,
   fullKw: 11,
@@ -39,6 +42,36 @@ describe('the quarter plan', () => {
     const start = at(178);
     expect(start.startsRun).toBe(true);
     expect(start.evKw).toBeGreaterThanOrEqual(11);
+  });
+
+  it('runs at the end on what a cycler off past its rhythm would take, when a cut can meet it', () => {
+    // A 3 kW heat pump, off for longer than its off-times stray: expected on for the rest of the quarter, but
+    // it may be done. The run keeps back only what its detection and the car's lag cost (3 kW × 6 s): 0.49 kWh
+    // at 11 kW lasts 160 s, plus lag and lead.
+    const pumped = (leftS: number, over: Partial<PlanInput> = {}) => {
+      const kwh = (3 * leftS) / 3600;
+      return planQuarter({
+        ...base,
+        surgeKw: 10,
+        leftS,
+        cyclerKwh: kwh,
+        lateCyclerKwh: kwh,
+        lateCyclersKw: 3,
+        leftKwh: evKwh(base) + (0.5 * leftS) / 3600,
+        ...over,
+      });
+    };
+    expect(pumped(181).startsRun).toBe(false);
+    expect(pumped(180).startsRun).toBe(true);
+    // In its rhythm it will come: its energy stays set aside (the run starts with 143 s left).
+    const inRhythm = { lateCyclerKwh: 0, lateCyclersKw: 0 };
+    expect(pumped(150, inRhythm).startsRun).toBe(false);
+    expect(pumped(143, inRhythm).startsRun).toBe(true);
+    // A car weaker than the pump and a surge together cannot make room for both by a cut: the pump's energy
+    // stays reserved: at 5 kW the run starts with 235 s left, not 372 s.
+    const weak = { fullKw: 5, minKw: 1.4 };
+    expect(pumped(240, weak).startsRun).toBe(false);
+    expect(pumped(235, weak).startsRun).toBe(true);
   });
 
   it('spends the rest by the end once running, and stops when it is gone', () => {
