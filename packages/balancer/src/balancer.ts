@@ -45,6 +45,8 @@ const CALM_AFTER_MS = 120_000;
 const CAR_LIMIT_GAP_A = 2;
 const CAR_LIMIT_GAP_SHARE = 0.15;
 const CAR_LIMIT_SETTLE_MS = 30_000;
+/** Subtracted from a full car's priority: below any configured one, and still a finite number to sort by. */
+const FULL_CAR_LAST = 1e6;
 /** The fail-safe timeout is at least this many telegram intervals. */
 const CADENCE_FACTOR = 2.5;
 /** IEC 60898-1 conventional tripping current: a learned load's next step must not take a line above it. */
@@ -703,7 +705,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.kwPerA = Number.isNaN(st.kwPerOfferedA) ? kwForAmps(connection, lines.length, 1) : st.kwPerOfferedA;
       item.minA = cap.minA;
       item.maxA = cap.maxA;
-      item.priority = priorityOf(cap);
+      // A car that took nothing when last offered and takes nothing now is full: every other car goes first
+      // (drawing again, it is back in its place).
+      item.priority = priorityOf(cap) - (st.carOwnA < 1 && st.drawnA < 1 ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
       item.fixedA = undefined;
       item.reserveA = undefined;

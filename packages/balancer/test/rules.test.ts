@@ -321,6 +321,35 @@ describe('quarter budget', () => {
     },
   );
 
+  it('lets a full single-phase car hold no line from a three-phase one on a 16 A fuse', () => {
+    // The room kept on L1 for an appliance not seen yet leaves the cars about 7 A: one minimum. The full car,
+    // admitted first, held 6 A of it whenever it was offered again; the three-phase car's minimum then did not
+    // fit until the full one had been seen to take nothing, and each run started late (fleet houses 1/371 and
+    // 424242/797). A full car now comes last.
+    const b = createBalancer({
+      site: { connection: '3N400', fuseA: 16, capacityTargetKw: 2.5 },
+      margins: { fuseA: 1 },
+    });
+    const full = charger({ id: 'full', phases: [1], maxA: 16 });
+    const a = charger({ id: 'a', phases: [1, 2, 3], maxA: 16 });
+    let offered = 0;
+    const quarterKw: number[] = [];
+    for (let q = 0; q < 3; q++) {
+      let kwh = 0;
+      for (let t = 0; t < 900; t++) {
+        const ms = quarterStart + (q * 900 + t) * 1000;
+        const lineA = [2 + offered, 0.5 + offered, 0.5 + offered];
+        const d = b.step(step(ms, reading(ms, lineA), [input(full, 0), input(a, [offered, offered, offered])]));
+        kwh += (lineA.reduce((x, y) => x + y, 0) * 0.23) / 3600;
+        offered = d.chargers[1]!.limitA;
+      }
+      quarterKw.push(kwh * 4);
+    }
+    // the full car, seen full in the first quarter, no longer holds the line at the start of each run
+    expect(quarterKw[2]).toBeLessThanOrEqual(2.5);
+    expect(quarterKw[2]).toBeGreaterThan(2.42);
+  });
+
   it('cuts when the quarter would end over target, and freezes raises near its end', () => {
     const b = createBalancer({ site: { ...site3, capacityTargetKw: 4 } });
     // 14:45 into the quarter, already at 4 kW average: nothing left for the car.
