@@ -1,9 +1,11 @@
 /**
  * The perfect-foresight bound: the most energy the cars could get knowing the house's future, under the same
- * fuse (no margin), quarter target and car limits. Per second each car takes what the fuse leaves (greedy in
- * scenario order, 0 below its minimum); per quarter the energy that would import is capped by the target's
- * budget, spread freely over the quarter (pulses at or above the minimum are allowed); energy from export
- * surplus is free. Car lag and ramps are ignored, so the bound is optimistic.
+ * fuse (no margin), quarter target and car limits. Per second each car takes what the fuse leaves (greedy, 0
+ * below its minimum), the cars in the scenario's order or in the order that gives the most power that second (a
+ * three-phase car first may take three times what a single-phase one leaves it), whichever gets more over the
+ * day; per quarter the energy that would import is capped by the target's budget, spread freely over the
+ * quarter (pulses at or above the minimum are allowed); energy from export surplus is free. Car lag and ramps
+ * are ignored, so the bound is optimistic.
  */
 import { type Connection, kwForAmps, linesInUse, QUARTER_MS } from '@p1/balancer';
 import { inDailyWindow, LocalClock, parseStart, parseTimeOfDay } from '../clock';
@@ -25,9 +27,7 @@ interface CarModel {
 }
 
 export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = houseTimeline(scenario)): number {
-  const { connection, fuseA, capacityTargetKw } = scenario.site;
-  const startMs = parseStart(scenario.start);
-  const localClock = new LocalClock(startMs);
+  const { connection } = scenario.site;
   const cars: CarModel[] = [];
   for (const ev of scenario.evs) {
     const ch = scenario.chargers.find((c) => c.id === ev.charger)!;
@@ -50,6 +50,17 @@ export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = ho
       depart: parseTimeOfDay(ev.depart) ?? 0,
     });
   }
+  // Either order may give more over the day: serving the car with the most power first can fill it early and
+  // leave the lines to a car that takes less of them.
+  const first = Array.from({ length: cars.length }, (_, i) => i);
+  return Math.max(schedule(scenario, house, cars, [first]), schedule(scenario, house, cars, carOrders(cars.length)));
+}
+
+/** The energy the cars get when, each second, they take the fuse's room in the order (of `orders`) giving the most. */
+function schedule(scenario: Scenario, house: HouseTimeline, cars: CarModel[], orders: number[][]): number {
+  const { fuseA, capacityTargetKw } = scenario.site;
+  const startMs = parseStart(scenario.start);
+  const localClock = new LocalClock(startMs);
   const n = cars.length;
   const remaining = new Float64Array(n);
   for (let e = 0; e < n; e++) remaining[e] = cars[e]!.need;
@@ -102,6 +113,8 @@ export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = ho
     return a >= c.minA ? a : 0;
   };
   const avail = [0, 0, 0];
+  const best = new Float64Array(n);
+  const trial = new Float64Array(n);
   const [kw0, kw1, kw2] = house.lineKw;
   for (let t = 0; t < scenario.durationS; t++) {
     const ms = startMs + t * 1000;
@@ -114,28 +127,53 @@ export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = ho
     houseImportKws += Math.max(0, net);
     freeKw[rows] = Math.max(0, -net);
     const tod = localClock.timeOfDay(t);
-    for (let l = 0; l < 3; l++) avail[l] = fuseA - house.lineA[l]![t]!;
-    const row = rows * n;
     for (let e = 0; e < n; e++) {
-      powers[row + e] = 0;
-      const c = cars[e]!;
-      const plugged = inDailyWindow(tod, c.arrive, c.depart);
-      if (plugged && !wasPlugged[e]) remaining[e] = c.need;
+      const plugged = inDailyWindow(tod, cars[e]!.arrive, cars[e]!.depart);
+      if (plugged && !wasPlugged[e]) remaining[e] = cars[e]!.need;
       wasPlugged[e] = plugged ? 1 : 0;
-      if (!plugged || remaining[e]! <= 0) continue;
-      let a = take(c, c.lines3);
-      let lines = c.lines3;
-      let kwPerA = c.kwPerA3;
-      if (a === 0 && c.canSwitch) {
-        a = take(c, c.lines1);
-        lines = c.lines1;
-        kwPerA = c.kwPerA1;
-      }
-      for (const l of lines) avail[l]! -= a;
-      powers[row + e] = a * kwPerA;
     }
+    let bestKw = -1;
+    for (const order of orders) {
+      for (let l = 0; l < 3; l++) avail[l] = fuseA - house.lineA[l]![t]!;
+      let sum = 0;
+      for (const e of order) {
+        trial[e] = 0;
+        const c = cars[e]!;
+        if (!wasPlugged[e] || remaining[e]! <= 0) continue;
+        let a = take(c, c.lines3);
+        let lines = c.lines3;
+        let kwPerA = c.kwPerA3;
+        if (a === 0 && c.canSwitch) {
+          a = take(c, c.lines1);
+          lines = c.lines1;
+          kwPerA = c.kwPerA1;
+        }
+        for (const l of lines) avail[l]! -= a;
+        trial[e] = a * kwPerA;
+        sum += trial[e]!;
+      }
+      if (sum > bestKw) {
+        bestKw = sum;
+        best.set(trial);
+      }
+    }
+    const row = rows * n;
+    for (let e = 0; e < n; e++) powers[row + e] = best[e]!;
     rows++;
   }
   flush();
   return total;
+}
+
+/** Every order of n cars (a home has one to three; beyond five only the scenario's order and its rotations). */
+function carOrders(n: number): number[][] {
+  const first = Array.from({ length: n }, (_, i) => i);
+  if (n > 5) return first.map((_, r) => first.map((i) => (i + r) % n));
+  const out: number[][] = [];
+  const permute = (done: number[], rest: number[]) => {
+    if (rest.length === 0) out.push(done);
+    for (let k = 0; k < rest.length; k++) permute([...done, rest[k]!], [...rest.slice(0, k), ...rest.slice(k + 1)]);
+  };
+  permute([], first);
+  return out;
 }
