@@ -13,6 +13,13 @@ export interface AllocItem {
   /** Already charging: admitted before newcomers of the same priority, against flapping. */
   incumbent: boolean;
   /**
+   * Admitted before the incumbents of its priority: the balancer found that the lines give clearly more power
+   * with this car at its minimum than with the cars that hold them now (see `leadGain`).
+   */
+  lead?: boolean;
+  /** The most the car took when it last took less than offered (A; Infinity or undefined: it follows its offer). */
+  ownA?: number;
+  /**
    * A car that takes clearly less than it is offered: its offer stays `fixedA` and only `reserveA` (what it
    * draws plus a little) is held for it, so the rest goes to the others.
    */
@@ -164,6 +171,8 @@ const scratch = {
   order: new Int32Array(8),
   admitted: new Int32Array(8),
   active: new Int32Array(8),
+  lead: new Uint8Array(8),
+  held: [0, 0, 0, 0, 0, 0, 0, 0],
 };
 
 function ensureScratch(n: number): void {
@@ -228,7 +237,12 @@ function sortByRank(items: readonly AllocItem[], order: Int32Array, count: numbe
 function ranksAfter(items: readonly AllocItem[], i: number, j: number): boolean {
   const x = items[i]!;
   const y = items[j]!;
-  return (y.priority - x.priority || Number(y.incumbent) - Number(x.incumbent) || i - j) > 0;
+  return (
+    (y.priority - x.priority ||
+      Number(y.lead === true) - Number(x.lead === true) ||
+      Number(y.incumbent) - Number(x.incumbent) ||
+      i - j) > 0
+  );
 }
 
 /** One charger (most homes): the tightest of its lines, the power limit and its maximum. */
@@ -254,6 +268,60 @@ function allocateOne(it: AllocItem, limits: AllocLimits, out: AllocResult): void
   if (a < it.minA - EPS) a = 0;
   out.a[0] = Math.max(0, a);
   out.binding[0] = binding;
+}
+
+/**
+ * The power (kW) the cars take (`takenKw`) with charger `lead` admitted first in its priority (none: -1); the
+ * other chargers' `lead` marks are set aside for it. `out` holds the allocation afterwards.
+ */
+export function kwWithLead(items: AllocItem[], limits: AllocLimits, lead: number, out = newAllocResult()): number {
+  if (scratch.lead.length < items.length) scratch.lead = new Uint8Array(2 * items.length);
+  for (let i = 0; i < items.length; i++) {
+    scratch.lead[i] = items[i]!.lead === true ? 1 : 0;
+    items[i]!.lead = i === lead;
+  }
+  allocate(items, limits, out);
+  for (let i = 0; i < items.length; i++) items[i]!.lead = scratch.lead[i] === 1;
+  return takenKw(items, out);
+}
+
+/** The power (kW) the cars take from an allocation: what each is offered, or its own pace where it showed one. */
+export function takenKw(items: readonly AllocItem[], result: AllocResult): number {
+  let kw = 0;
+  for (let i = 0; i < items.length; i++) kw += Math.min(result.a[i]!, items[i]!.ownA ?? Infinity) * items[i]!.kwPerA;
+  return kw;
+}
+
+/**
+ * A charger the lines hold out (its minimum does not fit beside the cars admitted before it) that would make
+ * more of them if it went first: a three-phase car whose 6 A per line a single-phase car's current leaves no
+ * room for takes three times the power at the same current. Tries at most `tries` of them, in rank order,
+ * skipping those `skip` names; returns the best and the power it gains over no car going first (kW), or -1.
+ */
+export function leadGain(
+  items: AllocItem[],
+  limits: AllocLimits,
+  tries: number,
+  skip: (i: number) => boolean,
+  out = newAllocResult(),
+): { index: number; gainKw: number } {
+  const baseKw = kwWithLead(items, limits, -1, out);
+  const held = scratch.held;
+  let count = 0;
+  const most = Math.min(tries, held.length);
+  for (let i = 0; i < items.length && count < most; i++)
+    if (out.a[i] === 0 && out.binding[i]!.endsWith(' fuse') && items[i]!.fixedA === undefined && !skip(i))
+      held[count++] = i;
+  const best = { index: -1, gainKw: 0 };
+  for (let k = 0; k < count; k++) {
+    const i = held[k]!;
+    const gain = kwWithLead(items, limits, i, out) - baseKw;
+    if (gain > best.gainKw) {
+      best.index = i;
+      best.gainKw = gain;
+    }
+  }
+  return best;
 }
 
 function extraFor(items: readonly AllocItem[], a: number[], i: number, x: number): number {

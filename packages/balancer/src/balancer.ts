@@ -6,7 +6,16 @@
  * pause times, solar delays, and a fail-safe on silence that respects the quarter's budget too.
  */
 import { formatMeterIso } from '@p1/dsmr';
-import { type AllocItem, type AllocLimits, type AllocResult, allocate, newAllocResult } from './allocate';
+import {
+  type AllocItem,
+  type AllocLimits,
+  type AllocResult,
+  allocate,
+  kwWithLead,
+  leadGain,
+  newAllocResult,
+  takenKw,
+} from './allocate';
 import { type ChargerCapabilities, isPlausibleCurrent, plausibleMaxA } from './charger-state';
 import { DEFAULT_UNSEEN_STEP_KW, HouseModel } from './house-model';
 import { MeterClock } from './meter-clock';
@@ -98,6 +107,18 @@ interface ChargerState {
   carPhases: 1 | 3;
   /** Its entry in the allocation, reused from step to step. */
   allocItem: AllocItem;
+  /** Admitted first in its priority: it makes more of the lines than the cars that held them (see `leadGain`). */
+  lead: boolean;
+  /**
+   * It went first before its car was seen to charge (a car on a three-phase charger may take one phase), over
+   * `leadOver`: once seen, it keeps its place only if it makes clearly more of the lines than that car did.
+   */
+  leadTrial: boolean;
+  leadOver: ChargerState | null;
+  /** Went first on trial and made no more of the lines: not tried again this session. */
+  leadTried: boolean;
+  /** The car's phases were seen this session (it drew on its charger's first phase). */
+  phasesSeen: boolean;
   /** When 1/3-phase switching was last weighed. */
   switchCheckMs: number;
   /**
@@ -116,8 +137,12 @@ export const DEFAULT_MIN_CHARGE_S = 120;
 /** `phaseSwitch.delayS` and `holdS` when unset; exported for the same reason. */
 export const DEFAULT_PHASE_SWITCH_DELAY_S = 60;
 export const DEFAULT_PHASE_SWITCH_HOLD_S = 300;
-/** How often 1/3-phase switching is weighed. */
+/** How often 1/3-phase switching, and which car goes first, are weighed. */
 const SWITCH_CHECK_MS = 5_000;
+/** A car goes first in place of others when that gives this much more power (kW): a pause of theirs costs. */
+const LEAD_MIN_GAIN_KW = 1;
+/** At most this many cars held out are tried first (a site with dozens of chargers). */
+const LEAD_TRIES = 4;
 /** A change smaller than this teaches nothing about the car's response. */
 const WATCH_MIN_A = 2;
 
@@ -238,6 +263,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let runStartMs = 0;
   /** Since when the run at the quarter's end has been thinner than a surge (NaN: it is not). */
   let thinSinceMs = Number.NaN;
+  let leadCheckMs = -Infinity;
   // Per-step scratch.
   const evOnLine = [0, 0, 0];
   const quiet = [false, false, false];
@@ -279,7 +305,24 @@ export function createBalancer(config: BalancerConfig): Balancer {
         evKw: 0,
         kwPerOfferedA: Number.NaN,
         carPhases: 3,
-        allocItem: { lines: [], kwPerA: 0, minA: 0, maxA: 0, priority: 0, incumbent: false },
+        // Every field from the start: the step then keeps one object shape (adding them later slowed it 2×).
+        allocItem: {
+          lines: [],
+          kwPerA: 0,
+          minA: 0,
+          maxA: 0,
+          priority: 0,
+          incumbent: false,
+          lead: false,
+          ownA: Number.POSITIVE_INFINITY,
+          fixedA: undefined,
+          reserveA: undefined,
+        },
+        lead: false,
+        leadTrial: false,
+        leadOver: null,
+        leadTried: false,
+        phasesSeen: false,
         switchCheckMs: -Infinity,
       };
       states.set(cap.id, st);
@@ -305,9 +348,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const learnCarPhases = (st: ChargerState, c: ChargerInput) => {
     if (!c.measurement.vehiclePlugged) {
       st.carPhases = 3;
+      st.phasesSeen = false;
       return;
     }
     const a = c.measurement.currentA;
+    if ((a[0] ?? 0) >= 3) st.phasesSeen = true;
     if (st.phases !== 3 || a.length !== 3 || (a[0] ?? 0) < 3) return;
     const idle = (a[2] ?? 0) < 1 && (s.connection === '3x230' || (a[1] ?? 0) < 1);
     st.carPhases = idle ? 1 : 3;
@@ -585,6 +630,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const cutRes = newAllocResult();
   const raiseRes = newAllocResult();
   const altRes = newAllocResult();
+  const leadRes = newAllocResult();
+  /** What each charger gets with no car going first (scratch of `chooseLead`). */
+  const leadBaseA: number[] = [];
   const planIn: PlanInput = {
     leftKwh: 0,
     leftS: 0,
@@ -608,6 +656,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     nextQuarterKwh: 0,
   };
   const fullLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
+  const leadLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
   const cutLimits: AllocLimits = { lineA: cutLine, powerKw: 0, powerReason: 'quarter budget' };
   const raiseLimits: AllocLimits = { lineA: raiseLine, powerKw: 0, powerReason: 'quarter budget' };
 
@@ -637,7 +686,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // counts that current as house, which is conservative.
       if (stat !== 'ok' && (st.limitA > 0 || (c.measurement.appliedLimitA ?? 0) > 0)) allOk = false;
       st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
-      if (!st.plugged) st.carOwnA = Number.NaN;
+      if (!st.plugged) {
+        st.carOwnA = Number.NaN;
+        st.lead = st.leadTrial = st.leadTried = false;
+        st.leadOver = null;
+      }
       if (st.plugged) pluggedCount++;
       let sum = 0;
       let most = 0;
@@ -709,6 +762,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // (drawing again, it is back in its place).
       item.priority = priorityOf(cap) - (st.carOwnA < 1 && st.drawnA < 1 ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
+      item.lead = st.lead;
       item.fixedA = undefined;
       item.reserveA = undefined;
       if (item.incumbent) charging = true;
@@ -723,6 +777,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
         st.drawnA < st.limitA - Math.max(CAR_LIMIT_GAP_A, CAR_LIMIT_GAP_SHARE * st.limitA);
       if (st.carLimited) st.carOwnA = st.drawnA;
+      item.ownA = Number.isNaN(st.carOwnA) ? Number.POSITIVE_INFINITY : st.carOwnA;
       if (st.carLimited && pluggedCount > 1) {
         item.fixedA = st.limitA;
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);
@@ -732,6 +787,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     // Truncated only when the count changes: a steady array keeps its storage.
     if (items.length !== count) items.length = count;
+    if (count > 1 && now - leadCheckMs >= SWITCH_CHECK_MS) {
+      leadCheckMs = now;
+      chooseLead(n, houseKw);
+    }
 
     // The quarter's plan: how much power the cars may take now.
     let quarterCapKw = Infinity;
@@ -742,19 +801,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const left = quarter.leftKwh();
     if (left !== null) {
       const leftS = quarter.leftS(at);
-      let fullKw = 0;
-      if (items.length > 0) {
-        const full = allocate(items, fullLimits, fullRes);
-        for (let i = 0; i < n; i++) {
-          const st = sts[i]!;
-          if (st.item < 0) continue;
-          // A car that takes less than it is offered uses the budget at its own pace, also while paused: the
-          // pace it showed last (its own maximum, less as it fills, nothing when full), not its charger's.
-          const a = full.a[st.item]!;
-          const own = st.carLimited ? st.drawnA : st.carOwnA;
-          fullKw += (Number.isNaN(own) ? a : Math.min(a, own)) * items[st.item]!.kwPerA;
-        }
-      }
+      // A car that takes less than it is offered uses the budget at its own pace, also while paused: the pace it
+      // showed last (its own maximum, less as it fills, nothing when full), not its charger's.
+      const fullKw = items.length > 0 ? takenKw(items, allocate(items, fullLimits, fullRes)) : 0;
       const p = planIn;
       p.leftKwh = left;
       p.leftS = leftS;
@@ -886,6 +935,63 @@ export function createBalancer(config: BalancerConfig): Balancer {
       };
     }
     return closed;
+  }
+
+  /**
+   * Which car goes first where the lines cannot take every car's minimum: the one that makes clearly more of
+   * them (a three-phase car beside a single-phase one on a 16 A line). The gain must pay for the pause of the
+   * car it displaces; the choice then holds until another gains as much over it. A car not yet seen charging
+   * goes first on trial: it may charge on one phase only.
+   */
+  function chooseLead(n: number, houseKw: number) {
+    // Under a capacity target the cars can use no more than the house leaves of it: where that binds, a car
+    // that goes first gains nothing and would only take over the quarter's run from another.
+    leadLimits.powerKw =
+      quarter.leftKwh() === null
+        ? Number.POSITIVE_INFINITY
+        : Math.max(0, (quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw));
+    let lead: ChargerState | null = null;
+    for (let i = 0; i < n; i++) if (sts[i]!.lead && sts[i]!.item >= 0) lead = sts[i]!;
+    if (lead?.leadTrial && lead.phasesSeen) {
+      lead.leadTrial = false;
+      const over = lead.leadOver;
+      if (over !== null && over.item >= 0) {
+        const gain =
+          kwWithLead(items, leadLimits, lead.item, leadRes) - kwWithLead(items, leadLimits, over.item, leadRes);
+        if (gain < LEAD_MIN_GAIN_KW) {
+          lead.leadTried = true;
+          setLead(n, over, null);
+          return;
+        }
+      }
+    }
+    const { index, gainKw } = leadGain(items, leadLimits, LEAD_TRIES, (i) => sts[itemOwner(n, i)]!.leadTried, leadRes);
+    if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || sts[itemOwner(n, index)]!.lead) return;
+    // The car it displaces: admitted without it, held out with it.
+    kwWithLead(items, leadLimits, -1, leadRes);
+    for (let k = 0; k < items.length; k++) leadBaseA[k] = leadRes.a[k]!;
+    kwWithLead(items, leadLimits, index, leadRes);
+    let over: ChargerState | null = null;
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      if (st.item >= 0 && leadBaseA[st.item]! > 0 && leadRes.a[st.item] === 0) over ??= st;
+    }
+    setLead(n, sts[itemOwner(n, index)]!, over);
+  }
+
+  function itemOwner(n: number, item: number): number {
+    for (let i = 0; i < n; i++) if (sts[i]!.item === item) return i;
+    return -1;
+  }
+
+  function setLead(n: number, lead: ChargerState, over: ChargerState | null) {
+    for (let i = 0; i < n; i++) {
+      const st = sts[i]!;
+      st.lead = st === lead;
+      if (st.item >= 0) items[st.item]!.lead = st.lead;
+    }
+    lead.leadTrial = over !== null && !lead.phasesSeen;
+    lead.leadOver = over;
   }
 
   /** 1/3-phase switching: compare with the other mode for a charger that can switch. */

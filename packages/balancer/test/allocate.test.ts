@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AllocItem, type AllocLimits, allocate } from '../src/allocate';
+import { type AllocItem, type AllocLimits, allocate, kwWithLead, leadGain } from '../src/allocate';
 
 const LINE_SETS = [[0], [1], [2], [0, 1, 2]];
 
@@ -11,6 +11,7 @@ const item = fc.record({
   maxA: fc.integer({ min: 0, max: 32 }),
   priority: fc.integer({ min: 0, max: 2 }),
   incumbent: fc.boolean(),
+  lead: fc.option(fc.boolean(), { nil: undefined }),
   fixed: fc.option(fc.tuple(fc.integer({ min: 6, max: 32 }), fc.integer({ min: 0, max: 16 })), { nil: undefined }),
 });
 
@@ -71,5 +72,38 @@ describe('allocate, several chargers', () => {
     expect(a[0]).toBe(0);
     expect(a[1]).toBeCloseTo(10, 4);
     expect(binding).toEqual(['L1 fuse', 'L1 fuse']);
+  });
+
+  it('finds a car that makes more of the lines going first, and leaves every mark as it was', () => {
+    fc.assert(
+      fc.property(items, limits, (xs, lim) => {
+        const marks = xs.map((it) => it.lead === true);
+        const base = copy(allocate(xs, lim));
+        const { index, gainKw } = leadGain(xs, lim, 4, () => false);
+        expect(xs.map((it) => it.lead === true)).toEqual(marks);
+        if (index < 0) return;
+        // it was held out by a line, and going first it gives what was found
+        expect(base.a[index]).toBe(0);
+        expect(base.binding[index]).toMatch(/fuse$/);
+        expect(gainKw).toBeGreaterThan(0);
+        expect(kwWithLead(xs, lim, index) - kwWithLead(xs, lim, -1)).toBeCloseTo(gainKw, 6);
+        expect(xs.map((it) => it.lead === true)).toEqual(marks);
+      }),
+    );
+  });
+
+  it('lets a three-phase car go first where a single-phase one holds the line both need', () => {
+    const one: AllocItem = { lines: [0], kwPerA: 0.23, minA: 6, maxA: 16, priority: 0, incumbent: true };
+    const three: AllocItem = { lines: [0, 1, 2], kwPerA: 0.69, minA: 6, maxA: 16, priority: 0, incumbent: false };
+    const lim: AllocLimits = { lineA: [9, 9, 9], powerKw: Infinity, powerReason: 'x' };
+    const { a } = allocate([one, three], lim);
+    expect(a[0]).toBeCloseTo(9, 4);
+    expect(a[1]).toBe(0);
+    const { index, gainKw } = leadGain([one, three], lim, 4, () => false);
+    expect(index).toBe(1);
+    expect(gainKw).toBeCloseTo(9 * 0.46, 3);
+    // counted at its own pace: a car that took 2 A when last offered more gains nothing going first
+    expect(leadGain([one, { ...three, ownA: 2 }], lim, 4, () => false).index).toBe(-1);
+    expect(leadGain([one, three], lim, 4, (i) => i === 1).index).toBe(-1);
   });
 });

@@ -34,6 +34,11 @@ describe('shipped scenarios keep the safety promises', () => {
     // Counted from the 0 A after the fail-safe's 6 A, its pause came out 54–55 s.
     expect(m.shortestPauseS).toBe(60);
   });
+  it('be-3n400-16a-three-phase-car-after-phev is a regression: the three-phase car goes first', () => {
+    // A single-phase car held the line the three-phase car's 6 A needed: 0.41 of the bound before.
+    const m = runScenario(loadScenario(join(dir, 'be-3n400-16a-three-phase-car-after-phev.json'))).metrics;
+    expect(m.evEnergyRatio).toBeGreaterThan(0.85);
+  });
   for (const file of files) {
     it(file, () => {
       const m = runScenario(loadScenario(join(dir, file)), { skipOptimal: true }).metrics;
