@@ -53,7 +53,8 @@ export function optimalEvEnergyKwh(scenario: Scenario, house: HouseTimeline = ho
   // Either order may give more over the day: serving the car with the most power first can fill it early and
   // leave the lines to a car that takes less of them.
   const first = Array.from({ length: cars.length }, (_, i) => i);
-  return Math.max(schedule(scenario, house, cars, [first]), schedule(scenario, house, cars, carOrders(cars.length)));
+  const inOrder = schedule(scenario, house, cars, [first]);
+  return cars.length < 2 ? inOrder : Math.max(inOrder, schedule(scenario, house, cars, carOrders(cars.length)));
 }
 
 /** The energy the cars get when, each second, they take the fuse's room in the order (of `orders`) giving the most. */
@@ -127,13 +128,18 @@ function schedule(scenario: Scenario, house: HouseTimeline, cars: CarModel[], or
     houseImportKws += Math.max(0, net);
     freeKw[rows] = Math.max(0, -net);
     const tod = localClock.timeOfDay(t);
+    let waiting = 0;
     for (let e = 0; e < n; e++) {
       const plugged = inDailyWindow(tod, cars[e]!.arrive, cars[e]!.depart);
       if (plugged && !wasPlugged[e]) remaining[e] = cars[e]!.need;
       wasPlugged[e] = plugged ? 1 : 0;
+      if (plugged && remaining[e]! > 0) waiting++;
     }
+    best.fill(0);
     let bestKw = -1;
-    for (const order of orders) {
+    // The order matters only where two cars or more may charge.
+    for (let k = 0; k < (waiting > 1 ? orders.length : Math.min(1, waiting)); k++) {
+      const order = orders[k]!;
       for (let l = 0; l < 3; l++) avail[l] = fuseA - house.lineA[l]![t]!;
       let sum = 0;
       for (const e of order) {
