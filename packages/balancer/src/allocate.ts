@@ -1,6 +1,7 @@
 /**
  * Shares the headroom between chargers: higher priority first, then equal currents (water-filling),
- * under per-line current limits and one power limit; a charger that cannot get its minimum gets 0.
+ * under per-line current limits and one power limit; a charger that cannot get its minimum gets 0. Which
+ * car is admitted first where not every minimum fits: `leadGain` finds the one that makes most of the lines.
  */
 
 export interface AllocItem {
@@ -218,8 +219,9 @@ function reserveFixed(
 }
 
 /**
- * Higher priority first, then those already charging, then input order. A stable insertion sort: a home has a
- * handful of chargers, and Array.prototype.sort would allocate its work array and a comparator each call.
+ * Higher priority first, then the car marked to go first, then those already charging, then input order. A
+ * stable insertion sort: a home has a handful of chargers, and Array.prototype.sort would allocate its work
+ * array and a comparator each call.
  */
 function sortByRank(items: readonly AllocItem[], order: Int32Array, count: number): void {
   for (let k = 1; k < count; k++) {
