@@ -299,6 +299,7 @@ export function takenKw(items: readonly AllocItem[], result: AllocResult): numbe
  * more of them if it went first: a three-phase car whose 6 A per line a single-phase car's current leaves no
  * room for takes three times the power at the same current. Tries at most `tries` of them, in rank order,
  * skipping those `skip` names; returns the best and the power it gains over no car going first (kW), or -1.
+ * `baseA`, when given, receives what each charger gets with no car going first.
  */
 export function leadGain(
   items: AllocItem[],
@@ -306,8 +307,10 @@ export function leadGain(
   tries: number,
   skip: (i: number) => boolean,
   out = newAllocResult(),
+  baseA?: number[],
 ): { index: number; gainKw: number } {
   const baseKw = kwWithLead(items, limits, -1, out);
+  if (baseA) for (let i = 0; i < items.length; i++) baseA[i] = out.a[i]!;
   const held = scratch.held;
   let count = 0;
   const most = Math.min(tries, held.length);

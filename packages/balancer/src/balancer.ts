@@ -625,6 +625,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** The chargers' states in input order, reused from step to step. */
   const sts: ChargerState[] = [];
   const items: AllocItem[] = [];
+  /** The charger state behind each allocation item, by item index. */
+  const itemOwner: ChargerState[] = [];
   // Filled in place every step (the hot path must not allocate).
   const fullRes = newAllocResult();
   const cutRes = newAllocResult();
@@ -783,6 +785,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);
       }
       st.item = count;
+      itemOwner[count] = st;
       items[count++] = item;
     }
     // Truncated only when the count changes: a steady array keeps its storage.
@@ -965,24 +968,20 @@ export function createBalancer(config: BalancerConfig): Balancer {
         }
       }
     }
-    const { index, gainKw } = leadGain(items, leadLimits, LEAD_TRIES, (i) => sts[itemOwner(n, i)]!.leadTried, leadRes);
-    if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || sts[itemOwner(n, index)]!.lead) return;
+    const { index, gainKw } = leadGain(items, leadLimits, LEAD_TRIES, skipTried, leadRes, leadBaseA);
+    if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || itemOwner[index]!.lead) return;
     // The car it displaces: admitted without it, held out with it.
-    kwWithLead(items, leadLimits, -1, leadRes);
-    for (let k = 0; k < items.length; k++) leadBaseA[k] = leadRes.a[k]!;
     kwWithLead(items, leadLimits, index, leadRes);
     let over: ChargerState | null = null;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       if (st.item >= 0 && leadBaseA[st.item]! > 0 && leadRes.a[st.item] === 0) over ??= st;
     }
-    setLead(n, sts[itemOwner(n, index)]!, over);
+    setLead(n, itemOwner[index]!, over);
   }
 
-  function itemOwner(n: number, item: number): number {
-    for (let i = 0; i < n; i++) if (sts[i]!.item === item) return i;
-    return -1;
-  }
+  /** A car that went first on trial and made no more of the lines is not tried again this session. */
+  const skipTried = (item: number) => itemOwner[item]!.leadTried;
 
   function setLead(n: number, lead: ChargerState, over: ChargerState | null) {
     for (let i = 0; i < n; i++) {
