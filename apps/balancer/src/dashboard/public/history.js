@@ -19,6 +19,8 @@ function span(startIso, endIso) {
 }
 
 const POWER_REFRESH_MS = 60_000;
+/** How often a plugged car's chart looks again for its session while the store has not opened it yet. */
+const SESSION_RETRY_MS = 2_000;
 
 let lines = null;
 let quarters = null;
@@ -93,7 +95,10 @@ function followCar(c, atMs) {
       caption: box.querySelector('.muted'),
       chart: sessionChart(box.querySelector('.chart')),
       plugged: null,
-      sessionId: null,
+      /** The session shown is the one running now (not an earlier, ended one). */
+      open: false,
+      loading: false,
+      triedMs: 0,
     };
     cars.set(c.id, car);
   }
@@ -104,13 +109,20 @@ function followCar(c, atMs) {
     if (!$('sessions').hidden) loadSessions();
     return;
   }
-  if (c.vehiclePlugged && car.sessionId !== null) {
+  if (c.vehiclePlugged && !car.open) {
+    // the store opens a session a moment after the car shows as plugged in: until the page has it, look again
+    if (!car.loading && Date.now() - car.triedMs >= SESSION_RETRY_MS) loadCarSession(c.id, car);
+    return;
+  }
+  if (c.vehiclePlugged) {
     const measured = c.currentA.filter((a) => typeof a === 'number');
     car.chart.push(atMs, measured.length ? Math.max(...measured) : null, c.limitA);
   }
 }
 
 async function loadCarSession(id, car) {
+  car.loading = true;
+  car.triedMs = Date.now();
   try {
     const list = await getJson('/api/v1/sessions?limit=50');
     const session = list.find((x) => x.chargerId === id);
@@ -118,13 +130,15 @@ async function loadCarSession(id, car) {
       car.caption.textContent = 'no charging session yet';
       return;
     }
-    car.sessionId = session.id;
+    car.open = session.endedAt === null;
     car.caption.textContent = session.endedAt
       ? `last session, ${when(session.startedAt)} – ${when(session.endedAt)}`
       : `charging since ${when(session.startedAt)}`;
     car.chart.load(await getJson(`/api/v1/sessions/${session.id}/series`));
   } catch (err) {
     report(`sessions of ${id}`)(err);
+  } finally {
+    car.loading = false;
   }
 }
 
