@@ -145,6 +145,11 @@ const LEAD_MIN_GAIN_KW = 1;
 const LEAD_TRIES = 4;
 /** A change smaller than this teaches nothing about the car's response. */
 const WATCH_MIN_A = 2;
+/**
+ * A charger's measurement this much older than the telegram (ms) was not taken at the meter's instant: while
+ * its car follows a new limit, the two disagree on the car's current.
+ */
+const MEASUREMENT_SYNC_MS = 250;
 
 interface Settings {
   connection: Connection;
@@ -267,6 +272,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   // Per-step scratch.
   const evOnLine = [0, 0, 0];
   const quiet = [false, false, false];
+  /** The lines whose measurements were not in step with the meter at the previous fresh telegram. */
+  const quietBefore = [false, false, false];
   const unknownLine = [false, false, false];
   const seqLoad = [0, 0, 0];
 
@@ -592,7 +599,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     let worstHouse = Number.NEGATIVE_INFINITY;
     for (let l = 0; l < 3; l++) {
       houseA[l] = view.lineA[l]! - evOnLine[l]!;
-      quiet[l] = unknownLine[l]!;
+      // One telegram more: the first one measured in step again shows the error of the last one undone.
+      quiet[l] = unknownLine[l]! || quietBefore[l]!;
+      quietBefore[l] = unknownLine[l]!;
       if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
     }
     house.observe(now, houseA, quiet);
@@ -712,6 +721,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
           sum += amps;
           most = Math.max(most, amps);
         }
+      }
+      // A car following a new limit or changing its draw by itself, measured at another instant than the
+      // meter's: the difference between the two reads as a house load switching on and off, and would be
+      // learned as one (a phantom cycler that then holds room and budget from the cars).
+      if (
+        stat === 'ok' &&
+        now - c.measurement.at > MEASUREMENT_SYNC_MS &&
+        (now - st.lastChangeMs < CAR_LIMIT_SETTLE_MS || Math.abs(most - st.drawnA) >= 1)
+      ) {
+        for (const line of used) unknownLine[line] = true;
       }
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
