@@ -263,33 +263,6 @@ describe('sharing', () => {
     expect(turns).toEqual(['one', 'other', 'one']);
   });
 
-  // An OCPP charger reports its current once a second, not at the meter's instant: while the car followed a new
-  // limit the two disagreed, the difference was learned as a load switching on and off, and that phantom
-  // cycler then held room and budget from the car (a Gherkin run paused the car under an 8 kW target).
-  it('learns no load from a car that follows its limit while its charger reports a second late', () => {
-    const b = createBalancer({ site: site3, margins: M });
-    const cap = charger();
-    let drawn = 0;
-    let reported = 0;
-    let offered = 0;
-    for (let s = 0; s < 600; s++) {
-      const ms = T0 + s * 1000;
-      // an oven on L1 (4.6 kW) 40 s of every 100: the balancer cuts the car for it and raises it after
-      const ovenA = s % 100 >= 60 ? 20 : 0;
-      // the car follows its offer at 2 A/s; the charger reports what it drew a second ago
-      drawn += Math.max(-2, Math.min(2, offered - drawn));
-      const car = input(cap, reported);
-      car.measurement.at = ms - 1000;
-      const d = b.step(step(ms, reading(ms, [1 + ovenA + drawn, 1 + drawn, 1 + drawn]), [car]));
-      reported = drawn;
-      offered = lim(d);
-    }
-    // the oven, and nothing on three lines
-    const learned = b.learnedLoads(T0 + 600_000);
-    expect(learned.map((l) => l.lines)).toEqual([[1]]);
-    expect(learned[0]!.kw).toBeCloseTo(4.6, 0);
-  });
-
   it('config priorities override the charger’s own', () => {
     const b = createBalancer({ margins: M, site: site3, chargers: [{ id: 'a', priority: 5 }] });
     const d = b.step(
@@ -469,6 +442,33 @@ describe('quarter budget', () => {
 });
 
 describe('fail-safe and stale data', () => {
+  // An OCPP charger reports its current once a second, not at the meter's instant: while the car followed a new
+  // limit the two disagreed, the difference was learned as a load switching on and off, and that phantom
+  // cycler then held room and budget from the car.
+  it('learns no load from a car that follows its limit while its charger reports a second late', () => {
+    const b = createBalancer({ site: site3, margins: M });
+    const cap = charger();
+    let drawn = 0;
+    let reported = 0;
+    let offered = 0;
+    for (let s = 0; s < 600; s++) {
+      const ms = T0 + s * 1000;
+      // an oven on L1 (4.6 kW) 40 s of every 100: the balancer cuts the car for it and raises it after
+      const ovenA = s % 100 >= 60 ? 20 : 0;
+      // the car follows its offer at 2 A/s; the charger reports what it drew a second ago
+      drawn += Math.max(-2, Math.min(2, offered - drawn));
+      const car = input(cap, reported);
+      car.measurement.at = ms - 1000;
+      const d = b.step(step(ms, reading(ms, [1 + ovenA + drawn, 1 + drawn, 1 + drawn]), [car]));
+      reported = drawn;
+      offered = lim(d);
+    }
+    // the oven, and nothing on three lines
+    const learned = b.learnedLoads(T0 + 600_000);
+    expect(learned.map((l) => l.lines)).toEqual([[1]]);
+    expect(learned[0]!.kw).toBeCloseTo(4.6, 0);
+  });
+
   it('holds on missing telegrams, drops to the safe current after 10 s, resumes with a ramp', () => {
     const b = createBalancer({ margins: M, site: site3 });
     settle(b, T0, 15, [2, 2, 2]);
