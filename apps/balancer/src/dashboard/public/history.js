@@ -19,8 +19,12 @@ function span(startIso, endIso) {
 }
 
 const POWER_REFRESH_MS = 60_000;
-/** How often a plugged car's chart looks again for its session while the store has not opened it yet. */
+/**
+ * How often, and for how long after a plug in or out, a car's chart looks again for its session while the
+ * store has not opened or closed it yet.
+ */
 const SESSION_RETRY_MS = 2_000;
+const SESSION_RETRY_FOR_MS = 30_000;
 
 let lines = null;
 let quarters = null;
@@ -99,19 +103,24 @@ function followCar(c, atMs) {
       open: false,
       loading: false,
       triedMs: 0,
+      pluggedMs: 0,
     };
     cars.set(c.id, car);
   }
   if (c.vehiclePlugged !== car.plugged) {
     // plugged in or out: the store opened or closed a session
     car.plugged = c.vehiclePlugged;
+    car.pluggedMs = Date.now();
     loadCarSession(c.id, car);
     if (!$('sessions').hidden) loadSessions();
     return;
   }
-  if (c.vehiclePlugged && !car.open) {
-    // the store opens a session a moment after the car shows as plugged in: until the page has it, look again
-    if (!car.loading && Date.now() - car.triedMs >= SESSION_RETRY_MS) loadCarSession(c.id, car);
+  if (c.vehiclePlugged !== car.open) {
+    // the store opens (closes) a session a moment after the car shows as plugged in (out): until the page has
+    // the session as it is now, look again
+    const now = Date.now();
+    const due = now - car.triedMs >= SESSION_RETRY_MS && now - car.pluggedMs < SESSION_RETRY_FOR_MS;
+    if (!car.loading && due) loadCarSession(c.id, car);
     return;
   }
   if (c.vehiclePlugged) {
