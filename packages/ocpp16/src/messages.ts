@@ -9,9 +9,11 @@ import type {
   ConfigurationStatus,
   IdTagInfo,
   KeyValue,
+  MessageTrigger,
   MeterValue,
   Reason,
   RegistrationStatus,
+  TriggerMessageStatus,
 } from './types';
 
 // ── Initiated by the charge point ─────────────────────────────────────────────────────────────
@@ -120,4 +122,14 @@ export interface ChangeConfigurationReq {
 
 export interface ChangeConfigurationConf {
   status: ConfigurationStatus;
+}
+
+/** Without connectorId the charge point answers for each of its connectors. */
+export interface TriggerMessageReq {
+  requestedMessage: MessageTrigger;
+  connectorId?: number;
+}
+
+export interface TriggerMessageConf {
+  status: TriggerMessageStatus;
 }

@@ -185,3 +185,13 @@ export interface KeyValue {
 }
 
 export type ConfigurationStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
+
+export type MessageTrigger =
+  | 'BootNotification'
+  | 'DiagnosticsStatusNotification'
+  | 'FirmwareStatusNotification'
+  | 'Heartbeat'
+  | 'MeterValues'
+  | 'StatusNotification';
+
+export type TriggerMessageStatus = 'Accepted' | 'Rejected' | 'NotImplemented';

@@ -9,6 +9,7 @@ import type {
   SampledValue,
   SetChargingProfileReq,
   StartTransactionConf,
+  TriggerMessageReq,
 } from '@p1/ocpp16';
 import { type Logger, silentLogger } from '../logger';
 import type { CarModel } from './car';
@@ -56,6 +57,11 @@ export interface SimulatedChargePointOptions {
   sampledData?: string[];
   /** The shortest MeterValueSampleInterval it takes (s); shorter is Rejected. Default 0. */
   minSampleIntervalS?: number;
+  /**
+   * Whether it sends its connector status after a reconnect (default true). OCPP 1.6 asks for a status only
+   * on a change: false is a charger that stays silent until asked (TriggerMessage) or until something changes.
+   */
+  statusOnReconnect?: boolean;
 }
 
 export interface ChargePointEvents {
@@ -110,6 +116,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       changeableKeys: ['MeterValueSampleInterval', 'MeterValuesSampledData'],
       sampledData: ['Current.Import', 'Current.Offered', 'Energy.Active.Import.Register'],
       minSampleIntervalS: 0,
+      statusOnReconnect: true,
       ...options,
       faults: [...(options.faults ?? [])],
     };
@@ -164,7 +171,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     peer.on('open', () => {
       this.emit('connection', true);
       // After a drop (not a reboot) there is no new BootNotification: tell the central system where we are.
-      if (this.booted) void this.notifyStatus(true);
+      if (this.booted && this.o.statusOnReconnect) void this.notifyStatus(true);
     });
     peer.on('disconnect', () => this.emit('connection', false));
     this.registerHandlers(peer);
@@ -417,7 +424,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       return this.ack({ status: 'Accepted' });
     });
     peer.handle('TriggerMessage', ({ params }) => {
-      const { requestedMessage } = params as { requestedMessage: string };
+      const { requestedMessage } = params as TriggerMessageReq;
       if (requestedMessage === 'StatusNotification') setImmediate(() => void this.notifyStatus(true));
       else if (requestedMessage === 'Heartbeat') setImmediate(() => void this.safeCall('Heartbeat', {}));
       else return this.ack({ status: 'NotImplemented' });

@@ -19,6 +19,8 @@ import type {
   StartTransactionReq,
   StatusNotificationReq,
   StopTransactionReq,
+  TriggerMessageConf,
+  TriggerMessageReq,
 } from '@p1/ocpp16';
 import { Episodes } from '../log-limit';
 import type { Logger } from '../logger';
@@ -304,6 +306,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
   private configure(peer: RpcPeer, booted: boolean): Promise<void> {
     const run = async () => {
       if (this.peer !== peer) return;
+      if (!booted) await this.askStatus(peer);
       let keys: KeyValue[] = [];
       try {
         const conf = await peer.call<GetConfigurationConf>('GetConfiguration', {
@@ -339,6 +342,26 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       if (this.configuring === chained) this.configuring = null;
       return this.pump();
     });
+  }
+
+  /**
+   * A charge point that only lost its link reports its connector again only when something changes: after
+   * our own restart we would not know its car is plugged. TriggerMessage (optional in OCPP 1.6) asks for it;
+   * a charger without it still tells us through its next status change or transaction sample.
+   */
+  private async askStatus(peer: RpcPeer): Promise<void> {
+    try {
+      const res = await peer.call<TriggerMessageConf>('TriggerMessage', {
+        requestedMessage: 'StatusNotification',
+      } satisfies TriggerMessageReq);
+      if (res.status !== 'Accepted')
+        this.settings.logger.info({ chargerId: this.id, status: res.status }, 'charger declined to resend its status');
+    } catch (err) {
+      this.settings.logger.info(
+        { chargerId: this.id, err: (err as Error).message },
+        'charger declined to resend its status',
+      );
+    }
   }
 
   /** The interval and per-phase currents the fuse loop needs; changed only where the charger differs. */
@@ -564,6 +587,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     const at = Math.min(sample.at, now);
     if (at < this.lastSampleAt) return; // a queued sample arriving after a newer one
     this.lastSampleAt = at;
+    this.adoptTransaction(req.transactionId, sample.energyWh);
     const currentA = lineCurrents(sample, this.capabilities.phases);
     const sessionKwh =
       sample.energyWh !== null && this.transactionId !== null
@@ -575,6 +599,18 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     if (currentA.some((a) => a !== null && !isPlausibleCurrent(a, this.capabilities))) return;
     const drawn = Math.max(0, ...currentA.map((a) => a ?? 0));
     this.escalate(this.watch.observe(drawn, this.sent?.amps ?? null, this.sent?.ackAt ?? null, now), drawn);
+  }
+
+  /**
+   * A sample of a transaction we never saw start: it began before our restart. A car is plugged, and the
+   * session's energy counts from this sample on (the core adds what it stored before the restart).
+   */
+  private adoptTransaction(transactionId: number | undefined, energyWh: number | null): void {
+    if (transactionId === undefined || this.transactionId !== null || energyWh === null) return;
+    this.transactionId = transactionId;
+    this.meterStartWh = energyWh;
+    this.settings.logger.info({ chargerId: this.id, transactionId }, 'transaction in progress taken over');
+    this.update({ vehiclePlugged: true, sessionKwh: 0 });
   }
 
   /** What a sample shows that no single message should flood the log with: once per episode each. */

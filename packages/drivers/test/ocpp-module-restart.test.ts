@@ -1,0 +1,54 @@
+/**
+ * The module restarts while a car charges: its charge point sees a reconnect, not a reboot, and a charger
+ * that reports its connector only on a change says nothing. The new central system must still know the
+ * car is there and keep counting the session's energy.
+ */
+import { describe, expect, it } from 'vitest';
+import { capabilities, chargePoint, startSystem, until } from './ocpp-harness';
+
+/** A first central system steers the car at 16 A, then closes; a second one opens on the same port. */
+async function restartWhileCharging(sampledData?: string[]) {
+  const first = await startSystem({ chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
+  const cp = chargePoint(first.system.url, 'cp1', {
+    password: 'pw',
+    statusOnReconnect: false,
+    ...(sampledData ? { sampledData } : {}),
+  });
+  await cp.start();
+  await until(() => cp.transactionId !== null, 'session');
+  await first.system.charger('cp1').setLimit(16);
+  await until(() => Math.abs(cp.drawnA - 16) < 0.01, 'the car draws 16 A');
+  const port = first.system.port;
+  await first.system.close();
+  const second = await startSystem({ port, chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
+  const charger = second.system.charger('cp1');
+  await until(() => charger.connected, 'the charge point back on the new central system');
+  return { cp, charger, logger: second.logger };
+}
+
+describe('the module restarts while a car charges', () => {
+  it('asks a silent charger for its status: the plugged car is known without a status change', {
+    timeout: 30_000,
+  }, async () => {
+    // no energy register in its samples: only the status can tell that a car is there
+    const { cp, charger } = await restartWhileCharging(['Current.Import']);
+    await until(() => charger.measurement.vehiclePlugged, 'the car known as plugged');
+    expect(cp.transactionId).not.toBeNull();
+  });
+
+  it("takes over the running transaction: the session's energy counts on from the first sample", {
+    timeout: 30_000,
+  }, async () => {
+    const { cp, charger, logger } = await restartWhileCharging();
+    await until(() => charger.measurement.sessionKwh > 0, 'energy counted after the restart');
+    const energyAtTakeOver = cp.energyWh;
+    expect(charger.measurement.vehiclePlugged).toBe(true);
+    expect(logger.lines.map((l) => l.msg)).toContain('transaction in progress taken over');
+
+    await cp.unplug();
+    await until(() => !charger.measurement.vehiclePlugged, 'the car gone');
+    // the StopTransaction's register closes the session: what the car drew since the take-over
+    expect(charger.measurement.sessionKwh).toBeGreaterThan(0);
+    expect(charger.measurement.sessionKwh).toBeLessThanOrEqual((cp.energyWh - energyAtTakeOver) / 1000 + 0.001);
+  });
+});
