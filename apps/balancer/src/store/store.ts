@@ -56,6 +56,14 @@ export interface Session {
   raisedMonthPeak: boolean | null;
 }
 
+/** A session still open in the store, with the last second its charger's chart saw the car. */
+export interface OpenSession {
+  id: number;
+  chargerId: string;
+  energyKwh: number;
+  lastSeenTs: number;
+}
+
 /** A charger's measured current (highest line) and the balancer's limit at one second. */
 export interface ChargerSample {
   ts: number;
@@ -140,6 +148,14 @@ export class Store {
       sessionStart: db.prepare('INSERT INTO sessions (charger_id, started_at, energy_kwh) VALUES (?, ?, ?)'),
       sessionEnergy: db.prepare('UPDATE sessions SET energy_kwh = ? WHERE id = ?'),
       sessionEnd: db.prepare('UPDATE sessions SET ended_at = ?, energy_kwh = ? WHERE id = ?'),
+      // the last second a charger's chart saw the car (a minute's row covers up to its last second)
+      sessionsOpen: db.prepare(`SELECT s.id, s.charger_id AS chargerId, s.energy_kwh AS energyKwh,
+          max(s.started_at, coalesce(
+            (SELECT max(ts) FROM charger_s c WHERE c.charger_id = s.charger_id AND c.ts >= s.started_at),
+            (SELECT max(ts) + 59000 FROM charger_m m WHERE m.charger_id = s.charger_id AND m.ts >= s.started_at),
+            s.started_at)) AS lastSeenTs
+        FROM sessions s WHERE s.ended_at IS NULL ORDER BY s.id`),
+      sessionClose: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
       sessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY id DESC LIMIT ?`),
       sessionsAfter: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id > ? ORDER BY id LIMIT ?`),
       session: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
@@ -328,6 +344,16 @@ export class Store {
   endSession(chargerId: string, ts: number, energyKwh: number): void {
     const open = this.stmts.sessionOpen.get(chargerId) as { id: number } | undefined;
     if (open) this.stmts.sessionEnd.run(ts, energyKwh, open.id);
+  }
+
+  /** Sessions no run has closed, with the last second their car was seen (a run that ended without closing them). */
+  openSessions(): OpenSession[] {
+    return this.stmts.sessionsOpen.all() as OpenSession[];
+  }
+
+  /** Closes a session at `ts`, keeping its energy: for one an earlier run left open. */
+  closeSession(id: number, ts: number): void {
+    this.stmts.sessionClose.run(ts, id);
   }
 
   /** The latest sessions first. */

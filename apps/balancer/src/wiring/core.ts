@@ -13,10 +13,12 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema';
 import type { RuntimeSettings } from '../http/settings';
 import type { ChargerView, LiveState } from '../live/live-state';
-import type { MonthPeak, Store } from '../store/store';
+import type { MonthPeak, OpenSession, Store } from '../store/store';
 
 const PRUNE_EVERY_MS = 3_600_000;
 const SESSION_ENERGY_EVERY_MS = 60_000;
+/** How long a connected charger reports no car before a session an earlier run left open is closed. */
+const PLUG_SETTLE_MS = 30_000;
 /** The learned loads change slowly: the state shows them refreshed this often. */
 const LOADS_EVERY_MS = 10_000;
 
@@ -77,6 +79,10 @@ export class ModuleCore {
   private readonly now: () => number;
   private readonly lastRecorded = new Map<string, string>();
   private readonly plugged = new Map<string, boolean>();
+  /** Per charger, a session an earlier run left open (a crash), until the charger tells whether its car stayed. */
+  private readonly inherited = new Map<string, OpenSession & { unpluggedSince: number | null }>();
+  /** Per charger, the energy its session had before this run: drivers count a session's energy from their start. */
+  private readonly carriedKwh = new Map<string, number>();
   private readonly lastRefusal = new Map<string, string>();
   /** Latest measurement per charger, from its events (the event is the driver's source of truth). */
   private readonly measurements = new Map<string, ChargerMeasurement>();
@@ -135,6 +141,48 @@ export class ModuleCore {
       });
     }
     this.refreshMonth(null);
+    for (const open of o.store.openSessions()) {
+      const previous = this.inherited.get(open.chargerId);
+      if (previous) this.closeInherited(previous, 'a later session of the same charger is open');
+      if (this.chargers.has(open.chargerId)) this.inherited.set(open.chargerId, { ...open, unpluggedSince: null });
+      else this.closeInherited(open, 'its charger is no longer configured');
+    }
+  }
+
+  /**
+   * A session an earlier run left open goes on if the car is still plugged; it is closed at the last second
+   * the car was seen once its charger, connected, has reported no car for PLUG_SETTLE_MS (a charger reports
+   * "no car" for a moment after connecting, before its status arrives).
+   */
+  private settleInherited(id: string, m: ChargerMeasurement, now: number): void {
+    const open = this.inherited.get(id);
+    if (!open) return;
+    if (m.vehiclePlugged) {
+      this.inherited.delete(id);
+      this.carriedKwh.set(id, open.energyKwh);
+      return;
+    }
+    if (!m.connected) {
+      open.unpluggedSince = null;
+      return;
+    }
+    open.unpluggedSince ??= now;
+    if (now - open.unpluggedSince >= PLUG_SETTLE_MS)
+      this.closeInherited(open, 'the car left while the module was down');
+  }
+
+  private closeInherited(open: OpenSession, why: string): void {
+    this.inherited.delete(open.chargerId);
+    this.o.store.closeSession(open.id, open.lastSeenTs);
+    this.o.logger.info(
+      { charger: open.chargerId, session: open.id, endedAt: new Date(open.lastSeenTs).toISOString() },
+      `closed a session left open by an earlier run: ${why}`,
+    );
+  }
+
+  /** The session's energy: what the charger counted in this run, on top of what an earlier run stored. */
+  private sessionKwhOf(id: string, m: ChargerMeasurement): number {
+    return (this.carriedKwh.get(id) ?? 0) + m.sessionKwh;
   }
 
   private view(id: string): ChargerView | undefined {
@@ -373,12 +421,16 @@ export class ModuleCore {
         view.connected = m.connected;
         view.vehiclePlugged = m.vehiclePlugged;
         view.currentA = m.currentA;
-        view.sessionKwh = m.sessionKwh;
+        view.sessionKwh = this.sessionKwhOf(id, m);
         view.appliedLimitA = m.appliedLimitA;
       }
+      this.settleInherited(id, m, now);
       const was = this.plugged.get(id) ?? false;
-      if (m.vehiclePlugged && !was) this.o.store.startSession(id, now, m.sessionKwh);
-      if (!m.vehiclePlugged && was) this.o.store.endSession(id, now, m.sessionKwh);
+      if (m.vehiclePlugged && !was) this.o.store.startSession(id, now, this.sessionKwhOf(id, m));
+      if (!m.vehiclePlugged && was) {
+        this.o.store.endSession(id, now, this.sessionKwhOf(id, m));
+        this.carriedKwh.delete(id);
+      }
       this.plugged.set(id, m.vehiclePlugged);
       if (sampleDue && m.vehiclePlugged) {
         const measured = m.currentA.filter((a): a is number => a !== null);
@@ -394,7 +446,8 @@ export class ModuleCore {
       this.lastSessionWrite = now;
       for (const charger of this.chargers.values()) {
         const m = this.measurementOf(charger);
-        if (m.vehiclePlugged) this.o.store.updateSessionEnergy(charger.capabilities.id, m.sessionKwh);
+        const id = charger.capabilities.id;
+        if (m.vehiclePlugged) this.o.store.updateSessionEnergy(id, this.sessionKwhOf(id, m));
       }
     }
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
@@ -431,7 +484,11 @@ export class ModuleCore {
       [...this.chargers.values()].map(async (c) => {
         const safeA = this.o.config.chargers.find((x) => x.id === c.capabilities.id)?.safeA ?? c.capabilities.safeA;
         await c.setLimit(safeA);
-        this.o.store.endSession(c.capabilities.id, this.now(), this.measurementOf(c).sessionKwh);
+        this.o.store.endSession(
+          c.capabilities.id,
+          this.now(),
+          this.sessionKwhOf(c.capabilities.id, this.measurementOf(c)),
+        );
       }),
     );
   }

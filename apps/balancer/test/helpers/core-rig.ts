@@ -28,14 +28,18 @@ export interface CoreRigOptions {
   charger?: Record<string, unknown>;
   /** Top-level sections of the configuration (e.g. `timing`). */
   sections?: Record<string, unknown>;
-  /** The simulated car (default: 3-phase 16 A, 2 s lag, 4 s ramp). */
-  car?: CarSpec;
+  /** The simulated car (default: 3-phase 16 A, 2 s lag, 4 s ramp); null: no car plugged. */
+  car?: CarSpec | null;
   /** false: a DSMR 5 meter that sends no 1-0:1.4.0. */
   withQuarterAverage?: boolean;
+  /** The directory of an earlier rig: the module starting again on its SQLite file. */
+  dir?: string;
+  /** The clock at start (epoch ms); default 2025-01-15 18:00 in Brussels. */
+  startMs?: number;
 }
 
 export function coreRig(o: CoreRigOptions = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'p1-core-'));
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'p1-core-'));
   // The fuse rule alone (no room for an unseen appliance), so the limits read as fuse − margin − house.
   const config = testConfig(dir, {
     site: { connection: '3N400', fuseA: RIG_FUSE_A, ...o.site },
@@ -48,12 +52,12 @@ export function coreRig(o: CoreRigOptions = {}) {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  let now = Date.parse('2025-01-15T18:00:00+01:00');
+  let now = o.startMs ?? Date.parse('2025-01-15T18:00:00+01:00');
   const c = config.chargers[0];
   if (!c) throw new Error('the rig needs one charger');
   const charger = createSimulatedCharger(
     { id: c.id, phases: c.phases as Phase[], minA: c.minA, maxA: c.maxA, switchPhases: c.switchPhases, safeA: c.safeA },
-    { car: { lagS: 2, rampS: 4, ...o.car }, now: () => now, tickMs: false },
+    { car: o.car === null ? null : { lagS: 2, rampS: 4, ...o.car }, now: () => now, tickMs: false },
   );
   const core = new ModuleCore({
     config,
@@ -89,5 +93,5 @@ export function coreRig(o: CoreRigOptions = {}) {
     charger.step();
     core.tick();
   };
-  return { core, charger, config, second, silentSecond, nowMs: () => now };
+  return { core, charger, config, store, dir, second, silentSecond, nowMs: () => now };
 }
