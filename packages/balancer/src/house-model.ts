@@ -37,6 +37,8 @@ export const DEFAULT_UNSEEN_STEP_KW = DEFAULT_SURGE_KW;
 /** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
 const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
+/** On-steps each of two loads on the same lines needs, never on together, before they count as one appliance's levels. */
+const LEVELS_MIN_ON = 4;
 
 export interface LearnedLoad {
   /** Lines 0..2 it draws from, as a bit mask. */
@@ -55,6 +57,8 @@ export interface LearnedLoad {
   /** How far (s) an off-time strays from the usual one; NaN until two were seen. */
   jitterS: number;
   lastSeenMs: number;
+  /** The loads seen on at the same time as this one (the others are candidates for levels of one appliance). */
+  together: Set<LearnedLoad>;
 }
 
 /** The owner-facing summary of a learned load (state API, dashboard). */
@@ -188,6 +192,11 @@ export class HouseModel {
           load.cycles = 0;
         }
       }
+      for (const other of this.loads) {
+        if (!other.on || other === load) continue;
+        other.together.add(load);
+        load.together.add(other);
+      }
       load.on = true;
       load.onSteps++;
       load.lastOnMs = nowMs;
@@ -210,7 +219,8 @@ export class HouseModel {
       for (let i = 1; i < this.loads.length; i++) {
         if (this.loads[i]!.lastSeenMs < this.loads[oldest]!.lastSeenMs) oldest = i;
       }
-      this.loads.splice(oldest, 1);
+      const [gone] = this.loads.splice(oldest, 1);
+      for (const load of this.loads) if (gone) load.together.delete(gone);
     }
     const load: LearnedLoad = {
       mask,
@@ -224,6 +234,7 @@ export class HouseModel {
       cycles: 0,
       jitterS: Number.NaN,
       lastSeenMs: nowMs,
+      together: new Set(),
     };
     this.loads.push(load);
     return load;
@@ -264,9 +275,28 @@ export class HouseModel {
     for (const load of this.loads) {
       if (!HouseModel.cyclingOff(load, nowMs)) continue;
       if (load.offS >= LEND_MIN_OFF_S && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
-      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += load.amps;
+      const addA = this.stepOf(load);
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
     }
     return out;
+  }
+
+  /** What a load that is off adds when it comes on (A): another level of its appliance that runs now makes way. */
+  private stepOf(load: LearnedLoad): number {
+    let runningA = 0;
+    for (const other of this.loads)
+      if (other.on && HouseModel.levels(load, other)) runningA = Math.max(runningA, other.amps);
+    return Math.max(0, load.amps - runningA);
+  }
+
+  /**
+   * Two loads on the same lines, each seen on often, never on at the same time: levels of one appliance (a
+   * modulating heat pump, a hob zone's power steps), learned as separate loads because their steps differ.
+   */
+  static levels(a: LearnedLoad, b: LearnedLoad): boolean {
+    return (
+      a !== b && a.mask === b.mask && a.onSteps >= LEVELS_MIN_ON && b.onSteps >= LEVELS_MIN_ON && !a.together.has(b)
+    );
   }
 
   /**
@@ -297,7 +327,8 @@ export class HouseModel {
     out[0] = out[1] = out[2] = this.unseenStepA;
     for (const load of this.loads) {
       if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) continue;
-      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, load.amps);
+      const stepA = this.stepOf(load);
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, stepA);
     }
     return out;
   }

@@ -48,6 +48,38 @@ describe('house model', () => {
     expect(m.holdA(T0 + (offAt + 450) * 1000, 15)).toEqual([5, 5, 5]);
   });
 
+  it('takes the levels of a modulating heat pump in turn, not on top of each other', () => {
+    // no room for an unseen appliance: the steps below are what the model learned
+    const m = new HouseModel('3N400', 0);
+    // on L3, 300 s on / 200 s off, each run at the next of three levels (6, 9, 13 A): learned as three loads
+    const levelsA = [6, 9, 13];
+    const hp = (s: number) => (s % 500 < 300 ? levelsA[Math.floor(s / 500) % 3]! : 0);
+    const end = 15 * 500 + 10; // 10 s into a run at 6 A
+    feed(m, 0, end, (s) => [1, 1, 1 + hp(s)]);
+    const now = T0 + end * 1000;
+    expect(m.summary(now).map((l) => [l.lines.join('+'), l.on])).toEqual([
+      ['3', false],
+      ['3', false],
+      ['3', true],
+    ]);
+    // the 13 A level can only replace the 6 A one: 7 A more, not 13 A on top of it
+    expect(m.stepA(now)[2]).toBeCloseTo(7, 0);
+    // counted as due back (a long horizon): the differences, not 9 + 13 A over the 6 A running
+    expect(m.holdA(now, 3600)[2]).toBeCloseTo(3 + 7, 0);
+  });
+
+  it('keeps the whole step of a load that was seen on together with the one running', () => {
+    const m = new HouseModel('3N400', 0);
+    // a heat pump (7 A, 300 s on / 200 s off) and an oven's thermostat (10 A, 45 s on / 60 s off) on L1
+    const hp = (s: number) => (s % 500 < 300 ? 7 : 0);
+    const oven = (s: number) => (s >= 1000 && s % 105 < 45 ? 10 : 0);
+    const end = 3010; // the oven off for 25 s, the heat pump on
+    feed(m, 0, end, (s) => [1 + hp(s) + oven(s), 1, 1]);
+    const now = T0 + end * 1000;
+    expect(m.summary(now).find((l) => l.kw > 2)?.on).toBe(false);
+    expect(m.stepA(now)[0]).toBeCloseTo(10, 0);
+  });
+
   it('tells apart two loads that switch in the same second when one is known', () => {
     const m = new HouseModel('3x230');
     // a 3-phase heat pump (7.5 A) learned alone first
