@@ -39,6 +39,8 @@ const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
 /** On-steps each of two loads on the same lines needs, never on together, before they count as one appliance's levels. */
 const LEVELS_MIN_ON = 4;
+/** `leader` of a load not yet placed in a group. */
+const UNPLACED = -2;
 
 export interface LearnedLoad {
   /** Lines 0..2 it draws from, as a bit mask. */
@@ -87,6 +89,9 @@ export class HouseModel {
   private readonly holdOut: [number, number, number] = [0, 0, 0];
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly coolOut: [number, number, number] = [0, 0, 0];
+  /** Scratch of `sumOverAppliances`: a value per load index, and the group each load joined. */
+  private readonly weight = new Float64Array(MAX_LOADS);
+  private readonly leader = new Int8Array(MAX_LOADS);
 
   /** The step of an appliance the house has not shown yet, per line it loads (A). */
   private unseenStepA: number;
@@ -353,8 +358,10 @@ export class HouseModel {
    * their expected return, on for their usual share of each cycle.
    */
   cyclerEnergyKwh(nowMs: number, windowS: number, lateOnly = false): number {
-    let kwh = 0;
-    for (const load of this.loads) {
+    const weight = this.weight;
+    for (let i = 0; i < this.loads.length; i++) {
+      weight[i] = 0;
+      const load = this.loads[i]!;
       if (!(lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs))) continue;
       const onS = Number.isNaN(load.onS) ? load.offS : load.onS;
       const backInS = Math.max(0, load.offS - (nowMs - load.lastOffMs) / 1000);
@@ -362,18 +369,57 @@ export class HouseModel {
       if (span <= 0) continue;
       const duty = onS / (onS + load.offS);
       const expectedOnS = Math.min(span, Math.max(Math.min(onS, span), span * duty));
-      kwh += (this.kwOf(load) * expectedOnS) / 3600;
+      weight[i] = (this.addedKwOf(load) * expectedOnS) / 3600;
     }
-    return kwh;
+    return this.sumOverAppliances();
   }
 
   /** Power (kW) of the cyclers that are off now: each may be back, and stay on, within the next quarter. */
   cyclersOffKw(nowMs: number, lateOnly = false): number {
-    let kw = 0;
-    for (const load of this.loads) {
-      if (lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs)) kw += this.kwOf(load);
+    for (let i = 0; i < this.loads.length; i++) {
+      const load = this.loads[i]!;
+      const counted = lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs);
+      this.weight[i] = counted ? this.addedKwOf(load) : 0;
     }
-    return kw;
+    return this.sumOverAppliances();
+  }
+
+  /** The power (kW) a load that is off adds when it comes on: less a level of its appliance that runs now. */
+  private addedKwOf(load: LearnedLoad): number {
+    return load.amps > 0 ? (this.kwOf(load) * this.stepOf(load)) / load.amps : 0;
+  }
+
+  /**
+   * The sum of `weight` (per load index) with the levels of one appliance counted once, the largest: they take
+   * turns. Loads go into groups whose members are all levels of each other, largest first; a group counts its
+   * first member. Allocation-free; at most 16 loads.
+   */
+  private sumOverAppliances(): number {
+    const n = this.loads.length;
+    const { weight, leader } = this;
+    leader.fill(UNPLACED, 0, n);
+    let sum = 0;
+    for (;;) {
+      let x = -1;
+      for (let i = 0; i < n; i++) {
+        if (leader[i] === UNPLACED && weight[i]! > 0 && (x < 0 || weight[i]! > weight[x]!)) x = i;
+      }
+      if (x < 0) return sum;
+      let group = -1;
+      for (let g = 0; g < n && group < 0; g++) {
+        if (leader[g] !== g) continue;
+        let all = true;
+        for (let i = 0; i < n && all; i++) {
+          if (leader[i] === g && !HouseModel.levels(this.loads[x]!, this.loads[i]!)) all = false;
+        }
+        if (all) group = g;
+      }
+      if (group >= 0) leader[x] = group;
+      else {
+        leader[x] = x;
+        sum += weight[x]!;
+      }
+    }
   }
 
   kwOf(load: LearnedLoad): number {

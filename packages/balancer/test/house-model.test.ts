@@ -66,6 +66,11 @@ describe('house model', () => {
     expect(m.stepA(now)[2]).toBeCloseTo(7, 0);
     // counted as due back (a long horizon): the differences, not 9 + 13 A over the 6 A running
     expect(m.holdA(now, 3600)[2]).toBeCloseTo(3 + 7, 0);
+
+    // all three off between two runs: the quarter plan expects one of them back, the largest (13 A), not all
+    const rest = 15 * 500 + 350;
+    feed(m, end, rest - end, (s) => [1, 1, 1 + hp(s)]);
+    expect(m.cyclersOffKw(T0 + rest * 1000)).toBeCloseTo((13 * 230) / 1000, 1);
   });
 
   it('keeps the whole step of a load that was seen on together with the one running', () => {
