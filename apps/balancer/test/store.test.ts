@@ -102,8 +102,11 @@ describe('Store', () => {
   it('loses at most the last second and corrupts nothing when killed with SIGKILL', async () => {
     const path = tempDb();
     const writer = join(import.meta.dirname, 'fixtures', 'store-writer.ts');
-    const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-    const child = spawn(tsx, [writer, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // node itself with tsx's loader: the tsx wrapper would take the SIGKILL and leave the writer running
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, path], {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let acknowledged = 0;
     let count = 0;
     let buffer = '';
