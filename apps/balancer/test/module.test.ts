@@ -11,6 +11,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startModule } from '../src/wiring/module';
 import { TEST_TOKEN, testConfig } from './helpers/module';
+import { runConfigYaml, startP1Run } from './helpers/p1-run';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-module-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,33 +121,15 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
     const token = 'very-secret-token-42';
     writeFileSync(
       file,
-      [
-        'version: 1',
-        'meter: { source: simulator, model: fluvius-3ph }',
-        'site: { connection: 3N400, fuseA: 25 }',
+      runConfigYaml([
         'chargers:',
         '  - { id: cp9, driver: simulated, phases: [1, 2, 3], minA: 6, maxA: 16, password: also-secret-pw }',
         `http: { host: 127.0.0.1, port: 0, token: ${token} }`,
         `store: { path: ${join(dir, 'run.db')} }`,
         'log: { level: debug }',
-      ].join('\n'),
+      ]),
     );
-    const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-    const child = spawn(tsx, [join(import.meta.dirname, '..', 'src', 'cli', 'p1.ts'), 'run', '--config', file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.on('error', (e) => {
-      output += `p1 run could not start (${e.message})`;
-    });
-    child.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    await expect.poll(() => output.match(/dashboard on (http:\S+)\//)?.[1], { timeout: 30_000 }).toBeTruthy();
-    const url = output.match(/dashboard on (http:\S+)\//)?.[1] as string;
+    const { child, url, output } = await startP1Run(file);
     expect((await (await fetch(`${url}/api`)).json()) as object).toMatchObject({ product_type: 'HWE-P1' });
     const patched = await fetch(`${url}/api/v1/settings`, {
       method: 'PATCH',
@@ -158,9 +141,9 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
     child.kill('SIGTERM');
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(output).toMatch(/chargers set to their safe current/);
-    expect(output).not.toContain(token);
-    expect(output).not.toContain('also-secret-pw');
+    expect(output()).toMatch(/chargers set to their safe current/);
+    expect(output()).not.toContain(token);
+    expect(output()).not.toContain('also-secret-pw');
   }, 60_000);
 
   it('p1 run refuses an invalid configuration with one line per problem', async () => {

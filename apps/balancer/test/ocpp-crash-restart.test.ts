@@ -4,7 +4,7 @@
  * must know the car is still there, go on with the same session, and close it when the car leaves.
  * Real parts: the `p1` process, its SQLite file, a websocket OCPP 1.6J charge point, the simulated meter.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { createCar } from '@p1/sim';
 import { SimulatedChargePoint } from '@p1/sim/charge-point';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/mosquitto';
+import { runConfigYaml, startP1Run } from './helpers/p1-run';
 
 const dir = mkdtempSync(join(tmpdir(), 'p1-crash-'));
 const children: ChildProcess[] = [];
@@ -26,30 +27,6 @@ interface SessionJson {
   endedAt: string | null;
 }
 
-/** Starts `p1 run`; resolves with its dashboard URL once it serves. */
-async function run(file: string): Promise<{ child: ChildProcess; url: string }> {
-  // node itself with tsx's loader, not the tsx wrapper: SIGKILL must reach the process that runs the module
-  const app = join(import.meta.dirname, '..');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(app, 'src', 'cli', 'p1.ts'), 'run', '--config', file],
-    {
-      cwd: app,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  await expect.poll(() => output.match(/dashboard on (http:\S+)\//)?.[1], { timeout: 30_000 }).toBeTruthy();
-  return { child, url: output.match(/dashboard on (http:\S+)\//)?.[1] as string };
-}
-
 const get = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
 const plugged = async (url: string) =>
   (await get<{ chargers: { vehiclePlugged: boolean }[] }>(`${url}/api/v1/state`)).chargers[0]?.vehiclePlugged;
@@ -60,19 +37,17 @@ describe('p1 run killed while a car charges on OCPP, and started again', () => {
     const file = join(dir, 'run.yaml');
     writeFileSync(
       file,
-      [
-        'version: 1',
-        'meter: { source: simulator, model: fluvius-3ph }',
-        'site: { connection: 3N400, fuseA: 25 }',
+      runConfigYaml([
         'chargers:',
         '  - { id: cp1, driver: ocpp, phases: [1, 2, 3], minA: 6, maxA: 16, safeA: 6, password: cp1-password-x }',
         `ocpp: { host: 127.0.0.1, port: ${ocppPort} }`,
         'http: { host: 127.0.0.1, port: 0, token: crash-test-token-0123 }',
         `store: { path: ${join(dir, 'state.db')} }`,
         'log: { level: info }',
-      ].join('\n'),
+      ]),
     );
-    const first = await run(file);
+    const first = await startP1Run(file);
+    children.push(first.child);
     const cp = new SimulatedChargePoint({
       url: `ws://127.0.0.1:${ocppPort}`,
       identity: 'cp1',
@@ -92,7 +67,8 @@ describe('p1 run killed while a car charges on OCPP, and started again', () => {
       const killed = once(first.child, 'exit');
       first.child.kill('SIGKILL');
       await killed;
-      const second = await run(file);
+      const second = await startP1Run(file);
+      children.push(second.child);
       // the charge point said nothing since it plugged in: only the module's question tells it the car is there
       await expect.poll(() => plugged(second.url), { timeout: 20_000 }).toBe(true);
       expect(cp.transactionId).not.toBeNull();
