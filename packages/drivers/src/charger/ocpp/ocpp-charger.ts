@@ -64,6 +64,9 @@ export interface OcppChargerSettings {
   sendBudget: TurnBudget;
 }
 
+/** How long a reconnected charger may take to answer TriggerMessage before its limit is configured anyway. */
+const STATUS_ASK_TIMEOUT_MS = 2_000;
+
 /** A sample this much older than its arrival is reported as late (queued, or the charger's clock is behind). */
 const LATE_SAMPLE_MS = 60_000;
 
@@ -351,9 +354,12 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
    */
   private async askStatus(peer: RpcPeer): Promise<void> {
     try {
-      const res = await peer.call<TriggerMessageConf>('TriggerMessage', {
-        requestedMessage: 'StatusNotification',
-      } satisfies TriggerMessageReq);
+      // briefly: the limit waits for this call, and a charger may ignore an action it does not implement
+      const res = await peer.call<TriggerMessageConf>(
+        'TriggerMessage',
+        { requestedMessage: 'StatusNotification' } satisfies TriggerMessageReq,
+        { callTimeoutMs: STATUS_ASK_TIMEOUT_MS },
+      );
       if (res.status !== 'Accepted')
         this.settings.logger.info({ chargerId: this.id, status: res.status }, 'charger declined to resend its status');
     } catch (err) {
