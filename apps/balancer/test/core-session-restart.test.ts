@@ -42,7 +42,11 @@ describe('a session left open by a crash', () => {
 
   it('goes on when the car is still plugged, its energy on top of what the crashed run stored', () => {
     const crashed = runThenCrash(150);
-    const rig = coreRig({ dir: crashed.dir, startMs: crashed.lastSecondMs + 20_000 });
+    const rig = coreRig({
+      dir: crashed.dir,
+      startMs: crashed.lastSecondMs + 20_000,
+      carPluggedSinceMs: crashed.stored?.startedAt ?? 0,
+    });
     for (let i = 0; i < 150; i++) rig.second();
     const sessions = rig.store.sessions();
     expect(sessions).toHaveLength(1);
@@ -52,6 +56,19 @@ describe('a session left open by a crash', () => {
     // written once a minute: at least what was stored plus this run's first two minutes
     expect(sessions[0]?.energyKwh).toBeGreaterThan((crashed.stored?.energyKwh ?? 0) + thisRun * 0.5);
     expect(sessions[0]?.energyKwh).toBeLessThanOrEqual((crashed.stored?.energyKwh ?? 0) + thisRun);
+  });
+
+  it("is closed when the charger says its car plugged in after the crash: that one is another car's", () => {
+    const crashed = runThenCrash(150);
+    // the charger's session began while the module was down
+    const rig = coreRig({ dir: crashed.dir, startMs: crashed.lastSecondMs + HOUR_MS });
+    for (let i = 0; i < 5; i++) rig.second();
+    const [current, old] = rig.store.sessions();
+    expect(old?.id).toBe(crashed.stored?.id);
+    expect(old?.endedAt).toBe(Math.floor(crashed.lastSecondMs / 1000) * 1000);
+    expect(old?.energyKwh).toBe(crashed.stored?.energyKwh);
+    expect(current?.endedAt).toBeNull();
+    expect(current?.startedAt).toBeGreaterThan(crashed.lastSecondMs + HOUR_MS);
   });
 
   it('is closed as soon as the module starts when its charger is no longer configured', () => {
@@ -66,6 +83,8 @@ describe('a session left open by a crash', () => {
 /** One run of the module: the car at start, the seconds at which it is plugged or unplugged, how it ends. */
 const runArb = fc.record({
   carAtStart: fc.boolean(),
+  /** A car plugged at start after a crash with a car: another one (true) or the same one still there. */
+  swapped: fc.boolean(),
   toggles: fc.uniqueArray(fc.integer({ min: 1, max: 119 }), { maxLength: 3 }).map((t) => t.sort((a, b) => a - b)),
   seconds: fc.integer({ min: 40, max: 120 }),
   end: fc.constantFrom('crash', 'stop'),
@@ -79,18 +98,29 @@ describe('sessions over any order of plugs, crashes and clean stops (property)',
         let dir: string | undefined;
         let startMs = Date.parse('2025-01-15T18:00:00+01:00');
         const energySeen = new Map<number, number>();
+        /** When the car still plugged at a crash plugged in. */
+        let pluggedSince: number | null = null;
         for (const run of runs) {
-          const rig = coreRig({ ...(dir ? { dir } : {}), car: run.carAtStart ? {} : null, startMs });
+          const stays = run.carAtStart && !run.swapped && pluggedSince !== null;
+          const rig = coreRig({
+            ...(dir ? { dir } : {}),
+            car: run.carAtStart ? {} : null,
+            startMs,
+            ...(stays && pluggedSince !== null ? { carPluggedSinceMs: pluggedSince } : {}),
+          });
           dir = rig.dir;
           let plugged = run.carAtStart;
+          if (!stays) pluggedSince = plugged ? startMs : null;
           for (let t = 1; t <= run.seconds; t++) {
             if (run.toggles.includes(t)) {
               if (plugged) rig.charger.unplug();
               else rig.charger.plugIn({});
               plugged = !plugged;
+              pluggedSince = plugged ? rig.nowMs() : null;
             }
             rig.second();
           }
+          if (run.end === 'stop') pluggedSince = null;
           if (run.end === 'stop') await rig.core.toSafeCurrent();
           const sessions = rig.store.sessions(100);
           const open = sessions.filter((x) => x.endedAt === null);

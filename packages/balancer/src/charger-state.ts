@@ -39,6 +39,11 @@ export interface ChargerMeasurement {
   currentA: (number | null)[];
   /** Energy delivered this session (kWh). */
   sessionKwh: number;
+  /**
+   * When the charger says this session began (epoch ms); absent when it cannot say (a session taken over after
+   * the module's restart). A session that began after the module last saw a car is another car's.
+   */
+  sessionStartMs?: number;
   /** The limit the charger has acknowledged, in amperes (null when unknown). */
   appliedLimitA: number | null;
   appliedPhases: 1 | 3 | null;

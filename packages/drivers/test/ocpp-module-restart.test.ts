@@ -16,6 +16,8 @@ async function restartWhileCharging(sampledData?: string[]) {
   });
   await cp.start();
   await until(() => cp.transactionId !== null, 'session');
+  // a transaction it saw start carries the charger's own start time
+  expect(first.system.charger('cp1').measurement.sessionStartMs).toBeGreaterThan(Date.now() - 60_000);
   await first.system.charger('cp1').setLimit(16);
   await until(() => Math.abs(cp.drawnA - 16) < 0.01, 'the car draws 16 A');
   const port = first.system.port;
@@ -43,6 +45,8 @@ describe('the module restarts while a car charges', () => {
     await until(() => charger.measurement.sessionKwh > 0, 'energy counted after the restart');
     const energyAtTakeOver = cp.energyWh;
     expect(charger.measurement.vehiclePlugged).toBe(true);
+    // its start is not known: the module goes on with the session it had
+    expect(charger.measurement.sessionStartMs).toBeUndefined();
     expect(logger.lines.map((l) => l.msg)).toContain('transaction in progress taken over');
 
     await cp.unplug();

@@ -150,7 +150,9 @@ export class ModuleCore {
   }
 
   /**
-   * A session an earlier run left open goes on if the car is still plugged; it is closed at the last second
+   * A session an earlier run left open goes on if the car is still plugged (unless the charger says its session
+   * began after the last second the module saw a car: another car's, which gets a session of its own); it is
+   * closed at the last second
    * the car was seen once its charger, connected, has reported no car for PLUG_SETTLE_MS (a charger reports
    * "no car" for a moment after connecting, before its status arrives).
    */
@@ -159,7 +161,9 @@ export class ModuleCore {
     if (!open) return;
     if (m.vehiclePlugged) {
       this.inherited.delete(id);
-      this.carriedKwh.set(id, open.energyKwh);
+      if (m.sessionStartMs !== undefined && m.sessionStartMs > open.lastSeenTs)
+        this.closeInherited(open, 'another car plugged in while the module was down');
+      else this.carriedKwh.set(id, open.energyKwh);
       return;
     }
     if (!m.connected) {

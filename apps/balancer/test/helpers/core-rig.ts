@@ -36,6 +36,8 @@ export interface CoreRigOptions {
   dir?: string;
   /** The clock at start (epoch ms); default 2025-01-15 18:00 in Brussels. */
   startMs?: number;
+  /** The car has been plugged in since then (epoch ms; default: it plugs in at start). */
+  carPluggedSinceMs?: number;
 }
 
 export function coreRig(o: CoreRigOptions = {}) {
@@ -57,7 +59,12 @@ export function coreRig(o: CoreRigOptions = {}) {
   if (!c) throw new Error('the rig needs one charger');
   const charger = createSimulatedCharger(
     { id: c.id, phases: c.phases as Phase[], minA: c.minA, maxA: c.maxA, switchPhases: c.switchPhases, safeA: c.safeA },
-    { car: o.car === null ? null : { lagS: 2, rampS: 4, ...o.car }, now: () => now, tickMs: false },
+    {
+      car: o.car === null ? null : { lagS: 2, rampS: 4, ...o.car },
+      now: () => now,
+      tickMs: false,
+      ...(o.carPluggedSinceMs !== undefined ? { pluggedSinceMs: o.carPluggedSinceMs } : {}),
+    },
   );
   const core = new ModuleCore({
     config,

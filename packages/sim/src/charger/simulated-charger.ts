@@ -17,12 +17,15 @@ export interface SimulatedChargerOptions {
   now?: () => number;
   /** Step by itself every tickMs of real time; false = the caller calls `step()` (simulations, tests). */
   tickMs?: number | false;
+  /** The car at start has been plugged in since then (epoch ms): a session that began before this process. */
+  pluggedSinceMs?: number;
 }
 
 export interface SimulatedCharger extends Charger {
   /** Advances the car to now() and refreshes the measurement. */
   step(): ChargerMeasurement;
-  plugIn(car?: CarSpec): void;
+  /** `sinceMs`: when the car plugged in (default now). */
+  plugIn(car?: CarSpec, sinceMs?: number): void;
   unplug(): void;
   readonly offeredA: number;
   readonly car: CarModel | null;
@@ -97,11 +100,11 @@ class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedC
     });
   }
 
-  plugIn(spec: CarSpec = {}): void {
+  plugIn(spec: CarSpec = {}, sinceMs = this.now()): void {
     this.car = createCar(spec, this.capabilities.phases);
     this.sessionKwh = 0;
     this.lastStep = this.now();
-    this.publish({ vehiclePlugged: true, sessionKwh: 0 });
+    this.publish({ vehiclePlugged: true, sessionKwh: 0, sessionStartMs: sinceMs });
   }
 
   unplug(): void {
@@ -125,7 +128,7 @@ export function createSimulatedCharger(
   options: SimulatedChargerOptions = {},
 ): SimulatedCharger {
   const charger = new InProcessCharger(capabilities, options.now ?? Date.now);
-  if (options.car !== null) charger.plugIn(options.car ?? {});
+  if (options.car !== null) charger.plugIn(options.car ?? {}, options.pluggedSinceMs);
   if (options.tickMs !== false) charger.tickEvery(options.tickMs ?? 1000);
   return charger;
 }

@@ -555,7 +555,10 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       this.watch.reset();
       this.forcedZero = false;
       log.info({ chargerId: this.id, transactionId: this.transactionId }, 'transaction started');
-      this.update({ vehiclePlugged: true, sessionKwh: 0 });
+      // its own time (a queued start arrives late), never later than now
+      const startedMs = Math.min(Date.parse(p.timestamp), this.settings.now());
+      const sessionStartMs = Number.isFinite(startedMs) ? startedMs : this.settings.now();
+      this.update({ vehiclePlugged: true, sessionKwh: 0, sessionStartMs });
       return { transactionId: this.transactionId, idTagInfo: { status: 'Accepted' } };
     });
     peer.handle('StopTransaction', ({ params }) => {
@@ -616,7 +619,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     this.transactionId = transactionId;
     this.meterStartWh = energyWh;
     this.settings.logger.info({ chargerId: this.id, transactionId }, 'transaction in progress taken over');
-    this.update({ vehiclePlugged: true, sessionKwh: 0 });
+    this.update({ vehiclePlugged: true, sessionKwh: 0, sessionStartMs: undefined });
   }
 
   /** What a sample shows that no single message should flood the log with: once per episode each. */
