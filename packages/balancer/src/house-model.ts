@@ -224,8 +224,8 @@ export class HouseModel {
       for (let i = 1; i < this.loads.length; i++) {
         if (this.loads[i]!.lastSeenMs < this.loads[oldest]!.lastSeenMs) oldest = i;
       }
-      const [gone] = this.loads.splice(oldest, 1);
-      for (const load of this.loads) if (gone) load.together.delete(gone);
+      const gone = this.loads.splice(oldest, 1)[0]!;
+      for (const load of this.loads) load.together.delete(gone);
     }
     const load: LearnedLoad = {
       mask,

@@ -150,20 +150,21 @@ export class ModuleCore {
   }
 
   /**
-   * A session an earlier run left open goes on if the car is still plugged (unless the charger says its session
-   * began after the last second the module saw a car: another car's, which gets a session of its own); it is
-   * closed at the last second
-   * the car was seen once its charger, connected, has reported no car for PLUG_SETTLE_MS (a charger reports
-   * "no car" for a moment after connecting, before its status arrives).
+   * A session an earlier run left open goes on if the car is still plugged, unless the charger says its session
+   * began after the last second the module saw a car (another car's, which gets a session of its own). It is
+   * closed at that last second once its charger, connected, has reported no car for PLUG_SETTLE_MS (a charger
+   * reports "no car" for a moment after connecting, before its status arrives).
    */
   private settleInherited(id: string, m: ChargerMeasurement, now: number): void {
     const open = this.inherited.get(id);
     if (!open) return;
     if (m.vehiclePlugged) {
-      this.inherited.delete(id);
-      if (m.sessionStartMs !== undefined && m.sessionStartMs > open.lastSeenTs)
+      if (m.sessionStartMs !== undefined && m.sessionStartMs > open.lastSeenTs) {
         this.closeInherited(open, 'another car plugged in while the module was down');
-      else this.carriedKwh.set(id, open.energyKwh);
+      } else {
+        this.inherited.delete(id);
+        this.carriedKwh.set(id, open.energyKwh);
+      }
       return;
     }
     if (!m.connected) {

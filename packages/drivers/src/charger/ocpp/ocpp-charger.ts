@@ -353,6 +353,7 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
    * a charger without it still tells us through its next status change or transaction sample.
    */
   private async askStatus(peer: RpcPeer): Promise<void> {
+    let answer: string;
     try {
       // briefly: the limit waits for this call, and a charger may ignore an action it does not implement
       const res = await peer.call<TriggerMessageConf>(
@@ -360,14 +361,12 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
         { requestedMessage: 'StatusNotification' } satisfies TriggerMessageReq,
         { callTimeoutMs: STATUS_ASK_TIMEOUT_MS },
       );
-      if (res.status !== 'Accepted')
-        this.settings.logger.info({ chargerId: this.id, status: res.status }, 'charger declined to resend its status');
+      answer = res.status;
     } catch (err) {
-      this.settings.logger.info(
-        { chargerId: this.id, err: (err as Error).message },
-        'charger declined to resend its status',
-      );
+      answer = (err as Error).message;
     }
+    if (answer !== 'Accepted')
+      this.settings.logger.info({ chargerId: this.id, answer }, 'charger declined to resend its status');
   }
 
   /** The interval and per-phase currents the fuse loop needs; changed only where the charger differs. */
