@@ -30,13 +30,23 @@ async function until(
   what: string,
 ): Promise<ModuleState> {
   const module = moduleOf(world);
-  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
   let last: ModuleState | undefined;
+  // every change of a charger's decision while waiting: a failure then shows why, not only where it ended
+  const trail: string[] = [];
+  let previous = '';
   for (;;) {
     last = await module.state();
     if (check(last)) return last;
+    const decisions = last.chargers.map((c) => `${c.id} ${c.limitA ?? '-'} A (${c.reason})`).join(', ');
+    if (decisions !== previous) trail.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${decisions}`);
+    previous = decisions;
     if (Date.now() > deadline) {
-      assert.fail(`${what} did not happen within ${seconds} s; the module says ${JSON.stringify(summary(last))}`);
+      assert.fail(
+        `${what} did not happen within ${seconds} s; the module says ${JSON.stringify(summary(last))}; ` +
+          `its decisions meanwhile: ${trail.join('; ')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
