@@ -71,6 +71,11 @@ interface ChargerState {
   phases: 1 | 3;
   reason: Reason;
   lastChangeMs: number;
+  /**
+   * By when the car should have followed its last new limit (its lag and ramp): a sample taken before that may
+   * show it still on its way, and the meter then counts its unmeasured move as house.
+   */
+  followedByMs: number;
   lastRaiseMs: number;
   lastCutMs: number;
   raiseDelayMs: number;
@@ -263,6 +268,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const fuseRoomA = [0, 0, 0];
   let coolingBinds = false;
   let houseKw = 0;
+  /** The house's power at the last fresh telegram whose car samples were in step with it (kW; NaN: none yet). */
+  let inStepHouseKw = Number.NaN;
+  /** How far the cars may have moved since their samples, on the way to new limits (kW; scratch of a step). */
+  let unmeasuredKw = 0;
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -286,6 +295,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         phases,
         reason: 'no meter data',
         lastChangeMs: -Infinity,
+        followedByMs: -Infinity,
         lastRaiseMs: -Infinity,
         lastCutMs: -Infinity,
         raiseDelayMs: s.raiseIntervalMs,
@@ -404,6 +414,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     } else st.lastRaiseMs = nowMs;
     if (wasCharging && !charging) st.pausedSinceMs = nowMs;
     if (!wasCharging && charging) st.chargingSinceMs = nowMs;
+    const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+    st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
     st.lastChangeMs = nowMs;
   };
@@ -628,7 +640,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
       fuseRoomA[l] = fuse;
       if (cooling[l]! > 0) coolingBinds = true;
     }
-    houseKw = view.netKw - evKw;
+    // A charger's sample taken while its car was still following a new limit leaves the car's move since out
+    // of meter minus car: a car ramping up to its first offer reads as a house load of its size, and the plan
+    // would pause it at once. Until the samples catch up the house is taken as last measured in step, unless
+    // the meter rose by more than the cars can have moved.
+    const measuredKw = view.netKw - evKw;
+    if (unmeasuredKw === 0 || Number.isNaN(inStepHouseKw)) houseKw = inStepHouseKw = measuredKw;
+    else houseKw = Math.max(inStepHouseKw, measuredKw - unmeasuredKw);
   }
 
   /** The chargers' states in input order, reused from step to step. */
@@ -681,6 +699,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     let evKw = 0;
+    unmeasuredKw = 0;
     let allOk = true;
     let pluggedCount = 0;
     for (let i = 0; i < n; i++) {
@@ -731,6 +750,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
         (now - st.lastChangeMs < CAR_LIMIT_SETTLE_MS || Math.abs(most - st.drawnA) >= 1)
       ) {
         for (const line of used) unknownLine[line] = true;
+      }
+      if (stat === 'ok' && now - c.measurement.at > MEASUREMENT_SYNC_MS && c.measurement.at < st.followedByMs) {
+        unmeasuredKw += kwForAmps(connection, used.length, Math.abs(st.limitA - most));
       }
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
