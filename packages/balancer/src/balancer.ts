@@ -268,10 +268,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const fuseRoomA = [0, 0, 0];
   let coolingBinds = false;
   let houseKw = 0;
-  /** The house's power at the last fresh telegram whose car samples were in step with it (kW; NaN: none yet). */
+  /**
+   * The house's power and line currents at the last fresh telegram whose car samples were in step with it
+   * (kW, A; NaN: none yet), and how far the cars may have moved since their samples on the way to new limits
+   * (kW and A per line; scratch of a step).
+   */
   let inStepHouseKw = Number.NaN;
-  /** How far the cars may have moved since their samples, on the way to new limits (kW; scratch of a step). */
+  const inStepHouseA = [Number.NaN, Number.NaN, Number.NaN];
   let unmeasuredKw = 0;
+  const unmeasuredA = [0, 0, 0];
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -611,6 +616,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     let worstHouse = Number.NEGATIVE_INFINITY;
     for (let l = 0; l < 3; l++) {
       houseA[l] = view.lineA[l]! - evOnLine[l]!;
+      // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
+      if (unmeasuredA[l] === 0 || Number.isNaN(inStepHouseA[l]!)) inStepHouseA[l] = houseA[l]!;
+      else houseA[l] = Math.max(inStepHouseA[l]!, houseA[l]! - unmeasuredA[l]!);
       // One telegram more: the first one measured in step again shows the error of the last one undone.
       quiet[l] = unknownLine[l]! || quietBefore[l]!;
       quietBefore[l] = unknownLine[l]!;
@@ -700,6 +708,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     let evKw = 0;
     unmeasuredKw = 0;
+    unmeasuredA[0] = unmeasuredA[1] = unmeasuredA[2] = 0;
     let allOk = true;
     let pluggedCount = 0;
     for (let i = 0; i < n; i++) {
@@ -741,18 +750,19 @@ export function createBalancer(config: BalancerConfig): Balancer {
           most = Math.max(most, amps);
         }
       }
-      // A car following a new limit or changing its draw by itself, measured at another instant than the
-      // meter's: the difference between the two reads as a house load switching on and off, and would be
-      // learned as one (a phantom cycler that then holds room and budget from the cars).
-      if (
-        stat === 'ok' &&
-        now - c.measurement.at > MEASUREMENT_SYNC_MS &&
-        (now - st.lastChangeMs < CAR_LIMIT_SETTLE_MS || Math.abs(most - st.drawnA) >= 1)
-      ) {
+      // A car following a new limit (sampled before it should have followed) or changing its draw by itself,
+      // measured at another instant than the meter's: the difference between the two reads as a house load
+      // switching on and off, and would be learned as one (a phantom cycler that then holds room and budget
+      // from the cars). Only that while: a charger sampling every 5 s is never in step with the meter, and
+      // lines kept from learning for long miss the house's own cyclers.
+      const late = stat === 'ok' && now - c.measurement.at > MEASUREMENT_SYNC_MS;
+      const following = late && c.measurement.at < st.followedByMs;
+      if (following || (late && Math.abs(most - st.drawnA) >= 1)) {
         for (const line of used) unknownLine[line] = true;
       }
-      if (stat === 'ok' && now - c.measurement.at > MEASUREMENT_SYNC_MS && c.measurement.at < st.followedByMs) {
+      if (following) {
         unmeasuredKw += kwForAmps(connection, used.length, Math.abs(st.limitA - most));
+        for (const line of used) unmeasuredA[line]! += Math.abs(st.limitA - most);
       }
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
