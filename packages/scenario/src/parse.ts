@@ -219,7 +219,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const chargers: ChargerSpec[] = r.array(root, 'chargers', '').map((v, i) => {
     const f = `chargers[${i}].`;
     const o = r.object(v, `chargers[${i}]`);
-    r.known(o, `chargers[${i}]`, ['id', 'phases', 'minA', 'maxA', 'switchPhases', 'priority']);
+    r.known(o, `chargers[${i}]`, ['id', 'phases', 'minA', 'maxA', 'switchPhases', 'priority', 'sampleEveryS']);
     const c: ChargerSpec = {
       id: r.string(o, 'id', f),
       phases: r.lines(o, 'phases', f, connection, 'device', connection === '1x230' ? [1] : [1, 2, 3]),
@@ -229,6 +229,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
       priority: r.number(o, 'priority', f, { def: 0 }),
     };
     if (c.maxA < c.minA) r.fail(`${f}maxA`, `at least minA (${c.minA})`, c.maxA);
+    if (o.sampleEveryS !== undefined) c.sampleEveryS = r.number(o, 'sampleEveryS', f, { min: 1, max: 60, int: true });
     return c;
   });
   const ids = new Set<string>();

@@ -52,6 +52,11 @@ export interface ChargerSpec {
   switchPhases: boolean;
   /** Higher is served first when sharing; default 0. */
   priority?: number;
+  /**
+   * Seconds between the charger's current samples (default 1: one per telegram). The module sees the car's
+   * current as it was at the last sample: an OCPP charger that refuses 1 s (MeterValueSampleInterval) takes 5 or 10.
+   */
+  sampleEveryS?: number;
 }
 
 export interface EvSpec {

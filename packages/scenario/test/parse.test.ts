@@ -69,6 +69,10 @@ describe('parseScenario', () => {
     ],
     [(s: Loose) => (s.chargers[0].maxA = 4), 'scenario.json: chargers[0].maxA must be at least minA (6), got 4'],
     [
+      (s: Loose) => (s.chargers[0].sampleEveryS = 2.5),
+      'scenario.json: chargers[0].sampleEveryS must be an integer between 1 and 60, got 2.5',
+    ],
+    [
       (s: Loose) => (s.loads = [{ phases: [1], kw: 2, at: '18:00', durationS: 60, jitter: 0.2 }]),
       'scenario.json: loads[0].jitter must be absent on a load that does not cycle (onS 0), got 0.2',
     ],

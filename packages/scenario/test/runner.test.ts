@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { strategies } from '../src/bench/strategies';
 import { optimalEvEnergyKwh, parseScenario, runScenario } from '../src/index';
 
 const base = {
@@ -93,5 +94,45 @@ describe('bench metrics', () => {
     // Target 4 kW, no house load: 1 kWh per quarter, two quarters.
     const sc = scenario({ site: { connection: '3N400', fuseA: 16, capacityTargetKw: 4 } });
     expect(optimalEvEnergyKwh(sc)).toBeCloseTo(2, 6);
+  });
+});
+
+describe('a charger that samples every few seconds', () => {
+  /** What a strategy sees of the car each second: the sample's age (s) and the current in it (A). */
+  function seen(sampleEveryS?: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const none = strategies.none!;
+    strategies.probe = (config, sc) => {
+      const inner = none(config, sc);
+      return {
+        step(input) {
+          const m = input.chargers[0]!.measurement;
+          out.push([(input.nowMs - m.at) / 1000, m.currentA[0] ?? Number.NaN]);
+          return inner.step(input);
+        },
+      };
+    };
+    try {
+      const charger = { id: 'cp1', phases: [1, 2, 3], maxA: 16, ...(sampleEveryS ? { sampleEveryS } : {}) };
+      // The car ramps from 0 to 16 A over 16 s from its arrival's second: its current changes every second.
+      const evs = [{ charger: 'cp1', arrive: '18:01', depart: '23:00', needKwh: 500, maxA: 16, lagS: 1, rampS: 16 }];
+      runScenario(scenario({ durationS: 120, chargers: [charger], evs }), { strategy: 'probe', skipOptimal: true });
+    } finally {
+      delete strategies.probe;
+    }
+    return out;
+  }
+
+  it('shows the car as it was at the last sample, taken every sampleEveryS seconds', () => {
+    const every1 = seen();
+    const every5 = seen(5);
+    expect(every1.every(([age]) => age === 0)).toBe(true);
+    expect(new Set(every5.map(([age]) => age))).toEqual(new Set([0, 1, 2, 3, 4]));
+    for (let t = 0; t < every5.length; t++) {
+      // Between samples the current is the one of the last sample, which is what the car drew then.
+      expect(every5[t]![1]).toBe(every1[t - every5[t]![0]]![1]);
+    }
+    // The ramp is seen: the late charger lags behind it.
+    expect(every5.some(([, a], t) => a < every1[t]![1])).toBe(true);
   });
 });

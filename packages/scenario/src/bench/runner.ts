@@ -171,6 +171,8 @@ class BenchRun {
   private readonly carA: Float64Array;
   /** Which of each charger's wired lines its car draws from, recomputed when the car switches phases. */
   private readonly drawsOn: Uint8Array[];
+  /** Seconds between each charger's current samples: between them the balancer sees the last one. */
+  private readonly sampleEveryS: Int32Array;
   private readonly drawsOnFor: Array<readonly Line[] | null>;
   private readonly inputs: ChargerInput[];
   /** The strategy's input, overwritten every second (a strategy reads it during its step and keeps nothing). */
@@ -247,6 +249,7 @@ class BenchRun {
     this.pausedAt = new Float64Array(n);
     this.carA = new Float64Array(n);
     this.drawsOn = this.caps.map((c) => new Uint8Array(c.phases.length));
+    this.sampleEveryS = Int32Array.from(scenario.chargers, (c) => c.sampleEveryS ?? 1);
     this.drawsOnFor = this.caps.map(() => null);
     this.inputs = this.caps.map((capabilities) => ({
       capabilities,
@@ -364,10 +367,11 @@ class BenchRun {
         this.drawsOnFor[i] = lines;
         for (let k = 0; k < on.length; k++) on[k] = lines.includes(caps[i]!.phases[k]!) ? 1 : 0;
       }
-      for (let k = 0; k < on.length; k++) m.currentA[k] = on[k] === 1 ? a : 0;
       m.sessionKwh = ev.sessionKwh;
       m.appliedLimitA = limits[i]!;
       m.appliedPhases = phases[i]!;
+      if (t % this.sampleEveryS[i]! !== 0) continue;
+      for (let k = 0; k < on.length; k++) m.currentA[k] = on[k] === 1 ? a : 0;
       m.at = ms + 1000;
     }
     if (this.trace) {

@@ -28,6 +28,15 @@ const SINGLE_PHASE_PV_KVA = 5;
 /** Appliances that cook dinner: a second car plugging in while they run is a case the bench must contain. */
 const COOKING = new Set(['oven', 'induction hob', 'air fryer']);
 const DINNER_FROM_S = 16 * 3600;
+/**
+ * Seconds between a charger's current samples. The module asks OCPP chargers for 1 s; those that refuse it
+ * commonly take 5 or 10 s (the driver tries those next). Shares are an assumption, not a survey.
+ */
+const SAMPLE_EVERY_S: ReadonlyArray<readonly [number, number]> = [
+  [1, 70],
+  [5, 20],
+  [10, 10],
+];
 
 export function generateHouses({ n, seed, profile = 'be' }: GenerateOptions): Scenario[] {
   return Array.from({ length: n }, (_, i) => generateHouse(seed, i, profile));
@@ -106,6 +115,9 @@ export function generateHouse(seed: number, index: number, profile: Profile = 'b
     arrivals[1] = draw.uniform(from + 300, Math.max(from + 301, Math.min(to, from + 3600)));
   }
   const { chargers, evs } = drawCars(draw, connection, fuseA, count, arrivals);
+  // A stream of its own: the houses drawn before chargers reported late stay as they were.
+  const sampling = drawFor(seed, index, 1);
+  for (const c of chargers) c.sampleEveryS = sampling.weighted(SAMPLE_EVERY_S);
   const faults = drawFaults(draw);
   return {
     name: `house-${profile}-${seed}-${String(index).padStart(4, '0')}-${connection}-${fuseA}a`,
