@@ -66,6 +66,22 @@ const MEASUREMENT_MAX_AGE_MS = 15_000;
 
 type MeasurementStatus = ChargerDecision['measurement'];
 
+/** A rise of the house beyond what the cars' moves explain, while they follow new limits (A, and kW). */
+const HOUSE_RISE_A = 1;
+const HOUSE_RISE_KW = 0.23;
+
+/**
+ * The house while cars follow new limits and their chargers' samples are older than the telegram: meter less
+ * samples (`measured`) overstates it by up to `risen` (cars gone up since their samples) and understates it by
+ * up to `fallen`. It is taken as last measured in step (`inStep`), unless it rose by more than the cars explain:
+ * then as the most it may be, with what the falling cars may hide of it (a kettle while a cut lands), which the
+ * caller keeps as `inStep` until the samples catch up: the cars' fall would hide the rise again a second later.
+ */
+function houseWhileFollowing(measured: number, inStep: number, risen: number, fallen: number, rise: number): number {
+  const least = measured - risen;
+  return least > inStep + rise ? least + fallen : inStep;
+}
+
 interface ChargerState {
   limitA: number;
   phases: 1 | 3;
@@ -269,14 +285,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let coolingBinds = false;
   let houseKw = 0;
   /**
-   * The house's power and line currents at the last fresh telegram whose car samples were in step with it
-   * (kW, A; NaN: none yet), and how far the cars may have moved since their samples on the way to new limits
-   * (kW and A per line; scratch of a step).
+   * The house's power and line currents at the last fresh telegram whose car samples were in step with it, or
+   * the most they may be since they rose beyond what the cars explain (kW, A; NaN: none yet), and how far the cars may have risen and fallen since their samples on the way to
+   * new limits (kW and A per line; scratch of a step).
    */
   let inStepHouseKw = Number.NaN;
   const inStepHouseA = [Number.NaN, Number.NaN, Number.NaN];
-  let unmeasuredKw = 0;
-  const unmeasuredA = [0, 0, 0];
+  let risenKw = 0;
+  let fallenKw = 0;
+  const risenA = [0, 0, 0];
+  const fallenA = [0, 0, 0];
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -375,7 +393,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     const a = c.measurement.currentA;
     if ((a[0] ?? 0) >= 3) st.phasesSeen = true;
-    if (st.phases !== 3 || a.length !== 3 || (a[0] ?? 0) < 3) return;
+    // A sample from before the last switch to three phases shows the car on one because it was offered one.
+    if (st.phases !== 3 || a.length !== 3 || (a[0] ?? 0) < 3 || c.measurement.at <= st.lastSwitchMs) return;
     const idle = (a[2] ?? 0) < 1 && (s.connection === '3x230' || (a[1] ?? 0) < 1);
     st.carPhases = idle ? 1 : 3;
   };
@@ -602,10 +621,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
   }
 
-  /** Learns how much power the car takes per ampere offered, once it has settled at an offer. */
-  function learnKwPerA(st: ChargerState, cap: ChargerCapabilities, lines: number, now: number) {
+  /** Learns how much power the car takes per ampere offered, once it has settled at an offer (sampled at `atMs`). */
+  function learnKwPerA(st: ChargerState, cap: ChargerCapabilities, lines: number, atMs: number) {
     const settleMs = (st.lagS + cap.maxA / st.rampAps + 2) * 1000;
-    if (st.limitA < cap.minA || st.watch !== null || now - st.lastChangeMs < settleMs || st.drawnA < 1) return;
+    if (st.limitA < cap.minA || st.watch !== null || atMs - st.lastChangeMs < settleMs || st.drawnA < 1) return;
     const most = kwForAmps(s.connection, lines, 1);
     const sample = Math.min(most, st.evKw / st.limitA);
     st.kwPerOfferedA = Number.isNaN(st.kwPerOfferedA) ? sample : st.kwPerOfferedA + (sample - st.kwPerOfferedA) * 0.2;
@@ -617,8 +636,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
     for (let l = 0; l < 3; l++) {
       houseA[l] = view.lineA[l]! - evOnLine[l]!;
       // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
-      if (unmeasuredA[l] === 0 || Number.isNaN(inStepHouseA[l]!)) inStepHouseA[l] = houseA[l]!;
-      else houseA[l] = Math.max(inStepHouseA[l]!, houseA[l]! - unmeasuredA[l]!);
+      if ((risenA[l] === 0 && fallenA[l] === 0) || Number.isNaN(inStepHouseA[l]!)) inStepHouseA[l] = houseA[l]!;
+      else
+        houseA[l] = inStepHouseA[l] = houseWhileFollowing(
+          houseA[l]!,
+          inStepHouseA[l]!,
+          risenA[l]!,
+          fallenA[l]!,
+          HOUSE_RISE_A,
+        );
       // One telegram more: the first one measured in step again shows the error of the last one undone.
       quiet[l] = unknownLine[l]! || quietBefore[l]!;
       quietBefore[l] = unknownLine[l]!;
@@ -650,11 +676,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     // A charger's sample taken while its car was still following a new limit leaves the car's move since out
     // of meter minus car: a car ramping up to its first offer reads as a house load of its size, and the plan
-    // would pause it at once. Until the samples catch up the house is taken as last measured in step, unless
-    // the meter rose by more than the cars can have moved.
+    // would pause it at once. Until the samples catch up the house is taken as last measured in step.
     const measuredKw = view.netKw - evKw;
-    if (unmeasuredKw === 0 || Number.isNaN(inStepHouseKw)) houseKw = inStepHouseKw = measuredKw;
-    else houseKw = Math.max(inStepHouseKw, measuredKw - unmeasuredKw);
+    if ((risenKw === 0 && fallenKw === 0) || Number.isNaN(inStepHouseKw)) houseKw = inStepHouseKw = measuredKw;
+    else houseKw = inStepHouseKw = houseWhileFollowing(measuredKw, inStepHouseKw, risenKw, fallenKw, HOUSE_RISE_KW);
   }
 
   /** The chargers' states in input order, reused from step to step. */
@@ -707,8 +732,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     let evKw = 0;
-    unmeasuredKw = 0;
-    unmeasuredA[0] = unmeasuredA[1] = unmeasuredA[2] = 0;
+    risenKw = fallenKw = 0;
+    risenA[0] = risenA[1] = risenA[2] = 0;
+    fallenA[0] = fallenA[1] = fallenA[2] = 0;
     let allOk = true;
     let pluggedCount = 0;
     for (let i = 0; i < n; i++) {
@@ -761,15 +787,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
         for (const line of used) unknownLine[line] = true;
       }
       if (following) {
-        unmeasuredKw += kwForAmps(connection, used.length, Math.abs(st.limitA - most));
-        for (const line of used) unmeasuredA[line]! += Math.abs(st.limitA - most);
+        const movedA = st.limitA - most;
+        const movedKw = kwForAmps(connection, used.length, Math.abs(movedA));
+        if (movedA > 0) risenKw += movedKw;
+        else fallenKw += movedKw;
+        for (const line of used) {
+          if (movedA > 0) risenA[line]! += movedA;
+          else fallenA[line]! -= movedA;
+        }
       }
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;
       if (fresh && stat === 'ok') {
         learnResponse(st, most, now);
-        learnKwPerA(st, cap, used.length, now);
+        // From the sample's own time: one taken before the car settled at its limit says nothing of it.
+        learnKwPerA(st, cap, used.length, Math.min(now, c.measurement.at));
       }
     }
     if (fresh) {
@@ -824,10 +857,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       lagS = Math.max(lagS, lag);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
-      // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes.
+      // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
+      // by the sample's own time: a charger sampling every 10 s may still show the car's ramp.
       st.carLimited =
         st.limitA >= cap.minA &&
-        now - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
+        Math.min(now, chargers[i]!.measurement.at) - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
         st.drawnA < st.limitA - Math.max(CAR_LIMIT_GAP_A, CAR_LIMIT_GAP_SHARE * st.limitA);
       if (st.carLimited) st.carOwnA = st.drawnA;
       item.ownA = Number.isNaN(st.carOwnA) ? Number.POSITIVE_INFINITY : st.carOwnA;

@@ -39,6 +39,14 @@ describe('shipped scenarios keep the safety promises', () => {
     const m = runScenario(loadScenario(join(dir, 'be-3n400-16a-three-phase-car-after-phev.json'))).metrics;
     expect(m.evEnergyRatio).toBeGreaterThan(0.85);
   });
+  // A charger that samples the car every 5 s: the car's own ramp, seen late, read as house and cut it all day.
+  // (`be-3x230-40a-car-sampled-every-10s`, whose ramp looked like the car's own limit, breaks the setpoint
+  // promise that every file below is held to.)
+  it('be-3n400-16a-car-sampled-every-5s is a regression: a car sampled late gets its energy (was 0.58)', () => {
+    const sc = loadScenario(join(dir, 'be-3n400-16a-car-sampled-every-5s.json'));
+    expect(sc.chargers.map((c) => c.sampleEveryS)).toEqual([5]);
+    expect(runScenario(sc).metrics.evEnergyRatio).toBeGreaterThan(0.95);
+  });
   for (const file of files) {
     it(file, () => {
       const m = runScenario(loadScenario(join(dir, file)), { skipOptimal: true }).metrics;
