@@ -92,6 +92,9 @@ interface ChargerState {
    * show it still on its way, and the meter then counts its unmeasured move as house.
    */
   followedByMs: number;
+  /** When the last sample was taken, and whether it moved by 1 A or more from the one before. */
+  sampleAtMs: number;
+  sampleMoved: boolean;
   lastRaiseMs: number;
   lastCutMs: number;
   raiseDelayMs: number;
@@ -307,6 +310,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** The lines whose measurements were not in step with the meter at the previous fresh telegram. */
   const quietBefore = [false, false, false];
   const unknownLine = [false, false, false];
+  /** Lines out of step only because a car follows a new limit or plug: their house current before is sound. */
+  const followingLine = [false, false, false];
   const seqLoad = [0, 0, 0];
 
   const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerState => {
@@ -319,6 +324,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         reason: 'no meter data',
         lastChangeMs: -Infinity,
         followedByMs: -Infinity,
+        sampleAtMs: Number.NaN,
+        sampleMoved: false,
         lastRaiseMs: -Infinity,
         lastCutMs: -Infinity,
         raiseDelayMs: s.raiseIntervalMs,
@@ -650,7 +657,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       quietBefore[l] = unknownLine[l]!;
       if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
     }
-    house.observe(now, houseA, quiet);
+    house.observe(now, houseA, quiet, followingLine);
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
     const hold = house.holdA(now, (Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS) + 3 + s.raiseIntervalMs / 1000);
     const cooling = house.coolingA(now);
@@ -731,6 +738,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
+    followingLine[0] = followingLine[1] = followingLine[2] = false;
     let evKw = 0;
     risenKw = fallenKw = 0;
     risenA[0] = risenA[1] = risenA[2] = 0;
@@ -750,7 +758,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // nothing draws nothing (an idle charger often reports nothing at all), and if it did, the meter
       // counts that current as house, which is conservative.
       if (stat !== 'ok' && (st.limitA > 0 || (c.measurement.appliedLimitA ?? 0) > 0)) allOk = false;
-      st.plugged = c.measurement.connected && c.measurement.vehiclePlugged;
+      const plugged = c.measurement.connected && c.measurement.vehiclePlugged;
+      // A car plugged in or out since the charger's last sample: the meter shows it already, the sample not yet.
+      if (plugged !== st.plugged) st.followedByMs = Math.max(st.followedByMs, now + 1000);
+      st.plugged = plugged;
       if (!st.plugged) {
         st.carOwnA = Number.NaN;
         st.lead = st.leadTrial = st.leadTried = false;
@@ -783,9 +794,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // lines kept from learning for long miss the house's own cyclers.
       const late = stat === 'ok' && now - c.measurement.at > MEASUREMENT_SYNC_MS;
       const following = late && c.measurement.at < st.followedByMs;
-      if (following || (late && Math.abs(most - st.drawnA) >= 1)) {
+      // A sample that moved from the one before says the car was still moving when it was taken: so it may be
+      // until the next sample (a charger sampling every 5 s repeats it for 4 telegrams).
+      if (c.measurement.at !== st.sampleAtMs) {
+        st.sampleAtMs = c.measurement.at;
+        st.sampleMoved = Math.abs(most - st.drawnA) >= 1;
+      }
+      if (following || (late && st.sampleMoved)) {
         for (const line of used) unknownLine[line] = true;
       }
+      if (following) for (const line of used) followingLine[line] = true;
       if (following) {
         const movedA = st.limitA - most;
         const movedKw = kwForAmps(connection, used.length, Math.abs(movedA));

@@ -28,6 +28,12 @@ const MAX_ON_MS = 4 * 3_600_000;
 const STEP_MEMORY_MS = 24 * 3_600_000;
 /** An off-time longer than this is a new use of the load, not a cycle (a heat pump rests ~5–20 min). */
 const MAX_CYCLE_OFF_S = 1800;
+/**
+ * A line quiet for at most this long keeps the current it had before: the step the house made meanwhile is
+ * learned once the line is measured in step again (a car's ramp and its charger's next sample take 5–15 s).
+ * Quiet for longer, the house may have made several; the line starts afresh.
+ */
+const QUIET_HOLD_MS = 20_000;
 /** A cycler whose off-time is shorter than this is simply counted as on (lending it costs more changes than it gives). */
 const LEND_MIN_OFF_S = 60;
 /** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
@@ -83,6 +89,9 @@ export class HouseModel {
   readonly loads: LearnedLoad[] = [];
   /** The house's current per line (A, signed) at the previous fresh telegram; NaN before. */
   private readonly prevA = [Number.NaN, Number.NaN, Number.NaN];
+  /** Since when each line has been quiet (NaN: it is not), and whether it keeps its current from before. */
+  private readonly quietSinceMs = [Number.NaN, Number.NaN, Number.NaN];
+  private readonly holdPrev = [false, false, false];
   private readonly delta = [0, 0, 0];
   private readonly used = [false, false, false];
   /** Per-line results, reused between calls. */
@@ -114,15 +123,30 @@ export class HouseModel {
 
   /**
    * One fresh telegram's house current per line (A; NaN for a line not reported). `quiet` marks lines
-   * where a car's own change may not be measured yet: their steps are not learned from.
+   * where a car's own change may not be measured yet: no step is taken from them. A line that fell quiet
+   * because a car follows a new limit (`following`: its house current just before is sound) keeps that
+   * current, and once measured in step again the house's change over the quiet seconds counts as one step
+   * (an oven's thermostat that switched on while a car ramped behind a charger sampling every 5 s). A line that
+   * fell quiet otherwise (a car that changed its draw by itself, seen a sample late) may already have taken
+   * the car's move for the house's: it starts afresh.
    */
-  observe(nowMs: number, houseA: readonly number[], quiet: readonly boolean[]): void {
+  observe(nowMs: number, houseA: readonly number[], quiet: readonly boolean[], following?: readonly boolean[]): void {
     let any = false;
     for (let l = 0; l < 3; l++) {
       const a = houseA[l]!;
       const p = this.prevA[l]!;
-      this.delta[l] = Number.isNaN(a) || Number.isNaN(p) || quiet[l] ? 0 : a - p;
-      this.prevA[l] = a;
+      if (quiet[l]) {
+        if (Number.isNaN(this.quietSinceMs[l]!)) {
+          this.quietSinceMs[l] = nowMs;
+          this.holdPrev[l] = following?.[l] === true;
+        }
+        this.delta[l] = 0;
+        if (!this.holdPrev[l] || nowMs - this.quietSinceMs[l]! > QUIET_HOLD_MS) this.prevA[l] = a;
+      } else {
+        this.quietSinceMs[l] = Number.NaN;
+        this.delta[l] = Number.isNaN(a) || Number.isNaN(p) ? 0 : a - p;
+        this.prevA[l] = a;
+      }
       this.used[l] = false;
       if (Math.abs(this.delta[l]!) >= STEP_A) any = true;
     }

@@ -155,4 +155,42 @@ describe('house model', () => {
     feed(m, 0, 4000, (s) => [1 + (s % 40 < 20 ? 2 + (Math.floor(s / 40) % 50) * 0.5 : 0), 1, 1]);
     expect(m.loads.length).toBeLessThanOrEqual(16);
   });
+
+  describe('a line kept quiet while a car follows a new limit behind a late charger', () => {
+    const quietL1 = [true, false, false];
+    /**
+     * 1 A on every line; L1 quiet from 100 s for `quietS` seconds, reading `during(s)` meanwhile (because a car
+     * follows a new limit, or not), then `after`.
+     */
+    function run(quietS: number, during: (s: number) => number, after: number, following = true, before = 1) {
+      const m = new HouseModel('3N400');
+      feed(m, 0, 99, () => [1, 1, 1]);
+      m.observe(T0 + 99_000, [before, 1, 1], none);
+      for (let s = 100; s < 100 + quietS; s++)
+        m.observe(T0 + s * 1000, [during(s), 1, 1], quietL1, following ? quietL1 : none);
+      feed(m, 100 + quietS, 60, () => [after, 1, 1]);
+      return m.summary(T0 + (160 + quietS) * 1000);
+    }
+
+    it('learns a step the house made meanwhile once the line is measured in step again', () => {
+      // An oven's 14 A came on 2 s into 8 quiet seconds, with a car's unmeasured ramp read as house on top.
+      const [load] = run(8, (s) => (s >= 102 ? 15 : 1) + (s - 100), 15);
+      expect(load).toMatchObject({ lines: [1], on: true });
+      expect(load!.kw).toBeCloseTo((14 * 230) / 1000, 1);
+    });
+
+    it('learns nothing from a car’s ramp the quiet seconds read as house', () => {
+      expect(run(8, (s) => 1 + 2 * (s - 100), 1)).toEqual([]);
+    });
+
+    it('starts afresh after a long quiet: the house may have made several steps meanwhile', () => {
+      expect(run(30, () => 15, 15)).toEqual([]);
+    });
+
+    it('starts afresh where the quiet came late: a car that stopped by itself, seen a sample later', () => {
+      // Fleet house 1/29: the meter showed the car gone (house −13.9 A against its last sample) a telegram
+      // before the line fell quiet; kept, that value came back as a 14.6 A load switching on.
+      expect(run(5, () => 0.7, 0.7, false, -13.9).filter((l) => l.on)).toEqual([]);
+    });
+  });
 });
