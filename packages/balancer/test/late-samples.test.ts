@@ -212,3 +212,24 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
     );
   });
 });
+
+describe('a car unplugged between two samples of its charger', () => {
+  it('teaches the house model nothing: the meter showed it gone before the sample did', () => {
+    // Fleet house 1/29: the car left while its last sample still said 14.6 A; meter less that sample read as
+    // the house dropping 14.6 A, and the sample catching up as a 3.4 kW load switching on.
+    const b = createBalancer({ site: FUSE });
+    const cap = charger({ phases: [3] });
+    const everyS = 5;
+    let sample = input(cap, 0);
+    for (let s = 0; s < 400; s++) {
+      const ms = T0 + s * 1000;
+      const plugged = s < 300;
+      const carA = plugged && s >= 10 ? 14.6 : 0;
+      if (s % everyS === 3) sample = input(cap, carA, plugged);
+      else sample = { ...sample, measurement: { ...sample.measurement, vehiclePlugged: plugged, connected: true } };
+      if (sample.measurement.at === 0) sample.measurement.at = ms;
+      b.step(step(ms, reading(ms, [HOUSE_A, HOUSE_A, HOUSE_A + carA]), [sample]));
+    }
+    expect(b.learnedLoads(T0 + 400_000)).toEqual([]);
+  });
+});
