@@ -289,8 +289,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let houseKw = 0;
   /**
    * The house's power and line currents at the last fresh telegram whose car samples were in step with it, or
-   * the most they may be since they rose beyond what the cars explain (kW, A; NaN: none yet), and how far the cars may have risen and fallen since their samples on the way to
-   * new limits (kW and A per line; scratch of a step).
+   * the most they may be since they rose beyond what the cars explain (kW, A; NaN: none yet); and how far the
+   * cars may have risen and fallen since their samples on the way to new limits (kW, and A per line; scratch).
    */
   let inStepHouseKw = Number.NaN;
   const inStepHouseA = [Number.NaN, Number.NaN, Number.NaN];
@@ -803,13 +803,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (following || (late && st.sampleMoved)) {
         for (const line of used) unknownLine[line] = true;
       }
-      if (following) for (const line of used) followingLine[line] = true;
       if (following) {
         const movedA = st.limitA - most;
         const movedKw = kwForAmps(connection, used.length, Math.abs(movedA));
         if (movedA > 0) risenKw += movedKw;
         else fallenKw += movedKw;
         for (const line of used) {
+          followingLine[line] = true;
           if (movedA > 0) risenA[line]! += movedA;
           else fallenA[line]! -= movedA;
         }

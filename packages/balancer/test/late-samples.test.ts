@@ -29,6 +29,16 @@ interface Charger {
   delayS: number;
 }
 
+/**
+ * What a car draws one second on: it follows a new offer after its lag, ramping up, and a cut at once; below its
+ * minimum it draws nothing.
+ */
+function follow(car: Car, minA: number, offeredA: number, sinceOfferS: number, drawnA: number): number {
+  let a = sinceOfferS >= car.lagS ? (offeredA >= minA ? Math.min(offeredA, drawnA + car.rampAps) : 0) : drawnA;
+  if (a > offeredA) a = offeredA >= minA ? offeredA : 0;
+  return a;
+}
+
 interface Run {
   /** Seconds after the car was first offered its minimum that it was paused again (NaN: never). */
   pausedAfterS: number;
@@ -51,8 +61,7 @@ function run(site: Site, car: Car, ch: Charger, seconds: number, ovenAtS = Numbe
   let startedS = Number.NaN;
   const out: Run = { pausedAfterS: Number.NaN, cutAfterOvenS: Number.NaN };
   for (let s = 0; s < seconds; s++) {
-    if (s - offeredAtS >= car.lagS) draw = offered >= cap.minA ? Math.min(offered, draw + car.rampAps) : 0;
-    if (draw > offered) draw = offered >= cap.minA ? offered : 0;
+    draw = follow(car, cap.minA, offered, s - offeredAtS, draw);
     drawn.push(draw);
     const ms = T0 + s * 1000;
     const ageS = ch.delayS + (s % ch.everyS);
@@ -131,8 +140,7 @@ describe('a house cycler beside a charger that samples every 5 s', () => {
     const over: number[] = [];
     const ovenA = 3200 / 230;
     for (let s = 0; s < 3600; s++) {
-      if (s - offeredAtS >= car.lagS) draw = offered >= cap.minA ? Math.min(offered, draw + car.rampAps) : 0;
-      if (draw > offered) draw = offered >= cap.minA ? offered : 0;
+      draw = follow(car, cap.minA, offered, s - offeredAtS, draw);
       drawn.push(draw);
       const ms = T0 + s * 1000;
       const ageS = s % everyS;
@@ -177,9 +185,7 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
     let over = 0;
     for (let s = 0; s < 400; s++) {
       for (let k = 0; k < 2; k++) {
-        if (s - offeredAtS[k]! >= car.lagS)
-          draw[k] = offered[k]! >= 6 ? Math.min(offered[k]!, draw[k]! + car.rampAps) : 0;
-        if (draw[k]! > offered[k]!) draw[k] = offered[k]! >= 6 ? offered[k]! : 0;
+        draw[k] = follow(car, 6, offered[k]!, s - offeredAtS[k]!, draw[k]!);
         drawn[k]!.push(draw[k]!);
       }
       const ms = T0 + s * 1000;
