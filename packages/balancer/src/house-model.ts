@@ -29,9 +29,9 @@ const STEP_MEMORY_MS = 24 * 3_600_000;
 /** An off-time longer than this is a new use of the load, not a cycle (a heat pump rests ~5–20 min). */
 const MAX_CYCLE_OFF_S = 1800;
 /**
- * A line quiet for at most this long keeps the current it had before: the step the house made meanwhile is
- * learned once the line is measured in step again (a car's ramp and its charger's next sample take 5–15 s).
- * Quiet for longer, the house may have made several; the line starts afresh.
+ * A line quiet because a car follows its limit keeps, for at most this long, the current it had before: the
+ * step the house made meanwhile is learned once the line is measured in step again (a car's ramp and its
+ * charger's next sample take 5–15 s). Quiet for longer, the house may have made several; the line starts afresh.
  */
 const QUIET_HOLD_MS = 20_000;
 /** A cycler whose off-time is shorter than this is simply counted as on (lending it costs more changes than it gives). */
