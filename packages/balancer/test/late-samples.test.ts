@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBalancer } from '../src/index';
+import { type ChargerCapabilities, type ChargerInput, createBalancer } from '../src/index';
 import { charger, input, reading, step, T0 } from './helpers';
 
 /** The Gherkin evening's house: the quarter plan binds. */
@@ -39,6 +39,14 @@ function follow(car: Car, minA: number, offeredA: number, sinceOfferS: number, d
   return a;
 }
 
+/** What the charger reports at second `s`: the car's draw of its last sample, taken every `everyS`, `delayS` late. */
+function lateSample(cap: ChargerCapabilities, drawn: readonly number[], s: number, ch: Charger): ChargerInput {
+  const ageS = ch.delayS + (s % ch.everyS);
+  const sample = input(cap, drawn[Math.max(0, s - ageS)]!);
+  sample.measurement.at = T0 + (s - ageS) * 1000;
+  return sample;
+}
+
 interface Run {
   /** Seconds after the car was first offered its minimum that it was paused again (NaN: never). */
   pausedAfterS: number;
@@ -64,20 +72,8 @@ function run(site: Site, car: Car, ch: Charger, seconds: number, ovenAtS = Numbe
     draw = follow(car, cap.minA, offered, s - offeredAtS, draw);
     drawn.push(draw);
     const ms = T0 + s * 1000;
-    const ageS = ch.delayS + (s % ch.everyS);
-    const sample = input(cap, drawn[Math.max(0, s - ageS)]!);
-    sample.measurement.at = ms - ageS * 1000;
-    const ovenA = s >= ovenAtS ? 3500 / 230 / 3 : 0;
-    const d = b.step(
-      step(
-        ms,
-        reading(
-          ms,
-          [0, 1, 2].map(() => HOUSE_A + ovenA + draw),
-        ),
-        [sample],
-      ),
-    );
+    const lineA = HOUSE_A + (s >= ovenAtS ? 3500 / 230 / 3 : 0) + draw;
+    const d = b.step(step(ms, reading(ms, [lineA, lineA, lineA]), [lateSample(cap, drawn, s, ch)]));
     const limitA = d.chargers[0]!.limitA;
     if (limitA >= cap.minA && offered < cap.minA && Number.isNaN(startedS)) startedS = s;
     if (limitA < cap.minA && offered >= cap.minA && Number.isNaN(out.pausedAfterS)) out.pausedAfterS = s - startedS;
@@ -143,9 +139,7 @@ describe('a house cycler beside a charger that samples every 5 s', () => {
       draw = follow(car, cap.minA, offered, s - offeredAtS, draw);
       drawn.push(draw);
       const ms = T0 + s * 1000;
-      const ageS = s % everyS;
-      const sample = input(cap, drawn[s - ageS]!);
-      sample.measurement.at = ms - ageS * 1000;
+      const sample = lateSample(cap, drawn, s, { everyS, delayS: 0 });
       // The thermostat from the tenth minute: 23 s on, 76 s off.
       const cycleS = s - 600;
       const on = cycleS >= 0 && cycleS % 99 < 23;
@@ -189,12 +183,7 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
         drawn[k]!.push(draw[k]!);
       }
       const ms = T0 + s * 1000;
-      const ageS = ch.delayS + (s % ch.everyS);
-      const samples = [cap, cap2].map((c, k) => {
-        const m = input(c, drawn[k]![Math.max(0, s - ageS)]!);
-        m.measurement.at = ms - ageS * 1000;
-        return m;
-      });
+      const samples = [cap, cap2].map((c, k) => lateSample(c, drawn[k]!, s, ch));
       const loadA = (s >= 300 ? 2000 / 230 : 0) + (s >= 300 + tapAfterS ? 2120 / 230 : 0);
       const l1 = 1.5 + loadA + draw[0]! + draw[1]!;
       if (l1 > site.fuseA) over++;
