@@ -363,10 +363,12 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       );
       answer = res.status;
     } catch (err) {
-      answer = (err as Error).message;
+      // A CALLERROR's code says why (NotImplemented: the action is optional); its text is often empty.
+      const e = err as Error & { rpcErrorCode?: string };
+      answer = e.rpcErrorCode ?? e.message;
     }
     if (answer !== 'Accepted')
-      this.settings.logger.info({ chargerId: this.id, answer }, 'charger declined to resend its status');
+      this.settings.logger.info({ chargerId: this.id, answer }, 'charger did not resend its status');
   }
 
   /** The interval and per-phase currents the fuse loop needs; changed only where the charger differs. */
