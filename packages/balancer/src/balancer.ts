@@ -98,6 +98,12 @@ interface ChargerState {
   lastRaiseMs: number;
   lastCutMs: number;
   raiseDelayMs: number;
+  /**
+   * After a cut made deeper while its line was over the fuse (room for one more step until the cut lands):
+   * the limit the cut alone would have set, to which the car returns as soon as the line is back under, not
+   * after the raise delay (NaN: none).
+   */
+  restoreA: number;
   chargingSinceMs: number;
   pausedSinceMs: number;
   solarHighSinceMs: number;
@@ -281,6 +287,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
   // telegram reuse them: old line currents minus new car currents would invent loads.
   const houseA = [0, 0, 0];
   const cutLine: [number, number, number] = [Infinity, Infinity, Infinity];
+  /** The cut without the room a line over its fuse keeps for one more step; `overFuse`: that room binds. */
+  const plainCutLine: [number, number, number] = [Infinity, Infinity, Infinity];
+  let overFuse = false;
+  /** The sum of the minimums of the plugged cars offered at least theirs, per line: a cut this deep pauses none. */
+  const minOnLine: [number, number, number] = [0, 0, 0];
   const raiseLine: [number, number, number] = [Infinity, Infinity, Infinity];
   const heldLine = [false, false, false];
   /** What each line leaves the cars under the fuse alone (A), to tell a held line from a full one. */
@@ -329,6 +340,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lastRaiseMs: -Infinity,
         lastCutMs: -Infinity,
         raiseDelayMs: s.raiseIntervalMs,
+        restoreA: Number.NaN,
         chargingSinceMs: Number.NaN,
         pausedSinceMs: -Infinity,
         solarHighSinceMs: Number.NaN,
@@ -663,10 +675,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const cooling = house.coolingA(now);
     const stepA = house.stepA(now);
     coolingBinds = false;
+    overFuse = false;
     const lineCount = s.connection === '1x230' ? 1 : 3;
     for (let l = 0; l < 3; l++) {
       if (l >= lineCount) {
-        cutLine[l] = raiseLine[l] = Infinity;
+        cutLine[l] = raiseLine[l] = plainCutLine[l] = Infinity;
         heldLine[l] = false;
         continue;
       }
@@ -677,6 +690,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
       cutLine[l] = Math.min(fuse - hold[l]!, trip);
       raiseLine[l] = Math.min(fuse - hold[l]! - cooling[l]!, trip);
+      plainCutLine[l] = cutLine[l]!;
+      if (view.lineA[l]! > s.fuseA) {
+        // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would
+        // need a cut of its own, one more lag over the fuse (fleet house 424242/320: a hob zone, an air fryer
+        // 5 s later, 11 s over). Until the line is back under, the cut leaves room for one more step, down
+        // to the cars' minimums: nobody is paused for a load that may not come.
+        const roomA = Math.max(fuse - stepA[l]!, minOnLine[l]!);
+        if (roomA < cutLine[l]!) overFuse = true;
+        cutLine[l] = Math.min(cutLine[l]!, roomA);
+        raiseLine[l] = Math.min(raiseLine[l]!, roomA);
+      }
       heldLine[l] = cutLine[l]! < fuse;
       fuseRoomA[l] = fuse;
       if (cooling[l]! > 0) coolingBinds = true;
@@ -698,6 +722,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const fullRes = newAllocResult();
   const cutRes = newAllocResult();
   const raiseRes = newAllocResult();
+  const plainRes = newAllocResult();
   const altRes = newAllocResult();
   const leadRes = newAllocResult();
   /** What each charger gets with no car going first (scratch of `chooseLead`). */
@@ -728,6 +753,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const leadLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
   const cutLimits: AllocLimits = { lineA: cutLine, powerKw: 0, powerReason: 'quarter budget' };
   const raiseLimits: AllocLimits = { lineA: raiseLine, powerKw: 0, powerReason: 'quarter budget' };
+  const plainLimits: AllocLimits = { lineA: plainCutLine, powerKw: 0, powerReason: 'quarter budget' };
 
   /** Returns the quarter a fresh telegram closed, if it did. */
   function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]): ClosedQuarter | null {
@@ -737,6 +763,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (sts.length !== n) sts.length = n;
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
+    minOnLine[0] = minOnLine[1] = minOnLine[2] = 0;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     followingLine[0] = followingLine[1] = followingLine[2] = false;
     let evKw = 0;
@@ -814,6 +841,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           else fallenA[line]! -= movedA;
         }
       }
+      if (st.plugged && st.limitA >= cap.minA) for (const line of used) minOnLine[line]! += cap.minA;
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;
@@ -978,6 +1006,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
     limits.powerKw = powerKw;
     limits.powerReason = powerReason;
     const result = allocate(items, limits, cutRes);
+    // What each car would be cut to without the room kept over the fuse: where it returns once under.
+    let plainResult = result;
+    if (fresh && overFuse) {
+      plainLimits.powerKw = powerKw;
+      plainLimits.powerReason = powerReason;
+      plainResult = allocate(items, plainLimits, plainRes);
+    }
     let raiseResult = result;
     if (coolingBinds) {
       raiseLimits.powerKw = powerKw;
@@ -999,6 +1034,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.beforeA = st.limitA;
       st.beforePhases = st.phases;
       if (st.item < 0) {
+        st.restoreA = Number.NaN;
         setLimit(st, cap, 0, now);
         st.reason = chargers[i]!.measurement.connected ? 'unplugged' : 'charger offline';
         st.solarHighSinceMs = Number.NaN;
@@ -1016,7 +1052,19 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
       const cutA = floor01(result.a[k]!);
       if (st.carLimited && cutA >= st.limitA) why = 'car limit';
-      applyRules(st, cap, cutA, floor01(raiseResult.a[k]!), why, now, raiseAllowed, quarterCapKw, st.lineIdx.length);
+      const plainA = plainResult === result ? Number.NaN : floor01(plainResult.a[k]!);
+      applyRules(
+        st,
+        cap,
+        cutA,
+        floor01(raiseResult.a[k]!),
+        why,
+        now,
+        raiseAllowed,
+        quarterCapKw,
+        st.lineIdx.length,
+        plainA,
+      );
       // Near the quarter's end a raise could not be undone in time.
       if (quarterFrozen && st.limitA > st.beforeA) {
         st.limitA = st.beforeA;
@@ -1188,6 +1236,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     raiseAllowed: boolean,
     quarterCapKw: number,
     lineCount: number,
+    plainCutA: number,
   ) {
     let t = raiseA;
     let tCut = cutA;
@@ -1222,8 +1271,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (now - st.lastCutMs > CALM_AFTER_MS) st.raiseDelayMs = s.raiseIntervalMs;
 
     const prev = st.limitA;
+    const overFuseNow = !Number.isNaN(plainCutA);
     if (tCut < prev - CUT_DEADBAND_A || (tCut < cap.minA && prev > 0)) {
+      // A cut deeper only for the room kept over the fuse comes back at once when the line is under again.
+      const deeper = overFuseNow && plainCutA > tCut + CUT_DEADBAND_A && tCut >= cap.minA;
+      const restoreA = deeper ? Math.min(prev, plainCutA) : Number.NaN;
       setLimit(st, cap, tCut < cap.minA ? 0 : tCut, now, true);
+      st.restoreA = restoreA;
+    } else if (!overFuseNow && raiseAllowed && st.restoreA > prev && t > prev + RAISE_HYSTERESIS_A) {
+      setLimit(st, cap, Math.min(t, st.restoreA), now);
+      st.restoreA = Number.NaN;
     } else if (
       t > prev + (why === 'quarter budget' ? BUDGET_RAISE_STEP_A : RAISE_HYSTERESIS_A) ||
       (t > prev && t >= cap.maxA)

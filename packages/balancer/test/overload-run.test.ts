@@ -1,0 +1,94 @@
+/**
+ * A run over the fuse lasts as long as the cars take to follow a cut. A second load that switches on before
+ * the first cut has landed must not need a cut of its own, one more response time over the fuse: fleet house
+ * 424242/320 (an air fryer 5 s after a hob zone, a car with a 5 s lag) was 11 s over its 40 A fuse.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createBalancer } from '../src/index';
+import { charger, input, reading, step, T0 } from './helpers';
+
+const SITE = { connection: '1x230' as const, fuseA: 40 };
+const HOUSE_A = 2;
+const CAR_MAX_A = 32;
+const firstS = 400;
+
+/**
+ * A car that follows each limit `lagS` seconds after it was offered, as IEC 61851 has it for a PWM change (and
+ * draws nothing below its minimum), charges on one line. At `firstS` a load of `firstA` switches on, at
+ * `firstS + gapS` one of `secondA`, which the house has shown once before (`seen`) or never. Returns the longest
+ * run of seconds the line spent over its fuse after that, the least limit the car was offered, and its offers
+ * from `firstS` on (second by second).
+ */
+function afterFirstLoad(lagS: number, firstA: number, gapS: number, secondA: number, seen: boolean) {
+  const b = createBalancer({ site: SITE });
+  const cap = charger({ phases: [1], maxA: CAR_MAX_A });
+  const offers: number[] = [];
+  let run = 0;
+  let longest = 0;
+  let lowestA = Number.POSITIVE_INFINITY;
+  for (let s = 0; s < firstS + 120; s++) {
+    const offered = offers[s - lagS] ?? 0;
+    const draw = offered >= cap.minA ? offered : 0;
+    const second = (seen && s >= 100 && s < 220) || s >= firstS + gapS ? secondA : 0;
+    const lineA = HOUSE_A + (s >= firstS ? firstA : 0) + second + draw;
+    if (s >= firstS) {
+      run = lineA > SITE.fuseA ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    const ms = T0 + s * 1000;
+    offers.push(b.step(step(ms, reading(ms, [lineA]), [input(cap, draw)])).chargers[0]!.limitA);
+    if (s >= firstS) lowestA = Math.min(lowestA, offers[s]!);
+  }
+  return { longest, lowestA, after: offers.slice(firstS) };
+}
+
+describe('a second load before a cut has landed', () => {
+  it('finds room under the fuse: the run over it ends when the first cut lands', () => {
+    // 424242/320's timing: a hob zone, an air fryer (6.4 A) 5 s later, a car with a 5 s lag.
+    expect(afterFirstLoad(5, 13, 5, 6.4, true).longest).toBeLessThanOrEqual(5);
+    // Any second load up to the room kept for an appliance not seen yet (3 kW, 13 A), before the cut lands.
+    const lag = fc.integer({ min: 2, max: 5 });
+    const loadA = (max: number) => fc.integer({ min: 4, max });
+    fc.assert(
+      fc.property(
+        lag,
+        loadA(16),
+        fc.integer({ min: 1, max: 4 }),
+        loadA(13),
+        fc.boolean(),
+        (lagS, firstA, gapS, secondA, seen) => {
+          // The car charges at its maximum when the first load puts the line over the fuse.
+          fc.pre(gapS < lagS && HOUSE_A + CAR_MAX_A + firstA > SITE.fuseA);
+          expect(afterFirstLoad(lagS, firstA, gapS, secondA, seen).longest).toBeLessThanOrEqual(lagS);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('is given back as soon as the cut has landed, not after the raise delay', () => {
+    fc.assert(
+      // Lags shorter than the 5 s raise delay: the raise back would otherwise wait for it.
+      fc.property(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 8, max: 16 }), (lagS, firstA) => {
+        const { after } = afterFirstLoad(lagS, firstA, 60, 0, false);
+        const settledA = after[50]!;
+        // cut deeper than the load alone needs, while the line is over the fuse
+        expect(after[0]!).toBeLessThan(settledA);
+        // the first telegram that shows the line under the fuse gives the room back
+        expect(after[lagS + 1]!).toBe(settledA);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('is kept only down to the car’s minimum: a load that may not come pauses nobody', () => {
+    fc.assert(
+      // A first load that leaves the car 6–19 A under the fuse: less than its minimum beside 13 A of room.
+      fc.property(fc.integer({ min: 2, max: 5 }), fc.integer({ min: 19, max: 31 }), (lagS, firstA) => {
+        expect(afterFirstLoad(lagS, firstA, 60, 0, false).lowestA).toBeGreaterThanOrEqual(6);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
