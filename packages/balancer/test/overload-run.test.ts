@@ -11,14 +11,14 @@ import { charger, input, reading, step, T0 } from './helpers';
 const SITE = { connection: '1x230' as const, fuseA: 40 };
 const HOUSE_A = 2;
 const CAR_MAX_A = 32;
-const firstS = 400;
+const FIRST_S = 400;
 
 /**
  * A car that follows each limit `lagS` seconds after it was offered, as IEC 61851 has it for a PWM change (and
- * draws nothing below its minimum), charges on one line. At `firstS` a load of `firstA` switches on, at
- * `firstS + gapS` one of `secondA`, which the house has shown once before (`seen`) or never. Returns the longest
+ * draws nothing below its minimum), charges on one line. At `FIRST_S` a load of `firstA` switches on, at
+ * `FIRST_S + gapS` one of `secondA`, which the house has shown once before (`seen`) or never. Returns the longest
  * run of seconds the line spent over its fuse after that, the least limit the car was offered, and its offers
- * from `firstS` on (second by second).
+ * from `FIRST_S` on (second by second).
  */
 function afterFirstLoad(lagS: number, firstA: number, gapS: number, secondA: number, seen: boolean) {
   const b = createBalancer({ site: SITE });
@@ -27,20 +27,20 @@ function afterFirstLoad(lagS: number, firstA: number, gapS: number, secondA: num
   let run = 0;
   let longest = 0;
   let lowestA = Number.POSITIVE_INFINITY;
-  for (let s = 0; s < firstS + 120; s++) {
+  for (let s = 0; s < FIRST_S + 120; s++) {
     const offered = offers[s - lagS] ?? 0;
     const draw = offered >= cap.minA ? offered : 0;
-    const second = (seen && s >= 100 && s < 220) || s >= firstS + gapS ? secondA : 0;
-    const lineA = HOUSE_A + (s >= firstS ? firstA : 0) + second + draw;
-    if (s >= firstS) {
+    const second = (seen && s >= 100 && s < 220) || s >= FIRST_S + gapS ? secondA : 0;
+    const lineA = HOUSE_A + (s >= FIRST_S ? firstA : 0) + second + draw;
+    if (s >= FIRST_S) {
       run = lineA > SITE.fuseA ? run + 1 : 0;
       longest = Math.max(longest, run);
     }
     const ms = T0 + s * 1000;
     offers.push(b.step(step(ms, reading(ms, [lineA]), [input(cap, draw)])).chargers[0]!.limitA);
-    if (s >= firstS) lowestA = Math.min(lowestA, offers[s]!);
+    if (s >= FIRST_S) lowestA = Math.min(lowestA, offers[s]!);
   }
-  return { longest, lowestA, after: offers.slice(firstS) };
+  return { longest, lowestA, after: offers.slice(FIRST_S) };
 }
 
 describe('a second load before a cut has landed', () => {
