@@ -1225,6 +1225,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
   }
 
+  /**
+   * Whether the meter and the chargers' samples agree on these lines: no car there is following a new limit
+   * with a sample from before, or moving by itself between samples. Only then is "back under the fuse" the
+   * house as it is, and not a car's fall seen before its sample shows it (a load that came meanwhile hides).
+   */
+  const inStepOn = (lines: readonly number[]) => {
+    for (const l of lines) if (unknownLine[l]) return false;
+    return true;
+  };
+
   /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
   function applyRules(
     st: ChargerState,
@@ -1278,7 +1288,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const restoreA = deeper ? Math.min(prev, plainCutA) : Number.NaN;
       setLimit(st, cap, tCut < cap.minA ? 0 : tCut, now, true);
       st.restoreA = restoreA;
-    } else if (!overFuseNow && raiseAllowed && st.restoreA > prev && t > prev + RAISE_HYSTERESIS_A) {
+    } else if (
+      !overFuseNow &&
+      raiseAllowed &&
+      st.restoreA > prev &&
+      t > prev + RAISE_HYSTERESIS_A &&
+      inStepOn(st.lineIdx)
+    ) {
       setLimit(st, cap, Math.min(t, st.restoreA), now);
       st.restoreA = Number.NaN;
     } else if (

@@ -198,6 +198,12 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
   }
 
   it('cuts for the second load as deep as chargers in step would, give or take one sample', () => {
+    // Found by a random seed: the room kept over the fuse given back on the first telegram under it, while the
+    // samples still showed the cars before their cut, hid the tap that came meanwhile (6 s over against 1).
+    const slow = { lagS: 4, rampAps: 2 };
+    expect(overFuseS(slow, { everyS: 10, delayS: 1 }, 1)).toBeLessThanOrEqual(
+      overFuseS(slow, { everyS: 1, delayS: 0 }, 1) + 2,
+    );
     fc.assert(
       fc.property(carArb, chargerArb, fc.integer({ min: 1, max: 6 }), (car, ch, tapAfterS) => {
         const inStep = overFuseS(car, { everyS: 1, delayS: 0 }, tapAfterS);
