@@ -100,8 +100,8 @@ interface ChargerState {
   raiseDelayMs: number;
   /**
    * After a cut made deeper while its line was over the fuse (room for one more step until the cut lands):
-   * the limit the cut alone would have set, to which the car returns as soon as the line is back under, not
-   * after the raise delay (NaN: none).
+   * the limit the cut alone would have set, to which the car returns on the first fresh telegram under the
+   * fuse, not after the raise delay (NaN: none).
    */
   restoreA: number;
   chargingSinceMs: number;
@@ -1282,21 +1282,23 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     const prev = st.limitA;
     const overFuseNow = !Number.isNaN(plainCutA);
+    // The room kept over the fuse has one chance to come back at once: the first fresh telegram under it.
+    // Later it is a raise like any other (a restore kept for long would skip the raise delay much later).
+    const restoreA = st.restoreA;
+    if (!overFuseNow && raiseAllowed) st.restoreA = Number.NaN;
     if (tCut < prev - CUT_DEADBAND_A || (tCut < cap.minA && prev > 0)) {
       // A cut deeper only for the room kept over the fuse comes back at once when the line is under again.
       const deeper = overFuseNow && plainCutA > tCut + CUT_DEADBAND_A && tCut >= cap.minA;
-      const restoreA = deeper ? Math.min(prev, plainCutA) : Number.NaN;
       setLimit(st, cap, tCut < cap.minA ? 0 : tCut, now, true);
-      st.restoreA = restoreA;
+      st.restoreA = deeper ? Math.min(prev, plainCutA) : Number.NaN;
     } else if (
       !overFuseNow &&
       raiseAllowed &&
-      st.restoreA > prev &&
+      restoreA > prev &&
       t > prev + RAISE_HYSTERESIS_A &&
       inStepOn(st.lineIdx)
     ) {
-      setLimit(st, cap, Math.min(t, st.restoreA), now);
-      st.restoreA = Number.NaN;
+      setLimit(st, cap, Math.min(t, restoreA), now);
     } else if (
       t > prev + (why === 'quarter budget' ? BUDGET_RAISE_STEP_A : RAISE_HYSTERESIS_A) ||
       (t > prev && t >= cap.maxA)
