@@ -1,8 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { ChargerCapabilities } from '@p1/balancer/charger-state';
+import { OCPP16 } from '@p1/ocpp16';
 import { createCar, memoryLogger } from '@p1/sim';
 import { SimulatedChargePoint, type SimulatedChargePointOptions } from '@p1/sim/charge-point';
 import { afterEach } from 'vitest';
+import WebSocket from 'ws';
 import { OcppCentralSystem, type OcppCentralSystemOptions } from '../src/charger/ocpp/central-system';
 
 export { memoryLogger };
@@ -33,6 +35,18 @@ export async function startSystem(
   });
   cleanups.push(() => system.close());
   return { system, logger };
+}
+
+/**
+ * A bare websocket to the central system as charge point `id`, with its Basic-auth password and the OCPP 1.6
+ * subprotocol: for tests that write frames no library would (malformed ones, or none at all).
+ */
+export function rawSocket(url: string, id = 'cp1', password = 'pw'): WebSocket {
+  const ws = new WebSocket(`${url}/${id}`, OCPP16, {
+    headers: { authorization: `Basic ${Buffer.from(`${id}:${password}`).toString('base64')}` },
+  });
+  cleanups.push(async () => ws.terminate());
+  return ws;
 }
 
 /** A charge point with a car that follows at once (lag 0, 1 s ramp) unless told otherwise. */

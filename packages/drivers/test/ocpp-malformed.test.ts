@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { OCPP16 } from '@p1/ocpp16';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { capabilities, chargePoint, startSystem } from './ocpp-harness';
+import { capabilities, chargePoint, rawSocket, startSystem } from './ocpp-harness';
 
 type Frame = [number, string, ...unknown[]];
 
@@ -33,9 +33,7 @@ async function nextResponse(next: () => Promise<Frame>, id: string): Promise<Fra
 describe('malformed frames get a CallError and the connection survives', () => {
   it('central system side: garbage, non-arrays and schema violations', { timeout: 30_000 }, async () => {
     const { system, logger } = await startSystem({ chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
-    const ws = new WebSocket(`${system.url}/cp1`, OCPP16, {
-      headers: { authorization: `Basic ${Buffer.from('cp1:pw').toString('base64')}` },
-    });
+    const ws = rawSocket(system.url);
     const next = frames(ws);
     await once(ws, 'open');
 

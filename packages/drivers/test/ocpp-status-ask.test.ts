@@ -6,11 +6,9 @@
  * it does not implement TriggerMessage gets it at once.
  */
 import { once } from 'node:events';
-import { OCPP16 } from '@p1/ocpp16';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { LIMIT_PROFILE_ID } from '../src/charger/ocpp/charging-profile';
-import { capabilities, startSystem, until } from './ocpp-harness';
+import { capabilities, rawSocket, startSystem, until } from './ocpp-harness';
 
 type Call = [2, string, string, Record<string, unknown>];
 
@@ -21,9 +19,7 @@ type Call = [2, string, string, Record<string, unknown>];
  */
 async function reconnect(url: string, trigger: ((id: string) => unknown[]) | null) {
   const seen = { triggerAt: null as number | null, limitAt: null as number | null, limitA: null as unknown };
-  const ws = new WebSocket(`${url}/cp1`, OCPP16, {
-    headers: { authorization: `Basic ${Buffer.from('cp1:pw').toString('base64')}` },
-  });
+  const ws = rawSocket(url);
   ws.on('message', (data) => {
     const [type, id, action, payload] = JSON.parse(data.toString()) as Call;
     if (type !== 2) return;
