@@ -62,6 +62,11 @@ export interface SimulatedChargePointOptions {
    * on a change: false is a charger that stays silent until asked (TriggerMessage) or until something changes.
    */
   statusOnReconnect?: boolean;
+  /**
+   * How long after a reconnect it starts sending the transaction messages it queued while away (ms, default
+   * 0): chargers that send their backlog after their status, or slowly.
+   */
+  backlogDelayMs?: number;
 }
 
 export interface ChargePointEvents {
@@ -83,8 +88,17 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
   profiles: InstalledProfile[] = [];
   energyWh = 0;
   drawnA = 0;
+  /** The central system's id of the running transaction; null also while its StartTransaction waits in the outbox. */
   transactionId: number | null = null;
+  /** The running transaction (the car may charge in it): its id once the central system has given one. */
+  private tx: { id: number | null } | null = null;
   private txStart: number | null = null;
+  /**
+   * Transaction messages not delivered yet (OCPP 1.6 §4.8: a charge point queues StartTransaction and
+   * StopTransaction while offline and sends them, in order, once back): each sends itself when called.
+   */
+  private readonly outbox: { send: () => Promise<void>; waiters: (() => void)[] }[] = [];
+  private flushing = false;
   private status: ConnectorStatus = 'Available';
   private peer: CentralSystemLink;
   private car: CarModel | null;
@@ -117,6 +131,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
       sampledData: ['Current.Import', 'Current.Offered', 'Energy.Active.Import.Register'],
       minSampleIntervalS: 0,
       statusOnReconnect: true,
+      backlogDelayMs: 0,
       ...options,
       faults: [...(options.faults ?? [])],
     };
@@ -133,7 +148,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
 
   /** What the pilot offers now (0 outside a transaction). */
   get offeredA(): number {
-    if (this.transactionId === null) return 0;
+    if (this.tx === null) return 0;
     if (this.fault('ignore-profile')) return this.o.maxA;
     return offeredCurrentA(this.profiles, CONNECTOR, this.o.now(), this.txStart, this.o.maxA);
   }
@@ -170,8 +185,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     });
     peer.on('open', () => {
       this.emit('connection', true);
-      // After a drop (not a reboot) there is no new BootNotification: tell the central system where we are.
-      if (this.booted && this.o.statusOnReconnect) void this.notifyStatus(true);
+      if (this.booted) void this.reconnected();
     });
     peer.on('disconnect', () => this.emit('connection', false));
     this.registerHandlers(peer);
@@ -203,6 +217,53 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     await this.notifyStatus(false);
   }
 
+  /**
+   * After a drop (not a reboot) there is no new BootNotification: tell the central system where we are (when
+   * configured to), then send what waited in the outbox. The status goes first, as on chargers that report
+   * their connector at once: the central system learns of a car before it learns the transaction it is in.
+   */
+  private async reconnected(): Promise<void> {
+    if (this.o.statusOnReconnect) await this.notifyStatus(true);
+    if (this.o.backlogDelayMs > 0) await sleep(this.o.backlogDelayMs);
+    await this.flush();
+  }
+
+  /**
+   * Sends a transaction message now (resolving once it is answered), or keeps it for the reconnect when
+   * offline (resolving at once).
+   */
+  private deliver(send: () => Promise<void>): Promise<void> {
+    const item = { send, waiters: [] as (() => void)[] };
+    this.outbox.push(item);
+    if (!this.connected) return Promise.resolve();
+    const sent = new Promise<void>((resolve) => item.waiters.push(resolve));
+    void this.flush();
+    return sent;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.outbox.length > 0 && this.connected) {
+        const item = this.outbox[0]!;
+        try {
+          await item.send();
+        } catch (err) {
+          // dropped mid-call: it stays first in the outbox for the next reconnect
+          if (!this.connected) break;
+          this.o.logger.warn({ chargerId: this.o.identity, err: (err as Error).message }, 'transaction message failed');
+        }
+        this.outbox.shift();
+        for (const done of item.waiters.splice(0)) done();
+      }
+    } finally {
+      this.flushing = false;
+      // whoever waits on a message the drop kept queued goes on; it is sent after the reconnect
+      for (const item of this.outbox) for (const done of item.waiters.splice(0)) done();
+    }
+  }
+
   private async notifyStatus(all: boolean): Promise<void> {
     if (all) await this.safeCall('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
     await this.safeCall('StatusNotification', { connectorId: CONNECTOR, errorCode: 'NoError', status: this.status });
@@ -214,7 +275,7 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     await this.safeCall('StatusNotification', { connectorId: CONNECTOR, errorCode: 'NoError', status });
   }
 
-  /** Calls that may fail while disconnected: a real charger would queue them; losing them is enough here. */
+  /** Messages a charge point may lose while offline (status, heartbeat, samples); transaction messages use the outbox. */
   private async safeCall<T>(method: string, params: unknown): Promise<T | null> {
     if (!this.connected) return null;
     try {
@@ -231,35 +292,43 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     await this.startTransaction();
   }
 
+  /** Offline, the idTag counts as locally authorized (its Authorize is not queued) and the start waits in the outbox. */
   async startTransaction(): Promise<void> {
     const idTag = `sim-${this.o.identity}`.slice(0, 20);
     const auth = await this.safeCall<AuthorizeConf>('Authorize', { idTag });
     if (auth && auth.idTagInfo.status !== 'Accepted') return;
-    const res = await this.peer.call<StartTransactionConf>('StartTransaction', {
+    const tx: { id: number | null } = { id: null };
+    const req = {
       connectorId: CONNECTOR,
       idTag,
       meterStart: Math.round(this.energyWh),
       timestamp: new Date(this.o.now()).toISOString(),
-    });
-    this.transactionId = res.transactionId;
+    };
+    this.tx = tx;
     this.txStart = this.o.now();
-    this.emit('transaction', { started: true, transactionId: res.transactionId });
+    await this.deliver(async () => {
+      const res = await this.peer.call<StartTransactionConf>('StartTransaction', req);
+      tx.id = res.transactionId;
+      if (this.tx === tx) this.transactionId = res.transactionId;
+      this.emit('transaction', { started: true, transactionId: res.transactionId });
+    });
     await this.setStatus(this.offeredA >= MIN_PILOT_A ? 'Charging' : 'SuspendedEVSE');
   }
 
   async stopTransaction(reason: string): Promise<void> {
-    const transactionId = this.transactionId;
-    if (transactionId === null) return;
+    const tx = this.tx;
+    if (tx === null) return;
+    this.tx = null;
     this.transactionId = null;
     this.txStart = null;
     this.drawnA = 0;
-    await this.safeCall('StopTransaction', {
-      transactionId,
-      meterStop: Math.round(this.energyWh),
-      timestamp: new Date(this.o.now()).toISOString(),
-      reason,
+    const req = { meterStop: Math.round(this.energyWh), timestamp: new Date(this.o.now()).toISOString(), reason };
+    // queued behind its own start, whose answer gives the id
+    await this.deliver(async () => {
+      if (tx.id === null) return; // its start was refused: there is nothing to stop
+      await this.peer.call('StopTransaction', { transactionId: tx.id, ...req });
+      this.emit('transaction', { started: false, transactionId: tx.id, reason });
     });
-    this.emit('transaction', { started: false, transactionId, reason });
     await this.setStatus('Finishing');
   }
 
@@ -283,8 +352,10 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     await this.peer.close({ force: true });
     this.booted = false;
     this.profiles = [];
+    this.tx = null;
     this.transactionId = null;
     this.txStart = null;
+    this.outbox.length = 0;
     this.status = 'Available';
     await this.peer.connect();
     await this.boot();
@@ -307,12 +378,14 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     const dtS = Math.max(0, (now - this.lastTick) / 1000);
     this.lastTick = now;
     const offeredA = this.offeredA;
-    const car = this.transactionId !== null ? this.car : null;
+    const car = this.tx !== null ? this.car : null;
     this.drawnA = car ? car.step(dtS, offeredA, now / 1000, this.o.phases) : 0;
     this.energyWh += ((car?.powerKw ?? 0) * 1000 * dtS) / 3600;
     this.emit('tick', { offeredA, drawnA: this.drawnA, energyWh: this.energyWh });
-    if (this.transactionId === null) return;
+    if (this.tx === null) return;
     void this.setStatus(offeredA >= MIN_PILOT_A ? 'Charging' : 'SuspendedEVSE');
+    // samples taken while offline, or before the start's answer names the transaction, are not kept
+    if (this.transactionId === null) return;
     if (this.sampleIntervalMs === 0 || now - this.lastSampleAt < this.sampleIntervalMs) return;
     this.lastSampleAt = now;
     void this.safeCall('MeterValues', {
@@ -395,12 +468,12 @@ export class SimulatedChargePoint extends EventEmitter<ChargePointEvents> {
     });
     peer.handle('RemoteStopTransaction', ({ params }) => {
       const { transactionId } = params as { transactionId: number };
-      if (transactionId !== this.transactionId) return this.ack({ status: 'Rejected' });
+      if (transactionId === null || transactionId !== this.transactionId) return this.ack({ status: 'Rejected' });
       setImmediate(() => void this.stopTransaction('Remote'));
       return this.ack({ status: 'Accepted' });
     });
     peer.handle('RemoteStartTransaction', () => {
-      if (!this.car || this.transactionId !== null) return this.ack({ status: 'Rejected' });
+      if (!this.car || this.tx !== null) return this.ack({ status: 'Rejected' });
       setImmediate(() => void this.startTransaction().catch(() => {}));
       return this.ack({ status: 'Accepted' });
     });
