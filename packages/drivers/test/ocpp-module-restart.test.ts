@@ -3,11 +3,16 @@
  * that reports its connector only on a change says nothing. The new central system must still know the
  * car is there and keep counting the session's energy.
  */
+
+import type { SimulatedChargePoint } from '@p1/sim/charge-point';
 import { describe, expect, it } from 'vitest';
 import { capabilities, chargePoint, startSystem, until } from './ocpp-harness';
 
-/** A first central system steers the car at 16 A, then closes; a second one opens on the same port. */
-async function restartWhileCharging(sampledData?: string[]) {
+/**
+ * A first central system steers the car at 16 A, then closes; a second one opens on the same port. `whileDown`
+ * runs on the charge point in between (it queues its transaction messages).
+ */
+async function restartWhileCharging(sampledData?: string[], whileDown?: (cp: SimulatedChargePoint) => Promise<void>) {
   const first = await startSystem({ chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
   const cp = chargePoint(first.system.url, 'cp1', {
     password: 'pw',
@@ -22,6 +27,10 @@ async function restartWhileCharging(sampledData?: string[]) {
   await until(() => Math.abs(cp.drawnA - 16) < 0.01, 'the car draws 16 A');
   const port = first.system.port;
   await first.system.close();
+  if (whileDown) {
+    await until(() => !cp.connected, 'the charge point offline');
+    await whileDown(cp);
+  }
   const second = await startSystem({ port, chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
   const charger = second.system.charger('cp1');
   await until(() => charger.connected, 'the charge point back on the new central system');
@@ -54,5 +63,19 @@ describe('the module restarts while a car charges', () => {
     // the StopTransaction's register closes the session: what the car drew since the take-over
     expect(charger.measurement.sessionKwh).toBeGreaterThan(0);
     expect(charger.measurement.sessionKwh).toBeLessThanOrEqual((cp.energyWh - energyAtTakeOver) / 1000 + 0.001);
+  });
+
+  it('reads a stop the charger queued while the module was down without taking its register for the session', {
+    timeout: 30_000,
+  }, async () => {
+    // the car leaves during the restart; the charger's register stands at 1,234 kWh, as on one charging for years
+    const { charger, logger } = await restartWhileCharging(undefined, async (cp) => {
+      cp.energyWh += 1_234_000;
+      await cp.unplug();
+    });
+    await until(() => logger.lines.some((l) => l.msg === 'transaction stopped'), 'the queued stop delivered');
+    // its start went to the module's earlier run: this run cannot tell the session's energy from its register
+    expect(charger.measurement.sessionKwh).toBeLessThan(1);
+    await until(() => !charger.measurement.vehiclePlugged, 'the car known gone');
   });
 });

@@ -565,7 +565,11 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
     peer.handle('StopTransaction', ({ params }) => {
       const p = params as StopTransactionReq;
       log.info({ chargerId: this.id, transactionId: p.transactionId, reason: p.reason }, 'transaction stopped');
-      this.update({ sessionKwh: Math.max(0, (p.meterStop - this.meterStartWh) / 1000) });
+      // A stop the charger queued while we were down may end a transaction this run never saw: its meterStop
+      // counts from a start we do not know, and it must not end the transaction running now.
+      const ours = p.transactionId === this.transactionId;
+      if (!ours && this.transactionId !== null) return { idTagInfo: { status: 'Accepted' } };
+      if (ours) this.update({ sessionKwh: Math.max(0, (p.meterStop - this.meterStartWh) / 1000) });
       this.endSession();
       return { idTagInfo: { status: 'Accepted' } };
     });
