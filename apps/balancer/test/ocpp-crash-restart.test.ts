@@ -24,7 +24,26 @@ afterAll(() => {
 
 interface SessionJson {
   id: number;
+  startedAt: string;
   endedAt: string | null;
+  energyKwh: number;
+}
+
+/** A `p1 run` configuration with one OCPP charger `cp1`, its SQLite file named after it. */
+function runConfig(name: string, ocppPort: number): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    runConfigYaml([
+      'chargers:',
+      '  - { id: cp1, driver: ocpp, phases: [1, 2, 3], minA: 6, maxA: 16, safeA: 6, password: cp1-password-x }',
+      `ocpp: { host: 127.0.0.1, port: ${ocppPort} }`,
+      'http: { host: 127.0.0.1, port: 0, token: crash-test-token-0123 }',
+      `store: { path: ${join(dir, `${name}.db`)} }`,
+      'log: { level: info }',
+    ]),
+  );
+  return file;
 }
 
 const get = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
@@ -34,18 +53,7 @@ const plugged = async (url: string) =>
 describe('p1 run killed while a car charges on OCPP, and started again', () => {
   it('knows the car from a silent charge point, goes on with the session, and closes it at the unplug', async () => {
     const ocppPort = await freePort();
-    const file = join(dir, 'run.yaml');
-    writeFileSync(
-      file,
-      runConfigYaml([
-        'chargers:',
-        '  - { id: cp1, driver: ocpp, phases: [1, 2, 3], minA: 6, maxA: 16, safeA: 6, password: cp1-password-x }',
-        `ocpp: { host: 127.0.0.1, port: ${ocppPort} }`,
-        'http: { host: 127.0.0.1, port: 0, token: crash-test-token-0123 }',
-        `store: { path: ${join(dir, 'state.db')} }`,
-        'log: { level: info }',
-      ]),
-    );
+    const file = runConfig('run', ocppPort);
     const first = await startP1Run(file);
     children.push(first.child);
     const cp = new SimulatedChargePoint({
@@ -88,3 +96,77 @@ describe('p1 run killed while a car charges on OCPP, and started again', () => {
     }
   }, 120_000);
 });
+
+/**
+ * While `p1 run` is down the car leaves and another plugs in. The charge point queues both transactions, as
+ * OCPP 1.6 asks, and sends them once the module is back: 3 s after its connector status (the module first
+ * takes the old session on for the car it sees, and learns of the new transaction only later), or at once with
+ * no status of its own (the module hears the queue first). Either way the old session ends where the module
+ * last saw its car, with the energy it had, and the new car's session counts from its own start. The charger's
+ * register is at 1,234 kWh, as on one that has charged for years: a stop read against a start this run never
+ * saw would show it.
+ */
+describe.each([
+  { order: 'its status, and its queued transactions 3 s later', statusOnReconnect: true, backlogDelayMs: 3000 },
+  { order: 'only its queued transactions', statusOnReconnect: false, backlogDelayMs: 0 },
+])(
+  'p1 run down while one car leaves and another plugs in; the charger sends $order',
+  ({ statusOnReconnect, backlogDelayMs }) => {
+    it('closes the old session where its car was last seen and gives the new car its own', async () => {
+      const ocppPort = await freePort();
+      const file = runConfig(`swap-${statusOnReconnect}`, ocppPort);
+      const first = await startP1Run(file);
+      children.push(first.child);
+      const cp = new SimulatedChargePoint({
+        url: `ws://127.0.0.1:${ocppPort}`,
+        identity: 'cp1',
+        password: 'cp1-password-x',
+        car: createCar({ lagS: 0, rampS: 1, maxA: 16 }, [1, 2, 3]),
+        reconnectBackoffMs: { initial: 200, max: 1000 },
+        statusOnReconnect,
+        backlogDelayMs,
+      });
+      cp.energyWh = 1_234_000;
+      try {
+        await cp.start();
+        await expect.poll(async () => (await get<SessionJson[]>(`${first.url}/api/v1/sessions`)).length).toBe(1);
+        await expect.poll(() => cp.drawnA, { timeout: 20_000 }).toBeGreaterThan(6);
+        const killed = once(first.child, 'exit');
+        first.child.kill('SIGKILL');
+        await killed;
+        const killedAt = Date.now();
+
+        await expect.poll(() => cp.connected).toBe(false);
+        await cp.unplug();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const registerAtSwapWh = cp.energyWh;
+        await cp.plugIn(createCar({ lagS: 0, rampS: 1, maxA: 16 }, [1, 2, 3]));
+        expect(cp.transactionId).toBeNull(); // its StartTransaction waits for the module
+
+        const second = await startP1Run(file);
+        children.push(second.child);
+        const sessions = () => get<SessionJson[]>(`${second.url}/api/v1/sessions`);
+        await expect.poll(async () => (await sessions()).length, { timeout: 20_000 }).toBe(2);
+        await expect.poll(() => cp.transactionId, { timeout: 10_000 }).not.toBeNull();
+        await expect.poll(() => plugged(second.url), { timeout: 20_000 }).toBe(true);
+        // let the module write the open session's energy and settle
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        const [current, old] = await sessions();
+        expect(old?.endedAt).not.toBeNull();
+        expect(Date.parse(old?.endedAt ?? '')).toBeLessThanOrEqual(killedAt);
+        // the first car charged a few seconds at 11 kW: a few Wh, never the register
+        expect(old?.energyKwh).toBeLessThan(1);
+        expect(current?.endedAt).toBeNull();
+        expect(Date.parse(current?.startedAt ?? '')).toBeGreaterThan(Date.parse(old?.endedAt ?? ''));
+        const newCarKwh = (cp.energyWh - registerAtSwapWh) / 1000;
+        expect(current?.energyKwh).toBeLessThanOrEqual(newCarKwh + 0.01);
+
+        await cp.unplug();
+        await expect.poll(async () => (await sessions())[0]?.endedAt, { timeout: 10_000 }).not.toBeNull();
+        expect(await sessions()).toHaveLength(2);
+      } finally {
+        await cp.stop();
+      }
+    }, 120_000);
+  },
+);

@@ -155,7 +155,7 @@ export class Store {
             (SELECT max(ts) + 59000 FROM charger_m m WHERE m.charger_id = s.charger_id AND m.ts >= s.started_at),
             s.started_at)) AS lastSeenTs
         FROM sessions s WHERE s.ended_at IS NULL ORDER BY s.id`),
-      sessionClose: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+      sessionClose: db.prepare('UPDATE sessions SET ended_at = ?, energy_kwh = ? WHERE id = ? AND ended_at IS NULL'),
       sessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY id DESC LIMIT ?`),
       sessionsAfter: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id > ? ORDER BY id LIMIT ?`),
       session: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
@@ -351,9 +351,12 @@ export class Store {
     return this.stmts.sessionsOpen.all() as OpenSession[];
   }
 
-  /** Closes a session at `ts`, keeping its energy: for one an earlier run left open. */
-  closeSession(id: number, ts: number): void {
-    this.stmts.sessionClose.run(ts, id);
+  /**
+   * Closes a session an earlier run left open at `ts` with the energy that run stored (what this run may have
+   * added since belongs to the car plugged now).
+   */
+  closeSession(id: number, ts: number, energyKwh: number): void {
+    this.stmts.sessionClose.run(ts, energyKwh, id);
   }
 
   /** The latest sessions first. */

@@ -79,8 +79,14 @@ export class ModuleCore {
   private readonly now: () => number;
   private readonly lastRecorded = new Map<string, string>();
   private readonly plugged = new Map<string, boolean>();
-  /** Per charger, a session an earlier run left open (a crash), until the charger tells whether its car stayed. */
-  private readonly inherited = new Map<string, OpenSession & { unpluggedSince: number | null }>();
+  /**
+   * Per charger, a session an earlier run left open (a crash), until the charger tells whether its car stayed.
+   * `continuedAt`: when this run took it on for a plugged car whose charger had not yet said when its session began.
+   */
+  private readonly inherited = new Map<
+    string,
+    OpenSession & { unpluggedSince: number | null; continuedAt: number | null }
+  >();
   /** Per charger, the energy its session had before this run: drivers count a session's energy from their start. */
   private readonly carriedKwh = new Map<string, number>();
   private readonly lastRefusal = new Map<string, string>();
@@ -144,27 +150,44 @@ export class ModuleCore {
     for (const open of o.store.openSessions()) {
       const previous = this.inherited.get(open.chargerId);
       if (previous) this.closeInherited(previous, 'a later session of the same charger is open');
-      if (this.chargers.has(open.chargerId)) this.inherited.set(open.chargerId, { ...open, unpluggedSince: null });
+      if (this.chargers.has(open.chargerId))
+        this.inherited.set(open.chargerId, { ...open, unpluggedSince: null, continuedAt: null });
       else this.closeInherited(open, 'its charger is no longer configured');
     }
   }
 
   /**
    * A session an earlier run left open goes on if the car is still plugged, unless the charger says its session
-   * began after the last second the module saw a car (another car's, which gets a session of its own). It is
-   * closed at that last second once its charger, connected, has reported no car for PLUG_SETTLE_MS (a charger
-   * reports "no car" for a moment after connecting, before its status arrives).
+   * began after the last second the module saw a car (another car's, which gets a session of its own). The
+   * charger may say so only later: a charger back online answers the status question before it sends the
+   * StartTransaction it queued while away. A session start between that last second and the moment this run
+   * took the session on splits it then. It is closed at that last second once its charger, connected, has
+   * reported no car for PLUG_SETTLE_MS (a charger reports "no car" for a moment after connecting, before its
+   * status arrives).
    */
   private settleInherited(id: string, m: ChargerMeasurement, now: number): void {
     const open = this.inherited.get(id);
     if (!open) return;
+    if (open.continuedAt !== null && !m.vehiclePlugged) {
+      this.inherited.delete(id); // the car left after this run took its session on: closed as any unplug
+      return;
+    }
     if (m.vehiclePlugged) {
-      if (m.sessionStartMs !== undefined && m.sessionStartMs > open.lastSeenTs) {
+      const startMs = m.sessionStartMs;
+      if (startMs !== undefined && startMs > open.lastSeenTs && startMs <= (open.continuedAt ?? now)) {
         this.closeInherited(open, 'another car plugged in while the module was down');
-      } else {
-        this.inherited.delete(id);
+        if (open.continuedAt !== null) {
+          // this run had taken the old session on: the car plugged now opens a session of its own
+          this.carriedKwh.delete(id);
+          this.plugged.set(id, false);
+        }
+        return;
+      }
+      if (open.continuedAt === null) {
+        open.continuedAt = now;
         this.carriedKwh.set(id, open.energyKwh);
       }
+      if (startMs !== undefined) this.inherited.delete(id);
       return;
     }
     if (!m.connected) {
@@ -178,7 +201,7 @@ export class ModuleCore {
 
   private closeInherited(open: OpenSession, why: string): void {
     this.inherited.delete(open.chargerId);
-    this.o.store.closeSession(open.id, open.lastSeenTs);
+    this.o.store.closeSession(open.id, open.lastSeenTs, open.energyKwh);
     this.o.logger.info(
       { charger: open.chargerId, session: open.id, endedAt: new Date(open.lastSeenTs).toISOString() },
       `closed a session left open by an earlier run: ${why}`,

@@ -38,6 +38,8 @@ export interface CoreRigOptions {
   startMs?: number;
   /** The car has been plugged in since then (epoch ms; default: it plugs in at start). */
   carPluggedSinceMs?: number;
+  /** The charger tells when its session began this long after it reports the car (s; default 0). */
+  sessionStartLateS?: number;
 }
 
 export function coreRig(o: CoreRigOptions = {}) {
@@ -64,6 +66,7 @@ export function coreRig(o: CoreRigOptions = {}) {
       now: () => now,
       tickMs: false,
       ...(o.carPluggedSinceMs !== undefined ? { pluggedSinceMs: o.carPluggedSinceMs } : {}),
+      sessionStartLateMs: (o.sessionStartLateS ?? 0) * 1000,
     },
   );
   const core = new ModuleCore({

@@ -19,6 +19,11 @@ export interface SimulatedChargerOptions {
   tickMs?: number | false;
   /** The car at start has been plugged in since then (epoch ms): a session that began before this process. */
   pluggedSinceMs?: number;
+  /**
+   * It tells when a session began only this long after it reports the car (ms, default 0): an OCPP charger
+   * back online reports its connector, then sends the StartTransaction it queued while the module was away.
+   */
+  sessionStartLateMs?: number;
 }
 
 export interface SimulatedCharger extends Charger {
@@ -43,10 +48,13 @@ class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedC
   private lastStep: number;
   private sessionKwh = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** A session start not told yet, and when it will be (see `sessionStartLateMs`). */
+  private untoldStart: { sinceMs: number; tellAtMs: number } | null = null;
 
   constructor(
     readonly capabilities: ChargerCapabilities,
     private readonly now: () => number,
+    private readonly sessionStartLateMs = 0,
   ) {
     super();
     this.phases = capabilities.phases.length === 3 ? 3 : 1;
@@ -92,6 +100,10 @@ class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedC
     this.lastStep = t;
     const car = this.car;
     if (!car) return this.publish({ currentA: this.capabilities.phases.map(() => 0) });
+    if (this.untoldStart && t >= this.untoldStart.tellAtMs) {
+      this.publish({ sessionStartMs: this.untoldStart.sinceMs });
+      this.untoldStart = null;
+    }
     const drawn = car.step(dtS, this.offeredA, t / 1000, this.phases);
     this.sessionKwh += (car.powerKw * dtS) / 3600;
     return this.publish({
@@ -104,11 +116,14 @@ class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedC
     this.car = createCar(spec, this.capabilities.phases);
     this.sessionKwh = 0;
     this.lastStep = this.now();
-    this.publish({ vehiclePlugged: true, sessionKwh: 0, sessionStartMs: sinceMs });
+    const late = this.sessionStartLateMs > 0;
+    this.untoldStart = late ? { sinceMs, tellAtMs: this.now() + this.sessionStartLateMs } : null;
+    this.publish({ vehiclePlugged: true, sessionKwh: 0, sessionStartMs: late ? undefined : sinceMs });
   }
 
   unplug(): void {
     this.car = null;
+    this.untoldStart = null;
     this.publish({ vehiclePlugged: false, currentA: this.capabilities.phases.map(() => 0) });
   }
 
@@ -127,7 +142,7 @@ export function createSimulatedCharger(
   capabilities: ChargerCapabilities,
   options: SimulatedChargerOptions = {},
 ): SimulatedCharger {
-  const charger = new InProcessCharger(capabilities, options.now ?? Date.now);
+  const charger = new InProcessCharger(capabilities, options.now ?? Date.now, options.sessionStartLateMs);
   if (options.car !== null) charger.plugIn(options.car ?? {}, options.pluggedSinceMs);
   if (options.tickMs !== false) charger.tickEvery(options.tickMs ?? 1000);
   return charger;
