@@ -54,6 +54,9 @@ export function singlePhase(ctx: HouseContext, line?: Line): Line[] {
   return ctx.connection === '3x230' ? [l, ((l % 3) + 1) as Line] : [l];
 }
 
+/** The second a use ends: the appliance's next phase starts there (from `at + duration` unrounded it could overlap by 1 s). */
+const end = (use: Use) => use.atS + use.durationS;
+
 const threePhase = (ctx: HouseContext): Line[] => (ctx.connection === '1x230' ? [1] : [1, 2, 3]);
 
 const steady = (phases: Line[], power: number, atS: number, durationS: number): Use => ({
@@ -145,9 +148,10 @@ export const APPLIANCES: readonly Appliance[] = [
       const at = draw.uniform(18 * H, 21 * H);
       const heatUp = draw.uniform(40, 60) * MIN;
       const lines = threePhase(ctx);
+      const heat = steady(lines, p, at, heatUp);
       return [
-        steady(lines, p, at, heatUp),
-        cycling(lines, p, at + heatUp, draw.uniform(30, 90) * MIN, draw.uniform(60, 180), draw.uniform(60, 240), 0.3),
+        heat,
+        cycling(lines, p, end(heat), draw.uniform(30, 90) * MIN, draw.uniform(60, 180), draw.uniform(60, 240), 0.3),
       ];
     },
   },
@@ -161,9 +165,10 @@ export const APPLIANCES: readonly Appliance[] = [
       const at = ctx.dinnerS - draw.uniform(0, 40 * MIN);
       const preheat = draw.uniform(8, 15) * MIN;
       const lines = singlePhase(ctx);
+      const heat = steady(lines, p, at, preheat);
       return [
-        steady(lines, p, at, preheat),
-        cycling(lines, p, at + preheat, draw.uniform(20, 60) * MIN, draw.uniform(20, 60), draw.uniform(30, 90), 0.3),
+        heat,
+        cycling(lines, p, end(heat), draw.uniform(20, 60) * MIN, draw.uniform(20, 60), draw.uniform(30, 90), 0.3),
       ];
     },
   },
@@ -184,12 +189,13 @@ export const APPLIANCES: readonly Appliance[] = [
         const boost = draw.uniform(2, 3.7);
         const boostS = draw.uniform(3, 8) * MIN;
         const simmer = draw.uniform(1.4, 2.3);
-        out.push(steady(lines, boost, at, boostS));
+        const boosting = steady(lines, boost, at, boostS);
+        out.push(boosting);
         out.push(
           cycling(
             lines,
             simmer,
-            at + boostS,
+            end(boosting),
             draw.uniform(10, 40) * MIN,
             draw.around(60, 120),
             draw.around(40, 90),
@@ -211,9 +217,10 @@ export const APPLIANCES: readonly Appliance[] = [
       const at = draw.chance(0.3) ? draw.uniform(12 * H, 13 * H) : ctx.dinnerS;
       const preheat = draw.uniform(2, 4) * MIN;
       const lines = singlePhase(ctx);
+      const heat = steady(lines, p, at, preheat);
       return [
-        steady(lines, p, at, preheat),
-        cycling(lines, p, at + preheat, draw.uniform(10, 20) * MIN, draw.uniform(30, 60), draw.uniform(15, 40), 0.3),
+        heat,
+        cycling(lines, p, end(heat), draw.uniform(10, 20) * MIN, draw.uniform(30, 60), draw.uniform(15, 40), 0.3),
       ];
     },
   },
@@ -229,6 +236,9 @@ export const APPLIANCES: readonly Appliance[] = [
         out.push(
           steady(lines, draw.uniform(1, 1.5), draw.pick(meals) + draw.uniform(-45, 45) * MIN, draw.uniform(1, 6) * MIN),
         );
+      // One microwave: a second dish around the same meal goes in once the first is out.
+      out.sort((a, b) => a.atS - b.atS);
+      for (let k = 1; k < out.length; k++) out[k]!.atS = Math.max(out[k]!.atS, end(out[k - 1]!));
       return out;
     },
   },
