@@ -286,6 +286,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
   // raises), which lines are held back for learned loads, and the house's power. Steps without a fresh
   // telegram reuse them: old line currents minus new car currents would invent loads.
   const houseA = [0, 0, 0];
+  /** Scratch of `blindFuseOk`: the cars' safe currents per line, and whether each line has room for them. */
+  const blindSafeA = [0, 0, 0];
+  const blindOk = [true, true, true];
+  /** The last valid telegram's time when the fail-safe came early for it (see `step`); NaN: it did not. */
+  let earlyFailsafeFor = Number.NaN;
   const cutLine: [number, number, number] = [Infinity, Infinity, Infinity];
   /** The cut without the room a line over its fuse keeps for one more step; `overFuse`: that room binds. */
   const plainCutLine: [number, number, number] = [Infinity, Infinity, Infinity];
@@ -546,7 +551,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     const dataAgeMs = Number.isNaN(lastValidMs) ? null : now - lastValidMs;
     const timeoutMs = Number.isNaN(cadenceMs) ? s.failsafeMs : Math.max(s.failsafeMs, CADENCE_FACTOR * cadenceMs);
-    const failsafe = (dataAgeMs ?? now - firstStepMs) >= timeoutMs;
+    const ageMs = dataAgeMs ?? now - firstStepMs;
+    // Where a load switching on would find no room under the fuse, half the timeout is blind enough: the line
+    // would stay over until the meter is back, and the fail-safe still needs the cars' lag to land (a silence
+    // of 5 s plus a 5 s lag is the 10 s a run over the fuse may last). Once started it lasts until data returns.
+    if (earlyFailsafeFor !== lastValidMs && ageMs >= timeoutMs / 2 && !Number.isNaN(lastValidMs)) {
+      if (!blindFuseOk(chargers, now, false)) earlyFailsafeFor = lastValidMs;
+    }
+    const failsafe = ageMs >= timeoutMs || earlyFailsafeFor === lastValidMs;
     const stale = now - lastStaleMs < timeoutMs;
     const data = fresh ? ('fresh' as const) : stale ? ('stale' as const) : ('silent' as const);
     // The same verdict as last step is the same (read-only) object: one allocation less per step.
@@ -559,6 +571,34 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // gets a state of its own.
     if (quarterState.closed !== closed) quarterState = { ...quarterState, closed };
     return { chargers: decisions, quarter: quarterState, failsafe, dataAgeMs, meter };
+  }
+
+  /**
+   * Per line (`blindOk`), whether the cars' currents (their limits, or `atSafe` their safe currents) leave room
+   * under the fuse for the largest step that may come
+   * (a load seen lately, or an appliance not seen yet), with the house as the last telegram showed it. Blind,
+   * the module cannot cut for a load that switches on: the line would stay over its fuse until the meter is
+   * back (fleet house 424242/405: a washing machine's heater 4 s into a 4-minute outage, 17.1 A on a 16 A line).
+   */
+  function blindFuseOk(chargers: ChargerInput[], now: number, atSafe: boolean): boolean {
+    const safeOn = blindSafeA;
+    safeOn[0] = safeOn[1] = safeOn[2] = 0;
+    for (const c of chargers) {
+      if (!c.measurement.vehiclePlugged) continue;
+      const st = stateOf(c.capabilities, now);
+      const safeA = atSafe ? Math.min(st.limitA, safeOf(c.capabilities)) : st.limitA;
+      if (safeA < c.capabilities.minA) continue;
+      for (const l of linesOf(st, c.capabilities)) safeOn[l]! += safeA;
+    }
+    const stepA = house.stepA(now);
+    // a line the meter did not report is taken as loaded as the worst one it did
+    let worstA = 0;
+    for (let l = 0; l < 3; l++) if (!Number.isNaN(houseA[l]!)) worstA = Math.max(worstA, houseA[l]!);
+    for (let l = 0; l < 3; l++) {
+      const houseNowA = Number.isNaN(houseA[l]!) ? worstA : Math.max(0, houseA[l]!);
+      blindOk[l] = safeOn[l] === 0 || safeOn[l]! + houseNowA + stepA[l]! <= s.fuseA - s.marginA;
+    }
+    return blindOk[0]! && blindOk[1]! && blindOk[2]!;
   }
 
   /** No data yet, or none for the fail-safe timeout: hold, then every car to its safe current at most. */
@@ -582,13 +622,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const houseImportKw = Math.max(0, houseKw);
       budgetOk = left - ((houseImportKw + safeKw) * leftS) / 3600 >= 0;
     }
+    const fuseOk = failsafe && !Number.isNaN(lastValidMs) && !blindFuseOk(chargers, now, true) ? blindOk : null;
     for (let i = 0; i < chargers.length; i++) {
       const c = chargers[i]!;
       const st = stateOf(c.capabilities, now);
       const before = st.limitA;
       const beforePhases = st.phases;
       if (failsafe) {
-        setLimit(st, c.capabilities, budgetOk ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
+        const ok = budgetOk && (fuseOk === null || linesOf(st, c.capabilities).every((l) => fuseOk[l]));
+        setLimit(st, c.capabilities, ok ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
         st.reason = stale ? 'stale meter' : 'fail-safe';
       }
       out[i] = {

@@ -25,7 +25,8 @@ interface Run {
  * for the car under 1.45 × In once it has gone. The car draws its offer, or nothing below its minimum.
  */
 function run(carMinA: number, minPauseS: number, outageS: number, loadS: number): Run {
-  const b = createBalancer({ site, chargers: [{ id: 'cp1', carMinA, minPauseS }] });
+  // no room kept for an unseen appliance: the fail-safe comes at its full timeout (failsafe-blind.test.ts)
+  const b = createBalancer({ site, chargers: [{ id: 'cp1', carMinA, minPauseS }], margins: { unseenStepKw: 0 } });
   const cap = charger({ maxA: 16, safeA: 6 });
   const silentFrom = 120;
   const backAt = silentFrom + outageS;
