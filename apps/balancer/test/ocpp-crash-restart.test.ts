@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCar } from '@p1/sim';
-import { SimulatedChargePoint } from '@p1/sim/charge-point';
+import { SimulatedChargePoint, type SimulatedChargePointOptions } from '@p1/sim/charge-point';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/mosquitto';
 import { runConfigYaml, startP1Run } from './helpers/p1-run';
@@ -46,6 +46,18 @@ function runConfig(name: string, ocppPort: number): string {
   return file;
 }
 
+/** Charge point `cp1` of `runConfig`, with a car that follows at once, reconnecting within a second. */
+function chargePoint(ocppPort: number, over: Partial<SimulatedChargePointOptions>): SimulatedChargePoint {
+  return new SimulatedChargePoint({
+    url: `ws://127.0.0.1:${ocppPort}`,
+    identity: 'cp1',
+    password: 'cp1-password-x',
+    car: createCar({ lagS: 0, rampS: 1, maxA: 16 }, [1, 2, 3]),
+    reconnectBackoffMs: { initial: 200, max: 1000 },
+    ...over,
+  });
+}
+
 const get = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
 const plugged = async (url: string) =>
   (await get<{ chargers: { vehiclePlugged: boolean }[] }>(`${url}/api/v1/state`)).chargers[0]?.vehiclePlugged;
@@ -56,14 +68,7 @@ describe('p1 run killed while a car charges on OCPP, and started again', () => {
     const file = runConfig('run', ocppPort);
     const first = await startP1Run(file);
     children.push(first.child);
-    const cp = new SimulatedChargePoint({
-      url: `ws://127.0.0.1:${ocppPort}`,
-      identity: 'cp1',
-      password: 'cp1-password-x',
-      car: createCar({ lagS: 0, rampS: 1, maxA: 16 }, [1, 2, 3]),
-      reconnectBackoffMs: { initial: 200, max: 1000 },
-      statusOnReconnect: false,
-    });
+    const cp = chargePoint(ocppPort, { statusOnReconnect: false });
     try {
       await cp.start();
       await expect.poll(() => plugged(first.url), { timeout: 20_000 }).toBe(true);
@@ -117,15 +122,7 @@ describe.each([
       const file = runConfig(`swap-${statusOnReconnect}`, ocppPort);
       const first = await startP1Run(file);
       children.push(first.child);
-      const cp = new SimulatedChargePoint({
-        url: `ws://127.0.0.1:${ocppPort}`,
-        identity: 'cp1',
-        password: 'cp1-password-x',
-        car: createCar({ lagS: 0, rampS: 1, maxA: 16 }, [1, 2, 3]),
-        reconnectBackoffMs: { initial: 200, max: 1000 },
-        statusOnReconnect,
-        backlogDelayMs,
-      });
+      const cp = chargePoint(ocppPort, { statusOnReconnect, backlogDelayMs });
       cp.energyWh = 1_234_000;
       try {
         await cp.start();
