@@ -591,12 +591,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       for (const l of linesOf(st, c.capabilities)) safeOn[l]! += safeA;
     }
     const stepA = house.stepA(now);
-    // a line the meter did not report is taken as loaded as the worst one it did
-    let worstA = 0;
-    for (let l = 0; l < 3; l++) if (!Number.isNaN(houseA[l]!)) worstA = Math.max(worstA, houseA[l]!);
     for (let l = 0; l < 3; l++) {
-      const houseNowA = Number.isNaN(houseA[l]!) ? worstA : Math.max(0, houseA[l]!);
-      blindOk[l] = safeOn[l] === 0 || safeOn[l]! + houseNowA + stepA[l]! <= s.fuseA - s.marginA;
+      // the last fresh telegram's room under the fuse, without credit for an export that may stop unseen
+      const roomA = Math.min(fuseRoomA[l]!, s.fuseA - s.marginA);
+      blindOk[l] = safeOn[l] === 0 || safeOn[l]! + stepA[l]! <= roomA;
     }
     return blindOk[0]! && blindOk[1]! && blindOk[2]!;
   }
@@ -622,14 +620,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const houseImportKw = Math.max(0, houseKw);
       budgetOk = left - ((houseImportKw + safeKw) * leftS) / 3600 >= 0;
     }
-    const fuseOk = failsafe && !Number.isNaN(lastValidMs) && !blindFuseOk(chargers, now, true) ? blindOk : null;
+    const allFit = !failsafe || Number.isNaN(lastValidMs) || blindFuseOk(chargers, now, true);
     for (let i = 0; i < chargers.length; i++) {
       const c = chargers[i]!;
       const st = stateOf(c.capabilities, now);
       const before = st.limitA;
       const beforePhases = st.phases;
       if (failsafe) {
-        const ok = budgetOk && (fuseOk === null || linesOf(st, c.capabilities).every((l) => fuseOk[l]));
+        const ok = budgetOk && (allFit || linesOf(st, c.capabilities).every((l) => blindOk[l]));
         setLimit(st, c.capabilities, ok ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
         st.reason = stale ? 'stale meter' : 'fail-safe';
       }

@@ -100,15 +100,14 @@ class InProcessCharger extends EventEmitter<ChargerEvents> implements SimulatedC
     this.lastStep = t;
     const car = this.car;
     if (!car) return this.publish({ currentA: this.capabilities.phases.map(() => 0) });
-    if (this.untoldStart && t >= this.untoldStart.tellAtMs) {
-      this.publish({ sessionStartMs: this.untoldStart.sinceMs });
-      this.untoldStart = null;
-    }
     const drawn = car.step(dtS, this.offeredA, t / 1000, this.phases);
     this.sessionKwh += (car.powerKw * dtS) / 3600;
+    const told = this.untoldStart !== null && t >= this.untoldStart.tellAtMs ? this.untoldStart.sinceMs : undefined;
+    if (told !== undefined) this.untoldStart = null;
     return this.publish({
       currentA: this.capabilities.phases.map((line) => (car.lines.includes(line) ? drawn : 0)),
       sessionKwh: this.sessionKwh,
+      ...(told !== undefined ? { sessionStartMs: told } : {}),
     });
   }
 
