@@ -24,8 +24,16 @@ const MATCH = 0.2;
 const MAX_LOADS = 16;
 /** A load on this long without an off-step was missed going off. */
 const MAX_ON_MS = 4 * 3_600_000;
-/** How long a load seen once keeps room for its step under 1.45 × In. */
+/** How long a load seen once is remembered (for the room of its step under 1.45 × In, and for owners). */
 const STEP_MEMORY_MS = 24 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
+/**
+ * A load used within this long may be used again (a second pot, a second kettle): it keeps room for its step.
+ * An on-step after a longer silence begins a new use.
+ */
+const RETURN_MS = 2 * 3_600_000;
+/** The same use a day later (dinner, the night's boiler run) may begin up to this much earlier. */
+const USE_LEAD_MS = 2 * 3_600_000;
 /** An off-time longer than this is a new use of the load, not a cycle (a heat pump rests ~5–20 min). */
 const MAX_CYCLE_OFF_S = 1800;
 /**
@@ -65,6 +73,8 @@ export interface LearnedLoad {
   /** How far (s) an off-time strays from the usual one; NaN until two were seen. */
   jitterS: number;
   lastSeenMs: number;
+  /** When its latest use began: its first on-step after a silence longer than `RETURN_MS`. */
+  useFromMs: number;
   /** The loads seen on at the same time as this one (the others are candidates for levels of one appliance). */
   together: Set<LearnedLoad>;
 }
@@ -226,6 +236,7 @@ export class HouseModel {
         other.together.add(load);
         load.together.add(other);
       }
+      if (nowMs - load.lastSeenMs > RETURN_MS) load.useFromMs = nowMs;
       load.on = true;
       load.onSteps++;
       load.lastOnMs = nowMs;
@@ -263,6 +274,7 @@ export class HouseModel {
       cycles: 0,
       jitterS: Number.NaN,
       lastSeenMs: nowMs,
+      useFromMs: nowMs,
       together: new Set(),
     };
     this.loads.push(load);
@@ -347,15 +359,29 @@ export class HouseModel {
   }
 
   /**
-   * The largest step per line that may come on top of what runs now (A): a load seen in the last day that
-   * is off now, and never less than the step of an appliance not seen yet: the first kettle or boiler of
-   * the day must not find a car that leaves it no room under 1.45 × In (on a 16 A fuse, 13 A of 23).
+   * A load that is off may come on again: within `RETURN_MS` of its last use, and the next day around the
+   * hours of that use (from `USE_LEAD_MS` before it began until `RETURN_MS` after it ended; a daylight-saving
+   * change shifts it by one). The oven of dinner keeps its room through the evening and again at tomorrow's
+   * dinner, not through the night; a load used at noon takes none at dinner.
+   */
+  static mayReturn(load: LearnedLoad, nowMs: number): boolean {
+    const sinceMs = nowMs - load.lastSeenMs;
+    if (sinceMs <= RETURN_MS) return true;
+    if (sinceMs > DAY_MS + RETURN_MS) return false;
+    const intoWindowMs = (((nowMs - load.useFromMs + USE_LEAD_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+    return intoWindowMs <= USE_LEAD_MS + (load.lastSeenMs - load.useFromMs) + RETURN_MS;
+  }
+
+  /**
+   * The largest step per line that may come on top of what runs now (A): a load that is off now and may
+   * return (`mayReturn`), and never less than the step of an appliance not seen yet: the first kettle or
+   * boiler of the day must not find a car that leaves it no room under 1.45 × In (on a 16 A fuse, 13 A of 23).
    */
   stepA(nowMs: number): readonly number[] {
     const out = this.stepOut;
     out[0] = out[1] = out[2] = this.unseenStepA;
     for (const load of this.loads) {
-      if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) continue;
+      if (load.on || !HouseModel.mayReturn(load, nowMs)) continue;
       const stepA = this.stepOf(load);
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, stepA);
     }

@@ -85,6 +85,22 @@ describe('house model', () => {
     expect(m.stepA(now)[0]).toBeCloseTo(10, 0);
   });
 
+  it('keeps room for a load’s step through the evening of its use and at the same hours the next day', () => {
+    // no room for an unseen appliance: only what was learned
+    const m = new HouseModel('3N400', 0);
+    // from 18:00 an oven on L1 (15 A, 3.45 kW): 10 min preheat, then its thermostat 60 s on / 60 s off until 19:00
+    const oven = (s: number) => (s < 600 || (s < 3600 && (s - 600) % 120 < 60) ? 15 : 0);
+    feed(m, 0, 3700, (s) => [1 + oven(s), 1, 1]);
+    const at = (hours: number) => m.stepA(T0 + hours * 3_600_000)[0];
+    expect(at(1.5)).toBeCloseTo(15, 0); // 19:30: a second use this evening
+    expect(at(2.9)).toBeCloseTo(15, 0); // 20:54, within 2 h of its last use
+    expect(at(3.5)).toBe(0); // 21:30: the night is the car's
+    expect(at(18)).toBe(0); // noon the next day
+    expect(at(22.5)).toBeCloseTo(15, 0); // 16:30: tomorrow's dinner may begin earlier
+    expect(at(26.5)).toBeCloseTo(15, 0); // 20:30, the evening after
+    expect(at(27.5)).toBe(0);
+  });
+
   it('tells apart two loads that switch in the same second when one is known', () => {
     const m = new HouseModel('3x230');
     // a 3-phase heat pump (7.5 A) learned alone first
