@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HouseModel } from '../src/index';
 
@@ -99,6 +100,28 @@ describe('house model', () => {
     expect(at(22.5)).toBeCloseTo(15, 0); // 16:30: tomorrow's dinner may begin earlier
     expect(at(26.5)).toBeCloseTo(15, 0); // 20:30, the evening after
     expect(at(27.5)).toBe(0);
+  });
+
+  it('keeps a load’s room within 2 h of a use and at its hours the next day, whatever the hour and length', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 86_399 }), // when the use begins (s after T0)
+        fc.integer({ min: 60, max: 3 * 3600 }), // how long the load is on
+        fc.integer({ min: 1, max: 2 * 86_400 }), // how long after it went off the room is asked for
+        (startS, onS, afterS) => {
+          const m = new HouseModel('3N400', 0);
+          const at = (s: number) => T0 + s * 1000;
+          m.observe(at(startS - 1), [1, 1, 1], none);
+          m.observe(at(startS), [16, 1, 1], none);
+          m.observe(at(startS + onS), [1, 1, 1], none);
+          const endS = startS + onS;
+          const askS = endS + afterS;
+          const twoH = 7200;
+          const expected = afterS <= twoH || (askS >= startS + 86_400 - twoH && askS <= endS + 86_400 + twoH);
+          expect(m.stepA(at(askS))[0] > 0).toBe(expected);
+        },
+      ),
+    );
   });
 
   it('tells apart two loads that switch in the same second when one is known', () => {
