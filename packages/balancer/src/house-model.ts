@@ -24,9 +24,12 @@ const MATCH = 0.2;
 const MAX_LOADS = 16;
 /** A load on this long without an off-step was missed going off. */
 const MAX_ON_MS = 4 * 3_600_000;
-/** How long a load seen once is remembered (for the room of its step under 1.45 × In, and for owners). */
-const STEP_MEMORY_MS = 24 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
+/**
+ * How long a load seen once counts as a surge the quarter plan keeps room for, and is shown to owners. The room
+ * for its step under 1.45 × In follows the hours it is used instead (`mayReturn`).
+ */
+const STEP_MEMORY_MS = DAY_MS;
 /**
  * A load used within this long may be used again (a second pot, a second kettle): it keeps room for its step.
  * An on-step after a longer silence begins a new use.
