@@ -782,8 +782,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     minPauseS: 0,
     thinForS: 0,
     surgeKw: 0,
-    lateCyclersKw: 0,
-    lateCyclerKwh: 0,
+    spendableCyclersKw: 0,
+    spendableCyclerKwh: 0,
     otherSurgeKw: 0,
     running: false,
     runningForS: 0,
@@ -992,8 +992,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.minPauseS = pauseS;
       p.thinForS = Number.isNaN(thinSinceMs) ? 0 : (now - thinSinceMs) / 1000;
       p.surgeKw = house.surgeKw(now);
-      p.lateCyclersKw = house.cyclersOffKw(now, true);
-      p.lateCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
+      p.spendableCyclersKw = house.cyclersOffKw(now, true);
+      p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
       p.otherSurgeKw = house.surgeKw(now, true);
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;

@@ -45,6 +45,12 @@ const MAX_CYCLE_OFF_S = 1800;
  * charger's next sample take 5–15 s). Quiet for longer, the house may have made several; the line starts afresh.
  */
 const QUIET_HOLD_MS = 20_000;
+/**
+ * A cycler resting at least this long (a heat pump, a boiler) comes back at most about twice a quarter: the run at
+ * a quarter's end may spend the energy set aside for it and cut for it when it comes (see `spendable`). A hob
+ * zone's or an oven thermostat's rests (30 s – 2 min) would cost a cut at every return.
+ */
+const LONG_REST_S = 300;
 /** A cycler whose off-time is shorter than this is simply counted as on (lending it costs more changes than it gives). */
 const LEND_MIN_OFF_S = 60;
 /** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
@@ -309,6 +315,14 @@ export class HouseModel {
   }
 
   /**
+   * A cycler off now whose return a cut can meet at the cost of a telegram and the cars' lag, once or twice a
+   * quarter: one off past its rhythm (it may be done), or one that rests long (`LONG_REST_S`).
+   */
+  static spendable(load: LearnedLoad, nowMs: number): boolean {
+    return HouseModel.cyclingOff(load, nowMs) && (load.offS >= LONG_REST_S || HouseModel.late(load, nowMs));
+  }
+
+  /**
    * Amperes per line to count as drawn although the load is off now: cyclers expected back within
    * `horizonS` (the cars' response time), and short-resting ones all the time. Their off-time headroom may
    * be lent to a car only while their return is far enough away for a cut to land first.
@@ -410,12 +424,12 @@ export class HouseModel {
    * Energy (kWh) the cyclers that are off now are expected to add over the next `windowS` seconds: from
    * their expected return, on for their usual share of each cycle.
    */
-  cyclerEnergyKwh(nowMs: number, windowS: number, lateOnly = false): number {
+  cyclerEnergyKwh(nowMs: number, windowS: number, spendableOnly = false): number {
     const weight = this.weight;
     for (let i = 0; i < this.loads.length; i++) {
       weight[i] = 0;
       const load = this.loads[i]!;
-      if (!(lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs))) continue;
+      if (!(spendableOnly ? HouseModel.spendable(load, nowMs) : HouseModel.cyclingOff(load, nowMs))) continue;
       const onS = Number.isNaN(load.onS) ? load.offS : load.onS;
       const backInS = Math.max(0, load.offS - (nowMs - load.lastOffMs) / 1000);
       const span = windowS - backInS;
@@ -428,10 +442,10 @@ export class HouseModel {
   }
 
   /** Power (kW) of the cyclers that are off now: each may be back, and stay on, within the next quarter. */
-  cyclersOffKw(nowMs: number, lateOnly = false): number {
+  cyclersOffKw(nowMs: number, spendableOnly = false): number {
     for (let i = 0; i < this.loads.length; i++) {
       const load = this.loads[i]!;
-      const counted = lateOnly ? HouseModel.late(load, nowMs) : HouseModel.cyclingOff(load, nowMs);
+      const counted = spendableOnly ? HouseModel.spendable(load, nowMs) : HouseModel.cyclingOff(load, nowMs);
       this.weight[i] = counted ? this.addedKwOf(load) : 0;
     }
     return this.sumOverAppliances();

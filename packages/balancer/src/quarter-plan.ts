@@ -29,9 +29,12 @@ export interface PlanInput {
   houseKw: number;
   /** Import the learned loads that are off now are expected to add before the quarter ends (kWh). */
   cyclerKwh: number;
-  /** Power of the cyclers off for longer than their rhythm says (kW), and their part of `cyclerKwh`. */
-  lateCyclersKw: number;
-  lateCyclerKwh: number;
+  /**
+   * Power of the cyclers off now whose return a cut can meet (kW: off past their rhythm, or resting 5 min and
+   * more), and their part of `cyclerKwh`.
+   */
+  spendableCyclersKw: number;
+  spendableCyclerKwh: number;
   /** The largest surge besides the cyclers that are off (kW): what may switch on together with them. */
   otherSurgeKw: number;
   /** The largest surge the house may add at any moment (kW): kept in reserve while the cars charge early. */
@@ -116,11 +119,12 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   // The cars keep drawing what they draw now until a cut reaches them.
   const evKwh = p.leftKwh - houseRestKwh - (p.evKw * lag) / 3600;
   // In the run at the end the cars' own power is the reserve. A cycler off for longer than its rhythm says
-  // may have stopped (the oven is done): where a cut can make room for it and a surge together, its return
-  // costs only its detection (a telegram) and the cars' lag, so the run need not leave its energy unspent in
-  // case it comes. One still in its rhythm will come: its energy stays set aside.
-  const late = p.fullKw >= p.lateCyclersKw + p.otherSurgeKw;
-  const runKwh = late ? evKwh + p.lateCyclerKwh - (p.lateCyclersKw * (lag + 1)) / 3600 : evKwh;
+  // may have stopped (the oven is done), and one that rests 5 min and more (a heat pump) comes back once or
+  // twice a quarter: where a cut can make room for it and a surge together, its return costs only its detection
+  // (a telegram) and the cars' lag, so the run need not leave its energy unspent in case it comes. A hob zone
+  // or an oven thermostat in its rhythm would cost that at every return: their energy stays set aside.
+  const spend = p.fullKw >= p.spendableCyclersKw + p.otherSurgeKw;
+  const runKwh = spend ? evKwh + p.spendableCyclerKwh - (p.spendableCyclersKw * (lag + 1)) / 3600 : evKwh;
   if (runKwh <= 0) return [surplusKw, 'quarter budget', false];
   if (p.running) {
     // The run at the end: spend what is left by the end. It started `leadS` early for the cars' lag and

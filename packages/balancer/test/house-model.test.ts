@@ -168,25 +168,27 @@ describe('house model', () => {
     expect(m.surgeKw(T0 + 300_000)).toBeCloseTo(4.6, 1);
   });
 
-  it('tells a cycler off past its rhythm, and the surge that may come on top of it', () => {
+  it('tells the cyclers whose return a cut can meet, and the surge that may come on top of them', () => {
     const m = new HouseModel('3N400');
     // a 3-phase heat pump (8 A: 5.5 kW), 10 min on / 8 min off, that stops after its third run; a 2.3 kW
-    // kettle on L1 once
+    // kettle on L1 once; a hob zone on L2 (10 A: 2.3 kW), 90 s on / 60 s off, that stops with the pump
     const offAt = 2 * 1080 + 600;
     const hp = (s: number) => (s < offAt && s % 1080 < 600 ? 8 : 0);
     const kettle = (s: number) => (s >= 700 && s < 880 ? 10 : 0);
-    const lines = (s: number) => [1 + hp(s) + kettle(s), 1 + hp(s), 1 + hp(s)];
-    feed(m, 0, offAt + 60, lines);
-    const minute = T0 + (offAt + 60) * 1000;
-    expect(m.cyclersOffKw(minute)).toBeCloseTo(5.5, 1);
-    // a minute after it went off it is in its rhythm
-    expect(m.cyclersOffKw(minute, true)).toBe(0);
+    const hob = (s: number) => (s >= 1500 && s < offAt && (s - 1500) % 150 < 90 ? 10 : 0);
+    const lines = (s: number) => [1 + hp(s) + kettle(s), 1 + hp(s) + hob(s), 1 + hp(s)];
+    feed(m, 0, offAt + 20, lines);
+    const justOff = T0 + (offAt + 20) * 1000;
+    expect(m.cyclersOffKw(justOff)).toBeCloseTo(5.5 + 2.3, 1);
+    // 20 s after both went off: the pump rests 8 min, so it comes back at most twice a quarter and a cut can
+    // meet it; the hob zone, back within a minute, is in its rhythm
+    expect(m.cyclersOffKw(justOff, true)).toBeCloseTo(5.5, 1);
     // the pump, off, is the largest surge; besides it, a kitchen appliance (3 kW: more than the kettle)
-    expect(m.surgeKw(minute)).toBeCloseTo(5.5, 1);
-    expect(m.surgeKw(minute, true)).toBe(3);
-    // ten minutes after, past its rhythm (8 min ± 24 s)
-    feed(m, offAt + 60, 540, lines);
-    expect(m.cyclersOffKw(T0 + (offAt + 600) * 1000, true)).toBeCloseTo(5.5, 1);
+    expect(m.surgeKw(justOff)).toBeCloseTo(5.5, 1);
+    expect(m.surgeKw(justOff, true)).toBe(3);
+    // 100 s after, the hob zone is past its rhythm (60 s ± 10 s) too: it may be done
+    feed(m, offAt + 20, 80, lines);
+    expect(m.cyclersOffKw(T0 + (offAt + 100) * 1000, true)).toBeCloseTo(5.5 + 2.3, 1);
   });
 
   it('stays within its memory bound however many loads it sees', () => {

@@ -10,8 +10,8 @@ const base: PlanInput = {
   freezeS: 20,
   houseKw: 0.5,
   cyclerKwh: 0,
-  lateCyclersKw: 0,
-  lateCyclerKwh: 0,
+  spendableCyclersKw: 0,
+  spendableCyclerKwh: 0,
   otherSurgeKw: 3,
   surgeKw: 3,
   evKw: 0,
@@ -55,16 +55,17 @@ describe('the quarter plan', () => {
         surgeKw: 10,
         leftS,
         cyclerKwh: kwh,
-        lateCyclerKwh: kwh,
-        lateCyclersKw: 3,
+        spendableCyclerKwh: kwh,
+        spendableCyclersKw: 3,
         leftKwh: evKwh(base) + (0.5 * leftS) / 3600,
         ...over,
       });
     };
     expect(pumped(181).startsRun).toBe(false);
     expect(pumped(180).startsRun).toBe(true);
-    // In its rhythm it will come: its energy stays set aside (the run starts with 143 s left).
-    const inRhythm = { lateCyclerKwh: 0, lateCyclersKw: 0 };
+    // Not spendable (a hob zone in its rhythm comes back within a minute, again and again): its energy stays
+    // set aside (the run starts with 143 s left).
+    const inRhythm = { spendableCyclerKwh: 0, spendableCyclersKw: 0 };
     expect(pumped(150, inRhythm).startsRun).toBe(false);
     expect(pumped(143, inRhythm).startsRun).toBe(true);
     // A car weaker than the pump and a surge together cannot make room for both by a cut: the pump's energy
