@@ -82,6 +82,29 @@ function houseWhileFollowing(measured: number, inStep: number, risen: number, fa
   return least > inStep + rise ? least + fallen : inStep;
 }
 
+/**
+ * How much of the cars' moves in samples that may be newer than the telegram (`ahead`) the meter does not show
+ * yet. None if the meter moved by half of it or more since the telegram before (`meterMoved`): it shows them, or
+ * a load moved with them, which cannot be told apart; unless it lagged the samples at the telegram before too
+ * (`lagged`: through a ramp it moves a telegram late). Else as much of it as brings meter minus samples
+ * (`measured`) back towards the house at the telegram before (`before`), no more than all of it. For a line's
+ * current (`riseOnly`) only a rise counts: what a cut hides of a load the fuse loop must see at once, and meter
+ * minus a sample that fell first is the more.
+ */
+function notYetMetered(
+  measured: number,
+  before: number,
+  ahead: number,
+  meterMoved: number,
+  lagged: boolean,
+  riseOnly: boolean,
+): number {
+  if (ahead === 0 || (riseOnly && ahead < 0) || Number.isNaN(before) || Number.isNaN(meterMoved)) return 0;
+  if (!lagged && Math.abs(meterMoved) >= Math.abs(ahead) / 2) return 0;
+  const back = before - measured;
+  return ahead > 0 ? Math.min(ahead, Math.max(0, back)) : Math.max(ahead, Math.min(0, back));
+}
+
 interface ChargerState {
   limitA: number;
   phases: 1 | 3;
@@ -92,8 +115,13 @@ interface ChargerState {
    * show it still on its way, and the meter then counts its unmeasured move as house.
    */
   followedByMs: number;
-  /** When the last sample was taken, and whether it moved by 1 A or more from the one before. */
+  /**
+   * When the last sample was taken, how long after the one before (ms), how far it moved from it (A), and whether
+   * by 1 A or more.
+   */
   sampleAtMs: number;
+  sampleGapMs: number;
+  sampleMoveA: number;
   sampleMoved: boolean;
   lastRaiseMs: number;
   lastCutMs: number;
@@ -180,6 +208,8 @@ const WATCH_MIN_A = 2;
  * its car follows a new limit, the two disagree on the car's current.
  */
 const MEASUREMENT_SYNC_MS = 250;
+/** A charger's sample taken less than this before a telegram may be newer than what the meter measured for it. */
+const SAMPLE_LEAD_MS = 1000;
 
 interface Settings {
   connection: Connection;
@@ -266,6 +296,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const states = new Map<string, ChargerState>();
   const view = emptyView();
   let lastValidMs = Number.NaN;
+  /** The fresh telegram before the last one (module time): a sample taken since may be newer than the last. */
+  let previousValidMs = Number.NaN;
   let lastStaleMs = Number.NaN;
   let cadenceMs = Number.NaN;
   let firstStepMs = Number.NaN;
@@ -314,6 +346,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let fallenKw = 0;
   const risenA = [0, 0, 0];
   const fallenA = [0, 0, 0];
+  /**
+   * How far the samples taken in the second before this telegram moved (kW, and A per line; scratch): they may
+   * be newer than the meter's reading.
+   */
+  let aheadKw = 0;
+  const aheadA = [0, 0, 0];
+  /** The meter's power and line currents at the last fresh telegram (kW, A), and whether they lagged the samples. */
+  let meterKwBefore = Number.NaN;
+  const meterABefore = [Number.NaN, Number.NaN, Number.NaN];
+  let laggedKw = false;
+  const laggedA = [false, false, false];
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -341,6 +384,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lastChangeMs: -Infinity,
         followedByMs: -Infinity,
         sampleAtMs: Number.NaN,
+        sampleGapMs: Number.NaN,
+        sampleMoveA: 0,
         sampleMoved: false,
         lastRaiseMs: -Infinity,
         lastCutMs: -Infinity,
@@ -536,6 +581,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         // mistaken for a silent one; gaps longer than 30 s are outages, not cadence.
         const gap = now - lastValidMs;
         if (gap > 0 && gap <= 30_000) cadenceMs = Number.isNaN(cadenceMs) ? gap : cadenceMs * 0.8 + gap * 0.2;
+        previousValidMs = lastValidMs;
         lastValidMs = now;
         viewReading(r, now, view, meterMs);
         // The quarter takes this telegram in decide(), once the cars' share of it is known.
@@ -693,7 +739,18 @@ export function createBalancer(config: BalancerConfig): Balancer {
   function lineLimits(now: number, evKw: number, unknownLine: readonly boolean[]) {
     let worstHouse = Number.NEGATIVE_INFINITY;
     for (let l = 0; l < 3; l++) {
-      houseA[l] = view.lineA[l]! - evOnLine[l]!;
+      const measuredA = view.lineA[l]! - evOnLine[l]!;
+      const notYetA = notYetMetered(
+        measuredA,
+        houseA[l]!,
+        aheadA[l]!,
+        view.lineA[l]! - meterABefore[l]!,
+        laggedA[l]!,
+        true,
+      );
+      houseA[l] = measuredA + notYetA;
+      meterABefore[l] = view.lineA[l]!;
+      laggedA[l] = notYetA !== 0;
       // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
       if ((risenA[l] === 0 && fallenA[l] === 0) || Number.isNaN(inStepHouseA[l]!)) inStepHouseA[l] = houseA[l]!;
       else
@@ -748,7 +805,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // A charger's sample taken while its car was still following a new limit leaves the car's move since out
     // of meter minus car: a car ramping up to its first offer reads as a house load of its size, and the plan
     // would pause it at once. Until the samples catch up the house is taken as last measured in step.
-    const measuredKw = view.netKw - evKw;
+    const meteredKw = view.netKw - evKw;
+    const notYetKw = notYetMetered(meteredKw, houseKw, aheadKw, view.netKw - meterKwBefore, laggedKw, false);
+    const measuredKw = meteredKw + notYetKw;
+    meterKwBefore = view.netKw;
+    laggedKw = notYetKw !== 0;
     if ((risenKw === 0 && fallenKw === 0) || Number.isNaN(inStepHouseKw)) houseKw = inStepHouseKw = measuredKw;
     else houseKw = inStepHouseKw = houseWhileFollowing(measuredKw, inStepHouseKw, risenKw, fallenKw, HOUSE_RISE_KW);
   }
@@ -807,9 +868,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     followingLine[0] = followingLine[1] = followingLine[2] = false;
     let evKw = 0;
-    risenKw = fallenKw = 0;
+    risenKw = fallenKw = aheadKw = 0;
     risenA[0] = risenA[1] = risenA[2] = 0;
     fallenA[0] = fallenA[1] = fallenA[2] = 0;
+    aheadA[0] = aheadA[1] = aheadA[2] = 0;
     let allOk = true;
     let pluggedCount = 0;
     for (let i = 0; i < n; i++) {
@@ -864,8 +926,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A sample that moved from the one before says the car was still moving when it was taken: so it may be
       // until the next sample (a charger sampling every 5 s repeats it for 4 telegrams).
       if (c.measurement.at !== st.sampleAtMs) {
+        st.sampleGapMs = c.measurement.at - st.sampleAtMs;
         st.sampleAtMs = c.measurement.at;
-        st.sampleMoved = Math.abs(most - st.drawnA) >= 1;
+        st.sampleMoveA = most - st.drawnA;
+        st.sampleMoved = Math.abs(st.sampleMoveA) >= 1;
       }
       if (following || (late && st.sampleMoved)) {
         for (const line of used) unknownLine[line] = true;
@@ -880,6 +944,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
           if (movedA > 0) risenA[line]! += movedA;
           else fallenA[line]! -= movedA;
         }
+      }
+      // The other way round: a sample taken in the second before the telegram may be newer than its reading
+      // (charger and meter each on its own clock); how much of its move the meter shows yet, the house's change
+      // tells (`notYetMetered`). Only from a charger sampling as often as the meter: a move over several
+      // telegrams is mostly in the meter already, and the house at the telegram before was not in step with it.
+      if (
+        fresh &&
+        stat === 'ok' &&
+        st.sampleMoved &&
+        c.measurement.at > previousValidMs &&
+        now - c.measurement.at < SAMPLE_LEAD_MS &&
+        st.sampleGapMs <= (Number.isNaN(cadenceMs) ? SAMPLE_LEAD_MS : cadenceMs) + MEASUREMENT_SYNC_MS
+      ) {
+        const movedA = st.sampleMoveA;
+        aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
+        for (const line of used) aheadA[line]! += movedA;
       }
       if (st.plugged && st.limitA >= cap.minA) for (const line of used) minOnLine[line]! += cap.minA;
       st.drawnA = most;

@@ -3,7 +3,8 @@
  * (MeterValueSampleInterval) and its message takes a moment more. While the car ramps up to a new limit,
  * meter minus car then counts the unmeasured ramp as house. Found in the Gherkin evening with the oven under
  * CPU load: the quarter plan took the car’s own ramp for a house load and paused the car seconds after
- * starting it, for its minimum pause.
+ * starting it, for its minimum pause. A sample may also come before the telegram that shows its move: the same
+ * error with the sign turned.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,12 @@ interface Charger {
   /** Seconds between the charger's samples, and how late each arrives. */
   everyS: number;
   delayS: number;
+  /**
+   * The other way round: the telegram shows the car as it drew this many seconds before (0 or 1), and the sample
+   * was taken `leadMs` before the telegram arrived: newer than the meter's reading.
+   */
+  meterLagS?: number;
+  leadMs?: number;
 }
 
 /**
@@ -43,7 +50,7 @@ function follow(car: Car, minA: number, offeredA: number, sinceOfferS: number, d
 function lateSample(cap: ChargerCapabilities, drawn: readonly number[], s: number, ch: Charger): ChargerInput {
   const ageS = ch.delayS + (s % ch.everyS);
   const sample = input(cap, drawn[Math.max(0, s - ageS)]!);
-  sample.measurement.at = T0 + (s - ageS) * 1000;
+  sample.measurement.at = T0 + (s - ageS) * 1000 - (ch.leadMs ?? 0);
   return sample;
 }
 
@@ -52,6 +59,8 @@ interface Run {
   pausedAfterS: number;
   /** Seconds after an oven came on that the car was first cut (NaN: never, or no oven). */
   cutAfterOvenS: number;
+  /** The highest limit the car was given before the oven. */
+  highestA: number;
 }
 
 /**
@@ -67,17 +76,18 @@ function run(site: Site, car: Car, ch: Charger, seconds: number, ovenAtS = Numbe
   let offeredAtS = 0;
   let draw = 0;
   let startedS = Number.NaN;
-  const out: Run = { pausedAfterS: Number.NaN, cutAfterOvenS: Number.NaN };
+  const out: Run = { pausedAfterS: Number.NaN, cutAfterOvenS: Number.NaN, highestA: 0 };
   for (let s = 0; s < seconds; s++) {
     draw = follow(car, cap.minA, offered, s - offeredAtS, draw);
     drawn.push(draw);
     const ms = T0 + s * 1000;
-    const lineA = HOUSE_A + (s >= ovenAtS ? 3500 / 230 / 3 : 0) + draw;
+    const lineA = HOUSE_A + (s >= ovenAtS ? 3500 / 230 / 3 : 0) + drawn[Math.max(0, s - (ch.meterLagS ?? 0))]!;
     const d = b.step(step(ms, reading(ms, [lineA, lineA, lineA]), [lateSample(cap, drawn, s, ch)]));
     const limitA = d.chargers[0]!.limitA;
     if (limitA >= cap.minA && offered < cap.minA && Number.isNaN(startedS)) startedS = s;
     if (limitA < cap.minA && offered >= cap.minA && Number.isNaN(out.pausedAfterS)) out.pausedAfterS = s - startedS;
     if (limitA < offered && s >= ovenAtS && Number.isNaN(out.cutAfterOvenS)) out.cutAfterOvenS = s - ovenAtS;
+    if (s < ovenAtS) out.highestA = Math.max(out.highestA, limitA);
     if (limitA !== offered) offeredAtS = s;
     offered = limitA;
   }
@@ -112,6 +122,36 @@ describe('a charger whose samples come late', () => {
         // The plan waits at most for the car to follow its limit and for the next sample after that.
         const boundS = car.lagS + Math.ceil(16 / car.rampAps) + 2 + ch.everyS + ch.delayS;
         expect(late.cutAfterOvenS).toBeLessThanOrEqual(inStep.cutAfterOvenS + boundS);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('a charger whose samples come before the meter shows them', () => {
+  // The Gherkin evening on a fresh clone (2026-12-02): the charger's sample of the car's start came a telegram
+  // before the meter showed it; meter minus car read as 1 kW exported, the plan raised the car from 6.7 to
+  // 10.2 A on it, and once the samples showed the car following that raise and then the cut back before the
+  // meter did, as a house load that paused the car for its minimum pause before the oven came on.
+  // A charger sampling as often as the meter (the driver asks for 1 s): one sampling less often shows a move
+  // over several telegrams, most of it in the meter already.
+  const earlyArb = fc.record({
+    everyS: fc.constant(1),
+    delayS: fc.constant(0),
+    meterLagS: fc.constant(1),
+    leadMs: fc.integer({ min: 0, max: 900 }),
+  });
+
+  it('neither spends a phantom export on the car nor pauses it for a phantom load', () => {
+    const evening = run(TARGET, { lagS: 5, rampAps: 2 }, { everyS: 1, delayS: 0, meterLagS: 1, leadMs: 150 }, 120);
+    expect(evening.pausedAfterS).toBeNaN();
+    expect(evening.highestA).toBeLessThan(7.5);
+    fc.assert(
+      fc.property(siteArb, carArb, earlyArb, (site, car, ch) => {
+        const inStep = run(site, car, { everyS: 1, delayS: 0 }, 180);
+        const early = run(site, car, ch, 180);
+        expect(early.pausedAfterS).toBeNaN();
+        expect(early.highestA).toBeLessThanOrEqual(inStep.highestA + 0.5);
       }),
       { numRuns: 80 },
     );

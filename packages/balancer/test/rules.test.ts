@@ -583,8 +583,11 @@ describe('solar and phase switching', () => {
     const b = createBalancer({ margins: M, site: site3, solar: { mode: 'min+surplus' } });
     const night = b.step(step(T0, reading(T0, [2, 2, 2]), [input(charger(), 0)]));
     expect(lim(night)).toBe(6);
-    // 10 A exported per line while the car takes 6: surplus without the car = 16 A a line.
-    const d = b.step(step(T0 + 10_000, reading(T0 + 10_000, [-10, -10, -10]), [input(charger(), 6)]));
+    // 10 A exported per line while the car takes 6 (since 5 s: the meter shows it): surplus without the car =
+    // 16 A a line.
+    const car = input(charger(), 6);
+    car.measurement.at = T0 + 5_000;
+    const d = b.step(step(T0 + 10_000, reading(T0 + 10_000, [-10, -10, -10]), [car]));
     expect(lim(d)).toBe(14);
     expect(why(d)).toBe('ramp');
   });
