@@ -210,6 +210,8 @@ const WATCH_MIN_A = 2;
 const MEASUREMENT_SYNC_MS = 250;
 /** A charger's sample taken less than this before a telegram may be newer than what the meter measured for it. */
 const SAMPLE_LEAD_MS = 1000;
+/** The meter's telegram interval assumed until one is measured: DSMR 5 sends one a second. */
+const DEFAULT_CADENCE_MS = 1000;
 
 interface Settings {
   connection: Connection;
@@ -300,6 +302,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let previousValidMs = Number.NaN;
   let lastStaleMs = Number.NaN;
   let cadenceMs = Number.NaN;
+  /** The telegram interval measured so far, or DSMR 5's before any. */
+  const meterCadenceMs = () => (Number.isNaN(cadenceMs) ? DEFAULT_CADENCE_MS : cadenceMs);
   let firstStepMs = Number.NaN;
   let quarterIsoMs = Number.NaN;
   let quarterIso = '';
@@ -695,7 +699,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   function learnResponse(st: ChargerState, drawnA: number, now: number) {
     const w = st.watch;
     if (!w) return;
-    const cadenceS = Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000;
+    const cadenceS = meterCadenceMs() / 1000;
     if (now - w.cmdMs > 60_000) {
       st.watch = null;
       return;
@@ -955,7 +959,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.sampleMoved &&
         c.measurement.at > previousValidMs &&
         now - c.measurement.at < SAMPLE_LEAD_MS &&
-        st.sampleGapMs <= (Number.isNaN(cadenceMs) ? SAMPLE_LEAD_MS : cadenceMs) + MEASUREMENT_SYNC_MS
+        st.sampleGapMs <= meterCadenceMs() + MEASUREMENT_SYNC_MS
       ) {
         const movedA = st.sampleMoveA;
         aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
@@ -1083,7 +1087,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // The learned lag is the least the telegrams allow (a change shows up to one interval after it happened)
       // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
       // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
-      const tailS = (Number.isNaN(cadenceMs) ? 1 : cadenceMs / 1000) + 1;
+      const tailS = meterCadenceMs() / 1000 + 1;
       const houseFillsKwh = nextRoomKwh - house.cyclersOffKw(now) * 0.25;
       p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? lagS + tailS : lagS;
       const plan = planQuarter(p);
