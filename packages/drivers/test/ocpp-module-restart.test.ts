@@ -6,13 +6,18 @@
 
 import type { SimulatedChargePoint } from '@p1/sim/charge-point';
 import { describe, expect, it } from 'vitest';
+import type { OcppCharger } from '../src/charger/ocpp/ocpp-charger';
 import { capabilities, chargePoint, startSystem, until } from './ocpp-harness';
 
 /**
  * A first central system steers the car at 16 A, then closes; a second one opens on the same port. `whileDown`
  * runs on the charge point in between (it queues its transaction messages).
  */
-async function restartWhileCharging(sampledData?: string[], whileDown?: (cp: SimulatedChargePoint) => Promise<void>) {
+async function restartWhileCharging(
+  sampledData?: string[],
+  whileDown?: (cp: SimulatedChargePoint) => Promise<void>,
+  beforeReturn?: (charger: OcppCharger, cp: SimulatedChargePoint) => void,
+) {
   const first = await startSystem({ chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
   const cp = chargePoint(first.system.url, 'cp1', {
     password: 'pw',
@@ -33,6 +38,7 @@ async function restartWhileCharging(sampledData?: string[], whileDown?: (cp: Sim
   }
   const second = await startSystem({ port, chargers: [{ capabilities: capabilities('cp1'), password: 'pw' }] });
   const charger = second.system.charger('cp1');
+  beforeReturn?.(charger, cp);
   await until(() => charger.connected, 'the charge point back on the new central system');
   return { cp, charger, logger: second.logger };
 }
@@ -77,5 +83,24 @@ describe('the module restarts while a car charges', () => {
     // its start went to the module's earlier run: this run cannot tell the session's energy from its register
     expect(charger.measurement.sessionKwh).toBeLessThan(1);
     await until(() => !charger.measurement.vehiclePlugged, 'the car known gone');
+  });
+
+  it('does not pause the car for what it decided before it knew the car was there', { timeout: 30_000 }, async () => {
+    const offers: number[] = [];
+    const { cp, charger } = await restartWhileCharging(undefined, undefined, (charger, cp) => {
+      cp.on('profile', (e) => offers.push(e.offeredA));
+      // the module's first step, at the connect: no car known yet, so an empty charger's 0 A
+      charger.on('status', (e) => {
+        if (e.connected && !charger.measurement.vehiclePlugged) void charger.setLimit(0);
+      });
+    });
+    await until(() => charger.measurement.vehiclePlugged, 'the car known as plugged');
+    await until(() => offers.length > 0, 'the fail-safe profile installed');
+    // the next step, on what is known now
+    await charger.setLimit(10);
+    await until(() => Math.abs(cp.drawnA - 10) < 0.01, 'the car draws 10 A');
+    // what the charger held, or its own fail-safe until the next step: never the empty charger's 0 A
+    expect(Math.min(...offers)).toBeGreaterThanOrEqual(charger.capabilities.safeA);
+    expect(offers.at(-1)).toBe(10);
   });
 });

@@ -291,10 +291,24 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
    * are known to be 0 (or unknown) as of now.
    */
   private update(patch: Partial<ChargerMeasurement>): void {
+    if (patch.vehiclePlugged !== undefined && patch.vehiclePlugged !== this.measurement.vehiclePlugged)
+      this.dropPending();
     const inSession = this.transactionId !== null || this.measurement.vehiclePlugged;
     const at = patch.at ?? (inSession && patch.currentA === undefined ? this.measurement.at : this.settings.now());
     this.measurement = { ...this.measurement, ...patch, at };
     this.emit('measurement', this.measurement);
+  }
+
+  /**
+   * A limit not sent yet was decided for the other plug state: after the module's restart, a 0 A meant for a
+   * charger whose car it did not know of yet would pause a car that charges. The charger keeps what it holds
+   * until the next decision, made on what is now known (a step later).
+   */
+  private dropPending(): void {
+    const sent = this.sent;
+    const want = this.desired;
+    if (!want || (sent && sent.amps === want.amps && sent.phases === want.phases)) return;
+    this.desired = sent ? { amps: sent.amps, phases: sent.phases } : null;
   }
 
   private problem(problem: string): void {
