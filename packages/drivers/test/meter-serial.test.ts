@@ -3,7 +3,7 @@
  * with real socat pairs (a simulated day without a CRC error, unplug/replug recovery).
  */
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reading } from '@p1/dsmr';
@@ -106,6 +106,53 @@ describe('serial driver with SerialPortMock', () => {
     await until(() => source.diagnosis === 'valid-telegrams', 3_000, 'valid-telegrams');
     expect(diagnoses).toEqual(['no-bytes', 'bytes-no-telegram', 'valid-telegrams']);
     expect(source.counters.goodFrames).toBe(1);
+  });
+});
+
+describe('a serial port whose hang-up the binding misses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'p1-meter-gone-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is disconnected when its device path goes away, and reopened when it is back', async () => {
+    // a real path (a USB cable's /dev/ttyUSB0, a socat link) over a port that never reports its close
+    const device = join(dir, 'ttyUSB0');
+    writeFileSync(device, '');
+    SerialPortMock.binding.createPort(device);
+    const ports: SerialPortMock[] = [];
+    const source = new SerialMeterSource({
+      source: 'serial',
+      device,
+      reconnectMinMs: 100,
+      reconnectMaxMs: 200,
+      openPort: (o) => {
+        if (!existsSync(o.path)) throw new Error(`Error: No such file or directory, cannot open ${o.path}`);
+        // a port the pulled cable left open: it never reports its close
+        const port = new SerialPortMock({ path: o.path, baudRate: o.baudRate, autoOpen: false });
+        ports.push(port);
+        return port;
+      },
+    });
+    const diagnoses: MeterDiagnosis[] = [];
+    source.on('diagnosis', (d) => diagnoses.push(d));
+    try {
+      await source.start();
+      ports[0]?.port?.emitData(telegrams(1)[0] as Buffer);
+      await until(() => source.diagnosis === 'valid-telegrams', 3_000, 'valid-telegrams');
+      rmSync(device);
+      await until(() => source.diagnosis === 'disconnected', 3_000, 'disconnected');
+      expect(ports[0]?.isOpen).toBe(false);
+      await new Promise((r) => setTimeout(r, 500));
+      // retried while the device is away, and not taken for connected
+      expect(ports).toHaveLength(1);
+      expect(source.diagnosis).toBe('disconnected');
+      writeFileSync(device, '');
+      await until(() => ports.length > 1 && ports.at(-1)?.isOpen === true, 3_000, 'reopened');
+      ports.at(-1)?.port?.emitData(telegrams(1)[0] as Buffer);
+      await until(() => source.diagnosis === 'valid-telegrams', 3_000, 'valid-telegrams again');
+      expect(source.counters.reconnects).toBeGreaterThanOrEqual(1);
+    } finally {
+      await source.stop();
+    }
   });
 });
 

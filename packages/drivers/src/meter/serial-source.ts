@@ -2,6 +2,7 @@
  * A meter on a serial port (a P1 cable, a socat pty, the HIL rig). 115200 8N1 by default; 9600
  * implies 7E1 (DSMR 2.2/3). Reopens with backoff after an unplug or a failed open, without a restart.
  */
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { ReconnectingSource, type ReconnectOptions } from './reconnecting-source';
 import { serialSettings } from './serial-settings';
@@ -36,9 +37,17 @@ export interface SerialMeterConfig extends ReconnectOptions {
   openPort?: (options: SerialOpenOptions) => SerialPortLike;
 }
 
+/**
+ * How often an open port's device path is looked for (ms). The binding learns of a hang-up only through a
+ * read that fails; one it misses (a USB cable pulled, a pty whose peer ended) would leave the source on a
+ * dead descriptor, silent, and never reopening the device when it comes back.
+ */
+const DEVICE_CHECK_MS = 1_000;
+
 export class SerialMeterSource extends ReconnectingSource {
   readonly kind = 'serial';
   private port: SerialPortLike | null = null;
+  private deviceCheck: NodeJS.Timeout | null = null;
 
   constructor(readonly config: SerialMeterConfig) {
     super(config);
@@ -57,6 +66,7 @@ export class SerialMeterSource extends ReconnectingSource {
   }
 
   protected async closeLink(): Promise<void> {
+    this.stopDeviceCheck();
     const port = this.port;
     this.port = null;
     if (port) {
@@ -95,16 +105,34 @@ export class SerialMeterSource extends ReconnectingSource {
           return;
         }
         port.on('data', (chunk) => this.ingest(chunk));
-        port.on('close', () => {
-          if (this.port !== port) return;
-          this.port = null;
-          port.removeAllListeners();
-          port.on('error', () => {});
-          this.linkDown();
-        });
+        port.on('close', () => this.lost(port));
+        // Only a path that is there now can be missed later (a test's mock port has none).
+        if (existsSync(this.config.device)) {
+          this.stopDeviceCheck();
+          this.deviceCheck = setInterval(() => {
+            if (existsSync(this.config.device)) return;
+            this.lost(port);
+            if (port.isOpen) port.close(() => {});
+          }, DEVICE_CHECK_MS).unref();
+        }
         this.linkUp();
         resolve();
       });
     });
+  }
+
+  /** The open port is gone (its close event, or its device path vanished): disconnected, and reopened later. */
+  private lost(port: SerialPortLike): void {
+    if (this.port !== port) return;
+    this.stopDeviceCheck();
+    this.port = null;
+    port.removeAllListeners();
+    port.on('error', () => {});
+    this.linkDown();
+  }
+
+  private stopDeviceCheck(): void {
+    if (this.deviceCheck) clearInterval(this.deviceCheck);
+    this.deviceCheck = null;
   }
 }
