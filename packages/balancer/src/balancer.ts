@@ -149,6 +149,8 @@ interface ChargerState {
   watch: { cmdMs: number; fromA: number; toA: number; movedMs: number; lastA: number; flatSince: number } | null;
   // Scratch of the step being decided (kept here so that a step allocates nothing per charger).
   status: MeasurementStatus;
+  /** A measurement of its current has been usable in this run. */
+  sampled: boolean;
   /** The most the car draws on any line it uses (A). */
   drawnA: number;
   beforeA: number;
@@ -408,6 +410,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         rampAps: cap.maxA / DEFAULT_RAMP_S,
         watch: null,
         status: 'ok',
+        sampled: false,
         drawnA: 0,
         beforeA: 0,
         beforePhases: phases,
@@ -886,7 +889,30 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const stat = statusOf(c, now);
       if (stat === 'ok') learnCarPhases(st, c);
       const used = linesOf(st, cap);
+      // The first usable sample after none (the module just started, a charger back) is no move of its car:
+      // the limit this run holds for it was never what the car followed.
+      const sampledBefore = st.sampled && st.status === 'ok';
       st.status = stat;
+      // Its first usable sample shows what the charger offers at least (a car draws no more): after a restart,
+      // the limit the run before left it, which this run holds on to rather than cut.
+      if (stat === 'ok' && !st.sampled) {
+        st.sampled = true;
+        const drawsA = Math.min(cap.maxA, floor01(Math.max(0, ...(c.measurement.currentA as number[]))));
+        if (c.measurement.vehiclePlugged && drawsA > st.limitA) st.limitA = drawsA;
+      }
+      // A car found plugged on a charger that tells neither its current nor its limit: the module restarted
+      // while it charged, and the charger holds what the run before set. Taken to hold its safe current (its
+      // own fallback), not the 0 A of a charger never steered: 0 A would pause a car that charges. The fuse
+      // still cuts it where it has no room.
+      if (
+        stat !== 'ok' &&
+        !st.sampled &&
+        st.limitA === 0 &&
+        c.measurement.connected &&
+        c.measurement.vehiclePlugged &&
+        c.measurement.appliedLimitA === null
+      )
+        st.limitA = safeOf(cap);
       // An unknown measurement holds the others' raises only where the car may draw: a charger offered
       // nothing draws nothing (an idle charger often reports nothing at all), and if it did, the meter
       // counts that current as house, which is conservative.
@@ -925,14 +951,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // switching on and off, and would be learned as one (a phantom cycler that then holds room and budget
       // from the cars). Only that while: a charger sampling every 5 s is never in step with the meter, and
       // lines kept from learning for long miss the house's own cyclers.
-      const late = stat === 'ok' && now - c.measurement.at > MEASUREMENT_SYNC_MS;
+      const late = stat === 'ok' && sampledBefore && now - c.measurement.at > MEASUREMENT_SYNC_MS;
       const following = late && c.measurement.at < st.followedByMs;
       // A sample that moved from the one before says the car was still moving when it was taken: so it may be
       // until the next sample (a charger sampling every 5 s repeats it for 4 telegrams).
       if (c.measurement.at !== st.sampleAtMs) {
         st.sampleGapMs = c.measurement.at - st.sampleAtMs;
         st.sampleAtMs = c.measurement.at;
-        st.sampleMoveA = most - st.drawnA;
+        st.sampleMoveA = sampledBefore ? most - st.drawnA : 0;
         st.sampleMoved = Math.abs(st.sampleMoveA) >= 1;
       }
       if (following || (late && st.sampleMoved)) {

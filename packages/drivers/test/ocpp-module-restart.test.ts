@@ -103,4 +103,24 @@ describe('the module restarts while a car charges', () => {
     expect(Math.min(...offers)).toBeGreaterThanOrEqual(charger.capabilities.safeA);
     expect(offers.at(-1)).toBe(10);
   });
+
+  it('does not pause the car for what it decided before it knew its current', { timeout: 30_000 }, async () => {
+    const offers: number[] = [];
+    let asked = false;
+    const { cp, charger } = await restartWhileCharging(undefined, undefined, (charger, cp) => {
+      cp.on('profile', (e) => offers.push(e.offeredA));
+      // a step with the car known and its current not: a balancer that took it for a charger offered nothing
+      charger.on('measurement', (m) => {
+        if (asked || !m.vehiclePlugged || m.currentA.some((a) => a !== null)) return;
+        asked = true;
+        void charger.setLimit(0);
+      });
+    });
+    await until(() => charger.measurement.currentA.some((a) => a !== null), 'the first currents');
+    await until(() => offers.length > 0, 'the fail-safe profile installed');
+    await charger.setLimit(10);
+    await until(() => Math.abs(cp.drawnA - 10) < 0.01, 'the car draws 10 A');
+    expect(asked).toBe(true);
+    expect(Math.min(...offers)).toBeGreaterThanOrEqual(charger.capabilities.safeA);
+  });
 });

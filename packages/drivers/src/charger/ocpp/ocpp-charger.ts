@@ -300,9 +300,9 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
   }
 
   /**
-   * A limit not sent yet was decided for the other plug state: after the module's restart, a 0 A meant for a
-   * charger whose car it did not know of yet would pause a car that charges. The charger keeps what it holds
-   * until the next decision, made on what is now known (a step later).
+   * A limit not sent yet was decided on what is no longer so (the plug state, or currents unknown then): after
+   * the module's restart, a 0 A meant for a charger whose car it did not know of yet would pause a car that
+   * charges. The charger keeps what it holds until the next decision, made on what is now known (a step later).
    */
   private dropPending(): void {
     const sent = this.sent;
@@ -621,6 +621,9 @@ export class OcppCharger extends EventEmitter<ChargerEvents> implements Charger 
       sample.energyWh !== null && this.transactionId !== null
         ? Math.max(0, (sample.energyWh - this.meterStartWh) / 1000)
         : this.measurement.sessionKwh;
+    // Nothing steered yet in this run and the first currents: a limit waiting was decided without them.
+    if (this.sent === null && this.measurement.currentA.every((a) => a === null) && currentA.some((a) => a !== null))
+      this.dropPending();
     this.measurement = { ...this.measurement, currentA, sessionKwh, at };
     this.emit('measurement', this.measurement);
     // The overdraw watch judges the car on what it can physically draw: an mA/A mix-up is no overdraw.
