@@ -149,7 +149,7 @@ interface ChargerState {
   watch: { cmdMs: number; fromA: number; toA: number; movedMs: number; lastA: number; flatSince: number } | null;
   // Scratch of the step being decided (kept here so that a step allocates nothing per charger).
   status: MeasurementStatus;
-  /** A measurement of its current has been usable in this run. */
+  /** A measurement of its current has been usable in this run (an offline charger's is none). */
   sampled: boolean;
   /** The most the car draws on any line it uses (A). */
   drawnA: number;
@@ -895,7 +895,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.status = stat;
       // Its first usable sample shows what the charger offers at least (a car draws no more): after a restart,
       // the limit the run before left it, which this run holds on to rather than cut.
-      if (stat === 'ok' && !st.sampled) {
+      if (stat === 'ok' && c.measurement.connected && !st.sampled) {
         st.sampled = true;
         const drawsA = Math.min(cap.maxA, floor01(Math.max(0, ...(c.measurement.currentA as number[]))));
         if (c.measurement.vehiclePlugged && drawsA > st.limitA) st.limitA = drawsA;
