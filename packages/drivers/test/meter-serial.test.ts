@@ -132,8 +132,6 @@ describe('a serial port whose hang-up the binding misses', () => {
         return port;
       },
     });
-    const diagnoses: MeterDiagnosis[] = [];
-    source.on('diagnosis', (d) => diagnoses.push(d));
     try {
       await source.start();
       ports[0]?.port?.emitData(telegrams(1)[0] as Buffer);
