@@ -7,8 +7,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBalancer } from '../src/index';
+import { DEFAULT_UNSEEN_STEP_KW } from '../src/house-model';
+import { ampsForKw, createBalancer } from '../src/index';
 import { charger, input, reading, step, T0 } from './helpers';
+
+/** The step kept for an appliance not seen yet, on one line. */
+const UNSEEN_STEP_A = ampsForKw('3N400', 1, DEFAULT_UNSEEN_STEP_KW);
 
 interface Restart {
   fuseA: number;
@@ -64,9 +68,8 @@ describe('a car that charges while the module restarts', () => {
           sampleAgeMs: fc.constantFrom(0, 400, 1500, 4000),
         }),
         (r) => {
-          // room under the fuse for the car as it charges, and for the unseen step kept under 1.45 × In (3 kW on
-          // one line: 13 A)
-          fc.pre(r.houseA + r.carA <= r.fuseA - 2 && r.houseA + r.carA + 13 + 1 <= 1.45 * r.fuseA);
+          // room under the fuse for the car as it charges, and for the unseen step kept under 1.45 × In
+          fc.pre(r.houseA + r.carA <= r.fuseA - 2 && r.houseA + r.carA + UNSEEN_STEP_A + 1 <= 1.45 * r.fuseA);
           const blind = Math.max(r.blindSteps, r.offlineSteps);
           const steps = restart({ ...r, blindSteps: blind });
           const online = steps.slice(r.offlineSteps);
