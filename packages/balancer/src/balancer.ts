@@ -339,6 +339,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const heldLine = [false, false, false];
   /** What each line leaves the cars under the fuse alone (A), to tell a held line from a full one. */
   const fuseRoomA = [0, 0, 0];
+  /** The house's current per line at this telegram (A), an unreported line as the worst reported one. */
+  const lineHouseA = [0, 0, 0];
+  const houseAlone = { houseA: lineHouseA, fuseA: 0 };
   let coolingBinds = false;
   let houseKw = 0;
   /**
@@ -777,18 +780,20 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
     const hold = house.holdA(now, (Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS) + 3 + s.raiseIntervalMs / 1000);
     const cooling = house.coolingA(now);
-    const stepA = house.stepA(now);
+    const lineCount = s.connection === '1x230' ? 1 : 3;
+    // A line the meter does not report is assumed as loaded as the worst one it does.
+    for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
+    houseAlone.fuseA = s.fuseA;
+    const stepA = house.stepA(now, houseAlone);
     coolingBinds = false;
     overFuse = false;
-    const lineCount = s.connection === '1x230' ? 1 : 3;
     for (let l = 0; l < 3; l++) {
       if (l >= lineCount) {
         cutLine[l] = raiseLine[l] = plainCutLine[l] = Infinity;
         heldLine[l] = false;
         continue;
       }
-      // A line the meter does not report is assumed as loaded as the worst one it does.
-      const h = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
+      const h = lineHouseA[l]!;
       const fuse = s.fuseA - s.marginA - h;
       // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;

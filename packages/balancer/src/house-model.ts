@@ -393,10 +393,13 @@ export class HouseModel {
    * The largest step per line that may come on top of what runs now (A): a load that is off now and may
    * return (`mayReturn`), and never less than the step of an appliance not seen yet: the first kettle or
    * boiler of the day must not find a car that leaves it no room under 1.45 × In (on a 16 A fuse, 13 A of 23).
+   * Given the house's current per line and the fuse, that unseen step is no larger than what takes the house
+   * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car.
    */
-  stepA(nowMs: number): readonly number[] {
+  stepA(nowMs: number, alone?: { houseA: readonly number[]; fuseA: number }): readonly number[] {
     const out = this.stepOut;
-    out[0] = out[1] = out[2] = this.unseenStepA;
+    for (let l = 0; l < 3; l++)
+      out[l] = alone ? Math.min(this.unseenStepA, Math.max(0, alone.fuseA - alone.houseA[l]!)) : this.unseenStepA;
     for (const load of this.loads) {
       if (load.on || !HouseModel.mayReturn(load, nowMs)) continue;
       const stepA = this.stepOf(load);

@@ -45,9 +45,9 @@ export interface BalancerConfig {
     capacityKw?: number;
     /**
      * Room (kW) kept under 1.45 × In, the breaker's conventional tripping current, for an appliance the
-     * house has not shown yet (default 3: a kettle, oven or boiler). Loads already seen keep room for their
-     * own step. 0 keeps room for seen loads only: their first switch-on may then pass 1.45 × In for the
-     * car's response time.
+     * house has not shown yet (default 3: a kettle, oven or boiler), on each line no more than takes the house
+     * alone to its fuse. Loads already seen keep room for their own step. 0 keeps room for seen loads only:
+     * their first switch-on may then pass 1.45 × In for the car's response time.
      */
     unseenStepKw?: number;
   };

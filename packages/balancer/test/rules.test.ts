@@ -44,6 +44,16 @@ describe('room for the first switch-on', () => {
     expect(lim(d)).toBe(limit);
   });
 
+  it('sizes the unseen appliance no larger than what takes the house alone to its fuse', () => {
+    // 3N400 16 A, 8 A of house on L1: an unseen step of more than 8 A would take the house alone over its fuse,
+    // so 1.45 × 16 − 1 − 8 − 8 leaves the car 6.2 A (with the whole 13.04 A kept it would be paused).
+    const b = createBalancer({ margins: { fuseA: 1 }, site: { connection: '3N400', fuseA: 16 } });
+    expect(lim(b.step(step(T0, reading(T0, [8, 1, 1]), [input(charger(), 0)])))).toBe(6.2);
+    // 2 A of house: the house alone has room for the whole 3 kW step, and it is kept (limits go by 0.1 A).
+    const light = createBalancer({ margins: { fuseA: 1 }, site: { connection: '3N400', fuseA: 16 } });
+    expect(lim(light.step(step(T0, reading(T0, [2, 1, 1]), [input(charger(), 0)])))).toBe(7.1);
+  });
+
   it('says "headroom kept" only where the fuse alone would let the car charge', () => {
     const b = createBalancer({ margins: { fuseA: 1 }, site: site3 });
     // 25 − 1 − 10 = 14 A under the fuse; the room for a step holds the car at 12.2 A

@@ -140,3 +140,53 @@ describe('property: no quarter over target where the house alone stays under it'
     );
   }, 120_000);
 });
+
+describe('property: an appliance not seen yet is no larger than takes the house alone to its fuse', () => {
+  it('a car charges beside a heavy load on its line; a first switch-on up to the fuse stays under 1.45 × In', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Connection>('3N400', '3x230'),
+        fc.constantFrom(16, 20, 25),
+        fc.double({ min: 0.25, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 600, max: 1500 }),
+        carArb.filter((c) => c.drawRatio > 0.8),
+        (connection, fuseA, heavyShare, stepShare, stepAtS, car) => {
+          // The heavy load, on before the car arrives, leaves the car's 6 A and the 0.5 A margin under the fuse;
+          // the step then takes the house alone to within 1 A of its fuse at most (base load included).
+          const heavyA = fuseA * 0.25 + (fuseA - 7.5 - fuseA * 0.25) * heavyShare;
+          const stepA = 1 + (fuseA - 1 - 1 - heavyA - 1) * stepShare;
+          const lines = phasesOf(connection, 1);
+          const scenario = parseScenario(
+            {
+              start: '2025-01-15T18:00:00+01:00',
+              durationS: stepAtS + 600,
+              seed: 1,
+              site: { connection, fuseA },
+              baseLoadKw: 0.3,
+              loads: [
+                { name: 'heat pump', phases: lines, kw: heavyA * 0.23, at: '18:00:10', durationS: 7200 },
+                {
+                  name: 'first oven',
+                  phases: lines,
+                  kw: stepA * 0.23,
+                  at: hhmmss(18 * 3600 + stepAtS),
+                  durationS: 300,
+                },
+              ],
+              chargers: [{ id: 'cp1', phases: lines, maxA: 32 }],
+              evs: [{ charger: 'cp1', arrive: '18:01', depart: '23:00', needKwh: 500, ...car, phases: 1 }],
+            },
+            'property',
+          );
+          const m = runScenario(scenario, { skipOptimal: true }).metrics;
+          expect(m.over145Seconds).toBe(0);
+          expect(m.overloadMaxEventS).toBeLessThanOrEqual(10);
+          // Between its arrival and the step the car charged, at its 6 A minimum at least for most of the time.
+          expect(m.evEnergyKwh).toBeGreaterThan((0.5 * 6 * 0.23 * car.drawRatio * (stepAtS - 60)) / 3600);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});
