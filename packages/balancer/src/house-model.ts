@@ -193,8 +193,21 @@ export class HouseModel {
       }
     }
     for (const load of this.loads) {
-      if (load.on && nowMs - load.lastOnMs > MAX_ON_MS) load.on = false;
+      if (load.on && (nowMs - load.lastOnMs > MAX_ON_MS || HouseModel.absentFrom(load, houseA, quiet))) load.on = false;
     }
+  }
+
+  /**
+   * A load the house's current cannot hold on one of its lines went off unseen (its off-step hidden by a car's
+   * late sample): counted as on, its step would keep no room (fleet house 20261201/592: an oven taken as on for
+   * 17 min after it ended, and a hob zone's first boost found the cars raised into that room).
+   */
+  private static absentFrom(load: LearnedLoad, houseA: readonly number[], quiet: readonly boolean[]): boolean {
+    for (let l = 0; l < 3; l++) {
+      if (!(load.mask & (1 << l)) || quiet[l] || Number.isNaN(houseA[l]!)) continue;
+      if (houseA[l]! < load.amps * (1 - MATCH) - 1) return true;
+    }
+    return false;
   }
 
   /**

@@ -37,6 +37,21 @@ describe('house model', () => {
     expect(hold[2]).toBeCloseTo(motorA, 1);
   });
 
+  it('takes a load off whose off-step it missed, once its line no longer carries it', () => {
+    const m = new HouseModel('3N400', 0);
+    // an oven of 14 A on L2: on at 10 s, and learned
+    feed(m, 0, 60, (s) => [1, 1 + (s >= 10 ? 14 : 0), 1]);
+    expect(m.summary(T0 + 60_000)[0]).toMatchObject({ lines: [2], on: true });
+    // it goes off while L2 is quiet (a car's late sample hides the step): the model cannot tell
+    const quietL2 = [false, true, false];
+    for (let s = 60; s < 70; s++) m.observe(T0 + s * 1000, [1, 1, 1], quietL2);
+    expect(m.summary(T0 + 70_000)[0]!.on).toBe(true);
+    // the first telegram that shows L2 carrying 1 A says it is off, and its step keeps room again
+    m.observe(T0 + 70_000, [1, 1, 1], none);
+    expect(m.summary(T0 + 70_000)[0]!.on).toBe(false);
+    expect(m.stepA(T0 + 71_000)[1]).toBeCloseTo(14, 0);
+  });
+
   it('keeps a cycler’s amperes only from shortly before it is due back', () => {
     const m = new HouseModel('3N400');
     // a heat pump on all three lines, 10 min on / 8 min off
