@@ -341,7 +341,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const fuseRoomA = [0, 0, 0];
   /** The house's current per line at this telegram (A), an unreported line as the worst reported one. */
   const lineHouseA = [0, 0, 0];
-  const houseAlone = { houseA: lineHouseA, fuseA: 0 };
   let coolingBinds = false;
   let houseKw = 0;
   /**
@@ -783,8 +782,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const lineCount = s.connection === '1x230' ? 1 : 3;
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
-    houseAlone.fuseA = s.fuseA;
-    const stepA = house.stepA(now, houseAlone);
+    const stepA = house.stepA(now, lineHouseA, s.fuseA);
     coolingBinds = false;
     overFuse = false;
     for (let l = 0; l < 3; l++) {

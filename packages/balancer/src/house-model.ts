@@ -409,10 +409,10 @@ export class HouseModel {
    * Given the house's current per line and the fuse, that unseen step is no larger than what takes the house
    * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car.
    */
-  stepA(nowMs: number, alone?: { houseA: readonly number[]; fuseA: number }): readonly number[] {
+  stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity): readonly number[] {
     const out = this.stepOut;
     for (let l = 0; l < 3; l++)
-      out[l] = alone ? Math.min(this.unseenStepA, Math.max(0, alone.fuseA - alone.houseA[l]!)) : this.unseenStepA;
+      out[l] = houseA ? Math.min(this.unseenStepA, Math.max(0, fuseA - houseA[l]!)) : this.unseenStepA;
     for (const load of this.loads) {
       if (load.on || !HouseModel.mayReturn(load, nowMs)) continue;
       const stepA = this.stepOf(load);
