@@ -145,9 +145,24 @@ interface ChargerState {
   /** The car's learned response: seconds until it follows a new setpoint, and how fast it ramps up (A/s). */
   lagS: number;
   rampAps: number;
-  /** A change being watched to learn the response from. */
-  watch: { cmdMs: number; fromA: number; toA: number; movedMs: number; lastA: number; flatSince: number } | null;
+  /**
+   * Seconds until it follows a cut given while it drew steadily: how early a stop at a quarter's end is sent. A car
+   * still following an earlier change moves at once, so `lagS` may read short; this one never learns from those.
+   */
+  stopLagS: number;
+  /** A change being watched to learn the response from; `steady`: the car had followed the one before. */
+  watch: {
+    cmdMs: number;
+    fromA: number;
+    toA: number;
+    movedMs: number;
+    lastA: number;
+    flatSince: number;
+    steady: boolean;
+  } | null;
   // Scratch of the step being decided (kept here so that a step allocates nothing per charger).
+  /** Whether the car had followed its last change and its samples held steady when this step began. */
+  steady: boolean;
   status: MeasurementStatus;
   /** A measurement of its current has been usable in this run (an offline charger's is none). */
   sampled: boolean;
@@ -410,7 +425,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
         linesFor: 0,
         lagS: DEFAULT_LAG_S,
         rampAps: cap.maxA / DEFAULT_RAMP_S,
+        stopLagS: DEFAULT_LAG_S,
         watch: null,
+        steady: false,
         status: 'ok',
         sampled: false,
         drawnA: 0,
@@ -716,6 +733,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // The telegram shows a change that happened during the interval before it.
       const lag = Math.min(10, Math.max(0.5, (now - w.cmdMs) / 1000 - cadenceS));
       st.lagS += (lag - st.lagS) * 0.5;
+      if (!raise && w.steady) st.stopLagS += (lag - st.stopLagS) * 0.5;
       if (!raise) st.watch = null;
       w.movedMs = now;
       w.lastA = drawnA;
@@ -1053,7 +1071,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (item.incumbent) charging = true;
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-      lagS = Math.max(lagS, lag);
+      lagS = Math.max(lagS, lag, Number.isNaN(s.lagS) ? st.stopLagS : s.lagS);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
@@ -1186,6 +1204,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const cap = chargers[i]!.capabilities;
       st.beforeA = st.limitA;
       st.beforePhases = st.phases;
+      st.steady = now >= st.followedByMs && !st.sampleMoved;
       if (st.item < 0) {
         st.restoreA = Number.NaN;
         setLimit(st, cap, 0, now);
@@ -1230,7 +1249,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
-        st.watch = { cmdMs: now, fromA: st.drawnA, toA: st.limitA, movedMs: Number.NaN, lastA: 0, flatSince: 0 };
+        const steady = st.steady;
+        st.watch = {
+          cmdMs: now,
+          fromA: st.drawnA,
+          toA: st.limitA,
+          movedMs: Number.NaN,
+          lastA: 0,
+          flatSince: 0,
+          steady,
+        };
       }
       out[i] = {
         id: chargers[i]!.capabilities.id,
