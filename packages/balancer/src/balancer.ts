@@ -1071,7 +1071,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (item.incumbent) charging = true;
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-      lagS = Math.max(lagS, lag, Number.isNaN(s.lagS) ? st.stopLagS : s.lagS);
+      lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
@@ -1249,7 +1249,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
-        const steady = st.steady;
         st.watch = {
           cmdMs: now,
           fromA: st.drawnA,
@@ -1257,7 +1256,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           movedMs: Number.NaN,
           lastA: 0,
           flatSince: 0,
-          steady,
+          steady: st.steady,
         };
       }
       out[i] = {
