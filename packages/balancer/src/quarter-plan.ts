@@ -9,7 +9,7 @@
  * comes on at ten past eats budget the car had not spent yet instead of pushing the quarter over, and a
  * car whose minimum (4.1 kW on three phases) is above the budget's even rate still gets all of it, as one
  * run per quarter instead of sitting paused. A run a load has spread thinner than a surge pauses and runs again
- * at the end at full power, or in the next quarter: cutting a thin run frees less than the surge takes. Power the house exports is free
+ * at the end at full power: cutting a thin run frees less than the surge takes. Power the house exports is free
  * and taken whenever it comes.
  */
 import type { Reason } from './reasons';
@@ -133,10 +133,10 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     const runKw = (runKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
     if (runKw >= p.fullKw) return UNLIMITED;
     // A run spread thinner than a surge frees nothing like what the surge takes: if it comes, the quarter
-    // ends over. Pause, and run again at the end at the power the start rule gives, where a cut does free it.
-    // Where the cars' pause leaves no time for that run the rest of the budget waits for the next quarter:
-    // a second load in the thin run's last minutes (dinner's oven after a hob zone) ended quarters over.
-    const thin = runKw < Math.min(p.fullKw, p.surgeKw);
+    // ends over. Pause, and run again at the end at the power the start rule gives, where a cut does free it
+    // (when the cars' pause leaves time for that run).
+    const againS = horizonS - (runKwh * 3600) / p.fullKw - p.leadS;
+    const thin = runKw < Math.min(p.fullKw, p.surgeKw) && againS >= p.minPauseS;
     if (!thin || p.thinForS < THIN_CONFIRM_S) {
       return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false, thin];
     }

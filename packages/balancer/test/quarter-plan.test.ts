@@ -107,14 +107,10 @@ describe('the quarter plan', () => {
     const again = planQuarter({ ...thin, running: false, evKw: 0, leftS: 262, leftKwh: 0.25 + (0.5 * 262) / 3600 });
     expect(again.startsRun).toBe(true);
     expect(again.evKw).toBeGreaterThan(3.68);
-    // a car that needs a 10 minute pause could not run again this quarter: its budget waits for the next one
-    // rather than meet a second load with a run that frees too little
-    const slow = { ...thin, minPauseS: 600 };
-    expect(planQuarter(slow)).toMatchObject({ evKw: 0, reason: 'quarter plan', startsRun: false });
-    expect(planQuarter({ ...slow, thinForS: THIN_CONFIRM_S - 1 })).toMatchObject({
-      reason: 'quarter budget',
-      thin: true,
-    });
+    // a car that needs a 10 minute pause could not run again this quarter: it runs on, thin
+    const slow = planQuarter({ ...thin, minPauseS: 600 });
+    expect(slow).toMatchObject({ reason: 'quarter budget', thin: false });
+    expect(slow.evKw).toBeCloseTo(((0.25 - (1.5 * 5) / 3600) * 3600) / 595, 6);
     // a run that still frees what a surge takes is not disturbed
     expect(planQuarter({ ...thin, leftKwh: 0.6 + (0.5 * 600) / 3600 }).evKw).toBeGreaterThan(3);
   });
