@@ -407,7 +407,8 @@ export class HouseModel {
    * return (`mayReturn`), and never less than the step of an appliance not seen yet: the first kettle or
    * boiler of the day must not find a car that leaves it no room under 1.45 × In (on a 16 A fuse, 13 A of 23).
    * Given the house's current per line and the fuse, that unseen step is no larger than what takes the house
-   * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car.
+   * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car. Loads
+   * that last came on in the same telegram step together (`cameOnWith`).
    */
   stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity): readonly number[] {
     const out = this.stepOut;
@@ -415,10 +416,24 @@ export class HouseModel {
       out[l] = houseA ? Math.min(this.unseenStepA, Math.max(0, fuseA - houseA[l]!)) : this.unseenStepA;
     for (const load of this.loads) {
       if (load.on || !HouseModel.mayReturn(load, nowMs)) continue;
-      const stepA = this.stepOf(load);
-      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, stepA);
+      for (let l = 0; l < 3; l++) {
+        if (!(load.mask & (1 << l))) continue;
+        let stepA = 0;
+        for (const other of this.loads)
+          if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other, nowMs)) stepA += this.stepOf(other);
+        out[l] = Math.max(out[l]!, stepA);
+      }
     }
     return out;
+  }
+
+  /**
+   * Whether `other` (off, and may return) last came on in the same telegram as `load`: one appliance whose step
+   * the model explained as a known load plus a rest (an oven's 15 A learned as 12 A and 3 A, fleet house
+   * 424242/330), or two switched on at once. Its room is their sum (true for `load` itself).
+   */
+  private static cameOnWith(load: LearnedLoad, other: LearnedLoad, nowMs: number): boolean {
+    return !other.on && other.lastOnMs === load.lastOnMs && HouseModel.mayReturn(other, nowMs);
   }
 
   /**
@@ -429,11 +444,20 @@ export class HouseModel {
   surgeKw(nowMs: number, besidesCyclers = false): number {
     let kw = DEFAULT_SURGE_KW;
     for (const load of this.loads) {
-      if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) continue;
-      if (besidesCyclers && HouseModel.cyclingOff(load, nowMs)) continue;
-      kw = Math.max(kw, this.kwOf(load));
+      if (!HouseModel.maySurge(load, nowMs, besidesCyclers)) continue;
+      // Loads that last came on in one telegram surge together (see `cameOnWith`).
+      let groupKw = 0;
+      for (const other of this.loads)
+        if (other.lastOnMs === load.lastOnMs && HouseModel.maySurge(other, nowMs, besidesCyclers))
+          groupKw += this.kwOf(other);
+      kw = Math.max(kw, groupKw);
     }
     return kw;
+  }
+
+  private static maySurge(load: LearnedLoad, nowMs: number, besidesCyclers: boolean): boolean {
+    if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) return false;
+    return !(besidesCyclers && HouseModel.cyclingOff(load, nowMs));
   }
 
   /**
