@@ -455,6 +455,7 @@ export class HouseModel {
     return kw;
   }
 
+  /** A load that may surge now: off, seen within the day, and not a cycler that is off when `besidesCyclers`. */
   private static maySurge(load: LearnedLoad, nowMs: number, besidesCyclers: boolean): boolean {
     if (load.on || nowMs - load.lastSeenMs > STEP_MEMORY_MS) return false;
     return !(besidesCyclers && HouseModel.cyclingOff(load, nowMs));
