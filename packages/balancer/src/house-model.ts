@@ -415,25 +415,31 @@ export class HouseModel {
     for (let l = 0; l < 3; l++)
       out[l] = houseA ? Math.min(this.unseenStepA, Math.max(0, fuseA - houseA[l]!)) : this.unseenStepA;
     for (const load of this.loads) {
-      if (load.on || !HouseModel.mayReturn(load, nowMs)) continue;
+      if (!HouseModel.mayStep(load, nowMs)) continue;
       for (let l = 0; l < 3; l++) {
         if (!(load.mask & (1 << l))) continue;
         let stepA = 0;
         for (const other of this.loads)
-          if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other, nowMs)) stepA += this.stepOf(other);
+          if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other) && HouseModel.mayStep(other, nowMs))
+            stepA += this.stepOf(other);
         out[l] = Math.max(out[l]!, stepA);
       }
     }
     return out;
   }
 
+  /** A load whose step may come on top of what runs now: off, and may return (`mayReturn`). */
+  private static mayStep(load: LearnedLoad, nowMs: number): boolean {
+    return !load.on && HouseModel.mayReturn(load, nowMs);
+  }
+
   /**
-   * Whether `other` (off, and may return) last came on in the same telegram as `load`: one appliance whose step
+   * Whether `other` last came on in the same telegram as `load` (true for `load` itself): one appliance whose step
    * the model explained as a known load plus a rest (an oven's 15 A learned as 12 A and 3 A, fleet house
-   * 424242/330), or two switched on at once. Its room is their sum (true for `load` itself).
+   * 424242/330), or two switched on at once. The room and the surge they may take is their sum.
    */
-  private static cameOnWith(load: LearnedLoad, other: LearnedLoad, nowMs: number): boolean {
-    return !other.on && other.lastOnMs === load.lastOnMs && HouseModel.mayReturn(other, nowMs);
+  private static cameOnWith(load: LearnedLoad, other: LearnedLoad): boolean {
+    return other.lastOnMs === load.lastOnMs;
   }
 
   /**
@@ -448,7 +454,7 @@ export class HouseModel {
       // Loads that last came on in one telegram surge together (see `cameOnWith`).
       let groupKw = 0;
       for (const other of this.loads)
-        if (other.lastOnMs === load.lastOnMs && HouseModel.maySurge(other, nowMs, besidesCyclers))
+        if (HouseModel.cameOnWith(load, other) && HouseModel.maySurge(other, nowMs, besidesCyclers))
           groupKw += this.kwOf(other);
       kw = Math.max(kw, groupKw);
     }
