@@ -18,8 +18,12 @@ export interface AllocItem {
    * with this car at its minimum than with the cars that hold them now (see `leadGain`).
    */
   lead?: boolean;
-  /** The most the car took when it last took less than offered (A; Infinity or undefined: it follows its offer). */
-  ownA?: number;
+  /**
+   * The power (kW) the car took when it last took less than offered, or more since (Infinity or undefined: it
+   * follows its offer). Power, not amperes: `kwPerA` is per ampere offered, and a car drawing 91 % of its offer
+   * at its own pace would otherwise count 9 % short.
+   */
+  ownKw?: number;
   /**
    * A car that takes clearly less than it is offered: its offer stays `fixedA` and only `reserveA` (what it
    * draws plus a little) is held for it, so the rest goes to the others.
@@ -290,7 +294,7 @@ export function kwWithLead(items: AllocItem[], limits: AllocLimits, lead: number
 /** The power (kW) the cars take from an allocation: what each is offered, or its own pace where it showed one. */
 export function takenKw(items: readonly AllocItem[], result: AllocResult): number {
   let kw = 0;
-  for (let i = 0; i < items.length; i++) kw += Math.min(result.a[i]!, items[i]!.ownA ?? Infinity) * items[i]!.kwPerA;
+  for (let i = 0; i < items.length; i++) kw += Math.min(result.a[i]! * items[i]!.kwPerA, items[i]!.ownKw ?? Infinity);
   return kw;
 }
 

@@ -172,8 +172,10 @@ interface ChargerState {
   beforePhases: 1 | 3;
   plugged: boolean;
   carLimited: boolean;
-  /** What the car drew when it last took clearly less than offered, this session (A; NaN until seen). */
+  /** What the car drew when it last took clearly less than offered, or more since; this session (A; NaN until seen). */
   carOwnA: number;
+  /** Its limit was last set by the quarter's budget, under its maximum. */
+  budgetHeld: boolean;
   /** Index in the allocation's items, or -1 when not plugged. */
   item: number;
   /** What the car draws now (kW). */
@@ -436,6 +438,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         plugged: false,
         carLimited: false,
         carOwnA: Number.NaN,
+        budgetHeld: false,
         item: -1,
         evKw: 0,
         kwPerOfferedA: Number.NaN,
@@ -449,7 +452,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           priority: 0,
           incumbent: false,
           lead: false,
-          ownA: Number.POSITIVE_INFINITY,
+          ownKw: Number.POSITIVE_INFINITY,
           fixedA: undefined,
           reserveA: undefined,
         },
@@ -537,6 +540,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
     st.lastChangeMs = nowMs;
+    st.budgetHeld = false;
   };
 
   /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
@@ -874,6 +878,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     spendableCyclersKw: 0,
     spendableCyclerKwh: 0,
     otherSurgeKw: 0,
+    charging: false,
+    held: false,
     running: false,
     runningForS: 0,
     nextQuarterKwh: 0,
@@ -1017,6 +1023,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;
       if (fresh && stat === 'ok') {
+        // A car drawing more than the pace it showed when it last took less than offered has a higher pace now.
+        if (most > st.carOwnA) st.carOwnA = most;
         learnResponse(st, most, now);
         // From the sample's own time: one taken before the car settled at its limit says nothing of it.
         learnKwPerA(st, cap, used.length, Math.min(now, c.measurement.at));
@@ -1039,10 +1047,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (quarter.quarterStartMs !== quarterIsoMs) {
       quarterIsoMs = quarter.quarterStartMs;
       quarterIso = formatMeterIso(quarterIsoMs);
+      // A new quarter, a new budget: a car the last one held under its maximum may go back to it at once.
+      for (const st of sts) st.budgetHeld = false;
     }
 
     let count = 0;
     let charging = false;
+    let held = false;
     let minKw = Infinity;
     // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
     let lagS = 0;
@@ -1069,6 +1080,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.fixedA = undefined;
       item.reserveA = undefined;
       if (item.incumbent) charging = true;
+      if (st.budgetHeld) held = true;
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
@@ -1081,7 +1093,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
         Math.min(now, chargers[i]!.measurement.at) - st.lastChangeMs >= CAR_LIMIT_SETTLE_MS &&
         st.drawnA < st.limitA - Math.max(CAR_LIMIT_GAP_A, CAR_LIMIT_GAP_SHARE * st.limitA);
       if (st.carLimited) st.carOwnA = st.drawnA;
-      item.ownA = Number.isNaN(st.carOwnA) ? Number.POSITIVE_INFINITY : st.carOwnA;
+      item.ownKw = Number.isNaN(st.carOwnA)
+        ? Number.POSITIVE_INFINITY
+        : kwForAmps(connection, lines.length, st.carOwnA);
       if (st.carLimited && pluggedCount > 1) {
         item.fixedA = st.limitA;
         item.reserveA = Math.min(st.limitA, st.drawnA + 1);
@@ -1126,6 +1140,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.spendableCyclersKw = house.cyclersOffKw(now, true);
       p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
       p.otherSurgeKw = house.surgeKw(now, true);
+      p.charging = charging;
+      p.held = held;
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;
       // What a whole quarter leaves the cars with the house as it is now.
@@ -1415,6 +1431,21 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return true;
   };
 
+  /**
+   * A cut for the budget alone to a limit the car, still ramping, draws clearly under and cannot reach before a
+   * later cut would land (its ramp over its lag and a telegram), measured by a charger sampling as often as the
+   * meter: trimming a limit the car has not reached changes nothing but the count of setpoints (a run's start
+   * trimmed 16 → 15.7 → 15.4 → 15.2 A while its car ramped up to 15).
+   */
+  function notReachedYet(st: ChargerState, toA: number, why: Reason, cap: ChargerCapabilities, lines: number) {
+    if (why !== 'quarter budget' || toA < cap.minA || st.status !== 'ok') return false;
+    if (!(st.sampleGapMs <= meterCadenceMs() + MEASUREMENT_SYNC_MS)) return false;
+    // What the car draws at that offer: its learned share of it.
+    const drawsA = Number.isNaN(st.kwPerOfferedA) ? toA : (toA * st.kwPerOfferedA) / kwForAmps(s.connection, lines, 1);
+    const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+    return st.drawnA + st.rampAps * (lagS + 1) < drawsA;
+  }
+
   /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
   function applyRules(
     st: ChargerState,
@@ -1461,12 +1492,18 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (now - st.lastCutMs > CALM_AFTER_MS) st.raiseDelayMs = s.raiseIntervalMs;
 
     const prev = st.limitA;
+    // Held under its maximum by the budget: back to the maximum only once the plan lifts its cap, which it does for
+    // held cars with a margin (`HELD_MARGIN`), not at every swing of the house's noise around their full power.
+    const budgetHeld = st.budgetHeld;
     const overFuseNow = !Number.isNaN(plainCutA);
     // The room kept over the fuse has one chance to come back at once: the first fresh telegram under it.
     // Later it is a raise like any other (a restore kept for long would skip the raise delay much later).
     const restoreA = st.restoreA;
     if (!overFuseNow && raiseAllowed) st.restoreA = Number.NaN;
-    if (tCut < prev - CUT_DEADBAND_A || (tCut < cap.minA && prev > 0)) {
+    if (
+      (tCut < prev - CUT_DEADBAND_A && !notReachedYet(st, tCut, why, cap, lineCount)) ||
+      (tCut < cap.minA && prev > 0)
+    ) {
       // A cut deeper only for the room kept over the fuse comes back at once when the line is under again.
       const deeper = overFuseNow && plainCutA > tCut + CUT_DEADBAND_A && tCut >= cap.minA;
       setLimit(st, cap, tCut < cap.minA ? 0 : tCut, now, true);
@@ -1481,7 +1518,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       setLimit(st, cap, Math.min(t, restoreA), now);
     } else if (
       t > prev + (why === 'quarter budget' ? BUDGET_RAISE_STEP_A : RAISE_HYSTERESIS_A) ||
-      (t > prev && t >= cap.maxA)
+      (t > prev && t >= cap.maxA && !(budgetHeld && Number.isFinite(quarterCapKw)))
     ) {
       if (!raiseAllowed) {
         // no raise on data that is not fresh or a car current that is unknown
@@ -1493,6 +1530,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         setLimit(st, cap, next, now);
       }
     }
+    if (st.limitA !== prev && why === 'quarter budget' && st.limitA >= cap.minA && st.limitA < cap.maxA)
+      st.budgetHeld = true;
     st.reason = reason;
   }
 

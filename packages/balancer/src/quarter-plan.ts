@@ -51,6 +51,10 @@ export interface PlanInput {
   minPauseS: number;
   /** Seconds the run has been thinner than a surge (see `Plan.thin`); 0 when it is not. */
   thinForS: number;
+  /** The cars are offered at least their minimum now (early in the quarter, or in its run at the end). */
+  charging: boolean;
+  /** A car is held under its maximum by this plan (see `HELD_MARGIN`). */
+  held: boolean;
   /** The cars are charging now in this quarter's run at its end. */
   running: boolean;
   /** Seconds since the cars started charging (the lead is spent while they lag and ramp). */
@@ -81,6 +85,20 @@ export interface Plan {
  */
 export const THIN_CONFIRM_S = 30;
 
+/**
+ * Cars held under their maximum by the plan go back to it only once the budget leaves this share more than their
+ * full power: a run that needs about their full power would otherwise lift and set the cap with every swing of
+ * the house's noise (16 ↔ 15.7 A every half minute, 86 setpoint changes an hour in fleet house 31337/594).
+ */
+export const HELD_MARGIN = 0.03;
+
+/**
+ * Cars start charging early in a quarter only where the budget leaves them this much over their minimum, and go
+ * on while it leaves the minimum itself: their own first seconds of current, and the house's noise, take a
+ * little of an early rate that just fits, and a stop then costs the car's minimum pause.
+ */
+export const EARLY_START_SHARE = 1.05;
+
 export function planQuarter(p: PlanInput): Plan {
   const surplusKw = Math.max(0, -p.houseKw);
   const lag = Math.min(p.lagS, Math.max(0, p.leftS));
@@ -105,6 +123,9 @@ const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
 function earlyKw(evKwh: number, horizonS: number, surplusKw: number, surgeKw: number): number {
   return surplusKw + Math.max(0, (evKwh * 3600) / horizonS - Math.max(0, surgeKw - surplusKw));
 }
+
+/** The power at which the budget stops binding the cars: their full power, with a margin for held ones. */
+const liftKw = (p: PlanInput) => p.fullKw * (p.held ? 1 + HELD_MARGIN : 1);
 
 function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, houseRestKwh: number): Cap {
   if (horizonS <= 0) {
@@ -131,7 +152,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     // ramp; that lead is used up as they start.
     const leadLeftS = Math.max(0, p.leadS - p.runningForS);
     const runKw = (runKwh * 3600) / Math.max(1, horizonS - leadLeftS) + surplusKw;
-    if (runKw >= p.fullKw) return UNLIMITED;
+    if (runKw >= liftKw(p)) return UNLIMITED;
     // A run spread thinner than a surge frees nothing like what the surge takes: if it comes, the quarter
     // ends over. Pause, and run again at the end at the power the start rule gives, where a cut does free it
     // (when the cars' pause leaves time for that run).
@@ -142,7 +163,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     }
   }
   const early = evKwh > 0 ? earlyKw(evKwh, horizonS, surplusKw, p.surgeKw) : surplusKw;
-  if (early >= p.fullKw) return UNLIMITED;
+  if (early >= liftKw(p)) return UNLIMITED;
   // The run at the end starts once what is left keeps the cars at full power until the quarter ends (a small
   // budget runs at less power for the minimum run time); none starts too close to the end. It starts
   // `leadS` early: the cars' lag and ramp cost about that much of it.
@@ -152,6 +173,6 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
   }
   // Before it, only what leaves room for a surge, or the export alone.
-  if (early >= p.minKw) return [early, 'quarter budget', false];
+  if (early >= p.minKw * (p.charging ? 1 : EARLY_START_SHARE)) return [early, 'quarter budget', false];
   return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
 }

@@ -102,8 +102,8 @@ describe('allocate, several chargers', () => {
     const { index, gainKw } = leadGain([one, three], lim, 4, () => false);
     expect(index).toBe(1);
     expect(gainKw).toBeCloseTo(9 * 0.46, 3);
-    // counted at its own pace: a car that took 2 A when last offered more gains nothing going first
-    expect(leadGain([one, { ...three, ownA: 2 }], lim, 4, () => false).index).toBe(-1);
+    // counted at its own pace: a car that took 1.4 kW when last offered more gains nothing going first
+    expect(leadGain([one, { ...three, ownKw: 1.4 }], lim, 4, () => false).index).toBe(-1);
     expect(leadGain([one, three], lim, 4, (i) => i === 1).index).toBe(-1);
   });
 });

@@ -190,3 +190,53 @@ describe('property: an appliance not seen yet is no larger than takes the house 
     );
   }, 120_000);
 });
+
+describe('property: a run near the car’s full power is not toggled', () => {
+  it('at most 12 setpoint changes a quarter, and no quarter over, whatever share of its offer the car draws', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 3),
+        fc.double({ min: 0.5, max: 1.1, noNaN: true }),
+        fc.double({ min: 0.85, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.constantFrom(16, 32),
+        fc.integer({ min: 0, max: 1000 }),
+        (phases, share, drawRatio, lagS, rampS, chargerMaxA, seed) => {
+          // A target whose budget, after the house's 0.3 kW, is about the car's full power for `share` of the
+          // quarter: the run at the quarter's end then needs close to full power for much of it.
+          const fullKw = phases * 16 * 0.23 * drawRatio;
+          const scenario = parseScenario(
+            {
+              start: '2025-01-15T18:00:00+01:00',
+              durationS: 7200,
+              seed,
+              site: { connection: phases === 3 ? '3N400' : '1x230', fuseA: 63, capacityTargetKw: 0.3 + share * fullKw },
+              baseLoadKw: 0.3,
+              loads: [],
+              chargers: [{ id: 'cp1', phases: phases === 3 ? [1, 2, 3] : [1], maxA: chargerMaxA }],
+              evs: [
+                {
+                  charger: 'cp1',
+                  arrive: '17:00',
+                  depart: '23:00',
+                  needKwh: 500,
+                  phases,
+                  maxA: 16,
+                  lagS,
+                  rampS,
+                  drawRatio,
+                },
+              ],
+            },
+            'property',
+          );
+          const m = runScenario(scenario, { skipOptimal: true }).metrics;
+          expect(m.setpointChangesMaxHour).toBeLessThanOrEqual(48);
+          expect(m.quartersOverTarget).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});
