@@ -878,7 +878,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     spendableCyclersKw: 0,
     spendableCyclerKwh: 0,
     otherSurgeKw: 0,
-    charging: false,
     held: false,
     running: false,
     runningForS: 0,
@@ -1140,7 +1139,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.spendableCyclersKw = house.cyclersOffKw(now, true);
       p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
       p.otherSurgeKw = house.surgeKw(now, true);
-      p.charging = charging;
       p.held = held;
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;

@@ -51,8 +51,6 @@ export interface PlanInput {
   minPauseS: number;
   /** Seconds the run has been thinner than a surge (see `Plan.thin`); 0 when it is not. */
   thinForS: number;
-  /** The cars are offered at least their minimum now (early in the quarter, or in its run at the end). */
-  charging: boolean;
   /** A car is held under its maximum by this plan (see `HELD_MARGIN`). */
   held: boolean;
   /** The cars are charging now in this quarter's run at its end. */
@@ -91,13 +89,6 @@ export const THIN_CONFIRM_S = 30;
  * the house's noise (16 ↔ 15.7 A every half minute, 86 setpoint changes an hour in fleet house 31337/594).
  */
 export const HELD_MARGIN = 0.03;
-
-/**
- * Cars start charging early in a quarter only where the budget leaves them this much over their minimum, and go
- * on while it leaves the minimum itself: their own first seconds of current, and the house's noise, take a
- * little of an early rate that just fits, and a stop then costs the car's minimum pause.
- */
-export const EARLY_START_SHARE = 1.05;
 
 export function planQuarter(p: PlanInput): Plan {
   const surplusKw = Math.max(0, -p.houseKw);
@@ -173,6 +164,6 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
   }
   // Before it, only what leaves room for a surge, or the export alone.
-  if (early >= p.minKw * (p.charging ? 1 : EARLY_START_SHARE)) return [early, 'quarter budget', false];
+  if (early >= p.minKw) return [early, 'quarter budget', false];
   return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EARLY_START_SHARE, type PlanInput, planQuarter, THIN_CONFIRM_S } from '../src/index';
+import { type PlanInput, planQuarter, THIN_CONFIRM_S } from '../src/index';
 
 /** 2.5 kW target, 0.5 kW house, one three-phase car (6–16 A: 4.14–11 kW), at the start of a quarter. */
 const base: PlanInput = {
@@ -20,7 +20,6 @@ const base: PlanInput = {
   minRunS: 60,
   minPauseS: 60,
   thinForS: 0,
-  charging: false,
   held: false,
   running: false,
   runningForS: 0,
@@ -75,23 +74,6 @@ describe('the quarter plan', () => {
     const weak = { fullKw: 5, minKw: 1.4 };
     expect(pumped(240, weak).startsRun).toBe(false);
     expect(pumped(235, weak).startsRun).toBe(true);
-  });
-
-  it('starts early only with a little over the minimum, and goes on while the minimum fits', () => {
-    // Early, beside the 3 kW surge reserve, the budget leaves 2 % over the car's 4.14 kW minimum: a car that waits
-    // goes on waiting (its own first seconds and the house's noise would take that 2 % and stop it for its
-    // minimum pause), a car that charges goes on at that rate.
-    const earlyKw = EARLY_START_SHARE * 0.97 * base.minKw;
-    const leftKwh = ((earlyKw + base.surgeKw) * (base.leftS - base.lagS)) / 3600 + (base.houseKw * base.leftS) / 3600;
-    expect(planQuarter({ ...base, leftKwh })).toMatchObject({ evKw: 0, reason: 'quarter plan' });
-    const going = planQuarter({ ...base, leftKwh, charging: true });
-    expect(going.reason).toBe('quarter budget');
-    expect(going.evKw).toBeCloseTo(earlyKw, 6);
-    // With 5 % over the minimum it starts.
-    const more = ((EARLY_START_SHARE * base.minKw + 0.01 + base.surgeKw) * (base.leftS - base.lagS)) / 3600;
-    expect(planQuarter({ ...base, leftKwh: more + (base.houseKw * base.leftS) / 3600 }).evKw).toBeGreaterThan(
-      base.minKw,
-    );
   });
 
   it('spends the rest by the end once running, and stops when it is gone', () => {
