@@ -1441,7 +1441,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // What the car draws at that offer: its learned share of it.
     const drawsA = Number.isNaN(st.kwPerOfferedA) ? toA : (toA * st.kwPerOfferedA) / kwForAmps(s.connection, lines, 1);
     const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-    return st.drawnA + st.rampAps * (lagS + 1) < drawsA;
+    return st.drawnA + st.rampAps * (lagS + meterCadenceMs() / 1000) < drawsA;
   }
 
   /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
@@ -1490,9 +1490,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (now - st.lastCutMs > CALM_AFTER_MS) st.raiseDelayMs = s.raiseIntervalMs;
 
     const prev = st.limitA;
-    // Held under its maximum by the budget: back to the maximum only once the plan lifts its cap, which it does for
-    // held cars with a margin (`HELD_MARGIN`), not at every swing of the house's noise around their full power.
-    const budgetHeld = st.budgetHeld;
     const overFuseNow = !Number.isNaN(plainCutA);
     // The room kept over the fuse has one chance to come back at once: the first fresh telegram under it.
     // Later it is a raise like any other (a restore kept for long would skip the raise delay much later).
@@ -1516,7 +1513,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       setLimit(st, cap, Math.min(t, restoreA), now);
     } else if (
       t > prev + (why === 'quarter budget' ? BUDGET_RAISE_STEP_A : RAISE_HYSTERESIS_A) ||
-      (t > prev && t >= cap.maxA && !(budgetHeld && Number.isFinite(quarterCapKw)))
+      // Held under its maximum by the budget: back to it only once the plan lifts its cap, which for held cars
+      // needs a margin (`HELD_MARGIN`), not at every swing of the house's noise around their full power.
+      (t > prev && t >= cap.maxA && !(st.budgetHeld && Number.isFinite(quarterCapKw)))
     ) {
       if (!raiseAllowed) {
         // no raise on data that is not fresh or a car current that is unknown

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PlanInput, planQuarter, THIN_CONFIRM_S } from '../src/index';
+import { HELD_MARGIN, type PlanInput, planQuarter, THIN_CONFIRM_S } from '../src/index';
 
 /** 2.5 kW target, 0.5 kW house, one three-phase car (6–16 A: 4.14–11 kW), at the start of a quarter. */
 const base: PlanInput = {
@@ -83,6 +83,21 @@ describe('the quarter plan', () => {
     // what is left would not even cover what the car draws until a stop reaches it
     const gone = planQuarter({ ...running, leftKwh: (0.5 * 100) / 3600 + (11 * 4) / 3600 });
     expect(gone).toMatchObject({ evKw: 0, reason: 'quarter budget' });
+  });
+
+  it('lifts the cap of a car it holds under its maximum only with a margin over its full power', () => {
+    // running at the end, 100 s left, the lead spent: what is left pays `runKw` for the 95 s until a stop lands
+    const running = { ...base, running: true, runningForS: 60, evKw: 11, leftS: 100 };
+    const at = (runKw: number, held: boolean) =>
+      planQuarter({ ...running, held, leftKwh: (runKw * 95 + 0.5 * 100 + 11 * 5) / 3600 });
+    // 1 % over the car's 11 kW: a car running free stays free; a held one keeps a cap (the house's noise is
+    // about that much, and lifting it there sets it again seconds later)
+    expect(at(11.11, false).evKw).toBe(Number.POSITIVE_INFINITY);
+    const held = at(11.11, true);
+    expect(held.reason).toBe('quarter budget');
+    expect(held.evKw).toBeCloseTo(11.11, 6);
+    // past the margin the cap lifts for a held car as well
+    expect(at(11 * (1 + HELD_MARGIN) + 0.01, true).evKw).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('pauses a run a surge has thinned below a surge, to run again at full power at the end', () => {
