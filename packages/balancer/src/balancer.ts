@@ -172,7 +172,7 @@ interface ChargerState {
   beforePhases: 1 | 3;
   plugged: boolean;
   carLimited: boolean;
-  /** What the car drew when it last took clearly less than offered, or more since; this session (A; NaN until seen). */
+  /** What the car drew when it last took clearly less than offered, or more since, in this session (A; NaN: unseen). */
   carOwnA: number;
   /** Its limit was last set by the quarter's budget, under its maximum. */
   budgetHeld: boolean;
@@ -1438,8 +1438,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   function notReachedYet(st: ChargerState, toA: number, why: Reason, cap: ChargerCapabilities, lines: number) {
     if (why !== 'quarter budget' || toA < cap.minA || st.status !== 'ok') return false;
     if (!(st.sampleGapMs <= meterCadenceMs() + MEASUREMENT_SYNC_MS)) return false;
-    // What the car draws at that offer: its learned share of it.
-    const drawsA = Number.isNaN(st.kwPerOfferedA) ? toA : (toA * st.kwPerOfferedA) / kwForAmps(s.connection, lines, 1);
+    // What the car draws at that offer: the power an ampere offered costs it (`kwPerA`), in amperes drawn.
+    const drawsA = (toA * st.allocItem.kwPerA) / kwForAmps(s.connection, lines, 1);
     const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
     return st.drawnA + st.rampAps * (lagS + meterCadenceMs() / 1000) < drawsA;
   }

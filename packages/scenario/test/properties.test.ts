@@ -2,6 +2,7 @@
  * Property tests of the balancer in the full bench physics: random appliance steps, cars with lag, ramps
  * and lazy draws, the meter with its telegrams.
  */
+import { kwForAmps } from '@p1/balancer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, runScenario } from '../src/index';
@@ -205,7 +206,7 @@ describe('property: a run near the car’s full power is not toggled', () => {
         (phases, share, drawRatio, lagS, rampS, chargerMaxA, seed) => {
           // A target whose budget, after the house's 0.3 kW, is about the car's full power for `share` of the
           // quarter: the run at the quarter's end then needs close to full power for much of it.
-          const fullKw = phases * 16 * 0.23 * drawRatio;
+          const fullKw = kwForAmps(phases === 3 ? '3N400' : '1x230', phases, 16) * drawRatio;
           const scenario = parseScenario(
             {
               start: '2025-01-15T18:00:00+01:00',
