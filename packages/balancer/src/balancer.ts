@@ -42,6 +42,8 @@ const RAISE_HYSTERESIS_A = 0.5;
 const BUDGET_RAISE_STEP_A = 2;
 /** Cuts smaller than this wait (the fuse margin covers them). */
 const CUT_DEADBAND_A = 0.2;
+/** Cuts smaller than this, not needed for the fuse itself, wait until the car has followed the last change. */
+const TRIM_A = 2;
 /** A cut this soon after a raise means the load is cycling: back off the raise delay. */
 const FLAP_WINDOW_MS = 30_000;
 const MAX_RAISE_DELAY_MS = 60_000;
@@ -1444,6 +1446,19 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return st.drawnA + st.rampAps * (lagS + meterCadenceMs() / 1000) < drawsA;
   }
 
+  /**
+   * A trim (a cut of less than `TRIM_A`) while the car has not followed the last change yet, every line of its
+   * charger under the fuse: what it takes back is a reserve (room for an appliance not seen yet, a cycler's
+   * return) or a share of the quarter's energy, and neither misses a car response's delay. Sent at once, a
+   * passing cloud or a house creeping up trims the limit every second (fleet house 7/184: 14.4 → 7.0 A in 18
+   * setpoints within 18 s), each one superseding the last before the car has followed it.
+   */
+  function trimWaits(st: ChargerState, toA: number, cap: ChargerCapabilities, now: number): boolean {
+    if (toA < cap.minA || st.limitA - toA >= TRIM_A || now >= st.followedByMs) return false;
+    for (const l of st.lineIdx) if (view.lineA[l]! > s.fuseA - s.marginA) return false;
+    return true;
+  }
+
   /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
   function applyRules(
     st: ChargerState,
@@ -1496,7 +1511,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const restoreA = st.restoreA;
     if (!overFuseNow && raiseAllowed) st.restoreA = Number.NaN;
     if (
-      (tCut < prev - CUT_DEADBAND_A && !notReachedYet(st, tCut, why, cap, lineCount)) ||
+      (tCut < prev - CUT_DEADBAND_A &&
+        !notReachedYet(st, tCut, why, cap, lineCount) &&
+        !trimWaits(st, tCut, cap, now)) ||
       (tCut < cap.minA && prev > 0)
     ) {
       // A cut deeper only for the room kept over the fuse comes back at once when the line is under again.

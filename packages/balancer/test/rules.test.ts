@@ -558,6 +558,33 @@ describe('anti-flapping', () => {
     expect(why(d3)).toBe('headroom kept');
   });
 
+  it('trims a shrinking reserve once the car has followed, and cuts for the fuse at once', () => {
+    // On a 40 A fuse the room under 1.45 × In for a 5 kW appliance not seen yet binds on L1 (58 − 1 − 21.74 A −
+    // house), and the house creeps up 0.2 A a second on L1 (a cloud over the panels, 5 → 11 A). The car follows
+    // its limit 4 s late; the fuse itself stays clear of it.
+    const cap = charger({ maxA: 32 });
+    const b = createBalancer({ margins: { fuseA: 1, unseenStepKw: 5 }, site: { connection: '3N400', fuseA: 40 } });
+    const offers: number[] = [];
+    const drawn = (s: number) => offers[s - 4] ?? 0;
+    const houseL1 = (s: number) => (s < 60 ? 5 : s < 90 ? 5 + 0.2 * (s - 60) : s < 100 ? 11 : 24);
+    let changes = 0;
+    for (let s = 0; s < 100; s++) {
+      const ms = T0 + s * 1000;
+      const car = drawn(s);
+      const d = b.step(step(ms, reading(ms, [houseL1(s) + car, 1 + car, 1 + car]), [input(cap, car)]));
+      offers.push(lim(d));
+      if (s >= 60 && d.chargers[0]!.changed) changes++;
+    }
+    // 30 s of creep, 6 A: a trim every second would be 30 setpoints, each superseding one the car had not followed.
+    expect(changes).toBeLessThanOrEqual(8);
+    expect(offers[99]).toBeCloseTo(58 - 1 - 21.74 - 11, 0);
+    // A kettle takes L1 over its fuse while the car is still following the last trim: that cut goes at once.
+    const ms = T0 + 100_000;
+    const car = drawn(100);
+    const d = b.step(step(ms, reading(ms, [houseL1(100) + car, 1 + car, 1 + car]), [input(cap, car)]));
+    expect(lim(d)).toBeLessThan(offers[99]! - 0.2);
+  });
+
   it('backs off raises when a load keeps cycling', () => {
     const b = createBalancer({ margins: M, site: site3 });
     let offered = 0;

@@ -241,3 +241,45 @@ describe('property: a run near the car’s full power is not toggled', () => {
     );
   }, 120_000);
 });
+
+describe('property: a passing cloud does not trim the limit every second', () => {
+  it('at most 80 setpoint changes in any hour, no quarter over, nothing above 1.45 × In', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 3),
+        fc.constantFrom(16, 25),
+        fc.double({ min: 3, max: 8, noNaN: true }),
+        fc.double({ min: 0.3, max: 0.8, noNaN: true }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.option(fc.double({ min: 2.5, max: 5.5, noNaN: true }), { nil: null }),
+        fc.integer({ min: 0, max: 1000 }),
+        (phases, fuseA, peakKw, clouds, lagS, targetKw, seed) => {
+          // Midday with clouds: the sun comes and goes over 20 s at a time, the house's import with it, and the
+          // room a car may take (under the fuse's reserve, or under the quarter's budget) follows.
+          const lines = phases === 3 ? [1, 2, 3] : [1];
+          const scenario = parseScenario(
+            {
+              start: '2025-06-15T11:00:00+02:00',
+              durationS: 10_800,
+              seed,
+              site: { connection: phases === 3 ? '3N400' : '1x230', fuseA, capacityTargetKw: targetKw },
+              baseLoadKw: 0.4,
+              loads: [],
+              pv: { peakKw, phases: lines, clouds },
+              chargers: [{ id: 'cp1', phases: lines, maxA: 16 }],
+              evs: [
+                { charger: 'cp1', arrive: '10:00', depart: '15:00', needKwh: 500, phases, maxA: 16, lagS, rampS: 10 },
+              ],
+            },
+            'property',
+          );
+          const m = runScenario(scenario, { skipOptimal: true }).metrics;
+          expect(m.setpointChangesMaxHour).toBeLessThanOrEqual(80);
+          expect(m.quartersOverTarget).toBe(0);
+          expect(m.over145Seconds).toBe(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
