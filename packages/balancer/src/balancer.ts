@@ -46,8 +46,14 @@ const CUT_DEADBAND_A = 0.2;
 const TRIM_A = 2;
 /** A cut this soon after a raise means the load is cycling: back off the raise delay. */
 const FLAP_WINDOW_MS = 30_000;
-const MAX_RAISE_DELAY_MS = 60_000;
-const CALM_AFTER_MS = 120_000;
+/**
+ * The back-off doubles up to this: past most of a washing machine's drum rhythms (50–120 s), whose motor is too
+ * small to be learned and would otherwise be lent every off-time (fleet house 1/870: 120 setpoint changes an
+ * hour). At 3 min a car's restart after a quarter's end waited behind it too: −9 kWh a seed, not −3 to −6.
+ */
+const MAX_RAISE_DELAY_MS = 120_000;
+/** This long without a cut and the raise delay is back to normal: longer than the longest back-off. */
+const CALM_AFTER_MS = 180_000;
 /**
  * A car drawing this much under its offer (A, or this share of it if more), this long after the last change,
  * is limited by itself. Cars that follow their offer draw 88–100 % of it (an on-board charger's own losses):

@@ -601,6 +601,26 @@ describe('anti-flapping', () => {
     // Without back-off every 30 s cycle would cost a cut and a raise: 36 changes in 9 minutes.
     expect(changes).toBeLessThan(24);
   });
+
+  it('backs off raises for up to 2 min when a load too small to learn keeps cycling', () => {
+    // A washing machine's drum motor of 0.3 kW (1.3 A, under the 1.5 A a step must have to be learned), 50 s on
+    // and 20 s off on L1 beside a car held by the fuse: each off-time frees 1.3 A for 20 s, each return takes it
+    // back. A back-off that stops at 60 s raises into every off-time: two changes a cycle, 86 in the 50 min
+    // counted; up to 2 min it takes every other off-time at most.
+    const b = createBalancer({ margins: M, site: site3 });
+    let offered = 0;
+    let changes = 0;
+    for (let s = 0; s < 3600; s++) {
+      const ms = T0 + s * 1000;
+      const motor = s % 70 < 50 ? 1.3 : 0;
+      const d = b.step(
+        step(ms, reading(ms, [10 + motor + offered, 4 + offered, 4 + offered]), [input(charger(), offered)]),
+      );
+      if (s >= 600 && d.chargers[0]!.changed) changes++;
+      offered = lim(d);
+    }
+    expect(changes).toBeLessThanOrEqual(50);
+  });
 });
 
 describe('solar and phase switching', () => {
