@@ -1459,8 +1459,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * passing cloud or a house creeping up trims the limit every second (fleet house 7/184: 14.4 → 7.0 A in 18
    * setpoints within 18 s), each one superseding the last before the car has followed it.
    */
-  function trimWaits(st: ChargerState, toA: number, cap: ChargerCapabilities, now: number): boolean {
+  function trimWaits(st: ChargerState, toA: number, why: Reason, cap: ChargerCapabilities, now: number): boolean {
     if (toA < cap.minA || st.limitA - toA >= TRIM_A || now >= st.followedByMs) return false;
+    // In the run at a quarter's end the budget is spent to its last seconds: a car trimmed late overspends it, the
+    // plan's rate falls for it, and the run glides down trim by trim into a pause (the embedded default's run:
+    // 7.6 A, trimmed late, then 0 with two minutes left; fleet house 555/365: 40 trims a quarter).
+    if (why === 'quarter budget' && runQuarterMs === quarter.quarterStartMs) return false;
     for (const l of st.lineIdx) if (view.lineA[l]! > s.fuseA - s.marginA) return false;
     return true;
   }
@@ -1519,7 +1523,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (
       (tCut < prev - CUT_DEADBAND_A &&
         !notReachedYet(st, tCut, why, cap, lineCount) &&
-        !trimWaits(st, tCut, cap, now)) ||
+        !trimWaits(st, tCut, why, cap, now)) ||
       (tCut < cap.minA && prev > 0)
     ) {
       // A cut deeper only for the room kept over the fuse comes back at once when the line is under again.
