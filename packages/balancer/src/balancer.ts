@@ -1464,7 +1464,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // In the run at a quarter's end the budget is spent to its last seconds: a car trimmed late overspends it, the
     // plan's rate falls for it, and the run glides down trim by trim into a pause (the embedded default's run:
     // 7.6 A, trimmed late, then 0 with two minutes left; fleet house 555/365: 40 trims a quarter).
-    if (why === 'quarter budget' && runQuarterMs === quarter.quarterStartMs) return false;
+    if (why === 'quarter budget' && planIn.running) return false;
     for (const l of st.lineIdx) if (view.lineA[l]! > s.fuseA - s.marginA) return false;
     return true;
   }
