@@ -1461,10 +1461,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
    */
   function trimWaits(st: ChargerState, toA: number, why: Reason, cap: ChargerCapabilities, now: number): boolean {
     if (toA < cap.minA || st.limitA - toA >= TRIM_A || now >= st.followedByMs) return false;
-    // In the run at a quarter's end the budget is spent to its last seconds: a car trimmed late overspends it, the
-    // plan's rate falls for it, and the run glides down trim by trim into a pause (the embedded default's run:
-    // 7.6 A, trimmed late, then 0 with two minutes left; fleet house 555/365: 40 trims a quarter).
-    if (why === 'quarter budget' && planIn.running) return false;
+    // The run at a quarter's end spends the budget to its last seconds: what a late trim overspends, the rest of
+    // the run pays back at a lower rate. Near the car's minimum that lower rate is a pause (the embedded
+    // default's run: 7.6 A, trimmed late, then 0 with two minutes left), so there the trim goes at once.
+    if (why === 'quarter budget' && planIn.running) {
+      const waitS = (st.followedByMs - now) / 1000;
+      const restS = planIn.leftS - waitS;
+      if (!(restS > 0)) return false;
+      const paidBackA = ((st.limitA - toA) * waitS) / restS;
+      if (toA - paidBackA < cap.minA + TRIM_A) return false;
+    }
     for (const l of st.lineIdx) if (view.lineA[l]! > s.fuseA - s.marginA) return false;
     return true;
   }

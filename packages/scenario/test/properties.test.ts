@@ -276,8 +276,9 @@ describe('property: a passing cloud does not trim the limit every second', () =>
             'property',
           );
           const m = runScenario(scenario, { skipOptimal: true }).metrics;
-          // Trims every second came to 85–118 in the worst hour of such middays; waiting for the car, at most 81
-          // (budget trims in the run at a quarter's end still go at once).
+          // Trims every second came to 85–118 in the worst hour of such middays. Waiting for the car except in
+          // the run at a quarter's end, up to 107 (3 phases, 16 A, 6.5 kW, clouds 0.78, lag 1 s, 4.1 kW target);
+          // in the run too, while the car stays clear of its minimum, 86 there and at most 88 in 200 draws.
           expect(m.setpointChangesMaxHour).toBeLessThanOrEqual(100);
           expect(m.quartersOverTarget).toBe(0);
           expect(m.over145Seconds).toBe(0);
