@@ -53,7 +53,10 @@ const QUIET_HOLD_MS = 20_000;
 const LONG_REST_S = 300;
 /** A cycler whose off-time is shorter than this is simply counted as on (lending it costs more changes than it gives). */
 const LEND_MIN_OFF_S = 60;
-/** Before the house has shown its loads: an oven, a hob zone or a kettle switches on at 2–3.5 kW. */
+/**
+ * The least surge kept in mind, also once the house has shown only smaller loads: an oven, a hob zone or a kettle
+ * not seen yet switches on at 2–3.5 kW.
+ */
 const DEFAULT_SURGE_KW = 3;
 /** An appliance not seen yet may switch on with this step (kW): the same typical kitchen appliance. */
 export const DEFAULT_UNSEEN_STEP_KW = DEFAULT_SURGE_KW;
@@ -444,8 +447,8 @@ export class HouseModel {
 
   /**
    * The largest load (kW) that may switch on at any moment: the largest seen in the last day that is off
-   * now, and before the house has shown any, a typical kitchen appliance. `besidesCyclers`: a surge on top of
-   * the cyclers that are off now, so not one of them.
+   * now, and at least a typical kitchen appliance not seen yet. `besidesCyclers`: a surge on top of the cyclers
+   * that are off now, so not one of them.
    */
   surgeKw(nowMs: number, besidesCyclers = false): number {
     let kw = DEFAULT_SURGE_KW;
