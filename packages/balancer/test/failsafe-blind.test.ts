@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 interface House {
   fuseA: number;
@@ -27,14 +27,13 @@ const OUTAGE_S = 120;
 function run(h: House) {
   const b = createBalancer({ site: { connection: '3N400', fuseA: h.fuseA } });
   const cap = charger({ maxA: 16, safeA: 6 });
-  const offers: number[] = [];
+  const car = followingCar(cap, h.lagS);
   let longest = 0;
   let current = 0;
   let failsafeAtS = Number.NaN;
   for (let s = 0; s < SILENT_FROM + OUTAGE_S; s++) {
     const ms = T0 + s * 1000;
-    const offered = offers[s - h.lagS] ?? 0;
-    const draw = offered >= cap.minA ? offered : 0;
+    const draw = car.drawA(s);
     const load = s >= SILENT_FROM + h.stepAtS ? h.stepA : 0;
     const lineA = h.baseA + load + draw;
     current = lineA > h.fuseA ? current + 1 : 0;
@@ -42,7 +41,7 @@ function run(h: House) {
     const r = s >= SILENT_FROM ? null : reading(ms, [lineA, lineA, lineA]);
     const d = b.step(step(ms, r, [input(cap, draw)]));
     if (d.failsafe && Number.isNaN(failsafeAtS)) failsafeAtS = s - (SILENT_FROM - 1);
-    offers[s] = d.chargers[0]!.limitA;
+    car.offers.push(d.chargers[0]!.limitA);
   }
   return { longest, failsafeAtS };
 }

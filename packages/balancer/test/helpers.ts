@@ -53,3 +53,22 @@ export function step(nowMs: number, r: MeterSnapshot | null, chargers: ChargerIn
   for (const c of chargers) if (c.measurement.at === 0) c.measurement.at = nowMs;
   return { nowMs, reading: r, chargers };
 }
+
+/**
+ * A car on a charger that follows each limit `lagS` seconds after it was offered, ramping up by `rampAps` a second
+ * (at once without), and draws nothing below its minimum: push each second's limit to `offers`, and ask `drawA`
+ * for each second in turn.
+ */
+export function followingCar(cap: ChargerCapabilities, lagS: number, rampAps = Number.POSITIVE_INFINITY) {
+  const offers: number[] = [];
+  let drawnA = 0;
+  return {
+    offers,
+    /** What the car draws in second `s`, from the limit offered `lagS` seconds before. */
+    drawA(s: number): number {
+      const offered = offers[s - lagS] ?? 0;
+      drawnA = offered >= cap.minA ? Math.min(offered, drawnA + rampAps) : 0;
+      return drawnA;
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 const SITE = { connection: '1x230' as const, fuseA: 40 };
 const HOUSE_A = 2;
@@ -23,13 +23,13 @@ const FIRST_S = 400;
 function afterFirstLoad(lagS: number, firstA: number, gapS: number, secondA: number, seen: boolean) {
   const b = createBalancer({ site: SITE });
   const cap = charger({ phases: [1], maxA: CAR_MAX_A });
-  const offers: number[] = [];
+  const car = followingCar(cap, lagS);
+  const { offers } = car;
   let run = 0;
   let longest = 0;
   let lowestA = Number.POSITIVE_INFINITY;
   for (let s = 0; s < FIRST_S + 120; s++) {
-    const offered = offers[s - lagS] ?? 0;
-    const draw = offered >= cap.minA ? offered : 0;
+    const draw = car.drawA(s);
     const second = (seen && s >= 100 && s < 220) || s >= FIRST_S + gapS ? secondA : 0;
     const lineA = HOUSE_A + (s >= FIRST_S ? firstA : 0) + second + draw;
     if (s >= FIRST_S) {

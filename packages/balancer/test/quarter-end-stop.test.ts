@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 const SITE = { connection: '3N400' as const, fuseA: 25, capacityTargetKw: 2.5 };
 const HOUSE_A = 400 / 230 / 3;
@@ -25,13 +25,12 @@ interface Car {
 function spills(car: Car, quarters: number): number[] {
   const b = createBalancer({ site: SITE });
   const cap = charger();
-  const offers: number[] = [];
-  let draw = 0;
+  const ev = followingCar(cap, car.lagS, car.rampAps);
+  const { offers } = ev;
   const drawn: number[] = [];
   const out: number[] = [];
   for (let s = 0; s < quarters * QUARTER_S; s++) {
-    const offered = offers[s - car.lagS] ?? 0;
-    draw = offered >= cap.minA ? Math.min(offered, draw + car.rampAps) : 0;
+    const draw = ev.drawA(s);
     drawn.push(draw);
     const ms = T0 + s * 1000;
     const lineA = HOUSE_A + draw;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBalancer, type Decision } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 const site3 = { connection: '3N400' as const, fuseA: 25 };
 /**
@@ -564,13 +564,13 @@ describe('anti-flapping', () => {
     // its limit 4 s late; the fuse itself stays clear of it.
     const cap = charger({ maxA: 32 });
     const b = createBalancer({ margins: { fuseA: 1, unseenStepKw: 5 }, site: { connection: '3N400', fuseA: 40 } });
-    const offers: number[] = [];
-    const drawn = (s: number) => offers[s - 4] ?? 0;
+    const ev = followingCar(cap, 4);
+    const { offers } = ev;
     const houseL1 = (s: number) => (s < 60 ? 5 : s < 90 ? 5 + 0.2 * (s - 60) : s < 100 ? 11 : 24);
     let changes = 0;
     for (let s = 0; s < 100; s++) {
       const ms = T0 + s * 1000;
-      const car = drawn(s);
+      const car = ev.drawA(s);
       const d = b.step(step(ms, reading(ms, [houseL1(s) + car, 1 + car, 1 + car]), [input(cap, car)]));
       offers.push(lim(d));
       if (s >= 60 && d.chargers[0]!.changed) changes++;
@@ -580,7 +580,7 @@ describe('anti-flapping', () => {
     expect(offers[99]).toBeCloseTo(58 - 1 - 21.74 - 11, 0);
     // A kettle takes L1 over its fuse while the car is still following the last trim: that cut goes at once.
     const ms = T0 + 100_000;
-    const car = drawn(100);
+    const car = ev.drawA(100);
     const d = b.step(step(ms, reading(ms, [houseL1(100) + car, 1 + car, 1 + car]), [input(cap, car)]));
     expect(lim(d)).toBeLessThan(offers[99]! - 0.2);
   });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type ChargerCapabilities, createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 const SITE = { connection: '3N400' as const, fuseA: 25, capacityTargetKw: 2.5 };
 const QUARTER_S = 900;
@@ -16,8 +16,7 @@ const QUARTER_S = 900;
 function cloudyRuns(cap: ChargerCapabilities, quarters = 4) {
   const lagS = 3;
   const b = createBalancer({ site: SITE });
-  const offers: number[] = [];
-  let draw = 0;
+  const car = followingCar(cap, lagS, 2);
   let changes = 0;
   let runFromS = Number.NaN;
   let quarterKwh = 0;
@@ -26,8 +25,7 @@ function cloudyRuns(cap: ChargerCapabilities, quarters = 4) {
   for (let s = 0; s < quarters * QUARTER_S; s++) {
     const inQ = s % QUARTER_S;
     if (inQ === 0) runFromS = Number.NaN;
-    const offered = offers[s - lagS] ?? 0;
-    draw = offered >= cap.minA ? Math.min(offered, draw + 2) : 0;
+    const draw = car.drawA(s);
     if (Number.isNaN(runFromS) && draw > 0) runFromS = inQ;
     // The cloud: from 20 s into the run, the import rises 0.3 A a second on each line for 20 s.
     const cloudA = Number.isNaN(runFromS) ? 0 : 0.3 * Math.min(20, Math.max(0, inQ - runFromS - 20));
@@ -38,7 +36,7 @@ function cloudyRuns(cap: ChargerCapabilities, quarters = 4) {
     const d = b.step(step(ms, reading(ms, [lineA, lineA, lineA]), [input(cap, draw)]));
     if (s >= QUARTER_S && d.chargers[0]!.changed && !Number.isNaN(runFromS)) changes++;
     if (draw > 0) runEnds[Math.floor(s / QUARTER_S)] = inQ;
-    offers.push(d.chargers[0]!.limitA);
+    car.offers.push(d.chargers[0]!.limitA);
     if (inQ === QUARTER_S - 1) {
       averages.push(quarterKwh * 4);
       quarterKwh = 0;
