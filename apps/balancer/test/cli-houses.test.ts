@@ -106,6 +106,26 @@ describe('p1 bench houses', () => {
     expect(report.files.filter((f: string) => f.endsWith('.json'))).toHaveLength(report.failing.length);
   }, 300_000);
 
+  it('--telegram-every 10 gives each house a DSMR 4 meter, and a house that fails is written out with it', () => {
+    // Dutch house 0 of seed 1 keeps every safety promise with a telegram a second; every 10 s, the cars run
+    // blind between telegrams and the fail-safe waits for 2.5 intervals (see the scenario README).
+    const run = (every: string) => {
+      const out = join(tmp, `every-${every}`);
+      const args = ['--n', '1', '--seed', '1', '--profile', 'nl', '--strategy', 'default', '--workers', '0'];
+      const r = p1('bench', 'houses', ...args, '--json', '--out', out, '--telegram-every', every);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const second = run('1');
+    expect(second.telegramEveryS).toBe(1);
+    expect(second.failing).toEqual([]);
+    const slow = run('10');
+    expect(slow.telegramEveryS).toBe(10);
+    expect(slow.failing.map((f: { broken: string[] }) => f.broken)).toEqual([['failsafe']]);
+    const file = (slow.files as string[]).find((f) => f.endsWith('.json'))!;
+    expect(loadScenario(file).site.telegramEveryS).toBe(10);
+  }, 300_000);
+
   it.each([
     [['bench'], "p1: bench: say what to run: 'p1 bench houses' (got nothing)."],
     [
@@ -114,6 +134,10 @@ describe('p1 bench houses', () => {
     ],
     [['bench', 'houses', '--n', '0'], 'p1: --n must be a whole number from 1 to 100000, got "0".'],
     [['bench', 'houses', '--workers', 'many'], 'p1: --workers must be a whole number from 0 to 256, got "many".'],
+    [
+      ['bench', 'houses', '--telegram-every', '0'],
+      'p1: --telegram-every must be a whole number from 1 to 60, got "0".',
+    ],
   ])(
     'bad arguments %j: one sentence, exit 2',
     (args, message) => {

@@ -34,7 +34,7 @@ export {
   type PromiseRow,
   runFleet,
 } from './fleet/fleet';
-export { type HouseOutcome, runHouse } from './fleet/house-run';
+export { fleetHouse, type HouseOutcome, runHouse } from './fleet/house-run';
 export { formatFleetReport, writeFleetFiles } from './fleet/output';
 export { FLEET_ENERGY_GOALS, type HousePromise, keepsSafety, PROMISES, SAFETY_PROMISES } from './fleet/promises';
 export { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './fleet/stats';

@@ -154,7 +154,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const seed = r.number(root, 'seed', '', { def: 1, int: true });
 
   const siteObj = r.object(root.site, 'site');
-  r.known(siteObj, 'site', ['connection', 'fuseA', 'capacityTargetKw', 'monthPeakKw', 'breaker']);
+  r.known(siteObj, 'site', ['connection', 'fuseA', 'capacityTargetKw', 'monthPeakKw', 'breaker', 'telegramEveryS']);
   const connection = siteObj.connection as Connection;
   if (!CONNECTIONS.includes(connection)) r.fail('site.connection', '"1x230", "3x230" or "3N400"', siteObj.connection);
   const site: SiteSpec = {
@@ -171,6 +171,8 @@ export function parseScenario(json: unknown, source: string): Scenario {
       r.fail('site.breaker', '"B", "C" (IEC 60898-1 breakers) or "gG" (a fuse)', siteObj.breaker);
     site.breaker = siteObj.breaker as BreakerKind;
   }
+  if (siteObj.telegramEveryS !== undefined)
+    site.telegramEveryS = r.number(siteObj, 'telegramEveryS', 'site.', { min: 1, max: 60, int: true });
   const baseLoadKw = r.number(root, 'baseLoadKw', '', { min: 0, def: 0.3 });
 
   const loads: LoadSpec[] = r.array(root, 'loads', '').map((v, i) => {

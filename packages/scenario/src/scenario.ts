@@ -16,6 +16,11 @@ export interface SiteSpec {
   monthPeakKw: number;
   /** What protects the connection: an IEC 60898-1 breaker (B or C curve) or a gG fuse (IEC 60269); default "C". */
   breaker?: BreakerKind;
+  /**
+   * Seconds between the meter's telegrams: 1 for Belgian e-MUCS and DSMR 5 meters (default), 10 for Dutch DSMR 4
+   * and Luxembourg Smarty meters.
+   */
+  telegramEveryS?: number;
 }
 
 export type BreakerKind = 'B' | 'C' | 'gG';

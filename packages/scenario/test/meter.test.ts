@@ -48,3 +48,34 @@ describe('bench meter', () => {
     );
   });
 });
+
+describe('a meter that sends every few seconds (site.telegramEveryS: DSMR 4 and Smarty send every 10 s)', () => {
+  it('sends what every n-th second measured; its quarter average counts every second', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 60 }),
+        (everyS, kws) => {
+          const scenario = parseScenario(
+            { start: '2025-01-15T00:00:00+01:00', site: { connection: '1x230', fuseA: 40, telegramEveryS: everyS } },
+            'meter',
+          );
+          const meter = createMeter(scenario);
+          let sumKws = 0;
+          kws.forEach((kw, t) => {
+            sumKws += kw;
+            const telegram = meter.tick(t, [kw, 0, 0], [kw * 4, 0, 0]);
+            expect(meter.sent).toBe((t + 1) % everyS === 0);
+            if (!meter.sent) {
+              expect(telegram).toBeNull();
+              return;
+            }
+            expect(telegram!.power.importKw).toBe(round(kw, 3));
+            expect(telegram!.capacity!.quarterAverageKw).toBe(round(sumKws / (t + 1), 3));
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

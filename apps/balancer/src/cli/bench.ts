@@ -1,7 +1,8 @@
 /**
- * `p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]`:
- * the fleet bench of issue 11 — generated houses × 24 h for our strategy and the references, the promises
- * counted, the failing houses written out as scenarios and the worst one per promise as an SVG.
+ * `p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
+ * [--telegram-every S]`: the fleet bench of issue 11 — generated houses × 24 h for our strategy and the
+ * references, the promises counted, the failing houses written out as scenarios and the worst one per promise
+ * as an SVG.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { UsageError } from './errors';
 import { integerOption, profileOption } from './simulate';
 
 const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
+                      [--telegram-every S]
 
   --n N             houses to generate and run, 24 h each (default 1000)
   --seed S          the generator's seed (default 1)
@@ -26,7 +28,9 @@ const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAM
   --out DIR         where the houses that break a promise (scenario files) and the worst per promise (SVG) go
                     (default reports/houses)
   --profile NAME    be | nl (default be)
-  --workers N       worker threads (default: one per core, here ${availableParallelism()})`;
+  --workers N       worker threads (default: one per core, here ${availableParallelism()})
+  --telegram-every S  seconds between each house's telegrams, 1–60 (default 1, as Belgian and DSMR 5 meters;
+                    10 as Dutch DSMR 4 and Luxembourg Smarty meters)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
@@ -44,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     out?: string;
     profile?: string;
     workers?: string;
+    'telegram-every'?: string;
     help?: boolean;
   };
   try {
@@ -57,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         profile: { type: 'string' },
         workers: { type: 'string' },
+        'telegram-every': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -72,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
   const seed = values.seed === undefined ? 1 : integerOption('seed', values.seed, 0, 2_147_483_647);
   const workers = values.workers === undefined ? undefined : integerOption('workers', values.workers, 0, 256);
   const profile = profileOption('bench houses', values.profile);
+  const every = values['telegram-every'];
+  const telegramEveryS = every === undefined ? 1 : integerOption('telegram-every', every, 1, 60);
   const names = values.strategy ?? ['default', ...REFERENCE_STRATEGIES];
   for (const s of names) {
     if (!strategies[s])
@@ -87,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
         if (done === n) process.stderr.write('\n');
       }
     : undefined;
-  const run = await runFleet({ n, seed, profile, strategies: chosen, workers, onProgress: progress });
+  const run = await runFleet({ n, seed, profile, telegramEveryS, strategies: chosen, workers, onProgress: progress });
   const report = fleetReport(run);
   const dir = values.out ?? 'reports/houses';
   const files = writeFleetFiles(report, dir);

@@ -1,7 +1,7 @@
 /**
- * The meter as the balancer sees it: one telegram a second, some dropped, none during an outage of the P1
- * port, the same telegram over and over while the meter is frozen, and the running quarter average the meter
- * itself computes (it keeps measuring during an outage or a freeze).
+ * The meter as the balancer sees it: one telegram a second (or every `site.telegramEveryS`), some dropped, none
+ * during an outage of the P1 port, the same telegram over and over while the meter is frozen, and the running
+ * quarter average the meter itself computes (it keeps measuring during an outage or a freeze).
  */
 import { type MeterSnapshot, QUARTER_MS } from '@p1/balancer';
 import { meterIso, parseStart, secondsUntilTimeOfDay } from '../clock';
@@ -90,6 +90,8 @@ class BenchMeter implements Meter {
   private readonly startMs: number;
   private readonly twoElement: boolean;
   private readonly dropRate: number;
+  /** Seconds between telegrams (`site.telegramEveryS`). */
+  private readonly everyS: number;
   /** One flag per second: is the P1 port silent, or the meter frozen? (An outage wins over a freeze.) */
   private readonly flags: Uint8Array;
   private readonly rng: () => number;
@@ -110,6 +112,7 @@ class BenchMeter implements Meter {
   constructor(scenario: Scenario) {
     this.startMs = parseStart(scenario.start);
     this.twoElement = scenario.site.connection === '3x230';
+    this.everyS = scenario.site.telegramEveryS ?? 1;
     this.dropRate = scenario.faults.reduce((r, f) => (f.kind === 'dropTelegrams' ? Math.max(r, f.rate) : r), 0);
     const flags = new Uint8Array(scenario.durationS + 1);
     for (const [a, b] of faultWindows(scenario, 'frozenMeter'))
@@ -140,7 +143,8 @@ class BenchMeter implements Meter {
     const dropped = this.dropRate > 0 && this.rng() < this.dropRate;
     const flag = this.flags[tS];
     this.repeated = flag === FROZEN && this.hasSent;
-    this.sent = !dropped && flag !== SILENT && (flag !== FROZEN || this.hasSent);
+    const due = (tS + 1) % this.everyS === 0;
+    this.sent = due && !dropped && flag !== SILENT && (flag !== FROZEN || this.hasSent);
     if (!this.sent) return null;
     // A frozen meter repeats its last telegram: the object still holds it.
     if (this.repeated) return this.telegram;

@@ -5,6 +5,7 @@ import { type Over145Event, runScenario } from '../bench/runner';
 import { houseTimeline } from '../house';
 import { generateHouse } from '../houses/generate';
 import type { Profile } from '../houses/sites';
+import type { Scenario } from '../scenario';
 
 export interface HouseOutcome {
   index: number;
@@ -16,13 +17,21 @@ export interface HouseOutcome {
   timing: { physicsMs: number; boundMs: number; strategyMs: Record<string, number> };
 }
 
+/** A fleet's house: the generated one, its meter sending every `telegramEveryS` seconds (1 leaves it as drawn). */
+export function fleetHouse(seed: number, index: number, profile: Profile, telegramEveryS = 1): Scenario {
+  const scenario = generateHouse(seed, index, profile);
+  if (telegramEveryS !== 1) scenario.site.telegramEveryS = telegramEveryS;
+  return scenario;
+}
+
 export function runHouse(
   seed: number,
   index: number,
   profile: Profile,
   strategyNames: readonly string[],
+  telegramEveryS = 1,
 ): HouseOutcome {
-  const scenario = generateHouse(seed, index, profile);
+  const scenario = fleetHouse(seed, index, profile, telegramEveryS);
   const began = performance.now();
   const house = houseTimeline(scenario);
   let physicsMs = performance.now() - began;

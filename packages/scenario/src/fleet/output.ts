@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { METRIC_KEYS } from '../bench/metrics';
 import { renderPlotSvg } from '../bench/plot';
 import { runScenario } from '../bench/runner';
-import { generateHouse } from '../houses/generate';
 import type { FleetReport } from './fleet';
+import { fleetHouse } from './house-run';
 import type { Summary } from './stats';
 
 /** A number as short as it reads well: integers as they are, others with at most 3 decimals, no trailing zeros. */
@@ -28,8 +28,9 @@ export function formatFleetReport(r: FleetReport): string {
   const ours = r.strategies[0]!;
   const total = r.split.physicsS + r.split.boundS + Object.values(r.split.strategyS).reduce((a, b) => a + b, 0);
   const pct = (x: number) => `${total > 0 ? Math.round((100 * x) / total) : 0} %`;
+  const meter = r.telegramEveryS === 1 ? '' : `, a telegram every ${r.telegramEveryS} s`;
   const out: string[] = [
-    `# Fleet bench: ${r.houses} houses (profile ${r.profile}, seed ${r.seed}) × 24 h, ${r.workers} worker thread${r.workers === 1 ? '' : 's'}`,
+    `# Fleet bench: ${r.houses} houses (profile ${r.profile}, seed ${r.seed}${meter}) × 24 h, ${r.workers} worker thread${r.workers === 1 ? '' : 's'}`,
     '',
     `wall time ${seconds(r.wallS)} (goal for 1,000 houses: < 5 min)`,
     `time split (summed over threads): physics ${seconds(r.split.physicsS)} (${pct(r.split.physicsS)}) · ` +
@@ -94,7 +95,7 @@ export function writeFleetFiles(r: FleetReport, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const f of r.failing) {
-    const scenario = generateHouse(r.seed, f.index, r.profile);
+    const scenario = fleetHouse(r.seed, f.index, r.profile, r.telegramEveryS);
     const path = join(dir, `${scenario.name}.json`);
     writeFileSync(path, `${JSON.stringify({ $comment: `breaks: ${f.broken.join(', ')}`, ...scenario }, null, 2)}\n`);
     written.push(path);
@@ -102,7 +103,7 @@ export function writeFleetFiles(r: FleetReport, dir: string): string[] {
   const ours = r.strategies[0]!;
   for (const p of r.promises) {
     if (!p.worst) continue;
-    const scenario = generateHouse(r.seed, p.worst.index, r.profile);
+    const scenario = fleetHouse(r.seed, p.worst.index, r.profile, r.telegramEveryS);
     const run = runScenario(scenario, { strategy: ours, trace: true });
     const path = join(dir, `worst-${p.id}.svg`);
     writeFileSync(path, renderPlotSvg(run.trace!, `${scenario.name} · ${ours} · worst for "${p.id}" (${p.goal})`));

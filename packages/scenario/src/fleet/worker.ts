@@ -3,7 +3,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Profile } from '../houses/sites';
 import { runHouse } from './house-run';
 
-const { seed, profile, strategies } = workerData as { seed: number; profile: Profile; strategies: string[] };
+const { seed, profile, strategies, telegramEveryS } = workerData as {
+  seed: number;
+  profile: Profile;
+  strategies: string[];
+  telegramEveryS: number;
+};
 const port = parentPort!;
 port.on('message', (index: number | null) => {
   if (index === null) {
@@ -11,7 +16,7 @@ port.on('message', (index: number | null) => {
     return;
   }
   try {
-    port.postMessage({ outcome: runHouse(seed, index, profile, strategies) });
+    port.postMessage({ outcome: runHouse(seed, index, profile, strategies, telegramEveryS) });
   } catch (e) {
     port.postMessage({ index, error: e instanceof Error ? e.message : String(e) });
   }
