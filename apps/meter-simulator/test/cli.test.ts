@@ -88,6 +88,10 @@ describe('p1-sim generate', () => {
   }, 60_000);
 
   it('rejects bad arguments with one sentence and exit code 2', async () => {
+    writeFileSync(
+      join(dir, 'dsmr4.json'),
+      JSON.stringify({ site: { connection: '3N400', fuseA: 25, telegramEveryS: 10 }, loads: [], evs: [] }),
+    );
     const cases: Array<[string[], RegExp]> = [
       [['generate', '--model', 'nope', '--days', '1'], /--model "nope" is not a meter model/],
       [['generate', '--days', '0'], /--days must be a number of days above 0/],
@@ -98,6 +102,10 @@ describe('p1-sim generate', () => {
       [
         ['generate', '--days', '1', '--scenario', join(dir, 'missing.json')],
         /cannot read scenario .*missing.json: no such file/,
+      ],
+      [
+        ['generate', '--days', '1', '--scenario', join(dir, 'dsmr4.json')],
+        /site\.telegramEveryS 10 does not fit fluvius-3ph, which sends every 1 s; choose --model [a-z0-9-]+(, [a-z0-9-]+)*\./,
       ],
       [['generate', '--days', '1', '--bogus'], /Unknown option '--bogus'/],
       [['generate'], /--days is required/],

@@ -96,6 +96,15 @@ export async function simulationOptions(values: Values): Promise<SimulationOptio
       `the scenario's site.connection ${options.scenario.site.connection} does not fit ${model.name}; one of ${model.connections.join(', ')}.`,
     );
   }
+  // A bench scenario may say how often its meter sends; the model decides here, so the two must agree.
+  const everyS = options.scenario?.site.telegramEveryS;
+  if (everyS !== undefined && everyS !== model.intervalS) {
+    const fitting = METER_MODELS.filter((m) => m.intervalS === everyS).map((m) => m.name);
+    throw new UsageError(
+      `the scenario's site.telegramEveryS ${everyS} does not fit ${model.name}, which sends every ${model.intervalS} s; ` +
+        (fitting.length > 0 ? `choose --model ${fitting.join(', ')}.` : 'no meter model sends at that interval.'),
+    );
+  }
   if (values.seed !== undefined) options.seed = number(values, 'seed', 1, Number.isInteger, 'an integer');
   const start = values.start as string | undefined;
   if (start !== undefined && start !== 'now') {
