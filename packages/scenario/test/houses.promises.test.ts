@@ -27,8 +27,27 @@ const SETS = [
 const OURS = 'default';
 const ENERGY = Boolean(process.env.P1_HOUSE_PROMISES);
 
+type House = { seed: number; outcome: HouseOutcome };
+
+/**
+ * Asserts that no more houses break `promise` for our strategy than its share allows, naming seed, house, metric
+ * and value of each that does. The references ran beside ours when `withRefs`.
+ */
+function expectKept(promise: HousePromise, houses: readonly House[], withRefs: boolean): void {
+  const broken: string[] = [];
+  for (const { seed, outcome } of houses) {
+    const m = outcome.metrics[OURS]!;
+    const refs = withRefs ? REFERENCE_STRATEGIES.map((r) => outcome.metrics[r]!) : [];
+    if (!promise.kept(m, refs))
+      broken.push(
+        `seed ${seed}, house ${outcome.index} (${outcome.name}): ${promise.metric} ${m[promise.metric]} (goal ${promise.goal})`,
+      );
+  }
+  expect(broken.length, broken.join('\n')).toBeLessThanOrEqual(Math.floor(promise.allowedShare * houses.length));
+}
+
 describe('issue 11 §2 promises on generated houses', () => {
-  const houses: Array<{ seed: number; outcome: HouseOutcome }> = [];
+  const houses: House[] = [];
 
   beforeAll(async () => {
     const strategies = ENERGY ? [OURS, ...REFERENCE_STRATEGIES] : [OURS];
@@ -39,17 +58,8 @@ describe('issue 11 §2 promises on generated houses', () => {
   }, 600_000);
 
   const check = (promise: HousePromise) => () => {
-    const broken: string[] = [];
-    for (const { seed, outcome } of houses) {
-      const m = outcome.metrics[OURS]!;
-      const refs = ENERGY ? REFERENCE_STRATEGIES.map((r) => outcome.metrics[r]!) : [];
-      if (!promise.kept(m, refs))
-        broken.push(
-          `seed ${seed}, house ${outcome.index} (${outcome.name}): ${promise.metric} ${m[promise.metric]} (goal ${promise.goal})`,
-        );
-    }
     expect(houses.length).toBe(SETS.reduce((n, s) => n + s.n, 0));
-    expect(broken.length, broken.join('\n')).toBeLessThanOrEqual(Math.floor(promise.allowedShare * houses.length));
+    expectKept(promise, houses, ENERGY);
   };
 
   for (const promise of SAFETY_PROMISES) it(`${promise.id}: ${promise.text}`, check(promise));
@@ -79,23 +89,22 @@ describe('issue 11 §2 promises on generated houses', () => {
 describe('issue 11 §2 safety promises with a meter sending every 10 s', () => {
   const SLOW = { seed: 13, n: 10, profile: 'nl' as const, telegramEveryS: 10 };
   const NOT_HERE = new Set(['overload-run', 'failsafe', 'over145']);
-  let outcomes: HouseOutcome[] = [];
+  let houses: House[] = [];
 
   beforeAll(async () => {
-    outcomes = (await runFleet({ ...SLOW, strategies: [OURS] })).outcomes;
+    const { outcomes } = await runFleet({ ...SLOW, strategies: [OURS] });
+    houses = outcomes.map((outcome) => ({ seed: SLOW.seed, outcome }));
   }, 600_000);
 
   for (const promise of SAFETY_PROMISES.filter((p) => !NOT_HERE.has(p.id))) {
     it(`${promise.id}: ${promise.text}`, () => {
-      expect(outcomes).toHaveLength(SLOW.n);
-      const broken = outcomes
-        .filter((o) => !promise.kept(o.metrics[OURS]!, []))
-        .map((o) => `house ${o.index} (${o.name}): ${promise.metric} ${o.metrics[OURS]![promise.metric]}`);
-      expect(broken.length, broken.join('\n')).toBeLessThanOrEqual(Math.floor(promise.allowedShare * SLOW.n));
+      expect(houses).toHaveLength(SLOW.n);
+      expectKept(promise, houses, false);
     });
   }
 
-  it('the fail-safe still lands: within 2.5 intervals, the cars lag and a second of rounding', () => {
-    for (const o of outcomes) expect(o.metrics[OURS]!.failsafeMaxS, o.name).toBeLessThanOrEqual(2.5 * 10 + 5 + 1);
+  it("the fail-safe still lands: within 2.5 intervals, the cars' lag and a second of rounding", () => {
+    for (const { outcome } of houses)
+      expect(outcome.metrics[OURS]!.failsafeMaxS, outcome.name).toBeLessThanOrEqual(2.5 * 10 + 5 + 1);
   });
 });
