@@ -727,13 +727,20 @@ export function createBalancer(config: BalancerConfig): Balancer {
   }
 
   /**
+   * How long before its charger's sample shows it a car's move may have happened: the time since the sample
+   * before. A charger sampling less often than the meter sends is counted as the meter would show it.
+   */
+  const seenWithinMs = (st: ChargerState) =>
+    Number.isNaN(st.sampleGapMs) ? meterCadenceMs() : Math.min(st.sampleGapMs, meterCadenceMs());
+
+  /**
    * Learns how a car responds from the changes it was given: when its measured current starts to move
    * (its lag) and how fast it rises (its ramp). The quarter's run starts and stops by these.
    */
   function learnResponse(st: ChargerState, drawnA: number, now: number) {
     const w = st.watch;
     if (!w) return;
-    const cadenceS = meterCadenceMs() / 1000;
+    const cadenceS = seenWithinMs(st) / 1000;
     if (now - w.cmdMs > 60_000) {
       st.watch = null;
       return;
@@ -989,7 +996,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const following = late && c.measurement.at < st.followedByMs;
       // A sample that moved from the one before says the car was still moving when it was taken: so it may be
       // until the next sample (a charger sampling every 5 s repeats it for 4 telegrams).
-      if (c.measurement.at !== st.sampleAtMs) {
+      const newSample = c.measurement.at !== st.sampleAtMs;
+      if (newSample) {
         st.sampleGapMs = c.measurement.at - st.sampleAtMs;
         st.sampleAtMs = c.measurement.at;
         st.sampleMoveA = sampledBefore ? most - st.drawnA : 0;
@@ -1029,10 +1037,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;
+      // The car's response is timed by the charger's samples, which show its draw between a slow meter's
+      // telegrams too (a DSMR 4 or Smarty meter sends every 10 s, a charger samples every second or so).
+      if (stat === 'ok' && newSample) learnResponse(st, most, Math.min(now, c.measurement.at));
       if (fresh && stat === 'ok') {
         // A car drawing more than the pace it showed when it last took less than offered has a higher pace now.
         if (most > st.carOwnA) st.carOwnA = most;
-        learnResponse(st, most, now);
         // From the sample's own time: one taken before the car settled at its limit says nothing of it.
         learnKwPerA(st, cap, used.length, Math.min(now, c.measurement.at));
       }
@@ -1064,6 +1074,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     let minKw = Infinity;
     // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
     let lagS = 0;
+    let seenWithinS = 0;
     let leadS = 0;
     let pauseS = 0;
     for (let i = 0; i < n; i++) {
@@ -1091,6 +1102,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
+      seenWithinS = Math.max(seenWithinS, seenWithinMs(st) / 1000);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
@@ -1153,10 +1165,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // What a whole quarter leaves the cars with the house as it is now.
       const nextRoomKwh = ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25;
       p.nextQuarterKwh = nextRoomKwh - house.cyclerEnergyKwh(now, 900);
-      // The learned lag is the least the telegrams allow (a change shows up to one interval after it happened)
+      // The learned lag is the least the samples allow (a move shows up to one interval after it happened)
       // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
       // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
-      const tailS = meterCadenceMs() / 1000 + 1;
+      const tailS = seenWithinS + 1;
       const houseFillsKwh = nextRoomKwh - house.cyclersOffKw(now) * 0.25;
       p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? lagS + tailS : lagS;
       const plan = planQuarter(p);
