@@ -609,6 +609,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (Number.isNaN(firstStepMs)) firstStepMs = now;
     let fresh = false;
     let closed: ClosedQuarter | null = null;
+    // Without a fresh telegram the quarter runs on to here with the house held (see `decide`).
+    let heldToMs = Number.NaN;
     const r = input.reading;
     if (r !== null && isUsable(r)) {
       const meterMs = r.timestamp ? parseMeterTime(r.timestamp) : Number.NaN;
@@ -628,10 +630,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
         if (verdict.rebased) quarter.rebase(verdict.quarterMs);
       } else {
         lastStaleMs = now;
-        closed = quarter.advance(verdict.quarterMs);
+        heldToMs = verdict.quarterMs;
       }
     } else if (!Number.isNaN(lastValidMs)) {
-      closed = quarter.advance(clock.quarterMsAt(now));
+      heldToMs = clock.quarterMsAt(now);
     }
     const dataAgeMs = Number.isNaN(lastValidMs) ? null : now - lastValidMs;
     const timeoutMs = Number.isNaN(cadenceMs) ? s.failsafeMs : Math.max(s.failsafeMs, CADENCE_FACTOR * cadenceMs);
@@ -649,8 +651,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (meter.data !== data || meter.clock !== clock.state) meter = { data, clock: clock.state };
 
     const decisions = new Array<ChargerDecision>(chargers.length);
-    if (Number.isNaN(lastValidMs) || failsafe) failSafe(chargers, now, failsafe, stale, decisions);
-    else closed = decide(chargers, now, fresh, decisions) ?? closed;
+    if (Number.isNaN(lastValidMs) || failsafe) {
+      if (!Number.isNaN(heldToMs)) closed = quarter.advance(heldToMs);
+      failSafe(chargers, now, failsafe, stale, decisions);
+    } else closed = decide(chargers, now, fresh, heldToMs, decisions);
     // A quarter state already returned is the caller's: a quarter closing on a step without a fresh telegram
     // gets a state of its own.
     if (quarterState.closed !== closed) quarterState = { ...quarterState, closed };
@@ -904,8 +908,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const raiseLimits: AllocLimits = { lineA: raiseLine, powerKw: 0, powerReason: 'quarter budget' };
   const plainLimits: AllocLimits = { lineA: plainCutLine, powerKw: 0, powerReason: 'quarter budget' };
 
-  /** Returns the quarter a fresh telegram closed, if it did. */
-  function decide(chargers: ChargerInput[], now: number, fresh: boolean, out: ChargerDecision[]): ClosedQuarter | null {
+  /** Returns the quarter that closed on the way to `now` (a fresh telegram's, or `heldToMs` on the meter's clock). */
+  function decide(
+    chargers: ChargerInput[],
+    now: number,
+    fresh: boolean,
+    heldToMs: number,
+    out: ChargerDecision[],
+  ): ClosedQuarter | null {
     let closed: ClosedQuarter | null = null;
     const { connection } = s;
     const n = chargers.length;
@@ -1057,7 +1067,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
         view.monthPeakKw,
         view.month,
         freshTrusted,
+        view.importKwh,
       );
+    } else if (!Number.isNaN(heldToMs)) {
+      // Between telegrams the house is held as last measured, but the chargers' samples say what the cars draw.
+      quarter.holdHouse(houseKw + evKw);
+      closed = quarter.advance(heldToMs);
     }
 
     const at = clock.quarterMsAt(now);

@@ -10,6 +10,8 @@ export interface MeterView {
   netKw: number;
   quarterAverageKw: number | null;
   monthPeakKw: number | null;
+  /** The import register (kWh), all tariffs. */
+  importKwh: number | null;
   /** "YYYY-MM" of the meter clock: the month the peak belongs to. */
   month: string;
 }
@@ -110,6 +112,7 @@ export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterVie
   }
   out.quarterAverageKw = reading.capacity?.quarterAverageKw ?? null;
   out.monthPeakKw = reading.capacity?.monthPeakKw ?? null;
+  out.importKwh = reading.energy?.importKwh ?? null;
   return out;
 }
 
@@ -120,6 +123,7 @@ export function emptyView(): MeterView {
     netKw: 0,
     quarterAverageKw: null,
     monthPeakKw: null,
+    importKwh: null,
     month: '',
   };
 }

@@ -23,6 +23,11 @@ export interface MeterSnapshot {
     exportKw: number | null;
   }>;
   capacity: { quarterAverageKw: number | null; monthPeakKw: number | null } | null;
+  /**
+   * The import register over all tariffs (1-0:1.8.1 + 1-0:1.8.2, kWh; a parsed reading's `energy`): where the meter
+   * sends no quarter average (DSMR, Smarty) it counts the quarter to the Wh between telegrams 10 s apart.
+   */
+  energy?: { importKwh: number | null } | null;
 }
 
 export type SolarMode = 'off' | 'surplus' | 'min+surplus';

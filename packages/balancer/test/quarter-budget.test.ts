@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QUARTER_MS, QuarterBudget } from '../src/index';
 
@@ -61,5 +62,74 @@ describe('QuarterBudget', () => {
     r.update(Q0 + 910_000, 0.3, 0.3, 0.3, 2, '2025-01', true);
     // (the telegrams from the first to the 800th measured 799 s at 7 kW)
     expect(r.monthPeakKw).toBeCloseTo((799 * 7) / 900, 3);
+  });
+
+  /**
+   * A meter that sends every 10 s (DSMR 4, Smarty) over a quarter whose loads switch between its telegrams: the
+   * budget counts by the meter's own figure where it sends one, and closes the quarter at what the meter
+   * counted. `meter`: 'average' sends the Belgian running quarter average, 'register' the import register
+   * (kWh, whole Wh), 'none' nothing. Loads switch only between the quarter's first and last telegram.
+   */
+  function tenSecondQuarter(steps: Array<{ atS: number; kw: number }>, meter: 'average' | 'register' | 'none') {
+    const q = new QuarterBudget({ ...options, ownerTargetKw: null });
+    const kwAt = (s: number) => {
+      let kw = 0.4;
+      for (const step of steps) if (900 + step.atS < s) kw = step.kw;
+      return kw;
+    };
+    let registerKwh = 777.7777;
+    let quarterKwh = 0;
+    let closed = null;
+    for (let s = 1; s <= 1800; s++) {
+      // second s is the power over (s − 1, s]
+      registerKwh += kwAt(s) / 3600;
+      if (s > 900) quarterKwh += kwAt(s) / 3600;
+      const ms = Q0 + s * 1000;
+      if (s % 10 !== 0) {
+        closed = q.advance(ms) ?? closed;
+        continue;
+      }
+      const elapsedS = s > 900 ? s - 900 : s;
+      const avg = meter === 'average' ? Math.round((quarterKwh * 3_600_000) / elapsedS) / 1000 : null;
+      const reg = meter === 'register' ? Math.round(registerKwh * 1000) / 1000 : null;
+      closed = q.update(ms, kwAt(s), kwAt(s), s > 900 ? avg : null, null, '2025-01', true, reg) ?? closed;
+    }
+    return { closed, trueKw: quarterKwh / 0.25 };
+  }
+  const steps = fc.array(
+    fc.record({ atS: fc.integer({ min: 11, max: 889 }), kw: fc.double({ min: 0, max: 9, noNaN: true }) }),
+    {
+      minLength: 1,
+      maxLength: 40,
+    },
+  );
+
+  it('with a 10 s meter counts the quarter as the meter does: its average, else its import register', () => {
+    fc.assert(
+      fc.property(steps, fc.constantFrom('average' as const, 'register' as const), (sorted, meter) => {
+        const { closed, trueKw } = tenSecondQuarter(
+          [...sorted].sort((a, b) => a.atS - b.atS),
+          meter,
+        );
+        expect(closed?.startMs).toBe(Q0 + QUARTER_MS);
+        // Within the register's whole Wh at both ends (and the average's W); the house alone drew all of it.
+        expect(Math.abs(closed!.averageKw - trueKw)).toBeLessThan(0.01);
+        expect(Math.abs(closed!.houseAverageKw - trueKw)).toBeLessThan(0.01);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('without either, a 10 s meter’s quarter of cycling loads is counted from the powers held (0.06 kW off)', () => {
+    // A hob zone of 2.2 kW that comes on 8 s after each of eight telegrams and goes off 2 s after another: held
+    // at its power from telegrams that saw it on, the count is 9 s high at every off-step and 7 s low at every on.
+    const cycle = Array.from({ length: 8 }, (_, k) => [
+      { atS: 48 + k * 100, kw: 2.6 },
+      { atS: 92 + k * 100, kw: 0.4 },
+    ]).flat();
+    const { closed: held, trueKw } = tenSecondQuarter(cycle, 'none');
+    const { closed: counted } = tenSecondQuarter(cycle, 'register');
+    expect(held!.averageKw - trueKw).toBeGreaterThan(0.05);
+    expect(Math.abs(counted!.averageKw - trueKw)).toBeLessThan(0.01);
   });
 });
