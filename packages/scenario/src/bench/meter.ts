@@ -1,7 +1,7 @@
 /**
  * The meter as the balancer sees it: one telegram a second (or every `site.telegramEveryS`), some dropped, none
  * during an outage of the P1 port, the same telegram over and over while the meter is frozen, and the running
- * quarter average the meter itself computes (it keeps measuring during an outage or a freeze).
+ * quarter average the meter itself computes (it keeps measuring during an outage or a freeze; sent every second).
  */
 import { type MeterSnapshot, QUARTER_MS } from '@p1/balancer';
 import { meterIso, parseStart, secondsUntilTimeOfDay } from '../clock';
@@ -21,6 +21,8 @@ export interface Meter {
   readonly repeated: boolean;
 }
 
+/** Where the import register starts (kWh): any value will do; a nonzero one rounds as a real register does. */
+const REGISTER_START_KWH = 12_345.6789;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -49,7 +51,7 @@ const FROZEN = 2;
 type PhaseReading = MeterSnapshot['phases'][number];
 
 /** The meter's one telegram, its lines in place. On 3x230 it measures two elements (L1, L3) and shows L2 at 0 V. */
-function emptyTelegram(connection: Scenario['site']['connection']): MeterSnapshot {
+function emptyTelegram(connection: Scenario['site']['connection'], capacity: boolean): MeterSnapshot {
   const line = (l: 0 | 1 | 2): PhaseReading => ({
     phase: (l + 1) as 1 | 2 | 3,
     voltageV: connection === '3x230' && l === 1 ? 0 : 230,
@@ -62,7 +64,8 @@ function emptyTelegram(connection: Scenario['site']['connection']): MeterSnapsho
     timestamp: null,
     power: { importKw: 0, exportKw: 0 },
     phases: connection === '1x230' ? [line(0)] : [line(0), line(1), line(2)],
-    capacity: { quarterAverageKw: 0, monthPeakKw: 0 },
+    capacity: capacity ? { quarterAverageKw: 0, monthPeakKw: 0 } : null,
+    energy: { importKwh: 0 },
   };
 }
 
@@ -97,6 +100,8 @@ class BenchMeter implements Meter {
   private readonly rng: () => number;
   private quarter = Number.NaN;
   private quarterKws = 0;
+  /** The import register (kWh), as a meter in service for some years shows it. */
+  private importKwh = REGISTER_START_KWH;
   private monthPeakKw: number;
   /** The month peak as the telegram shows it, rounded when it changes (at quarter ends). */
   private monthPeakShown: number;
@@ -122,7 +127,9 @@ class BenchMeter implements Meter {
     this.rng = createRng(scenario.seed ^ 0xd809);
     this.monthPeakKw = scenario.site.monthPeakKw;
     this.monthPeakShown = round3(this.monthPeakKw);
-    this.telegram = emptyTelegram(scenario.site.connection);
+    // The quarter average and month peak (1-0:1.4.0, 1-0:1.6.0) are Belgian e-MUCS registers, sent every second;
+    // the meters that send every 10 s (Dutch DSMR 4, Luxembourg's Smarty) have none.
+    this.telegram = emptyTelegram(scenario.site.connection, this.everyS === 1);
   }
 
   tick(tS: number, lineKw: ArrayLike<number>, lineA: ArrayLike<number>): MeterSnapshot | null {
@@ -138,6 +145,7 @@ class BenchMeter implements Meter {
     }
     const net = lineKw[0]! + lineKw[1]! + lineKw[2]!;
     this.quarterKws += Math.max(0, net);
+    this.importKwh += Math.max(0, net) / 3600;
     const elapsedS = (endMs - q * QUARTER_MS) / 1000;
     // Draw every second, sent or not, so the drop pattern does not depend on outages.
     const dropped = this.dropRate > 0 && this.rng() < this.dropRate;
@@ -156,8 +164,12 @@ class BenchMeter implements Meter {
       telegram.power.exportKw = round3(Math.max(0, -net));
     }
     telegram.timestamp = meterIso(endMs);
-    telegram.capacity!.quarterAverageKw = round3(this.quarterKws / elapsedS);
-    telegram.capacity!.monthPeakKw = this.monthPeakShown;
+    // DSMR and e-MUCS registers show whole watt-hours (1-0:1.8.1(012345.678*kWh)).
+    telegram.energy!.importKwh = round3(this.importKwh);
+    if (telegram.capacity) {
+      telegram.capacity.quarterAverageKw = round3(this.quarterKws / elapsedS);
+      telegram.capacity.monthPeakKw = this.monthPeakShown;
+    }
     this.hasSent = true;
     return telegram;
   }
