@@ -10,6 +10,11 @@ export const MIN_BILLED_KW = 2.5;
 const PEAK_COVERAGE = 0.8;
 /** Telegrams further apart than this leave a gap: the power held over it is a guess. */
 const GAP_MS = 12_000;
+/**
+ * A register that has not moved while telegrams on both sides of each interval showed this much import (kWh) is
+ * stuck, not counting: a meter's import register moves by its last digit (1 Wh) every Wh imported.
+ */
+const STUCK_REGISTER_KWH = 0.005;
 
 export interface QuarterOptions {
   ownerTargetKw: number | null;
@@ -72,6 +77,10 @@ export class QuarterBudget {
    */
   private registerBaseKwh = Number.NaN;
   private lastRegisterKwh = Number.NaN;
+  /** Import the telegrams surely showed since the register last moved: the lesser power of each interval's ends. */
+  private unregisteredKwh = 0;
+  /** Import at the last fresh telegram, as it measured it (`importKw` follows the cars in between). */
+  private telegramImportKw = 0;
 
   constructor(private o: QuarterOptions) {
     this.monthPeakKw = o.monthPeakKw;
@@ -116,8 +125,10 @@ export class QuarterBudget {
     }
     // After a gap the import held through it is a guess (the fail-safe cut the cars meanwhile).
     const afterGap = !Number.isNaN(this.lastDataMs) && atMs - this.lastDataMs > GAP_MS;
+    const sinceMs = atMs - this.lastDataMs;
+    const lastImportKw = this.telegramImportKw;
     // A meter's power is what it measured over the last moments: account it back to the previous telegram.
-    this.importKw = Math.max(0, importKw);
+    this.importKw = this.telegramImportKw = Math.max(0, importKw);
     this.houseImportKw = Math.max(0, houseImportKw);
     // Since the last telegram (unless that was a gap ago) this telegram's power is measured, not held.
     const closed = this.advance(atMs, afterGap || Number.isNaN(this.lastDataMs) ? atMs : this.lastDataMs);
@@ -137,9 +148,15 @@ export class QuarterBudget {
     if (meterTrusted && meterQuarterAvgKw !== null && elapsedS >= 5) {
       this.countAs((meterQuarterAvgKw * elapsedS) / 3600);
     } else if (meterTrusted && meterImportKwh !== null) {
-      // The quarter's first register, or one that went back (a new meter): its value at the quarter's start is
-      // what it says now less what we counted since.
-      if (Number.isNaN(this.registerBaseKwh) || meterImportKwh < this.lastRegisterKwh) {
+      if (meterImportKwh !== this.lastRegisterKwh) this.unregisteredKwh = 0;
+      else if (!Number.isNaN(sinceMs))
+        this.unregisteredKwh += (Math.min(lastImportKw, this.importKw) * sinceMs) / 3_600_000;
+      if (this.unregisteredKwh > STUCK_REGISTER_KWH) {
+        // Stuck while power flows: our own count goes on, and the register is based anew once it moves.
+        this.registerBaseKwh = Number.NaN;
+      } else if (Number.isNaN(this.registerBaseKwh) || meterImportKwh < this.lastRegisterKwh) {
+        // The quarter's first register, or one that went back (a new meter): its value at the quarter's start is
+        // what it says now less what we counted since.
         this.registerBaseKwh = meterImportKwh - this.usedKwh;
       } else this.countAs(meterImportKwh - this.registerBaseKwh);
       this.lastRegisterKwh = meterImportKwh;

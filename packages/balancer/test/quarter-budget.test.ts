@@ -132,4 +132,16 @@ describe('QuarterBudget', () => {
     expect(held!.averageKw - trueKw).toBeGreaterThan(0.05);
     expect(Math.abs(counted!.averageKw - trueKw)).toBeLessThan(0.01);
   });
+
+  it('a register that does not move while power flows is not believed: the count goes on from the powers', () => {
+    // 4 kW for two minutes, the register stuck at one value (a meter that repeats it, a parser's fixed field)
+    const q = new QuarterBudget(options);
+    for (let s = 1; s <= 120; s++) q.update(Q0 + s * 1000, 4, 4, null, null, '2025-01', true, 100);
+    // counted from the powers, less at most the 5 Wh the register may lag by before it counts as stuck
+    expect(q.usedKwh).toBeGreaterThan((4 * 119) / 3600 - 0.0051);
+    // once it moves again it counts from there
+    for (let s = 121; s <= 180; s++)
+      q.update(Q0 + s * 1000, 4, 4, null, null, '2025-01', true, 100 + ((s - 120) * 4) / 3600);
+    expect(q.usedKwh).toBeGreaterThan((4 * 179) / 3600 - 0.0051);
+  });
 });
