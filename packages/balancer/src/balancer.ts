@@ -739,13 +739,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
   /**
    * Learns how a car responds from the changes it was given: when its measured current starts to move
-   * (its lag) and how fast it rises (its ramp). The quarter's run starts and stops by these.
+   * (its lag) and how fast it rises (its ramp), from its charger's sample taken at `sampleMs`. The quarter's run
+   * starts and stops by these.
    */
-  function learnResponse(st: ChargerState, drawnA: number, now: number) {
+  function learnResponse(st: ChargerState, drawnA: number, sampleMs: number) {
     const w = st.watch;
     if (!w) return;
-    const cadenceS = seenWithinMs(st) / 1000;
-    if (now - w.cmdMs > 60_000) {
+    const seenWithinS = seenWithinMs(st) / 1000;
+    if (sampleMs - w.cmdMs > 60_000) {
       st.watch = null;
       return;
     }
@@ -753,24 +754,24 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (Number.isNaN(w.movedMs)) {
       const moved = raise ? drawnA >= w.fromA + 1 : drawnA <= w.fromA - 0.5 * (w.fromA - w.toA);
       if (!moved) return;
-      // The telegram shows a change that happened during the interval before it.
-      const lag = Math.min(10, Math.max(0.5, (now - w.cmdMs) / 1000 - cadenceS));
+      // The sample shows a move that happened since the sample before it.
+      const lag = Math.min(10, Math.max(0.5, (sampleMs - w.cmdMs) / 1000 - seenWithinS));
       st.lagS += (lag - st.lagS) * 0.5;
       if (!raise && w.steady) st.stopLagS += (lag - st.stopLagS) * 0.5;
       if (!raise) st.watch = null;
-      w.movedMs = now;
+      w.movedMs = sampleMs;
       w.lastA = drawnA;
-      w.flatSince = now;
+      w.flatSince = sampleMs;
       return;
     }
     if (drawnA > w.lastA + 0.2) {
       w.lastA = drawnA;
-      w.flatSince = now;
+      w.flatSince = sampleMs;
       return;
     }
     // Risen as far as it goes (its target, or its own limit): the ramp is the rise over the time it took.
-    if (drawnA >= w.toA - 0.5 || now - w.flatSince >= 3 * cadenceS * 1000) {
-      const riseS = (w.flatSince - w.movedMs) / 1000 + cadenceS;
+    if (drawnA >= w.toA - 0.5 || sampleMs - w.flatSince >= 3 * seenWithinS * 1000) {
+      const riseS = (w.flatSince - w.movedMs) / 1000 + seenWithinS;
       if (w.lastA - w.fromA >= WATCH_MIN_A) st.rampAps += ((w.lastA - w.fromA) / riseS - st.rampAps) * 0.5;
       st.watch = null;
     }
