@@ -164,6 +164,27 @@ describe('the quarter plan', () => {
     expect(planQuarter({ ...last, nextQuarterKwh: 15 * 0.25 }).evKw).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('runs on at a little under full power rather than pause for less than the car can pause', () => {
+    // The car charges at 11 kW as the quarter ends; the next one leaves it 2.6 kWh: at full power a run 30 s
+    // after its start (lag 4 s, lead 15 s), nothing early beside a 7 kW surge. A pause of 30 s would hold it
+    // off for its minimum of 60 s and more.
+    const kwh = (11 * (900 - 4 - 15 - 30)) / 3600;
+    const last = { ...base, surgeKw: 7, running: true, evKw: 11, leftS: 4, leftKwh: 0.02, nextQuarterKwh: kwh };
+    const on = planQuarter(last);
+    expect(on.reason).toBe('quarter budget');
+    expect(on.evKw).toBeCloseTo((kwh * 3600) / (900 - 4 - 15), 6);
+    expect(on.evKw).toBeLessThan(11);
+    // a car that pauses for less than the wait waits; so does a run thinner than a surge a cut must meet
+    expect(planQuarter({ ...last, minPauseS: 20 })).toMatchObject({ evKw: 0, reason: 'quarter end' });
+    expect(planQuarter({ ...last, surgeKw: 11.5 })).toMatchObject({ evKw: 0, reason: 'quarter end' });
+    // in the new quarter the run starts at once at that power, as long as the car is charging
+    const start = { ...base, surgeKw: 7, evKw: 11, leftKwh: kwh + (0.5 * 900) / 3600 + (11 * 5) / 3600 };
+    const run = planQuarter(start);
+    expect(run.startsRun).toBe(true);
+    expect(run.evKw).toBeCloseTo((kwh * 3600) / (895 - 15), 3);
+    expect(planQuarter({ ...start, evKw: 0 })).toMatchObject({ evKw: 0, reason: 'quarter plan', startsRun: false });
+  });
+
   it('freezes raises near the end of the quarter', () => {
     expect(planQuarter({ ...base, leftS: 24 }).frozen).toBe(true);
     expect(planQuarter({ ...base, leftS: 60 }).frozen).toBe(false);

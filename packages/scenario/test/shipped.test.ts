@@ -11,9 +11,11 @@ const dir = join(import.meta.dirname, '..', 'scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('shipped scenarios keep the safety promises', () => {
+  // `be-3n400-16a-three-phase-car-boiler` no longer shows it: since the quarter's run may start early a little
+  // under full power, its car draws 12 A rather than 14 A when the boiler comes, and L1 stays under 1.45 × In
+  // even without the room. Its safety promises are still checked below, as every file's.
   const firstSwitchOn = [
     'be-3n400-16a-first-boiler.json',
-    'be-3n400-16a-three-phase-car-boiler.json',
     'be-3n400-20a-first-oven.json',
     'be-3n400-16a-two-cars-boiler.json',
   ];
