@@ -174,8 +174,10 @@ describe('the quarter plan', () => {
     expect(on.reason).toBe('quarter budget');
     expect(on.evKw).toBeCloseTo((kwh * 3600) / (900 - 4 - 15), 6);
     expect(on.evKw).toBeLessThan(11);
-    // a car that pauses for less than the wait waits; so does a run thinner than a surge a cut must meet
+    // a car that pauses for less than the wait waits; so does a run that, cut, frees less than 1.5 surges
+    // (10.8 kW of a 7.2 kW surge) or than its full power where that is less
     expect(planQuarter({ ...last, minPauseS: 20 })).toMatchObject({ evKw: 0, reason: 'quarter end' });
+    expect(planQuarter({ ...last, surgeKw: 7.2 })).toMatchObject({ evKw: 0, reason: 'quarter end' });
     expect(planQuarter({ ...last, surgeKw: 11.5 })).toMatchObject({ evKw: 0, reason: 'quarter end' });
     // in the new quarter the run starts at once at that power, as long as the car is charging
     const start = { ...base, surgeKw: 7, evKw: 11, leftKwh: kwh + (0.5 * 900) / 3600 + (11 * 5) / 3600 };
