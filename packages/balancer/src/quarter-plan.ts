@@ -156,7 +156,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     // A run spread thinner than a surge frees nothing like what the surge takes: if it comes, the quarter
     // ends over. Pause, and run again at the end at the power the start rule gives, where a cut does free it
     // (when the cars' pause leaves time for that run).
-    const againS = horizonS - (runKwh * 3600) / p.fullKw - p.leadS;
+    const againS = fullRunDueInS(p, runKwh, horizonS);
     const thin = runKw < Math.min(p.fullKw, p.surgeKw) && againS >= p.minPauseS;
     if (!thin || p.thinForS < THIN_CONFIRM_S) {
       return [runKw >= p.minKw ? runKw : surplusKw, 'quarter budget', false, thin];
@@ -188,5 +188,10 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
 function runsOn(p: PlanInput, kwh: number, horizonS: number, runKw: number): boolean {
   if (p.evKw <= 0 || p.fullKw <= 0) return false;
   if (runKw < Math.max(p.minKw, Math.min(p.fullKw, p.surgeKw * RUN_ON_SURGES))) return false;
-  return horizonS - p.leadS - (kwh * 3600) / p.fullKw < p.minPauseS;
+  return fullRunDueInS(p, kwh, horizonS) < p.minPauseS;
+}
+
+/** Seconds until a run at the cars' full power, `leadS` early, would start to spend `kwh` by the quarter's end. */
+function fullRunDueInS(p: PlanInput, kwh: number, horizonS: number): number {
+  return horizonS - p.leadS - (kwh * 3600) / p.fullKw;
 }
