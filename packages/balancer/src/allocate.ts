@@ -303,7 +303,8 @@ export function takenKw(items: readonly AllocItem[], result: AllocResult): numbe
  * more of them if it went first: a three-phase car whose 6 A per line a single-phase car's current leaves no
  * room for takes three times the power at the same current. Tries at most `tries` of them, in rank order,
  * skipping those `skip` names; returns the best and the power it gains over no car going first (kW), or -1.
- * `baseA`, when given, receives what each charger gets with no car going first.
+ * `baseA`, when given, receives what each charger gets with no car going first. Each total counts up to `capKw`
+ * (what a capacity target leaves the cars over a quarter): beyond it, more of the lines is no more energy.
  */
 export function leadGain(
   items: AllocItem[],
@@ -312,8 +313,9 @@ export function leadGain(
   skip: (i: number) => boolean,
   out = newAllocResult(),
   baseA?: number[],
+  capKw = Number.POSITIVE_INFINITY,
 ): { index: number; gainKw: number } {
-  const baseKw = kwWithLead(items, limits, -1, out);
+  const baseKw = Math.min(capKw, kwWithLead(items, limits, -1, out));
   if (baseA) for (let i = 0; i < items.length; i++) baseA[i] = out.a[i]!;
   const held = scratch.held;
   let count = 0;
@@ -324,7 +326,7 @@ export function leadGain(
   const best = { index: -1, gainKw: 0 };
   for (let k = 0; k < count; k++) {
     const i = held[k]!;
-    const gain = kwWithLead(items, limits, i, out) - baseKw;
+    const gain = Math.min(capKw, kwWithLead(items, limits, i, out)) - baseKw;
     if (gain > best.gainKw) {
       best.index = i;
       best.gainKw = gain;

@@ -142,6 +142,8 @@ interface ChargerState {
   restoreA: number;
   chargingSinceMs: number;
   pausedSinceMs: number;
+  /** Paused and within the car's minimum pause: it cannot start now (set with its allocation item). */
+  resting: boolean;
   solarHighSinceMs: number;
   solarLowSinceMs: number;
   wantPhases: 1 | 3;
@@ -426,6 +428,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         restoreA: Number.NaN,
         chargingSinceMs: Number.NaN,
         pausedSinceMs: -Infinity,
+        resting: false,
         solarHighSinceMs: Number.NaN,
         solarLowSinceMs: Number.NaN,
         wantPhases: phases,
@@ -904,7 +907,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     nextQuarterKwh: 0,
   };
   const fullLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
-  const leadLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
   const cutLimits: AllocLimits = { lineA: cutLine, powerKw: 0, powerReason: 'quarter budget' };
   const raiseLimits: AllocLimits = { lineA: raiseLine, powerKw: 0, powerReason: 'quarter budget' };
   const plainLimits: AllocLimits = { lineA: plainCutLine, powerKw: 0, powerReason: 'quarter budget' };
@@ -1110,7 +1112,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // (drawing again, it is back in its place).
       item.priority = priorityOf(cap) - (st.carOwnA < 1 && st.drawnA < 1 ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
-      item.lead = st.lead;
+      st.resting = !item.incumbent && now - st.pausedSinceMs < minPauseMsOf(cap);
+      // A car that goes first but rests its pause would hold the lines for nothing: the others use them meanwhile.
+      item.lead = st.lead && !st.resting;
       item.fixedA = undefined;
       item.reserveA = undefined;
       if (item.incumbent) charging = true;
@@ -1328,9 +1332,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * goes first on trial: it may charge on one phase only.
    */
   function chooseLead(n: number, houseKw: number) {
-    // Under a capacity target the cars can use no more than the house leaves of it: where that binds, a car
-    // that goes first gains nothing and would only take over the quarter's run from another.
-    leadLimits.powerKw =
+    // Under a capacity target the cars average no more than the house leaves of it, whatever the lines give: where
+    // that binds, a car that goes first gains nothing and would only take over the quarter's run from another. Up
+    // to it, each counts at what the lines give it, not at what fits the room steadily: the quarter plan runs a
+    // car at that power for part of the quarter (a three-phase car whose 4.1 kW minimum is above the room).
+    const roomKw =
       quarter.leftKwh() === null
         ? Number.POSITIVE_INFINITY
         : Math.max(0, (quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw));
@@ -1341,7 +1347,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const over = lead.leadOver;
       if (over !== null && over.item >= 0) {
         const gain =
-          kwWithLead(items, leadLimits, lead.item, leadRes) - kwWithLead(items, leadLimits, over.item, leadRes);
+          Math.min(roomKw, kwWithLead(items, fullLimits, lead.item, leadRes)) -
+          Math.min(roomKw, kwWithLead(items, fullLimits, over.item, leadRes));
         if (gain < LEAD_MIN_GAIN_KW) {
           lead.leadTried = true;
           setLead(n, over, null);
@@ -1349,10 +1356,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
         }
       }
     }
-    const { index, gainKw } = leadGain(items, leadLimits, LEAD_TRIES, skipTried, leadRes, leadBaseA);
+    const { index, gainKw } = leadGain(items, fullLimits, LEAD_TRIES, skipLead, leadRes, leadBaseA, roomKw);
     if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || itemOwner[index]!.lead) return;
     // The car it displaces: admitted without it, held out with it.
-    kwWithLead(items, leadLimits, index, leadRes);
+    kwWithLead(items, fullLimits, index, leadRes);
     let over: ChargerState | null = null;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
@@ -1361,8 +1368,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     setLead(n, itemOwner[index]!, over);
   }
 
-  /** A car that went first on trial and made no more of the lines is not tried again this session. */
-  const skipTried = (item: number) => itemOwner[item]!.leadTried;
+  /**
+   * A car that went first on trial and made no more of the lines is not tried again this session; one resting its
+   * minimum pause is not tried until it can start.
+   */
+  const skipLead = (item: number) => itemOwner[item]!.leadTried || itemOwner[item]!.resting;
 
   function setLead(n: number, lead: ChargerState, over: ChargerState | null) {
     for (let i = 0; i < n; i++) {

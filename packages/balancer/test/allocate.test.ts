@@ -105,5 +105,11 @@ describe('allocate, several chargers', () => {
     // counted at its own pace: a car that took 1.4 kW when last offered more gains nothing going first
     expect(leadGain([one, { ...three, ownKw: 1.4 }], lim, 4, () => false).index).toBe(-1);
     expect(leadGain([one, three], lim, 4, (i) => i === 1).index).toBe(-1);
+    // capped at what a capacity target leaves: 3.3 kW of the 6.2 the three-phase car takes, over the 2.1 of the other
+    const capped = leadGain([one, three], lim, 4, () => false, undefined, undefined, 3.3);
+    expect(capped.index).toBe(1);
+    expect(capped.gainKw).toBeCloseTo(3.3 - 9 * 0.23, 3);
+    // where the other car alone spends the room, going first gains nothing
+    expect(leadGain([one, three], lim, 4, () => false, undefined, undefined, 2).index).toBe(-1);
   });
 });
