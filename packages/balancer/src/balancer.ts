@@ -1183,7 +1183,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;
       // What a whole quarter leaves the cars with the house as it is now.
-      const nextRoomKwh = ((quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw)) * 0.25;
+      const nextRoomKwh = (quarter.roomKw(houseKw) ?? 0) * 0.25;
       p.nextQuarterKwh = nextRoomKwh - house.cyclerEnergyKwh(now, 900);
       // The learned lag is the least the samples allow (a move shows up to one interval after it happened)
       // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
@@ -1336,10 +1336,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // that binds, a car that goes first gains nothing and would only take over the quarter's run from another. Up
     // to it, each counts at what the lines give it, not at what fits the room steadily: the quarter plan runs a
     // car at that power for part of the quarter (a three-phase car whose 4.1 kW minimum is above the room).
-    const roomKw =
-      quarter.leftKwh() === null
-        ? Number.POSITIVE_INFINITY
-        : Math.max(0, (quarter.targetKw ?? 0) - quarter.marginKw - Math.max(0, houseKw));
+    const room = quarter.roomKw(houseKw);
+    const roomKw = room === null ? Number.POSITIVE_INFINITY : Math.max(0, room);
     let lead: ChargerState | null = null;
     for (let i = 0; i < n; i++) if (sts[i]!.lead && sts[i]!.item >= 0) lead = sts[i]!;
     if (lead?.leadTrial && lead.phasesSeen) {
@@ -1378,7 +1376,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.lead = st === lead;
-      if (st.item >= 0) items[st.item]!.lead = st.lead;
+      if (st.item >= 0) items[st.item]!.lead = st.lead && !st.resting;
     }
     lead.leadTrial = over !== null && !lead.phasesSeen;
     lead.leadOver = over;

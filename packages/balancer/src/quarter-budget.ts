@@ -267,6 +267,12 @@ export class QuarterBudget {
     return (this.usedKwh + (this.importKw * this.leftS(atMs)) / 3600) / 0.25;
   }
 
+  /** The power (kW) a whole quarter leaves the cars under the target less the margin beside a house drawing houseKw. */
+  roomKw(houseKw: number): number | null {
+    const target = this.targetKw;
+    return target === null ? null : target - this.o.marginKw - Math.max(0, houseKw);
+  }
+
   /** Energy (kWh) still allowed this quarter under the target less the margin; null without a target. */
   leftKwh(): number | null {
     const target = this.targetKw;
