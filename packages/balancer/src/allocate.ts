@@ -277,10 +277,17 @@ function allocateOne(it: AllocItem, limits: AllocLimits, out: AllocResult): void
 }
 
 /**
- * The power (kW) the cars take (`takenKw`) with charger `lead` admitted first in its priority (none: -1); the
- * other chargers' `lead` marks are set aside for it. `out` holds the allocation afterwards.
+ * The power (kW) the cars take (`takenKw`) with charger `lead` admitted first in its priority (none: -1), counted up
+ * to `capKw` (what a capacity target leaves the cars over a quarter: beyond it, more of the lines is no more energy);
+ * the other chargers' `lead` marks are set aside for it. `out` holds the allocation afterwards.
  */
-export function kwWithLead(items: AllocItem[], limits: AllocLimits, lead: number, out = newAllocResult()): number {
+export function kwWithLead(
+  items: AllocItem[],
+  limits: AllocLimits,
+  lead: number,
+  out = newAllocResult(),
+  capKw = Number.POSITIVE_INFINITY,
+): number {
   if (scratch.lead.length < items.length) scratch.lead = new Uint8Array(2 * items.length);
   for (let i = 0; i < items.length; i++) {
     scratch.lead[i] = items[i]!.lead === true ? 1 : 0;
@@ -288,7 +295,7 @@ export function kwWithLead(items: AllocItem[], limits: AllocLimits, lead: number
   }
   allocate(items, limits, out);
   for (let i = 0; i < items.length; i++) items[i]!.lead = scratch.lead[i] === 1;
-  return takenKw(items, out);
+  return Math.min(capKw, takenKw(items, out));
 }
 
 /** The power (kW) the cars take from an allocation: what each is offered, or its own pace where it showed one. */
@@ -303,8 +310,8 @@ export function takenKw(items: readonly AllocItem[], result: AllocResult): numbe
  * more of them if it went first: a three-phase car whose 6 A per line a single-phase car's current leaves no
  * room for takes three times the power at the same current. Tries at most `tries` of them, in rank order,
  * skipping those `skip` names; returns the best and the power it gains over no car going first (kW), or -1.
- * `baseA`, when given, receives what each charger gets with no car going first. Each total counts up to `capKw`
- * (what a capacity target leaves the cars over a quarter): beyond it, more of the lines is no more energy.
+ * `baseA`, when given, receives what each charger gets with no car going first. Totals count up to `capKw`, as in
+ * `kwWithLead`.
  */
 export function leadGain(
   items: AllocItem[],
@@ -315,7 +322,7 @@ export function leadGain(
   baseA?: number[],
   capKw = Number.POSITIVE_INFINITY,
 ): { index: number; gainKw: number } {
-  const baseKw = Math.min(capKw, kwWithLead(items, limits, -1, out));
+  const baseKw = kwWithLead(items, limits, -1, out, capKw);
   if (baseA) for (let i = 0; i < items.length; i++) baseA[i] = out.a[i]!;
   const held = scratch.held;
   let count = 0;
@@ -326,7 +333,7 @@ export function leadGain(
   const best = { index: -1, gainKw: 0 };
   for (let k = 0; k < count; k++) {
     const i = held[k]!;
-    const gain = Math.min(capKw, kwWithLead(items, limits, i, out)) - baseKw;
+    const gain = kwWithLead(items, limits, i, out, capKw) - baseKw;
     if (gain > best.gainKw) {
       best.index = i;
       best.gainKw = gain;

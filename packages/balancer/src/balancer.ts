@@ -1113,8 +1113,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.priority = priorityOf(cap) - (st.carOwnA < 1 && st.drawnA < 1 ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
       st.resting = !item.incumbent && now - st.pausedSinceMs < minPauseMsOf(cap);
-      // A car that goes first but rests its pause would hold the lines for nothing: the others use them meanwhile.
-      item.lead = st.lead && !st.resting;
+      item.lead = goesFirst(st);
       item.fixedA = undefined;
       item.reserveA = undefined;
       if (item.incumbent) charging = true;
@@ -1345,8 +1344,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const over = lead.leadOver;
       if (over !== null && over.item >= 0) {
         const gain =
-          Math.min(roomKw, kwWithLead(items, fullLimits, lead.item, leadRes)) -
-          Math.min(roomKw, kwWithLead(items, fullLimits, over.item, leadRes));
+          kwWithLead(items, fullLimits, lead.item, leadRes, roomKw) -
+          kwWithLead(items, fullLimits, over.item, leadRes, roomKw);
         if (gain < LEAD_MIN_GAIN_KW) {
           lead.leadTried = true;
           setLead(n, over, null);
@@ -1372,11 +1371,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
    */
   const skipLead = (item: number) => itemOwner[item]!.leadTried || itemOwner[item]!.resting;
 
+  /** A car that goes first but rests its pause would hold the lines for nothing: the others use them meanwhile. */
+  const goesFirst = (st: ChargerState) => st.lead && !st.resting;
+
   function setLead(n: number, lead: ChargerState, over: ChargerState | null) {
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.lead = st === lead;
-      if (st.item >= 0) items[st.item]!.lead = st.lead && !st.resting;
+      if (st.item >= 0) items[st.item]!.lead = goesFirst(st);
     }
     lead.leadTrial = over !== null && !lead.phasesSeen;
     lead.leadOver = over;
