@@ -1110,7 +1110,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.maxA = cap.maxA;
       // A car that took nothing when last offered and takes nothing now is full: every other car goes first
       // (drawing again, it is back in its place).
-      item.priority = priorityOf(cap) - (st.carOwnA < 1 && st.drawnA < 1 ? FULL_CAR_LAST : 0);
+      const full = st.carOwnA < 1 && st.drawnA < 1;
+      item.priority = priorityOf(cap) - (full ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
       st.resting = !item.incumbent && now - st.pausedSinceMs < minPauseMsOf(cap);
       item.lead = goesFirst(st);
@@ -1118,7 +1119,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.reserveA = undefined;
       if (item.incumbent) charging = true;
       if (st.budgetHeld) held = true;
-      minKw = Math.min(minKw, cap.minA * item.kwPerA);
+      // A full car takes nothing at any power: its minimum (a single-phase one, or a three-phase one at the power per
+      // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
+      // charges waits for a run at the quarter's end that never comes.
+      if (!full) minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
       seenWithinS = Math.max(seenWithinS, seenWithinMs(st) / 1000);
