@@ -41,6 +41,12 @@ describe('shipped scenarios keep the safety promises', () => {
     const m = runScenario(loadScenario(join(dir, 'be-3n400-16a-three-phase-car-after-phev.json'))).metrics;
     expect(m.evEnergyRatio).toBeGreaterThan(0.85);
   });
+  it('be-3n400-25a-full-car-beside-switching-car is a regression: a full car does not set the least power', () => {
+    // The full car's minimum let the plan hand out shares only it fitted; the car that charged got 0.70 of the bound.
+    const sc = loadScenario(join(dir, 'be-3n400-25a-full-car-beside-switching-car.json'));
+    expect(sc.site.capacityTargetKw).toBe(2.5);
+    expect(runScenario(sc).metrics.evEnergyRatio).toBeGreaterThan(0.85);
+  });
   // A charger that samples the car every 5 s: the car's own ramp, seen late, read as house and cut it all day.
   // (`be-3x230-40a-car-sampled-every-10s`, whose ramp looked like the car's own limit, breaks the setpoint
   // promise that every file below is held to.)
