@@ -62,6 +62,8 @@ const CALM_AFTER_MS = 180_000;
 const CAR_LIMIT_GAP_A = 2;
 const CAR_LIMIT_GAP_SHARE = 0.15;
 const CAR_LIMIT_SETTLE_MS = 30_000;
+/** kW kept under the capacity target by default (`margins.capacityKw`): the meter's rounding and the cars' lag. */
+export const DEFAULT_CAPACITY_MARGIN_KW = 0.02;
 /** Subtracted from a full car's priority: below any configured one, and still a finite number to sort by. */
 const FULL_CAR_LAST = 1e6;
 /** The fail-safe timeout is at least this many telegram intervals. */
@@ -300,7 +302,7 @@ function quarterOptionsOf(c: BalancerConfig): QuarterOptions {
     ownerTargetKw: c.site.capacityTargetKw ?? null,
     monthPeakKw: c.site.monthPeakKw ?? 0,
     neverRaiseMonthPeak: c.site.neverRaiseMonthPeak ?? false,
-    marginKw: c.margins?.capacityKw ?? 0.02,
+    marginKw: c.margins?.capacityKw ?? DEFAULT_CAPACITY_MARGIN_KW,
   };
 }
 

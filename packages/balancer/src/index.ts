@@ -1,6 +1,7 @@
 export { type AllocItem, type AllocLimits, type AllocResult, allocate } from './allocate';
 export {
   createBalancer,
+  DEFAULT_CAPACITY_MARGIN_KW,
   DEFAULT_MIN_CHARGE_S,
   DEFAULT_MIN_PAUSE_S,
   DEFAULT_PHASE_SWITCH_DELAY_S,

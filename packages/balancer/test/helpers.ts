@@ -72,3 +72,20 @@ export function followingCar(cap: ChargerCapabilities, lagS: number, rampAps = N
     },
   };
 }
+
+/** Import averaged over each quarter-hour (kW), fed one second's power (kW) at a time from a quarter's start. */
+export function quarterAverages() {
+  const averages: number[] = [];
+  let kwh = 0;
+  let seconds = 0;
+  return {
+    averages,
+    add(kw: number): void {
+      kwh += kw / 3600;
+      if (++seconds % 900 === 0) {
+        averages.push(kwh * 4);
+        kwh = 0;
+      }
+    },
+  };
+}

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, input, quarterAverages, reading, step, T0 } from './helpers';
 
 const HOUSE_A = 1;
 
@@ -25,8 +25,7 @@ function night(targetKw: number, seconds: number, lastS: number, pauseS: number)
   const three = charger({ id: 'three' });
   const offered = [0, 0];
   let kwh = 0;
-  let quarterKwh = 0;
-  const quarters: number[] = [];
+  const quarters = quarterAverages();
   for (let s = 0; s < seconds; s++) {
     const ms = T0 + s * 1000;
     const plugged3 = s >= 60;
@@ -38,13 +37,9 @@ function night(targetKw: number, seconds: number, lastS: number, pauseS: number)
     offered[1] = d.chargers[1]!.limitA;
     const kw = ((a1 + 3 * a3) * 230) / 1000;
     if (s >= seconds - lastS) kwh += kw / 3600;
-    quarterKwh += (kw + (3 * HOUSE_A * 230) / 1000) / 3600;
-    if ((s + 1) % 900 === 0) {
-      quarters.push(quarterKwh * 4);
-      quarterKwh = 0;
-    }
+    quarters.add(kw + (3 * HOUSE_A * 230) / 1000);
   }
-  return { kwh, quarters };
+  return { kwh, quarters: quarters.averages };
 }
 
 describe('which car goes first under a capacity target', () => {
