@@ -204,8 +204,11 @@ interface ChargerState {
    */
   leadTrial: boolean;
   leadOver: ChargerState | null;
-  /** Went first on trial and made no more of the lines: not tried again this session. */
-  leadTried: boolean;
+  /**
+   * When it went first on trial and made no more of the lines (NaN: not in this session): it is not tried
+   * again for `LEAD_RETRY_MS`.
+   */
+  leadTriedMs: number;
   /** The car's phases were seen this session (it drew on its charger's first phase). */
   phasesSeen: boolean;
   /** When 1/3-phase switching was last weighed. */
@@ -230,6 +233,13 @@ export const DEFAULT_PHASE_SWITCH_HOLD_S = 300;
 const SWITCH_CHECK_MS = 5_000;
 /** A car goes first in place of others when that gives this much more power (kW): a pause of theirs costs. */
 const LEAD_MIN_GAIN_KW = 1;
+/**
+ * A car whose trial first made no more of the lines is tried again after this long (ms). A load that came on as
+ * it started (a hob, an oven heating up) may have failed it: banned for the session, a three-phase car stayed out
+ * all evening at 2.1 kW where the lines gave 6.3 (fleet house 555/709). Sooner, a switch that gains nothing
+ * would cost the other car a pause again; a car seen on one phase gains nothing at any time and is not tried.
+ */
+const LEAD_RETRY_MS = 15 * 60_000;
 /** At most this many cars held out are tried first (a site with dozens of chargers). */
 const LEAD_TRIES = 4;
 /** A change smaller than this teaches nothing about the car's response. */
@@ -472,7 +482,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lead: false,
         leadTrial: false,
         leadOver: null,
-        leadTried: false,
+        leadTriedMs: Number.NaN,
         phasesSeen: false,
         switchCheckMs: -Infinity,
       };
@@ -979,7 +989,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       st.plugged = plugged;
       if (!st.plugged) {
         st.carOwnA = Number.NaN;
-        st.lead = st.leadTrial = st.leadTried = false;
+        st.lead = st.leadTrial = false;
+        st.leadTriedMs = Number.NaN;
         st.leadOver = null;
       }
       if (st.plugged) pluggedCount++;
@@ -1353,7 +1364,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           kwWithLead(items, fullLimits, lead.item, leadRes, roomKw) -
           kwWithLead(items, fullLimits, over.item, leadRes, roomKw);
         if (gain < LEAD_MIN_GAIN_KW) {
-          lead.leadTried = true;
+          lead.leadTriedMs = leadCheckMs;
           setLead(n, over, null);
           return;
         }
@@ -1372,10 +1383,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
   }
 
   /**
-   * A car that went first on trial and made no more of the lines is not tried again this session; one resting its
-   * minimum pause is not tried until it can start.
+   * A car that went first on trial and made no more of the lines is not tried again for a while; one resting its
+   * minimum pause is not tried until it can start. (`leadCheckMs` is the time of this check.)
    */
-  const skipLead = (item: number) => itemOwner[item]!.leadTried || itemOwner[item]!.resting;
+  const skipLead = (item: number) =>
+    leadCheckMs - itemOwner[item]!.leadTriedMs < LEAD_RETRY_MS || itemOwner[item]!.resting;
 
   /** A car that goes first but rests its pause would hold the lines for nothing: the others use them meanwhile. */
   const goesFirst = (st: ChargerState) => st.lead && !st.resting;
