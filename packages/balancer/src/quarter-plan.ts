@@ -129,11 +129,13 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   if (horizonS <= 0) {
     // What is decided now lands in the next quarter: run on if that one would let the cars charge from its
     // start (early, or its run at the end already due), rather than stop them for a pause of a few seconds.
+    // A run at full power due from that quarter's start goes before its early share, as it would there: offered
+    // now, a share that fits one car's minimum pauses the others for a minute at every quarter's end.
     const nextKw = earlyKw(p.nextQuarterKwh, 900 - lag, surplusKw, p.surgeKw);
     if (nextKw >= p.fullKw) return UNLIMITED;
-    if (nextKw >= p.minKw) return [nextKw, 'quarter budget', false];
     const nextRunKw = (p.nextQuarterKwh * 3600) / (900 - lag - p.leadS) + surplusKw;
     if (nextRunKw >= p.fullKw) return [nextRunKw, 'quarter budget', false];
+    if (nextKw >= p.minKw) return [nextKw, 'quarter budget', false];
     if (runsOn(p, p.nextQuarterKwh, 900 - lag, nextRunKw)) return [nextRunKw, 'quarter budget', false];
     return [surplusKw, 'quarter end', false];
   }
