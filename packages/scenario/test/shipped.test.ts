@@ -53,6 +53,12 @@ describe('shipped scenarios keep the safety promises', () => {
     expect(sc.chargers.map((c) => c.phases.length)).toEqual([3, 1]);
     expect(runScenario(sc).metrics.evEnergyRatio).toBeGreaterThan(0.85);
   });
+  it('be-3x230-25a-three-cars-quarter-end is a regression: the quarter end decides as the next start', () => {
+    // The next quarter's early share, offered in the last seconds, paused two of its three cars at every quarter.
+    const sc = loadScenario(join(dir, 'be-3x230-25a-three-cars-quarter-end.json'));
+    expect(sc.evs).toHaveLength(3);
+    expect(runScenario(sc).metrics.evEnergyRatio).toBeGreaterThan(0.8);
+  });
   // A charger that samples the car every 5 s: the car's own ramp, seen late, read as house and cut it all day.
   // (`be-3x230-40a-car-sampled-every-10s`, whose ramp looked like the car's own limit, breaks the setpoint
   // promise that every file below is held to.)
