@@ -31,6 +31,33 @@ function settle(
   return d!;
 }
 
+/**
+ * 40 min on a 3N400 16 A supply: a single-phase car on L1 ('one') charges, and `second`'s car plugs in after a
+ * minute, drawing `draws(offered)`. Returns which of the two charged, turn by turn (`second` counted while both
+ * do), and what each is offered at the end.
+ */
+function turnsBeside(
+  second: ReturnType<typeof charger>,
+  lines: (s: number, offered: readonly number[]) => number[],
+  draws: (offeredA: number) => number | number[],
+) {
+  const b = createBalancer({ site: { connection: '3N400', fuseA: 16 } });
+  const one = charger({ id: 'one', phases: [1] });
+  const offered = [0, 0];
+  const turns: string[] = [];
+  for (let s = 0; s < 2400; s++) {
+    const ms = T0 + s * 1000;
+    const plugged = s >= 60;
+    const cars = [input(one, offered[0]!), input(second, draws(offered[1]!), plugged)];
+    const d = b.step(step(ms, reading(ms, lines(s, offered)), cars));
+    offered[0] = lim(d, 0);
+    offered[1] = plugged ? lim(d, 1) : 0;
+    const now = offered[1] > 0 ? second.id : offered[0] > 0 ? 'one' : '';
+    if (now !== '' && now !== turns.at(-1)) turns.push(now);
+  }
+  return { turns, offered };
+}
+
 describe('room for the first switch-on', () => {
   // 1.45 × 25 A = 36.25 A; a 3 kW appliance not seen yet steps 13.04 A on its line.
   it.each([
@@ -254,23 +281,11 @@ describe('sharing', () => {
     // A car on a three-phase charger, not yet seen charging, goes first on trial: it may take three times the
     // power. This one draws on one phase only: the car that charged before gets its place back, for good (seen
     // on one phase, it makes no more of the lines a quarter-hour later either).
-    const b = createBalancer({ site: { connection: '3N400', fuseA: 16 } });
-    const one = charger({ id: 'one', phases: [1] });
-    const other = charger({ id: 'other' });
-    const offered = [0, 0];
-    const turns: string[] = [];
-    for (let s = 0; s < 2400; s++) {
-      const ms = T0 + s * 1000;
-      const plugged = s >= 60;
-      const lines = [1 + offered[0]! + offered[1]!, 1, 1];
-      const d = b.step(
-        step(ms, reading(ms, lines), [input(one, offered[0]!), input(other, [offered[1]!, 0, 0], plugged)]),
-      );
-      offered[0] = lim(d, 0);
-      offered[1] = plugged ? lim(d, 1) : 0;
-      const now = offered[0] > 0 ? 'one' : offered[1] > 0 ? 'other' : '';
-      if (now !== '' && now !== turns.at(-1)) turns.push(now);
-    }
+    const { turns } = turnsBeside(
+      charger({ id: 'other' }),
+      (_s, offered) => [1 + offered[0]! + offered[1]!, 1, 1],
+      (a) => [a, 0, 0],
+    );
     expect(turns).toEqual(['one', 'other', 'one']);
   });
 
@@ -279,24 +294,16 @@ describe('sharing', () => {
     // minimum, and the single-phase car gets L1 back. The load stays 10 min. Banned for the session, the
     // three-phase car stayed out all evening at 2.1 kW where the lines gave 6.3 (fleet house 555/709: 0.76 of the
     // bound); tried again a quarter-hour later, it goes first and charges.
-    const b = createBalancer({ site: { connection: '3N400', fuseA: 16 } });
-    const one = charger({ id: 'one', phases: [1] });
-    const three = charger({ id: 'three' });
-    const offered = [0, 0];
-    const turns: string[] = [];
     let loadFrom = -1;
-    for (let s = 0; s < 2400; s++) {
-      const ms = T0 + s * 1000;
-      const plugged = s >= 60;
-      if (loadFrom < 0 && offered[1]! > 0) loadFrom = s;
-      const l3 = loadFrom >= 0 && s < loadFrom + 600 ? 10 : 0;
-      const lines = [1 + offered[0]! + offered[1]!, 1 + offered[1]!, 1 + l3 + offered[1]!];
-      const d = b.step(step(ms, reading(ms, lines), [input(one, offered[0]!), input(three, offered[1]!, plugged)]));
-      offered[0] = lim(d, 0);
-      offered[1] = plugged ? lim(d, 1) : 0;
-      const now = offered[1] > 0 ? 'three' : offered[0] > 0 ? 'one' : '';
-      if (now !== '' && now !== turns.at(-1)) turns.push(now);
-    }
+    const { turns, offered } = turnsBeside(
+      charger({ id: 'three' }),
+      (s, offered) => {
+        if (loadFrom < 0 && offered[1]! > 0) loadFrom = s;
+        const l3 = loadFrom >= 0 && s < loadFrom + 600 ? 10 : 0;
+        return [1 + offered[0]! + offered[1]!, 1 + offered[1]!, 1 + l3 + offered[1]!];
+      },
+      (a) => a,
+    );
     expect(turns).toEqual(['one', 'three', 'one', 'three']);
     expect(offered[1]).toBeGreaterThan(8);
   });
