@@ -237,7 +237,8 @@ const LEAD_MIN_GAIN_KW = 1;
  * A car whose trial first made no more of the lines is tried again after this long (ms). A load that came on as
  * it started (a hob, an oven heating up) may have failed it: banned for the session, a three-phase car stayed out
  * all evening at 2.1 kW where the lines gave 6.3 (fleet house 555/709). Sooner, a switch that gains nothing
- * would cost the other car a pause again; a car seen on one phase gains nothing at any time and is not tried.
+ * would cost the other car a pause again. A car seen on one phase is weighed on that phase from then on: it goes
+ * first again only where that phase gains.
  */
 const LEAD_RETRY_MS = 15 * 60_000;
 /** At most this many cars held out are tried first (a site with dozens of chargers). */
