@@ -146,6 +146,8 @@ interface ChargerState {
   pausedSinceMs: number;
   /** Paused and within the car's minimum pause: it cannot start now (set with its allocation item). */
   resting: boolean;
+  /** Given its minimum or more by the last allocation, its start held back by a raise delay or another's cut. */
+  startHeld: boolean;
   solarHighSinceMs: number;
   solarLowSinceMs: number;
   wantPhases: 1 | 3;
@@ -442,6 +444,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         chargingSinceMs: Number.NaN,
         pausedSinceMs: -Infinity,
         resting: false,
+        startHeld: false,
         solarHighSinceMs: Number.NaN,
         solarLowSinceMs: Number.NaN,
         wantPhases: phases,
@@ -1131,7 +1134,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.lead = goesFirst(st);
       item.fixedA = undefined;
       item.reserveA = undefined;
-      if (item.incumbent) charging = true;
+      // A car whose start the last step held back (for another car's cut to land, or a raise delay) counts as
+      // charging: the quarter's run is being handed to it, not over.
+      if (item.incumbent || st.startHeld) charging = true;
       if (st.budgetHeld) held = true;
       // A full car takes nothing at any power: its minimum (a single-phase one, or a three-phase one at the power per
       // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
@@ -1319,6 +1324,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
+      const minA = chargers[i]!.capabilities.minA;
+      st.startHeld =
+        st.item >= 0 &&
+        st.limitA < minA &&
+        result.a[st.item]! >= minA &&
+        (st.reason === 'waiting for cut' || st.reason === 'raise delay');
       if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
         st.watch = {
           cmdMs: now,
