@@ -18,13 +18,27 @@ export interface MeterView {
 
 type PhaseReading = MeterSnapshot['phases'][number];
 
-/** The line's current magnitude: measured, or from its power at its voltage (meters that report no currents). */
+/**
+ * The line's current magnitude: measured, or from its power at its voltage (meters that report no currents).
+ * Dutch meters send whole amperes (DSMR's F3(0,0); Fluvius sends two decimals), rounded or cut: up to 1 A the
+ * balancer would not see at the fuse. The line's power at its voltage is a current the line carries at least
+ * (|P| ≤ V·I), to the watt, so where it is above a whole-ampere reading it is the better figure (never more
+ * than the next ampere up, the most a cut reading hides).
+ */
 function lineCurrent(p: PhaseReading): number | null {
-  if (typeof p.currentA === 'number' && Number.isFinite(p.currentA)) return Math.abs(p.currentA);
-  if (p.importKw === null && p.exportKw === null) return null;
-  const kw = Math.abs((p.importKw ?? 0) - (p.exportKw ?? 0));
+  const hasPower = p.importKw !== null || p.exportKw !== null;
+  if (typeof p.currentA === 'number' && Number.isFinite(p.currentA)) {
+    const a = Math.abs(p.currentA);
+    if (!hasPower || !Number.isInteger(a)) return a;
+    return Math.min(Math.max(a, powerAmps(p)), a + 1);
+  }
+  return hasPower ? powerAmps(p) : null;
+}
+
+/** The current the line's power takes at its voltage (A). */
+function powerAmps(p: PhaseReading): number {
   const v = p.voltageV && p.voltageV > 100 ? p.voltageV : 230;
-  return (kw * 1000) / v;
+  return (Math.abs((p.importKw ?? 0) - (p.exportKw ?? 0)) * 1000) / v;
 }
 
 /** A telegram the balancer can act on: accepted and with at least one line current (measured or derived). */
