@@ -154,7 +154,15 @@ export function parseScenario(json: unknown, source: string): Scenario {
   const seed = r.number(root, 'seed', '', { def: 1, int: true });
 
   const siteObj = r.object(root.site, 'site');
-  r.known(siteObj, 'site', ['connection', 'fuseA', 'capacityTargetKw', 'monthPeakKw', 'breaker', 'telegramEveryS']);
+  r.known(siteObj, 'site', [
+    'connection',
+    'fuseA',
+    'capacityTargetKw',
+    'monthPeakKw',
+    'breaker',
+    'telegramEveryS',
+    'currentDecimals',
+  ]);
   const connection = siteObj.connection as Connection;
   if (!CONNECTIONS.includes(connection)) r.fail('site.connection', '"1x230", "3x230" or "3N400"', siteObj.connection);
   const site: SiteSpec = {
@@ -173,6 +181,10 @@ export function parseScenario(json: unknown, source: string): Scenario {
   }
   if (siteObj.telegramEveryS !== undefined)
     site.telegramEveryS = r.number(siteObj, 'telegramEveryS', 'site.', { min: 1, max: 60, int: true });
+  const decimals = siteObj.currentDecimals;
+  if (decimals === 0 || decimals === 2) site.currentDecimals = decimals;
+  else if (decimals !== undefined)
+    r.fail('site.currentDecimals', '0 (whole amperes, Dutch meters) or 2 (Belgian meters)', decimals);
   const baseLoadKw = r.number(root, 'baseLoadKw', '', { min: 0, def: 0.3 });
 
   const loads: LoadSpec[] = r.array(root, 'loads', '').map((v, i) => {

@@ -21,6 +21,11 @@ export interface SiteSpec {
    * and Luxembourg Smarty meters.
    */
   telegramEveryS?: number;
+  /**
+   * Decimals of the line currents the meter sends: 2 for Belgian e-MUCS meters (default), 0 for Dutch DSMR meters,
+   * which send whole amperes (DSMR's F3(0,0)); the bench cuts them down, the worse of what a meter may do.
+   */
+  currentDecimals?: 0 | 2;
 }
 
 export type BreakerKind = 'B' | 'C' | 'gG';

@@ -4,15 +4,18 @@ import { createMeter, parseScenario } from '../src/index';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** What a meter shows for these line values (the scenario README, "Physics": the bench meter): 3x230 measures L1 and L3, L2 at 0 V. */
-function shown(connection: string, kw: number[], a: number[]) {
+/**
+ * What a meter shows for these line values (the scenario README, "Physics": the bench meter): 3x230 measures L1 and
+ * L3, L2 at 0 V; a Dutch meter (`currentDecimals` 0) sends whole amperes, cut down.
+ */
+function shown(connection: string, kw: number[], a: number[], decimals: 0 | 2) {
   const line = (l: number) => {
     const two = connection === '3x230';
     const p = two ? (l === 1 ? null : kw[l]! + kw[1]! / 2) : kw[l]!;
     return {
       phase: l + 1,
       voltageV: two && l === 1 ? 0 : 230,
-      currentA: round(Math.abs(a[l]!), 2),
+      currentA: decimals === 0 ? Math.floor(Math.abs(a[l]!)) : round(Math.abs(a[l]!), 2),
       importKw: p === null ? null : round(Math.max(0, p), 3),
       exportKw: p === null ? null : round(Math.max(0, -p), 3),
     };
@@ -33,14 +36,18 @@ describe('bench meter', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('1x230', '3x230', '3N400'),
+        fc.constantFrom<0 | 2>(0, 2),
         fc.array(second, { minLength: 1, maxLength: 40 }),
-        (connection, seconds) => {
-          const meter = createMeter(parseScenario({ site: { connection, fuseA: 25 } }, 'meter'));
+        (connection, decimals, seconds) => {
+          const site = { connection, fuseA: 25, currentDecimals: decimals };
+          const meter = createMeter(parseScenario({ site }, 'meter'));
           const now = { kw: [0, 0, 0], a: [0, 0, 0] };
           seconds.forEach((edits, t) => {
             for (const e of edits) now[e.of][e.line] = e.value;
             const telegram = meter.tick(t, now.kw, now.a);
-            expect({ phases: telegram?.phases, power: telegram?.power }).toEqual(shown(connection, now.kw, now.a));
+            expect({ phases: telegram?.phases, power: telegram?.power }).toEqual(
+              shown(connection, now.kw, now.a, decimals),
+            );
           });
         },
       ),

@@ -97,6 +97,10 @@ describe('parseScenario', () => {
       'scenario.json: site.telegramEveryS must be an integer between 1 and 60, got 0.5',
     ],
     [
+      (s: Loose) => (s.site.currentDecimals = 1),
+      'scenario.json: site.currentDecimals must be 0 (whole amperes, Dutch meters) or 2 (Belgian meters), got 1',
+    ],
+    [
       (s: Loose) => (s.evs[0].minPauseS = -1),
       'scenario.json: evs[0].minPauseS must be a number between 0 and 3600, got -1',
     ],
@@ -108,7 +112,7 @@ describe('parseScenario', () => {
     const s = parseScenario(
       {
         ...valid,
-        site: { connection: '3N400', fuseA: 25, breaker: 'gG', telegramEveryS: 10 },
+        site: { connection: '3N400', fuseA: 25, breaker: 'gG', telegramEveryS: 10, currentDecimals: 0 },
         loads: [{ phases: [1], kw: 2, at: '18:00', durationS: 600, onS: 90, offS: 60, jitter: 0.3, levels: [1, 2] }],
         evs: [{ charger: 'cp1', arrive: '17:30', depart: '07:30', minPauseS: 120 }],
         faults: [{ kind: 'frozenMeter', at: '18:00', durationS: 30 }],
@@ -117,11 +121,17 @@ describe('parseScenario', () => {
     );
     expect(s.site.breaker).toBe('gG');
     expect(s.site.telegramEveryS).toBe(10);
+    expect(s.site.currentDecimals).toBe(0);
     expect(s.loads[0]).toMatchObject({ jitter: 0.3, levels: [1, 2] });
     expect(s.evs[0]!.minPauseS).toBe(120);
     expect(s.faults).toEqual([{ kind: 'frozenMeter', at: '18:00', durationS: 30 }]);
     const plain = parseScenario(valid, 'scenario.json');
-    expect('breaker' in plain.site || 'telegramEveryS' in plain.site || 'minPauseS' in plain.evs[0]!).toBe(false);
+    expect(
+      'breaker' in plain.site ||
+        'telegramEveryS' in plain.site ||
+        'currentDecimals' in plain.site ||
+        'minPauseS' in plain.evs[0]!,
+    ).toBe(false);
   });
 
   it('requires two lines for a single-phase device on 3x230', () => {

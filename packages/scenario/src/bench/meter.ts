@@ -74,10 +74,11 @@ function measureLine(
   p: PhaseReading,
   l: number,
   twoElement: boolean,
+  wholeAmps: boolean,
   lineKw: ArrayLike<number>,
   lineA: ArrayLike<number>,
 ): void {
-  p.currentA = round2(Math.abs(lineA[l]!));
+  p.currentA = wholeAmps ? Math.floor(Math.abs(lineA[l]!)) : round2(Math.abs(lineA[l]!));
   if (twoElement && l === 1) return; // no power of its own: stays null
   const kw = twoElement ? lineKw[l]! + lineKw[1]! / 2 : lineKw[l]!;
   p.importKw = round3(Math.max(0, kw));
@@ -92,6 +93,8 @@ export function createMeter(scenario: Scenario): Meter {
 class BenchMeter implements Meter {
   private readonly startMs: number;
   private readonly twoElement: boolean;
+  /** Currents sent in whole amperes, cut down (`site.currentDecimals` 0: Dutch meters). */
+  private readonly wholeAmps: boolean;
   private readonly dropRate: number;
   /** Seconds between telegrams (`site.telegramEveryS`). */
   private readonly everyS: number;
@@ -117,6 +120,7 @@ class BenchMeter implements Meter {
   constructor(scenario: Scenario) {
     this.startMs = parseStart(scenario.start);
     this.twoElement = scenario.site.connection === '3x230';
+    this.wholeAmps = scenario.site.currentDecimals === 0;
     this.everyS = scenario.site.telegramEveryS ?? 1;
     this.dropRate = scenario.faults.reduce((r, f) => (f.kind === 'dropTelegrams' ? Math.max(r, f.rate) : r), 0);
     const flags = new Uint8Array(scenario.durationS + 1);
@@ -159,7 +163,8 @@ class BenchMeter implements Meter {
     const telegram = this.telegram;
     if (!this.measuredFrom(lineKw, lineA)) {
       const phases = telegram.phases;
-      for (let l = 0; l < phases.length; l++) measureLine(phases[l]!, l, this.twoElement, lineKw, lineA);
+      for (let l = 0; l < phases.length; l++)
+        measureLine(phases[l]!, l, this.twoElement, this.wholeAmps, lineKw, lineA);
       telegram.power.importKw = round3(Math.max(0, net));
       telegram.power.exportKw = round3(Math.max(0, -net));
     }

@@ -118,7 +118,15 @@ export function drawSite(draw: Draw, profile: Profile): GeneratedSite {
   const monthPeakKw = profile === 'be' && draw.chance(0.45) ? roundTo(draw.uniform(MIN_BILLED_KW, 5), 0.01) : 0;
   const { start, month } = localMidnight(draw.int(0, 364));
   return {
-    site: { connection, fuseA, capacityTargetKw: target, monthPeakKw, breaker: BREAKER[profile] },
+    site: {
+      connection,
+      fuseA,
+      capacityTargetKw: target,
+      monthPeakKw,
+      breaker: BREAKER[profile],
+      // Dutch meters send whole amperes (DSMR's F3(0,0)); Belgian e-MUCS meters two decimals, the default.
+      ...(profile === 'nl' ? { currentDecimals: 0 as const } : {}),
+    },
     start,
     month,
     baseLoadKw: roundTo(draw.around(0.15, 0.5), 0.01),
