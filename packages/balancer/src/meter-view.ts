@@ -14,6 +14,8 @@ export interface MeterView {
   importKwh: number | null;
   /** "YYYY-MM" of the meter clock: the month the peak belongs to. */
   month: string;
+  /** The meter has sent a line current with decimals: it is no whole-ampere meter (see `lineCurrent`). */
+  sentDecimals: boolean;
 }
 
 type PhaseReading = MeterSnapshot['phases'][number];
@@ -22,14 +24,14 @@ type PhaseReading = MeterSnapshot['phases'][number];
  * The line's current magnitude: measured, or from its power at its voltage (meters that report no currents).
  * Dutch meters send whole amperes (DSMR's F3(0,0); Fluvius sends two decimals), rounded or cut: up to 1 A the
  * balancer would not see at the fuse. The line's power at its voltage is a current the line carries at least
- * (|P| ≤ V·I), to the watt, so where it is above a whole-ampere reading it is the better figure (never more
- * than the next ampere up, the most a cut reading hides).
+ * (|P| ≤ V·I), to the watt, so on a meter that sends whole amperes (`wholeAmps`: it never sent a decimal) it is
+ * the better figure where it is above the reading, never more than the next ampere up (the most a cut hides).
  */
-function lineCurrent(p: PhaseReading): number | null {
+function lineCurrent(p: PhaseReading, wholeAmps: boolean): number | null {
   const hasPower = p.importKw !== null || p.exportKw !== null;
   if (typeof p.currentA === 'number' && Number.isFinite(p.currentA)) {
     const a = Math.abs(p.currentA);
-    if (!hasPower || !Number.isInteger(a)) return a;
+    if (!wholeAmps || !hasPower) return a;
     return Math.min(Math.max(a, powerAmps(p)), a + 1);
   }
   return hasPower ? powerAmps(p) : null;
@@ -44,7 +46,7 @@ function powerAmps(p: PhaseReading): number {
 /** A telegram the balancer can act on: accepted and with at least one line current (measured or derived). */
 export function isUsable(reading: MeterSnapshot): boolean {
   if (!reading.ok) return false;
-  for (const p of reading.phases) if (lineCurrent(p) !== null) return true;
+  for (const p of reading.phases) if (lineCurrent(p, false) !== null) return true;
   return false;
 }
 
@@ -114,8 +116,11 @@ export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterVie
   out.lineA[0] = Number.NaN;
   out.lineA[1] = Number.NaN;
   out.lineA[2] = Number.NaN;
+  for (const p of reading.phases)
+    if (typeof p.currentA === 'number' && Number.isFinite(p.currentA) && !Number.isInteger(p.currentA))
+      out.sentDecimals = true;
   for (const p of reading.phases) {
-    const amps = lineCurrent(p);
+    const amps = lineCurrent(p, !out.sentDecimals);
     if (amps === null) continue;
     // Meters report current magnitudes; the line's own power tells the direction, else the total's
     // (on 3x230 the meter measures two elements and the middle line carries no power of its own).
@@ -139,5 +144,6 @@ export function emptyView(): MeterView {
     monthPeakKw: null,
     importKwh: null,
     month: '',
+    sentDecimals: false,
   };
 }

@@ -46,10 +46,17 @@ describe('a meter that sends whole amperes', () => {
     );
   });
 
-  it('keeps a two-decimal reading as sent', () => {
+  it('keeps the readings of a meter that sends decimals as sent, whole ones too', () => {
+    const view = emptyView();
     const r = telegram(12.345, 230, 1, (a) => Math.round(a * 100) / 100);
     r.phases[0]!.importKw = 3.5; // a power that disagrees: the two-decimal current is the measurement
-    expect(lineA(r)).toBe(12.35);
+    expect(viewReading(r, T0, view, T0).lineA[0]).toBe(12.35);
+    // 12.00 A from the same meter is 12 A to the hundredth, whatever its line's power says
+    const whole = telegram(12, 230, 1, (a) => a);
+    whole.phases[0]!.importKw = 2.9;
+    expect(viewReading(whole, T0, view, T0).lineA[0]).toBe(12);
+    // the same reading from a meter that never sent a decimal is read against the power
+    expect(lineA(whole)).toBeCloseTo(2900 / 230, 3);
   });
 
   it('gives the car the room a two-decimal meter would, not the ampere a cut reading hides', () => {
