@@ -86,21 +86,23 @@ const HOUSE_RISE_KW = 0.23;
  * up to `fallen`. It is taken as last measured in step (`inStep`), unless it rose by more than the cars explain:
  * then as the most it may be, with what the falling cars may hide of it (a kettle while a cut lands), which the
  * caller keeps as `inStep` until the samples catch up: the cars' fall would hide the rise again a second later.
- * With no car going up, a rise of meter less samples since the telegram before (`rose`) is the house's own: once
- * the cut has landed, the fall the samples do not show yet would hide a step up to its size (fleet house 1/147
- * with chargers sampling every 10 s: 12 s over the fuse until the next sample).
+ * With no car going up (none since its sample, none in a sample newer than the meter: `ahead`), a rise of meter
+ * less samples since the telegram before (`rose`, NaN at the first) is the house's own: once the cut has landed,
+ * the fall the samples do not show yet would hide a step up to its size (fleet house 1/147 with chargers sampling
+ * every 10 s: 12 s over the fuse until the next sample).
  */
 function houseWhileFollowing(
   measured: number,
   inStep: number,
   risen: number,
   fallen: number,
-  rise: number,
+  ahead: number,
   rose: number,
+  rise: number,
 ): number {
   const least = measured - risen;
   if (least > inStep + rise) return least + fallen;
-  if (risen === 0 && rose > rise) return inStep + rose;
+  if (risen === 0 && ahead <= 0 && rose > rise) return inStep + rose;
   return inStep;
 }
 
@@ -846,8 +848,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
           inStepHouseA[l]!,
           risenA[l]!,
           fallenA[l]!,
+          aheadA[l]!,
+          roseA,
           HOUSE_RISE_A,
-          aheadA[l]! > 0 || Number.isNaN(roseA) ? 0 : roseA,
         );
       // One telegram more: the first one measured in step again shows the error of the last one undone.
       quiet[l] = unknownLine[l]! || quietBefore[l]!;
@@ -908,8 +911,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
         inStepHouseKw,
         risenKw,
         fallenKw,
+        aheadKw,
+        roseKw,
         HOUSE_RISE_KW,
-        aheadKw > 0 || Number.isNaN(roseKw) ? 0 : roseKw,
       );
   }
 

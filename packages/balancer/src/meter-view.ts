@@ -116,9 +116,10 @@ export function viewReading(reading: MeterSnapshot, nowMs: number, out: MeterVie
   out.lineA[0] = Number.NaN;
   out.lineA[1] = Number.NaN;
   out.lineA[2] = Number.NaN;
-  for (const p of reading.phases)
-    if (typeof p.currentA === 'number' && Number.isFinite(p.currentA) && !Number.isInteger(p.currentA))
-      out.sentDecimals = true;
+  if (!out.sentDecimals)
+    for (const p of reading.phases)
+      if (typeof p.currentA === 'number' && Number.isFinite(p.currentA) && !Number.isInteger(p.currentA))
+        out.sentDecimals = true;
   for (const p of reading.phases) {
     const amps = lineCurrent(p, !out.sentDecimals);
     if (amps === null) continue;

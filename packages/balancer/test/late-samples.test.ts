@@ -205,9 +205,16 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
    * cut, and a boiling-water tap came on 4 s later while the cuts landed. Meter less the samples (still the
    * old 16 A) understated the house by what the cars had already dropped, so the second cut was too small:
    * 13 s over the fuse where chargers in step with the meter gave 9 s.
-   * Returns the seconds line 1 is over its fuse.
+   * Returns the seconds line 1 is over its fuse; `seen.cutAfterS`: seconds after the first load until a sample
+   * first showed a car below its 16 A.
    */
-  function overFuseS(car: Car, ch: Charger, tapAfterS: number, firstW = 2000): number {
+  function overFuseS(
+    car: Car,
+    ch: Charger,
+    tapAfterS: number,
+    firstW = 2000,
+    seen = { cutAfterS: Number.NaN },
+  ): number {
     const site = { connection: '1x230' as const, fuseA: 40 };
     const b = createBalancer({ site });
     const cap = charger({ id: 'cp1', phases: [1], maxA: 16 });
@@ -224,6 +231,8 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
       }
       const ms = T0 + s * 1000;
       const samples = [cap, cap2].map((c, k) => lateSample(c, drawn[k]!, s, ch));
+      if (s >= 300 && Number.isNaN(seen.cutAfterS) && samples.some((x) => x.measurement.currentA[0]! < 16))
+        seen.cutAfterS = s - 300;
       const loadA = (s >= 300 ? firstW / 230 : 0) + (s >= 300 + tapAfterS ? 2120 / 230 : 0);
       const l1 = 1.5 + loadA + draw[0]! + draw[1]!;
       if (l1 > site.fuseA) over++;
@@ -265,8 +274,11 @@ describe('a load that comes on while a cut lands, beside a charger that samples 
     fc.assert(
       fc.property(carArb, chargerArb, fc.integer({ min: 1, max: 10 }), (car, ch, afterCutS) => {
         const tapAfterS = car.lagS + afterCutS;
-        const inStep = overFuseS(car, { everyS: 1, delayS: 0 }, tapAfterS, 4000);
-        expect(overFuseS(car, ch, tapAfterS, 4000)).toBeLessThanOrEqual(inStep + 2);
+        const seen = { cutAfterS: Number.NaN };
+        const late = overFuseS(car, ch, tapAfterS, 4000, seen);
+        // Once a sample shows the cut, the cars may be raised again: a step in their ramp is another case.
+        fc.pre(tapAfterS < seen.cutAfterS);
+        expect(late).toBeLessThanOrEqual(overFuseS(car, { everyS: 1, delayS: 0 }, tapAfterS, 4000) + 2);
       }),
       { numRuns: 80 },
     );

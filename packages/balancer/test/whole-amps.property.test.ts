@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
 import { emptyView, viewReading } from '../src/meter-view';
 import type { MeterSnapshot } from '../src/types';
-import { charger, input, iso, step, T0 } from './helpers';
+import { charger, input, iso, reading, step, T0 } from './helpers';
 
 /** How a meter may turn a line's true current into whole amperes (DSMR's F3(0,0)). */
 const WHOLE = { cut: Math.floor, rounded: Math.round } as const;
@@ -64,20 +64,8 @@ describe('a meter that sends whole amperes', () => {
     const site = { connection: '3N400' as const, fuseA: 25 };
     const limitWith = (sent: (a: number) => number) => {
       const b = createBalancer({ margins: { fuseA: 0.5, unseenStepKw: 0 }, site });
-      const lines = [24.9, 12, 12];
-      const r: MeterSnapshot = {
-        ok: true,
-        timestamp: iso(T0),
-        power: { importKw: (lines.reduce((s, a) => s + a, 0) * 230) / 1000, exportKw: 0 },
-        phases: lines.map((a, i) => ({
-          phase: (i + 1) as 1 | 2 | 3,
-          voltageV: 230,
-          currentA: sent(a),
-          importKw: Math.round(a * 230) / 1000,
-          exportKw: 0,
-        })),
-        capacity: null,
-      };
+      const r = reading(T0, [24.9, 12, 12]);
+      for (const p of r.phases) p.currentA = sent(p.currentA!);
       return b.step(step(T0, r, [input(charger({ maxA: 32 }), 10)])).chargers[0]!.limitA;
     };
     const exact = limitWith((a) => Math.round(a * 100) / 100);
