@@ -176,13 +176,15 @@ describe('p1 run beyond loopback', () => {
     const file = config([SITE, 'http: { host: 0.0.0.0, port: 0 }', store('wide')]);
     const run = start(file);
     try {
-      await expect.poll(() => /dashboard on http:\S+/.test(run.stderr()), { timeout: 30_000 }).toBe(true);
-      const port = run.stderr().match(/dashboard on http:\/\/[^:]+:(\d+)/)?.[1];
-      expect(run.stderr()).toContain(
-        'p1-balancer: WARNING: http.host 0.0.0.0 is reachable from other machines: every endpoint needs the ' +
-          'access token (the dashboard asks for it at /login.html).',
-      );
+      // The lines come as separate writes: a read may end between them.
+      await expect
+        .poll(run.stderr, { timeout: 30_000 })
+        .toContain(
+          'p1-balancer: WARNING: http.host 0.0.0.0 is reachable from other machines: every endpoint needs the ' +
+            'access token (the dashboard asks for it at /login.html).',
+        );
       expect(run.stderr()).toContain(`the API token for settings is in ${join(dir, 'wide', 'http-token')}`);
+      const port = run.stderr().match(/dashboard on http:\/\/[^:]+:(\d+)/)?.[1];
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/state`)).status).toBe(401);
     } finally {
       run.child.kill('SIGTERM');
