@@ -54,13 +54,23 @@ export function createMeterFeed(options: MeterFeedOptions): MeterFeed {
     }
   };
 
-  timer = setInterval(() => void send(options.read()), options.intervalMs ?? 1000);
+  // Sends still on their way when the feed stops: the "off" must land after them, not be overtaken.
+  const inFlight = new Set<Promise<boolean>>();
+  const sendNow = (): Promise<boolean> => {
+    const sending = send(options.read());
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+    return sending;
+  };
+
+  timer = setInterval(() => void sendNow(), options.intervalMs ?? 1000);
   timer.unref();
   return {
-    push: () => send(options.read()),
+    push: sendNow,
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
+      await Promise.all(inFlight);
       await send({ phases: options.read().phases, kw: 0 });
     },
   };
