@@ -16,15 +16,19 @@ describe("the charger's own fail-safe (second layer)", () => {
     await until(() => cp.transactionId !== null, 'session');
 
     // While the balancer keeps calling, the lease is renewed once half spent, and the limit holds.
+    // Counted in sends, not in wall time: on a loaded machine 100 ms sleeps stretch.
     const sent = charger.limitProfilesSent;
-    const loopEnd = Date.now() + 2500;
-    while (Date.now() < loopEnd) {
+    const deadline = Date.now() + 15_000;
+    let calls = 0;
+    while (charger.limitProfilesSent - sent < 3) {
+      // first send + two renewals
+      if (Date.now() > deadline) throw new Error('the lease was not renewed twice within 15 s');
       await charger.setLimit(16);
+      calls++;
       expect(cp.offeredA).toBe(16);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(charger.limitProfilesSent - sent).toBeGreaterThanOrEqual(3); // first send + at least two renewals
-    expect(charger.limitProfilesSent - sent).toBeLessThanOrEqual(6); // …not one per call
+    expect(calls).toBeGreaterThan(2 * (charger.limitProfilesSent - sent)); // …not one per call
 
     // Silence: nothing renews the lease, the charge point offers its fail-safe current.
     await until(() => cp.offeredA === 6, 'fall back to safeA', 5_000);
