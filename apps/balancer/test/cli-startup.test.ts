@@ -26,6 +26,8 @@ interface Run {
   child: ChildProcess;
   tmp: string;
   stderr: () => string;
+  /** Exited, and its stderr read to the end ('exit' may come before the last output). */
+  closed: Promise<unknown>;
 }
 
 /** `p1 run --config FILE` with a TMPDIR of its own, so whatever it leaves there shows. */
@@ -40,11 +42,11 @@ function start(file: string): Run {
   child.stderr?.on('data', (c: Buffer) => {
     stderr += c.toString();
   });
-  return { child, tmp, stderr: () => stderr };
+  return { child, tmp, stderr: () => stderr, closed: new Promise((resolve) => child.once('close', resolve)) };
 }
 
 async function exitOf(run: Run): Promise<number | null> {
-  if (run.child.exitCode === null && run.child.signalCode === null) await once(run.child, 'exit');
+  await run.closed;
   return run.child.exitCode;
 }
 

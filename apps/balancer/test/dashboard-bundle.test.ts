@@ -60,7 +60,7 @@ describe('the production bundle', () => {
         })
         .toBeGreaterThan(0);
     } finally {
-      const exited = once(child, 'exit');
+      const exited = once(child, 'close');
       child.kill('SIGTERM');
       await exited;
     }

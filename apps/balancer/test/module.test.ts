@@ -137,7 +137,7 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
       body: '{"capacityTargetKw": 3.5}',
     });
     expect(patched.status).toBe(200);
-    const exited = once(child, 'exit');
+    const exited = once(child, 'close');
     child.kill('SIGTERM');
     const [code] = await exited;
     expect(code).toBe(0);
@@ -157,7 +157,7 @@ describe('the module end to end (simulated meter on a socat pair, simulated char
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
-    const [code] = await once(child, 'exit');
+    const [code] = await once(child, 'close');
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toEqual([
       `${file}: meter.device: is required`,

@@ -51,7 +51,7 @@ describe('p1 run without socat', () => {
       expect((await meter()).source).toBe('simulator (in-process)');
     } finally {
       if (child.exitCode === null) {
-        const exited = once(child, 'exit');
+        const exited = once(child, 'close');
         child.kill('SIGTERM');
         await exited;
       }

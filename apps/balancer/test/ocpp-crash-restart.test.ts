@@ -77,7 +77,7 @@ describe('p1 run killed while a car charges on OCPP, and started again', () => {
 
       const offered: number[] = [];
       cp.on('tick', (t) => offered.push(t.offeredA));
-      const killed = once(first.child, 'exit');
+      const killed = once(first.child, 'close');
       first.child.kill('SIGKILL');
       await killed;
       const second = await startP1Run(file);
@@ -128,7 +128,7 @@ describe.each([
         await cp.start();
         await expect.poll(async () => (await get<SessionJson[]>(`${first.url}/api/v1/sessions`)).length).toBe(1);
         await expect.poll(() => cp.drawnA, { timeout: 20_000 }).toBeGreaterThan(6);
-        const killed = once(first.child, 'exit');
+        const killed = once(first.child, 'close');
         first.child.kill('SIGKILL');
         await killed;
         const killedAt = Date.now();

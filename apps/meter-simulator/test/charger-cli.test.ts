@@ -81,7 +81,7 @@ describe('p1-sim charger', () => {
       30_000,
       'the car to draw about 8 A',
     );
-    const exited = once(child, 'exit');
+    const exited = once(child, 'close');
     child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);

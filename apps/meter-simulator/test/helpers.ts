@@ -28,7 +28,7 @@ export async function p1sim(args: string[], input?: string, env?: NodeJS.Process
   child.stdin.on('error', () => {}); // a child that never started takes no input
   child.stdin.end(input ?? '');
   try {
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const [code] = (await once(child, 'close')) as [number | null];
     return { code, stdout: Buffer.concat(out), stderr };
   } catch (err) {
     return { code: null, stdout: Buffer.concat(out), stderr: `p1-sim could not start (${(err as Error).message})` };
@@ -78,7 +78,7 @@ export async function startSim(args: string[]): Promise<Running> {
     stderr: () => stderr,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
+      const exited = once(child, 'close');
       child.kill('SIGTERM');
       await exited;
     },

@@ -35,7 +35,7 @@ function p1parse(args: string[]) {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as { ok: boolean; error: { code: string } | null }),
     stderr: () => stderr,
-    exit: async () => ((await once(child, 'exit')) as [number | null])[0],
+    exit: async () => ((await once(child, 'close')) as [number | null])[0],
   };
 }
 
