@@ -20,8 +20,8 @@ describe("the charger's own fail-safe (second layer)", () => {
     const sent = charger.limitProfilesSent;
     const deadline = Date.now() + 15_000;
     let calls = 0;
+    // the first send and two renewals
     while (charger.limitProfilesSent - sent < 3) {
-      // first send + two renewals
       if (Date.now() > deadline) throw new Error('the lease was not renewed twice within 15 s');
       await charger.setLimit(16);
       calls++;
