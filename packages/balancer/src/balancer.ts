@@ -70,6 +70,13 @@ const FULL_CAR_LAST = 1e6;
 const CADENCE_FACTOR = 2.5;
 /** IEC 60898-1 conventional tripping current: a learned load's next step must not take a line above it. */
 const TRIP_RATIO = 1.45;
+/**
+ * IEC 60898-1 conventional non-tripping current: a breaker carries 1.13 × In for an hour. The return of a load
+ * that rests (a cycler, one just gone off) may take a line up to it: over the fuse only until the cut lands.
+ */
+const NO_TRIP_RATIO = 1.13;
+/** The longest run over the fuse such a return may cause: a telegram interval and the cars' lag must fit in it. */
+const RETURN_RUN_MS = 10_000;
 /** A charger measurement older than this is not fed into the fuse loop (cars change within 5 s). */
 const MEASUREMENT_MAX_AGE_MS = 15_000;
 /** What a charger measures beyond its maximum by more than this is not physics (an mA/A mix-up, a sign). */
@@ -859,7 +866,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     house.observe(now, houseA, quiet, followingLine);
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
-    const hold = house.holdA(now, (Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS) + 3 + s.raiseIntervalMs / 1000);
+    const lagS = Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS;
+    const hold = house.holdA(now, lagS + 3 + s.raiseIntervalMs / 1000);
+    // A return may land on a car raised into its room where the cut ends the run over the fuse within 10 s
+    // (a meter sending every 10 s would leave it over for 15). A breaker does not trip at 1.13 × In.
+    const returnRoomA = meterCadenceMs() + lagS * 1000 <= RETURN_RUN_MS ? (NO_TRIP_RATIO - 1) * s.fuseA : 0;
     const cooling = house.coolingA(now);
     const lineCount = s.connection === '1x230' ? 1 : 3;
     // A line the meter does not report is assumed as loaded as the worst one it does.
@@ -877,8 +888,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const fuse = s.fuseA - s.marginA - h;
       // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
-      cutLine[l] = Math.min(fuse - hold[l]!, trip);
-      raiseLine[l] = Math.min(fuse - hold[l]! - cooling[l]!, trip);
+      // A resting load's return may take the line to 1.13 × In, not while it is over its fuse: there it would
+      // stack on the overload the cut has not undone yet (fleet house 555/872: an oven's first step, the hob
+      // zone back 5 s later, a car cut to its minimum and then paused, 11 s over).
+      const returnA = view.lineA[l]! > s.fuseA ? 0 : returnRoomA;
+      cutLine[l] = Math.min(fuse - Math.max(0, hold[l]! - returnA), trip);
+      raiseLine[l] = Math.min(fuse - Math.max(0, hold[l]! + cooling[l]! - returnA), trip);
       plainCutLine[l] = cutLine[l]!;
       if (view.lineA[l]! > s.fuseA) {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would
