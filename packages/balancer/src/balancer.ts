@@ -71,8 +71,8 @@ const CADENCE_FACTOR = 2.5;
 /** IEC 60898-1 conventional tripping current: a learned load's next step must not take a line above it. */
 const TRIP_RATIO = 1.45;
 /**
- * IEC 60898-1 conventional non-tripping current: a breaker carries 1.13 × In for an hour. The return of a load
- * that rests (a cycler, one just gone off) may take a line up to it: over the fuse only until the cut lands.
+ * IEC 60898-1 conventional non-tripping current: a breaker carries 1.13 × In for an hour. The return of a cycler
+ * that rests long may take a line up to it: over the fuse only until the cut lands.
  */
 const NO_TRIP_RATIO = 1.13;
 /** The longest run over the fuse such a return may cause: a telegram interval and the cars' lag must fit in it. */
@@ -868,10 +868,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
     const lagS = Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS;
     const hold = house.holdA(now, lagS + 3 + s.raiseIntervalMs / 1000);
-    // A return may land on a car raised into its room where the cut ends the run over the fuse within 10 s
+    // A cycler's return may land on cars not yet cut for it where the cut ends the run over the fuse within 10 s
     // (a meter sending every 10 s would leave it over for 15). A breaker does not trip at 1.13 × In.
     const returnRoomA = meterCadenceMs() + lagS * 1000 <= RETURN_RUN_MS ? (NO_TRIP_RATIO - 1) * s.fuseA : 0;
     const cooling = house.coolingA(now);
+    const shortRest = house.shortRestA(now);
     const lineCount = s.connection === '1x230' ? 1 : 3;
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
@@ -888,12 +889,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const fuse = s.fuseA - s.marginA - h;
       // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
-      // A resting load's return may take the line to 1.13 × In, not while it is over its fuse: there it would
-      // stack on the overload the cut has not undone yet (fleet house 555/872: an oven's first step, the hob
-      // zone back 5 s later, a car cut to its minimum and then paused, 11 s over).
-      const returnA = view.lineA[l]! > s.fuseA ? 0 : returnRoomA;
-      cutLine[l] = Math.min(fuse - Math.max(0, hold[l]! - returnA), trip);
-      raiseLine[l] = Math.min(fuse - Math.max(0, hold[l]! + cooling[l]! - returnA), trip);
+      // A cycler resting a minute or more may return onto the cars up to 1.13 × In; one resting less keeps its
+      // whole room, as does a load just gone off (`cooling`, no rhythm yet). Not while the line is over its fuse:
+      // there the return would stack on the overload the cut has not undone yet (fleet house 555/872: an oven's
+      // first step, the hob zone back 5 s later, a car cut to its minimum and then paused, 11 s over).
+      const shortA = shortRest[l]!;
+      const longA = Math.max(0, hold[l]! - shortA - (view.lineA[l]! > s.fuseA ? 0 : returnRoomA));
+      cutLine[l] = Math.min(fuse - shortA - longA, trip);
+      raiseLine[l] = Math.min(fuse - shortA - longA - cooling[l]!, trip);
       plainCutLine[l] = cutLine[l]!;
       if (view.lineA[l]! > s.fuseA) {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would

@@ -118,6 +118,7 @@ export class HouseModel {
   private readonly used = [false, false, false];
   /** Per-line results, reused between calls. */
   private readonly holdOut: [number, number, number] = [0, 0, 0];
+  private readonly shortOut: [number, number, number] = [0, 0, 0];
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly coolOut: [number, number, number] = [0, 0, 0];
   /** Scratch of `sumOverAppliances`: a value per load index, and the group each load joined. */
@@ -349,6 +350,22 @@ export class HouseModel {
     for (const load of this.loads) {
       if (!HouseModel.cyclingOff(load, nowMs)) continue;
       if (load.offS >= LEND_MIN_OFF_S && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
+      const addA = this.stepOf(load);
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
+    }
+    return out;
+  }
+
+  /**
+   * The part of `holdA` from cyclers that rest less than `LEND_MIN_OFF_S` (A per line): held all through their rest,
+   * never lent, not even up to what the breaker tolerates (a car raised or started into every 20 s rest is cut
+   * again at each return).
+   */
+  shortRestA(nowMs: number): readonly number[] {
+    const out = this.shortOut;
+    out[0] = out[1] = out[2] = 0;
+    for (const load of this.loads) {
+      if (!HouseModel.cyclingOff(load, nowMs) || load.offS >= LEND_MIN_OFF_S) continue;
       const addA = this.stepOf(load);
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
     }
