@@ -872,7 +872,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // (a meter sending every 10 s would leave it over for 15). A breaker does not trip at 1.13 × In.
     const returnRoomA = meterCadenceMs() + lagS * 1000 <= RETURN_RUN_MS ? (NO_TRIP_RATIO - 1) * s.fuseA : 0;
     const cooling = house.coolingA(now);
-    const shortRest = house.shortRestA(now);
     const lineCount = s.connection === '1x230' ? 1 : 3;
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
@@ -893,10 +892,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // whole room, as does a load just gone off (`cooling`, no rhythm yet). Not while the line is over its fuse:
       // there the return would stack on the overload the cut has not undone yet (fleet house 555/872: an oven's
       // first step, the hob zone back 5 s later, a car cut to its minimum and then paused, 11 s over).
-      const shortA = shortRest[l]!;
-      const longA = Math.max(0, hold[l]! - shortA - (view.lineA[l]! > s.fuseA ? 0 : returnRoomA));
-      cutLine[l] = Math.min(fuse - shortA - longA, trip);
-      raiseLine[l] = Math.min(fuse - shortA - longA - cooling[l]!, trip);
+      const heldA = hold.shortA[l]! + Math.max(0, hold.dueA[l]! - (view.lineA[l]! > s.fuseA ? 0 : returnRoomA));
+      cutLine[l] = Math.min(fuse - heldA, trip);
+      raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
       plainCutLine[l] = cutLine[l]!;
       if (view.lineA[l]! > s.fuseA) {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would

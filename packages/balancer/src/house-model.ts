@@ -91,6 +91,14 @@ export interface LearnedLoad {
   together: Set<LearnedLoad>;
 }
 
+/** The room `HouseModel.holdA` keeps per line (A) for cyclers that are off now. */
+export interface HeldRoom {
+  /** Cyclers resting less than a minute: held all through their rest. */
+  shortA: readonly number[];
+  /** Longer-resting cyclers due back within the cars' response time. */
+  dueA: readonly number[];
+}
+
 /** The owner-facing summary of a learned load (state API, dashboard). */
 export interface LoadSummary {
   label: string;
@@ -117,8 +125,10 @@ export class HouseModel {
   private readonly delta = [0, 0, 0];
   private readonly used = [false, false, false];
   /** Per-line results, reused between calls. */
-  private readonly holdOut: [number, number, number] = [0, 0, 0];
-  private readonly shortOut: [number, number, number] = [0, 0, 0];
+  private readonly held = {
+    shortA: [0, 0, 0] as [number, number, number],
+    dueA: [0, 0, 0] as [number, number, number],
+  };
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly coolOut: [number, number, number] = [0, 0, 0];
   /** Scratch of `sumOverAppliances`: a value per load index, and the group each load joined. */
@@ -340,36 +350,24 @@ export class HouseModel {
   }
 
   /**
-   * Amperes per line to count as drawn although the load is off now: cyclers expected back within
-   * `horizonS` (the cars' response time), and short-resting ones all the time. Their off-time headroom may
-   * be lent to a car only while their return is far enough away for a cut to land first.
+   * Amperes per line to count as drawn although the load is off now: cyclers that rest less than `LEND_MIN_OFF_S`
+   * all through their rest (`shortA`: lending it would cost a raise and a cut at every return), and longer-resting
+   * ones from `horizonS` (the cars' response time) before their expected return (`dueA`). Their off-time headroom
+   * may be lent to a car only while their return is far enough away for a cut to land first.
    */
-  holdA(nowMs: number, horizonS: number): readonly number[] {
-    const out = this.holdOut;
-    out[0] = out[1] = out[2] = 0;
+  holdA(nowMs: number, horizonS: number): HeldRoom {
+    const { shortA, dueA } = this.held;
+    shortA[0] = shortA[1] = shortA[2] = 0;
+    dueA[0] = dueA[1] = dueA[2] = 0;
     for (const load of this.loads) {
       if (!HouseModel.cyclingOff(load, nowMs)) continue;
-      if (load.offS >= LEND_MIN_OFF_S && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
+      const short = load.offS < LEND_MIN_OFF_S;
+      if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
+      const out = short ? shortA : dueA;
       const addA = this.stepOf(load);
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
     }
-    return out;
-  }
-
-  /**
-   * The part of `holdA` from cyclers that rest less than `LEND_MIN_OFF_S` (A per line): held all through their rest,
-   * never lent, not even up to what the breaker tolerates (a car raised or started into every 20 s rest is cut
-   * again at each return).
-   */
-  shortRestA(nowMs: number): readonly number[] {
-    const out = this.shortOut;
-    out[0] = out[1] = out[2] = 0;
-    for (const load of this.loads) {
-      if (!HouseModel.cyclingOff(load, nowMs) || load.offS >= LEND_MIN_OFF_S) continue;
-      const addA = this.stepOf(load);
-      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
-    }
-    return out;
+    return this.held;
   }
 
   /** What a load that is off adds when it comes on (A): another level of its appliance that runs now makes way. */
