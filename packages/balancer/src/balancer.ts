@@ -892,11 +892,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // whole room, as does a load just gone off (`cooling`, no rhythm yet). Not while the line is over its fuse:
       // there the return would stack on the overload the cut has not undone yet (fleet house 555/872: an oven's
       // first step, the hob zone back 5 s later, a car cut to its minimum and then paused, 11 s over).
-      const heldA = hold.shortA[l]! + Math.max(0, hold.dueA[l]! - (view.lineA[l]! > s.fuseA ? 0 : returnRoomA));
+      const overLine = view.lineA[l]! > s.fuseA;
+      const heldA = hold.shortA[l]! + Math.max(0, hold.dueA[l]! - (overLine ? 0 : returnRoomA));
       cutLine[l] = Math.min(fuse - heldA, trip);
       raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
       plainCutLine[l] = cutLine[l]!;
-      if (view.lineA[l]! > s.fuseA) {
+      if (overLine) {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would
         // need a cut of its own, one more lag over the fuse (fleet house 424242/320: a hob zone, an air fryer
         // 5 s later, 11 s over). Until the line is back under, the cut leaves room for one more step, down
