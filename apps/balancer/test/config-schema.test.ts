@@ -1,6 +1,7 @@
 /** The published JSON Schema: fresh, read by an independent validator (ajv), and in step with our checks. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REASON_TEXTS } from '@p1/balancer';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -141,4 +142,22 @@ describe('config.schema.json', () => {
     // the space holds all three outcomes, so the property is not vacuous
     expect(Math.min(seen.accepted, seen.refused, seen.crossKey)).toBeGreaterThan(0);
   });
+
+  it('has every setting that an owner-facing reason names, so the dashboard never points at a key that is gone', () => {
+    const named = Object.values(REASON_TEXTS).flatMap(
+      (text) => text.match(/\b(?:site|margins|timing)\.[A-Za-z.]*[A-Za-z]/g) ?? [],
+    );
+    expect(named).toContain('margins.unseenStepKw');
+    for (const path of named) expect(schemaHas(published, path.split('.')), path).toBe(true);
+  });
 });
+
+/** Whether a JSON Schema object (or one of its `anyOf` alternatives) has the property path `keys`. */
+function schemaHas(schema: Record<string, unknown>, keys: string[]): boolean {
+  if (keys.length === 0) return true;
+  const alternatives = (schema.anyOf as Array<Record<string, unknown>> | undefined) ?? [schema];
+  return alternatives.some((alt) => {
+    const next = (alt.properties as Record<string, Record<string, unknown>> | undefined)?.[keys[0]!];
+    return next !== undefined && schemaHas(next, keys.slice(1));
+  });
+}
