@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { BalancerInput } from '@p1/balancer';
 import { afterAll, describe, expect, it } from 'vitest';
+import { whyOf } from '../src/fleet/house-run';
 import { createMeter, loadScenario, parseScenario, runScenario, type Scenario, strategies } from '../src/index';
 
 const START = '2025-01-15T18:00:00+01:00';
@@ -116,6 +117,42 @@ describe('overloads above 1.45 × fuseA and their cause', () => {
     const r = runScenario(sc, { strategy: 'none', skipOptimal: true });
     expect(r.over145Events).toEqual([{ atS: 606, cause: 'car2', seconds: 1800 - 606 }]);
     expect(r.metrics.over145RepeatMax).toBe(1);
+  });
+});
+
+describe('quarters over the target and what switched on in them', () => {
+  it('names each appliance that switched on in a quarter over, and whether it was its first that day', () => {
+    // 3N400 25 A under 2.5 kW, the car at 16 A (11 kW) the whole hour: every quarter is over and the house alone
+    // (a kettle at 18:05 and again at 18:20, an oven from 18:22) stays under it.
+    const sc = scenario({
+      durationS: 3600,
+      site: { connection: '3N400', fuseA: 25, capacityTargetKw: 2.5 },
+      loads: [
+        { name: 'kettle', phases: [1], kw: 2.2, at: '18:05', durationS: 120 },
+        { name: 'kettle', phases: [1], kw: 2.2, at: '18:20', durationS: 120 },
+        { name: 'oven', phases: [2], kw: 3, at: '18:22', durationS: 180 },
+      ],
+    });
+    const r = runScenario(sc, { strategy: 'none', skipOptimal: true, trace: true });
+    expect(r.quartersOver.map((q) => q.atS)).toEqual([0, 900, 1800, 2700]);
+    expect(r.quartersOver.map((q) => q.switchedOn)).toEqual([
+      [{ name: 'kettle', kw: 2.2, first: true }],
+      [
+        { name: 'kettle', kw: 2.2, first: false },
+        { name: 'oven', kw: 3, first: true },
+      ],
+      [],
+      [],
+    ]);
+    // by what the quarter's average import was above its target
+    for (const q of r.quartersOver) {
+      const traced = r.trace!.quarters.find((t) => t.startS === q.atS)!;
+      expect(q.overKw).toBeCloseTo(traced.avgKw - traced.targetKw!, 9);
+    }
+    expect(r.metrics.quartersOverTarget).toBe(4);
+    expect(whyOf(sc, r.over145Events, r.quartersOver)[1]).toMatch(
+      /^18:15 quarter \d+\.\d{3} kW over the target; switched on in it: kettle 2\.2 kW, oven 3 kW \(first that day\)$/,
+    );
   });
 });
 

@@ -67,6 +67,16 @@ export interface Over145Event {
   seconds: number;
 }
 
+/** A quarter over the target the house alone kept, and the appliances that switched on in it. */
+export interface QuarterOver {
+  /** The quarter's first second. */
+  atS: number;
+  /** Its average import above the target (kW). */
+  overKw: number;
+  /** Each appliance with an on-step in the quarter, once; `first`: its first on-step of the run was in this quarter. */
+  switchedOn: Array<{ name: string; kw: number; first: boolean }>;
+}
+
 export interface RunResult {
   scenario: string;
   strategy: string;
@@ -77,6 +87,7 @@ export interface RunResult {
   /** Where the time went (ms): the strategy's steps, the rest of the loop and the house, the bound. */
   timing: { strategyMs: number; physicsMs: number; boundMs: number };
   over145Events: Over145Event[];
+  quartersOver: QuarterOver[];
 }
 
 /** The balancer configuration a scenario implies: the site, and each car's range as its owner would enter it. */
@@ -140,6 +151,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     elapsedMs: performance.now() - began,
     timing: { strategyMs: run.strategyMs, physicsMs: loopMs - run.strategyMs, boundMs },
     over145Events: run.events,
+    quartersOver: run.quartersOverList,
   };
   if (run.trace) result.trace = run.trace;
   return result;
@@ -211,6 +223,12 @@ class BenchRun {
   private qHouseKws = 0;
   private runningPeak: number;
   private quartersOver = 0;
+  readonly quartersOverList: QuarterOver[] = [];
+  /** Per appliance name (by `nameOf`): the second of its first on-step, NaN before it. */
+  private readonly nameOf: Int16Array;
+  private readonly firstOnT: Float64Array;
+  /** The appliances (load indices) with an on-step in the running quarter, in order, each once. */
+  private readonly quarterSteps: number[] = [];
   private maxOvershoot = 0;
   readonly trace: Trace | undefined;
   private readonly lineKw: [number, number, number] = [0, 0, 0];
@@ -267,6 +285,9 @@ class BenchRun {
     this.stepUs = new Float64Array(this.duration);
     this.hourChanges = new Int32Array(n);
     this.loadCount = scenario.loads.length;
+    const names = [...new Set(scenario.loads.map((l) => l.name))];
+    this.nameOf = Int16Array.from(scenario.loads, (l) => names.indexOf(l.name));
+    this.firstOnT = new Float64Array(names.length).fill(Number.NaN);
     this.quarter = Math.floor(this.startMs / QUARTER_MS);
     this.runningPeak = scenario.site.monthPeakKw;
     this.trace = trace
@@ -290,11 +311,24 @@ class BenchRun {
       if (avg > target + 1e-3 && houseAvg <= target) {
         this.quartersOver++;
         this.maxOvershoot = Math.max(this.maxOvershoot, avg - target);
+        this.quartersOverList.push({ atS: this.quarterStartT, overKw: avg - target, switchedOn: this.switchedOn() });
       }
       // Only the house can raise the month's peak for free; an overshoot of ours must not excuse the next.
       this.runningPeak = Math.max(this.runningPeak, houseAvg);
     }
     this.trace?.quarters.push({ startS: this.quarterStartT, avgKw: avg, houseAvgKw: houseAvg, targetKw: target });
+  }
+
+  /** The running quarter's appliances that switched on, one entry per name (its largest), first ones marked. */
+  private switchedOn(): QuarterOver['switchedOn'] {
+    const out: QuarterOver['switchedOn'] = [];
+    for (const k of this.quarterSteps) {
+      const load = this.scenario.loads[k]!;
+      const seen = out.find((o) => o.name === load.name);
+      if (seen) seen.kw = Math.max(seen.kw, load.kw);
+      else out.push({ name: load.name, kw: load.kw, first: this.firstOnT[this.nameOf[k]!]! >= this.quarterStartT });
+    }
+    return out;
   }
 
   private causeName(c: number): string {
@@ -317,6 +351,9 @@ class BenchRun {
     while (this.nextStep < houseSteps.count && houseSteps.t[this.nextStep]! <= t) {
       const k = this.nextStep++;
       if (houseSteps.t[k] !== t) continue;
+      const load = houseSteps.load[k]!;
+      if (Number.isNaN(this.firstOnT[this.nameOf[load]!]!)) this.firstOnT[this.nameOf[load]!] = t;
+      if (!this.quarterSteps.includes(load)) this.quarterSteps.push(load);
       const mask = houseSteps.lines[k]!;
       for (let l = 0; l < 3; l++) {
         if ((mask & (1 << l)) === 0) continue;
@@ -473,6 +510,7 @@ class BenchRun {
       this.closeQuarter();
       this.quarter = q;
       this.quarterStartT = t;
+      this.quarterSteps.length = 0;
       this.qImportKws = 0;
       this.qHouseKws = 0;
     }

@@ -139,8 +139,8 @@ export interface FleetReport {
   metrics: Record<string, Record<string, Summary>>;
   promises: PromiseRow[];
   fleetGoals: Array<{ id: string; text: string; value: number | null; kept: boolean }>;
-  /** Our strategy's houses that break a promise, with the promises they break. */
-  failing: Array<{ index: number; name: string; broken: string[] }>;
+  /** Our strategy's houses that break a promise, with the promises they break and what broke the fuse and quarter ones. */
+  failing: Array<{ index: number; name: string; broken: string[]; why: string[] }>;
 }
 
 /** Which promises a strategy breaks in one house (the energy promise compares with the other strategies run). */
@@ -204,7 +204,7 @@ export function fleetReport(run: FleetRun): FleetReport {
     promises,
     fleetGoals,
     failing: outcomes
-      .map((o) => ({ index: o.index, name: o.name, broken: brokenBy.get(ours)![o.index]! }))
+      .map((o) => ({ index: o.index, name: o.name, broken: brokenBy.get(ours)![o.index]!, why: o.why }))
       .filter((f) => f.broken.length > 0),
   };
 }

@@ -1,7 +1,8 @@
 /** One generated house run by every strategy of a fleet, sharing the house and the bound between them. */
 import type { Metrics } from '../bench/metrics';
 import { optimalEvEnergyKwh } from '../bench/optimal';
-import { type Over145Event, runScenario } from '../bench/runner';
+import { type Over145Event, type QuarterOver, runScenario } from '../bench/runner';
+import { formatTimeOfDay, meterTimeOfDayS, parseStart } from '../clock';
 import { houseTimeline } from '../house';
 import { generateHouse } from '../houses/generate';
 import type { Profile } from '../houses/sites';
@@ -13,6 +14,8 @@ export interface HouseOutcome {
   /** Per strategy, in the order asked. */
   metrics: Record<string, Metrics>;
   over145Events: Record<string, Over145Event[]>;
+  /** What broke the first strategy's fuse and quarter promises, one sentence each (see `whyOf`). */
+  why: string[];
   /** Milliseconds: the house (timeline and the runner's own loop), the bound, each strategy's steps. */
   timing: { physicsMs: number; boundMs: number; strategyMs: Record<string, number> };
 }
@@ -43,15 +46,39 @@ export function runHouse(
     name: scenario.name,
     metrics: {},
     over145Events: {},
+    why: [],
     timing: { physicsMs: 0, boundMs, strategyMs: {} },
   };
   for (const strategy of strategyNames) {
     const r = runScenario(scenario, { strategy, house, optimalKwh });
     outcome.metrics[strategy] = r.metrics;
     outcome.over145Events[strategy] = r.over145Events;
+    if (strategy === strategyNames[0]) outcome.why = whyOf(scenario, r.over145Events, r.quartersOver);
     outcome.timing.strategyMs[strategy] = r.timing.strategyMs;
     physicsMs += r.timing.physicsMs;
   }
   outcome.timing.physicsMs = physicsMs;
   return outcome;
+}
+
+/**
+ * Our run's overloads above 1.45 × In and quarters over target, each as the sentence a developer starts a trace
+ * from: when, what switched on, and whether that appliance had been seen before that day.
+ */
+export function whyOf(
+  scenario: Scenario,
+  over145: readonly Over145Event[],
+  quarters: readonly QuarterOver[],
+): string[] {
+  const startMs = parseStart(scenario.start);
+  const clock = (atS: number) => formatTimeOfDay(meterTimeOfDayS(startMs + atS * 1000));
+  const out = over145.map((e) => `${clock(e.atS)} ${e.seconds} s above 1.45 × In after ${e.cause} switched on`);
+  for (const q of quarters) {
+    const loads = q.switchedOn.map((l) => `${l.name} ${l.kw} kW${l.first ? ' (first that day)' : ''}`);
+    out.push(
+      `${clock(q.atS).slice(0, 5)} quarter ${q.overKw.toFixed(3)} kW over the target; switched on in it: ` +
+        (loads.length > 0 ? loads.join(', ') : 'nothing'),
+    );
+  }
+  return out;
 }

@@ -17,8 +17,9 @@ function num(x: number | null): string {
 const cell = (s: Summary) => `${num(s.median)} / ${num(s.p95)} / ${num(s.worst)}`;
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`]
+/** A Markdown table: the first `textColumns` columns left-aligned, the numbers after them right-aligned. */
+function table(header: string[], rows: string[][], textColumns = 1): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`]
     .concat(rows.map((r) => `| ${r.join(' | ')} |`))
     .join('\n');
 }
@@ -84,6 +85,16 @@ export function formatFleetReport(r: FleetReport): string {
       ),
     );
   }
+  if (r.failing.length > 0) {
+    out.push('', `## Houses where ${ours} breaks a promise`, '');
+    out.push(
+      table(
+        ['house', 'breaks', 'what happened (fuse above 1.45 × In, quarters over target)'],
+        r.failing.map((f) => [`${f.index} ${f.name}`, f.broken.join(', '), f.why.join('; ') || '–']),
+        3,
+      ),
+    );
+  }
   return out.join('\n');
 }
 
@@ -97,7 +108,8 @@ export function writeFleetFiles(r: FleetReport, dir: string): string[] {
   for (const f of r.failing) {
     const scenario = fleetHouse(r.seed, f.index, r.profile, r.telegramEveryS);
     const path = join(dir, `${scenario.name}.json`);
-    writeFileSync(path, `${JSON.stringify({ $comment: `breaks: ${f.broken.join(', ')}`, ...scenario }, null, 2)}\n`);
+    const $comment = [`breaks: ${f.broken.join(', ')}`, ...f.why].join('; ');
+    writeFileSync(path, `${JSON.stringify({ $comment, ...scenario }, null, 2)}\n`);
     written.push(path);
   }
   const ours = r.strategies[0]!;
