@@ -136,10 +136,10 @@ describe('quarters over the target and what switched on in them', () => {
     const r = runScenario(sc, { strategy: 'none', skipOptimal: true, trace: true });
     expect(r.quartersOver.map((q) => q.atS)).toEqual([0, 900, 1800, 2700]);
     expect(r.quartersOver.map((q) => q.switchedOn)).toEqual([
-      [{ name: 'kettle', kw: 2.2, first: true }],
+      [{ name: 'kettle', lines: [1], kw: 2.2, first: true }],
       [
-        { name: 'kettle', kw: 2.2, first: false },
-        { name: 'oven', kw: 3, first: true },
+        { name: 'kettle', lines: [1], kw: 2.2, first: false },
+        { name: 'oven', lines: [2], kw: 3, first: true },
       ],
       [],
       [],
@@ -151,7 +151,7 @@ describe('quarters over the target and what switched on in them', () => {
     }
     expect(r.metrics.quartersOverTarget).toBe(4);
     expect(whyOf(sc, r.over145Events, r.quartersOver)[1]).toMatch(
-      /^18:15 quarter \d+\.\d{3} kW over the target; switched on in it: kettle 2\.2 kW, oven 3 kW \(first that day\)$/,
+      /^18:15 quarter \d+\.\d{3} kW over the target; switched on in it: kettle 2\.2 kW on L1, oven 3 kW on L2 \(first that day\)$/,
     );
   });
 });

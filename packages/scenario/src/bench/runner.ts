@@ -73,8 +73,11 @@ export interface QuarterOver {
   atS: number;
   /** Its average import above the target (kW). */
   overKw: number;
-  /** Each appliance with an on-step in the quarter, once; `first`: its first on-step of the run was in this quarter. */
-  switchedOn: Array<{ name: string; kw: number; first: boolean }>;
+  /**
+   * Each appliance with an on-step in the quarter, once (an appliance: a load's name on its lines, so each zone of a
+   * hob on its own line); `first`: its first on-step of the run was in this quarter.
+   */
+  switchedOn: Array<{ name: string; lines: Line[]; kw: number; first: boolean }>;
 }
 
 export interface RunResult {
@@ -224,8 +227,8 @@ class BenchRun {
   private runningPeak: number;
   private quartersOver = 0;
   readonly quartersOverList: QuarterOver[] = [];
-  /** Per appliance name (by `nameOf`): the second of its first on-step, NaN before it. */
-  private readonly nameOf: Int16Array;
+  /** Per appliance (`applianceOf` a load: its name on its lines): the second of its first on-step, NaN before it. */
+  private readonly applianceOf: Int16Array;
   private readonly firstOnT: Float64Array;
   /** The appliances (load indices) with an on-step in the running quarter, in order, each once. */
   private readonly quarterSteps: number[] = [];
@@ -285,9 +288,10 @@ class BenchRun {
     this.stepUs = new Float64Array(this.duration);
     this.hourChanges = new Int32Array(n);
     this.loadCount = scenario.loads.length;
-    const names = [...new Set(scenario.loads.map((l) => l.name))];
-    this.nameOf = Int16Array.from(scenario.loads, (l) => names.indexOf(l.name));
-    this.firstOnT = new Float64Array(names.length).fill(Number.NaN);
+    const appliance = (l: Scenario['loads'][number]) => `${l.name} on ${[...l.phases].sort().join('')}`;
+    const appliances = [...new Set(scenario.loads.map(appliance))];
+    this.applianceOf = Int16Array.from(scenario.loads, (l) => appliances.indexOf(appliance(l)));
+    this.firstOnT = new Float64Array(appliances.length).fill(Number.NaN);
     this.quarter = Math.floor(this.startMs / QUARTER_MS);
     this.runningPeak = scenario.site.monthPeakKw;
     this.trace = trace
@@ -319,14 +323,20 @@ class BenchRun {
     this.trace?.quarters.push({ startS: this.quarterStartT, avgKw: avg, houseAvgKw: houseAvg, targetKw: target });
   }
 
-  /** The running quarter's appliances that switched on, one entry per name (its largest), first ones marked. */
+  /** The running quarter's appliances that switched on, one entry each (its largest load), first ones marked. */
   private switchedOn(): QuarterOver['switchedOn'] {
     const out: QuarterOver['switchedOn'] = [];
+    const seen: number[] = [];
     for (const k of this.quarterSteps) {
       const load = this.scenario.loads[k]!;
-      const seen = out.find((o) => o.name === load.name);
-      if (seen) seen.kw = Math.max(seen.kw, load.kw);
-      else out.push({ name: load.name, kw: load.kw, first: this.firstOnT[this.nameOf[k]!]! >= this.quarterStartT });
+      const a = this.applianceOf[k]!;
+      const at = seen.indexOf(a);
+      if (at >= 0) out[at]!.kw = Math.max(out[at]!.kw, load.kw);
+      else {
+        seen.push(a);
+        const first = this.firstOnT[a]! >= this.quarterStartT;
+        out.push({ name: load.name, lines: [...load.phases].sort(), kw: load.kw, first });
+      }
     }
     return out;
   }
@@ -352,7 +362,7 @@ class BenchRun {
       const k = this.nextStep++;
       if (houseSteps.t[k] !== t) continue;
       const load = houseSteps.load[k]!;
-      if (Number.isNaN(this.firstOnT[this.nameOf[load]!]!)) this.firstOnT[this.nameOf[load]!] = t;
+      if (Number.isNaN(this.firstOnT[this.applianceOf[load]!]!)) this.firstOnT[this.applianceOf[load]!] = t;
       if (!this.quarterSteps.includes(load)) this.quarterSteps.push(load);
       const mask = houseSteps.lines[k]!;
       for (let l = 0; l < 3; l++) {

@@ -74,7 +74,9 @@ export function whyOf(
   const clock = (atS: number) => formatTimeOfDay(meterTimeOfDayS(startMs + atS * 1000));
   const out = over145.map((e) => `${clock(e.atS)} ${e.seconds} s above 1.45 × In after ${e.cause} switched on`);
   for (const q of quarters) {
-    const loads = q.switchedOn.map((l) => `${l.name} ${l.kw} kW${l.first ? ' (first that day)' : ''}`);
+    const loads = q.switchedOn.map(
+      (l) => `${l.name} ${l.kw} kW on L${l.lines.join('+L')}${l.first ? ' (first that day)' : ''}`,
+    );
     out.push(
       `${clock(q.atS).slice(0, 5)} quarter ${q.overKw.toFixed(3)} kW over the target; switched on in it: ` +
         (loads.length > 0 ? loads.join(', ') : 'nothing'),
