@@ -97,6 +97,8 @@ describe('overloads above 1.45 × fuseA and their cause', () => {
     expect(r.over145Events.map((e) => e.atS)).toEqual([300, 450, 600, 750, 900, 1050]);
     expect(r.metrics.over145RepeatMax).toBe(6);
     expect(r.metrics.over145Seconds).toBe(540);
+    // and the fleet bench says it on the scenario's clock
+    expect(whyOf(sc, r.over145Events, []).at(-1)).toBe('18:17:30 90 s above 1.45 × In, set off by hob');
   });
 
   it('blames the car that plugs in while the oven runs', () => {

@@ -154,7 +154,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     elapsedMs: performance.now() - began,
     timing: { strategyMs: run.strategyMs, physicsMs: loopMs - run.strategyMs, boundMs },
     over145Events: run.events,
-    quartersOver: run.quartersOverList,
+    quartersOver: run.quartersOver,
   };
   if (run.trace) result.trace = run.trace;
   return result;
@@ -225,14 +225,12 @@ class BenchRun {
   private qImportKws = 0;
   private qHouseKws = 0;
   private runningPeak: number;
-  private quartersOver = 0;
-  readonly quartersOverList: QuarterOver[] = [];
+  readonly quartersOver: QuarterOver[] = [];
   /** Per appliance (`applianceOf` a load: its name on its lines): the second of its first on-step, NaN before it. */
   private readonly applianceOf: Int16Array;
   private readonly firstOnT: Float64Array;
   /** The appliances (load indices) with an on-step in the running quarter, in order, each once. */
   private readonly quarterSteps: number[] = [];
-  private maxOvershoot = 0;
   readonly trace: Trace | undefined;
   private readonly lineKw: [number, number, number] = [0, 0, 0];
   private readonly lineA: [number, number, number] = [0, 0, 0];
@@ -313,9 +311,7 @@ class BenchRun {
     if (this.capacityTargetKw !== null) {
       target = quarterTarget(this.capacityTargetKw, this.runningPeak);
       if (avg > target + 1e-3 && houseAvg <= target) {
-        this.quartersOver++;
-        this.maxOvershoot = Math.max(this.maxOvershoot, avg - target);
-        this.quartersOverList.push({ atS: this.quarterStartT, overKw: avg - target, switchedOn: this.switchedOn() });
+        this.quartersOver.push({ atS: this.quarterStartT, overKw: avg - target, switchedOn: this.switchedOn() });
       }
       // Only the house can raise the month's peak for free; an overshoot of ours must not excuse the next.
       this.runningPeak = Math.max(this.runningPeak, houseAvg);
@@ -570,8 +566,11 @@ class BenchRun {
       overloadMaxEventS: this.maxRun,
       over113Seconds: this.over113,
       over145Seconds: this.over145,
-      quartersOverTarget: this.quartersOver,
-      maxQuarterOvershootKw: round(this.maxOvershoot, 3),
+      quartersOverTarget: this.quartersOver.length,
+      maxQuarterOvershootKw: round(
+        this.quartersOver.reduce((most, q) => Math.max(most, q.overKw), 0),
+        3,
+      ),
       evEnergyKwh: round(this.evEnergyKwh, 3),
       optimalEvEnergyKwh: round(optimal, 3),
       evEnergyRatio: optimal > 0 ? round(this.evEnergyKwh / optimal, 4) : 1,

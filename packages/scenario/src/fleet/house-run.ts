@@ -72,7 +72,8 @@ export function whyOf(
 ): string[] {
   const startMs = parseStart(scenario.start);
   const clock = (atS: number) => formatTimeOfDay(meterTimeOfDayS(startMs + atS * 1000));
-  const out = over145.map((e) => `${clock(e.atS)} ${e.seconds} s above 1.45 × In after ${e.cause} switched on`);
+  // the cause is an appliance's switch-on, a car's rise, or "house" where no on-step was seen on that line
+  const out = over145.map((e) => `${clock(e.atS)} ${e.seconds} s above 1.45 × In, set off by ${e.cause}`);
   for (const q of quarters) {
     const loads = q.switchedOn.map(
       (l) => `${l.name} ${l.kw} kW on L${l.lines.join('+L')}${l.first ? ' (first that day)' : ''}`,
