@@ -8,7 +8,14 @@ export {
   DEFAULT_PHASE_SWITCH_HOLD_S,
 } from './balancer';
 export type * from './charger-state';
-export { describeLoad, type HeldRoom, HouseModel, type LearnedLoad, type LoadSummary } from './house-model';
+export {
+  DEFAULT_UNSEEN_STEP_KW,
+  describeLoad,
+  type HeldRoom,
+  HouseModel,
+  type LearnedLoad,
+  type LoadSummary,
+} from './house-model';
 export { type ClockState, MeterClock } from './meter-clock';
 export { parseMeterTime } from './meter-view';
 export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';

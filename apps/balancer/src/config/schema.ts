@@ -6,10 +6,12 @@
  */
 import {
   CONNECTIONS,
+  DEFAULT_CAPACITY_MARGIN_KW,
   DEFAULT_MIN_CHARGE_S,
   DEFAULT_MIN_PAUSE_S,
   DEFAULT_PHASE_SWITCH_DELAY_S,
   DEFAULT_PHASE_SWITCH_HOLD_S,
+  DEFAULT_UNSEEN_STEP_KW,
 } from '@p1/balancer';
 import { type DriverOptions, hostName } from '@p1/drivers';
 import { toJsonSchema } from '@valibot/to-json-schema';
@@ -189,10 +191,10 @@ export function configSchema(tables: DriverTables = DRIVERS) {
   // The balancer's safety margins; defaults are the balancer's own (packages/balancer/README.md).
   const margins = v.strictObject({
     fuseA: v.optional(about(between(0, 10), 'Amperes kept free under the fuse on every line'), 0.5),
-    capacityKw: v.optional(about(between(0, 2), 'kW kept under the capacity target'), 0.02),
+    capacityKw: v.optional(about(between(0, 2), 'kW kept under the capacity target'), DEFAULT_CAPACITY_MARGIN_KW),
     unseenStepKw: v.optional(
       about(between(0, 15), 'Room kept under 1.45 × the fuse for an appliance not seen yet (kW); 0 turns it off'),
-      3,
+      DEFAULT_UNSEEN_STEP_KW,
     ),
   });
 
