@@ -34,9 +34,16 @@ export {
   type PromiseRow,
   runFleet,
 } from './fleet/fleet';
-export { fleetHouse, type HouseOutcome, runHouse } from './fleet/house-run';
+export { fleetHouse, type HouseOutcome, heldWhy, runHouse, whyOf } from './fleet/house-run';
 export { formatFleetReport, writeFleetFiles } from './fleet/output';
-export { FLEET_ENERGY_GOALS, type HousePromise, keepsSafety, PROMISES, SAFETY_PROMISES } from './fleet/promises';
+export {
+  ENERGY_PROMISES,
+  FLEET_ENERGY_GOALS,
+  type HousePromise,
+  keepsSafety,
+  PROMISES,
+  SAFETY_PROMISES,
+} from './fleet/promises';
 export { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './fleet/stats';
 export {
   createHouse,

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { BalancerInput } from '@p1/balancer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { whyOf } from '../src/fleet/house-run';
+import { heldWhy, whyOf } from '../src/fleet/house-run';
 import { createMeter, loadScenario, parseScenario, runScenario, type Scenario, strategies } from '../src/index';
 
 const START = '2025-01-15T18:00:00+01:00';
@@ -43,6 +43,7 @@ function scripted(name: string, limitAt: (t: number, input: BalancerInput) => nu
 
 let lastStamp: string | null = null;
 scripted('test-flip', (t) => (Math.floor(t / 10) % 2 === 0 ? 16 : 10));
+scripted('test-follow', () => 15.7);
 scripted('test-pause', (t) => ((t >= 600 && t < 630) || (t >= 1200 && t < 1290) ? 0 : 16));
 // The balancer's fail-safe to 6 A, then 0 A, and a restart 60 s after the 6 A; later an offer of 7 A for 30 s.
 scripted('test-pause-car-min', (t) => {
@@ -66,7 +67,14 @@ strategies['test-default-on-copies'] = (config, sc) => {
   };
 };
 afterAll(() => {
-  for (const s of ['test-flip', 'test-pause', 'test-pause-car-min', 'test-freeze-aware', 'test-default-on-copies'])
+  for (const s of [
+    'test-flip',
+    'test-follow',
+    'test-pause',
+    'test-pause-car-min',
+    'test-freeze-aware',
+    'test-default-on-copies',
+  ])
     delete strategies[s];
 });
 
@@ -154,6 +162,45 @@ describe('quarters over the target and what switched on in them', () => {
     expect(r.metrics.quartersOverTarget).toBe(4);
     expect(whyOf(sc, r.over145Events, r.quartersOver)[1]).toMatch(
       /^18:15 quarter \d+\.\d{3} kW over the target; switched on in it: kettle 2\.2 kW on L1, oven 3 kW on L2 \(first that day\)$/,
+    );
+  });
+});
+
+describe('how long the cars were held under their maximum, and why', () => {
+  it('counts the seconds a car that wanted energy was offered less than it takes, by the strategy’s reason', () => {
+    // test-flip offers 16 A and 10 A by turns of 10 s: the car (16 A, wanting 500 kWh) is held half the time,
+    // under no reason of its own; a full car is not counted, and an offer that follows its draw holds nothing.
+    const flip = runScenario(scenario({}), { strategy: 'test-flip', skipOptimal: true });
+    expect(flip.held).toEqual({ wantingS: 1800, heldS: { held: 900 } });
+    const full = scenario({
+      evs: [{ name: 'car1', charger: 'cp1', arrive: '17:00', depart: '23:00', needKwh: 1, lagS: 5, rampS: 0 }],
+    });
+    const fullRun = runScenario(full, { strategy: 'test-flip', skipOptimal: true });
+    // 1 kWh at 11 kW (16 A and 10 A by turns from the car's 5 s lag) lasts a few hundred seconds of the 1800
+    expect(fullRun.held.wantingS).toBeGreaterThan(300);
+    expect(fullRun.held.wantingS).toBeLessThan(600);
+    expect(runScenario(scenario({}), { strategy: 'test-follow', skipOptimal: true }).held.heldS).toEqual({});
+  });
+
+  it('names our balancer’s reason: on 16 A it keeps room for an appliance not seen yet', () => {
+    // 3N400 16 A, nothing on: 1.45 × 16 = 23.2 A leaves the car about 10 A beside the 13 A kept for an unseen step.
+    const r = runScenario(scenario({}), { strategy: 'default', skipOptimal: true });
+    expect(r.held.wantingS).toBe(1800);
+    const [longest] = Object.entries(r.held.heldS).sort((a, b) => b[1] - a[1]);
+    expect(longest?.[0]).toBe('headroom kept');
+    expect(longest?.[1]).toBeGreaterThan(1750);
+    expect(heldWhy(r.held)).toMatch(
+      /^cars held under their maximum 0\.5 of the 0\.5 car-hours they wanted energy: headroom kept 0\.5 h$/,
+    );
+  });
+
+  it('sums the reasons too short to name', () => {
+    const held = { wantingS: 36_000, heldS: { 'L1 fuse': 7200, 'min pause': 200, ramp: 160 } };
+    expect(heldWhy(held)).toBe(
+      'cars held under their maximum 2.1 of the 10.0 car-hours they wanted energy: L1 fuse 2.0 h, other reasons 0.1 h',
+    );
+    expect(heldWhy({ wantingS: 3600, heldS: {} })).toBe(
+      'cars held under their maximum 0.0 of the 1.0 car-hours they wanted energy',
     );
   });
 });

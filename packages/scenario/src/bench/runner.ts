@@ -80,6 +80,19 @@ export interface QuarterOver {
   switchedOn: Array<{ name: string; lines: Line[]; kw: number; first: boolean }>;
 }
 
+/** Car-seconds a car wanted energy (plugged, not full), and those it was offered less than it could take, by reason. */
+export interface HeldTime {
+  wantingS: number;
+  /** By the strategy's reason for the limit ("held" where a strategy gives none). */
+  heldS: Record<string, number>;
+}
+
+/**
+ * An offer this much under the most the car can take holds it (A). Less is the balancer following the car's own draw
+ * (15.7 A offered to a car that draws 15.5 A of 16), not a hold.
+ */
+const HELD_BELOW_A = 0.5;
+
 export interface RunResult {
   scenario: string;
   strategy: string;
@@ -91,6 +104,7 @@ export interface RunResult {
   timing: { strategyMs: number; physicsMs: number; boundMs: number };
   over145Events: Over145Event[];
   quartersOver: QuarterOver[];
+  held: HeldTime;
 }
 
 /** The balancer configuration a scenario implies: the site, and each car's range as its owner would enter it. */
@@ -155,6 +169,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     timing: { strategyMs: run.strategyMs, physicsMs: loopMs - run.strategyMs, boundMs },
     over145Events: run.events,
     quartersOver: run.quartersOver,
+    held: run.held,
   };
   if (run.trace) result.trace = run.trace;
   return result;
@@ -181,6 +196,9 @@ class BenchRun {
   private readonly phases: Array<1 | 3>;
   /** Below this offer (A) the car does not charge: the larger of its own minimum and the charger's. */
   private readonly pauseBelowA: Float64Array;
+  /** The most a car can take (A): the lesser of its own maximum and the charger's. */
+  private readonly fullA: Float64Array;
+  readonly held: HeldTime = { wantingS: 0, heldS: {} };
   private readonly pausedByBalancer: Uint8Array;
   private readonly pausedAt: Float64Array;
   private readonly carA: Float64Array;
@@ -264,6 +282,7 @@ class BenchRun {
     this.limits = new Float64Array(n);
     this.phases = this.caps.map((c) => (connection !== '1x230' && c.phases.length === 3 ? 3 : 1));
     this.pauseBelowA = Float64Array.from(this.caps, (c, i) => Math.max(c.minA, this.specs[i]?.minA ?? 0));
+    this.fullA = Float64Array.from(this.caps, (c, i) => Math.min(c.maxA, this.specs[i]?.maxA ?? c.maxA));
     this.pausedByBalancer = new Uint8Array(n);
     this.pausedAt = new Float64Array(n);
     this.carA = new Float64Array(n);
@@ -504,6 +523,13 @@ class BenchRun {
         if (pausedS < (this.specs[i]?.minPauseS ?? 0)) this.tooShort++;
       }
       if (!wanting) this.pausedByBalancer[i] = 0;
+      else {
+        this.held.wantingS++;
+        if (d.limitA < this.fullA[i]! - HELD_BELOW_A) {
+          const why = d.reason ?? 'held';
+          this.held.heldS[why] = (this.held.heldS[why] ?? 0) + 1;
+        }
+      }
       limits[i] = d.limitA;
       phases[i] = d.phases;
     }

@@ -12,7 +12,8 @@ import {
 } from '@p1/balancer';
 import type { Scenario } from '../scenario';
 
-type Setpoint = Pick<ChargerDecision, 'id' | 'limitA' | 'phases'>;
+/** A charger's setpoint; `reason` where the strategy says why (ours does, the references do not). */
+type Setpoint = Pick<ChargerDecision, 'id' | 'limitA' | 'phases'> & Partial<Pick<ChargerDecision, 'reason'>>;
 
 /**
  * What the bench needs of a strategy: a limit and phases per charger each second. The bench overwrites the input

@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { METRIC_KEYS, type Metrics } from '../bench/metrics';
 import type { Profile } from '../houses/sites';
-import { type HouseOutcome, runHouse } from './house-run';
-import { FLEET_ENERGY_GOALS, PROMISES } from './promises';
+import { type HouseOutcome, heldWhy, runHouse } from './house-run';
+import { ENERGY_PROMISES, FLEET_ENERGY_GOALS, PROMISES } from './promises';
 import { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './stats';
 
 export interface FleetOptions {
@@ -139,7 +139,10 @@ export interface FleetReport {
   metrics: Record<string, Record<string, Summary>>;
   promises: PromiseRow[];
   fleetGoals: Array<{ id: string; text: string; value: number | null; kept: boolean }>;
-  /** Our strategy's houses that break a promise, with the promises they break and what broke the fuse and quarter ones. */
+  /**
+   * Our strategy's houses that break a promise, with the promises they break, what broke the fuse and quarter ones
+   * and, where the cars fell short of energy, what held them.
+   */
   failing: Array<{ index: number; name: string; broken: string[]; why: string[] }>;
 }
 
@@ -204,7 +207,12 @@ export function fleetReport(run: FleetRun): FleetReport {
     promises,
     fleetGoals,
     failing: outcomes
-      .map((o) => ({ index: o.index, name: o.name, broken: brokenBy.get(ours)![o.index]!, why: o.why }))
+      .map((o) => {
+        const broken = brokenBy.get(ours)![o.index]!;
+        // A house short of energy says what held its cars; the fuse and quarter sentences say what broke those.
+        const short = ENERGY_PROMISES.some((p) => broken.includes(p.id));
+        return { index: o.index, name: o.name, broken, why: short ? [...o.why, heldWhy(o.held)] : o.why };
+      })
       .filter((f) => f.broken.length > 0),
   };
 }

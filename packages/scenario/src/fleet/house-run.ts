@@ -1,7 +1,7 @@
 /** One generated house run by every strategy of a fleet, sharing the house and the bound between them. */
 import type { Metrics } from '../bench/metrics';
 import { optimalEvEnergyKwh } from '../bench/optimal';
-import { type Over145Event, type QuarterOver, runScenario } from '../bench/runner';
+import { type HeldTime, type Over145Event, type QuarterOver, runScenario } from '../bench/runner';
 import { formatTimeOfDay, meterTimeOfDayS, parseStart } from '../clock';
 import { houseTimeline } from '../house';
 import { generateHouse } from '../houses/generate';
@@ -16,6 +16,8 @@ export interface HouseOutcome {
   over145Events: Record<string, Over145Event[]>;
   /** What broke the first strategy's fuse and quarter promises, one sentence each (see `whyOf`). */
   why: string[];
+  /** How long the first strategy held cars that wanted energy under their maximum, and why (see `heldWhy`). */
+  held: HeldTime;
   /** Milliseconds: the house (timeline and the runner's own loop), the bound, each strategy's steps. */
   timing: { physicsMs: number; boundMs: number; strategyMs: Record<string, number> };
 }
@@ -47,13 +49,17 @@ export function runHouse(
     metrics: {},
     over145Events: {},
     why: [],
+    held: { wantingS: 0, heldS: {} },
     timing: { physicsMs: 0, boundMs, strategyMs: {} },
   };
   for (const strategy of strategyNames) {
     const r = runScenario(scenario, { strategy, house, optimalKwh });
     outcome.metrics[strategy] = r.metrics;
     outcome.over145Events[strategy] = r.over145Events;
-    if (strategy === strategyNames[0]) outcome.why = whyOf(scenario, r.over145Events, r.quartersOver);
+    if (strategy === strategyNames[0]) {
+      outcome.why = whyOf(scenario, r.over145Events, r.quartersOver);
+      outcome.held = r.held;
+    }
     outcome.timing.strategyMs[strategy] = r.timing.strategyMs;
     physicsMs += r.timing.physicsMs;
   }
@@ -84,4 +90,25 @@ export function whyOf(
     );
   }
   return out;
+}
+
+/** Reasons that held the cars at least this long are named (h); the rest are summed. */
+const HELD_NAMED_H = 0.1;
+
+/**
+ * Where a house's cars got less energy than they could have: how long they were held under their maximum while they
+ * wanted energy, and by which of the strategy's reasons, longest first ("cars held under their maximum 13.9 of the 14.3
+ * car-hours they wanted energy: headroom kept 13.6 h, L2 fuse 0.3 h").
+ */
+export function heldWhy(held: HeldTime): string {
+  const hours = (s: number) => (s / 3600).toFixed(1);
+  const reasons = Object.entries(held.heldS).sort((a, b) => b[1] - a[1]);
+  const heldS = reasons.reduce((sum, [, s]) => sum + s, 0);
+  const named = reasons.filter(([, s]) => s / 3600 >= HELD_NAMED_H).map(([r, s]) => `${r} ${hours(s)} h`);
+  const restS = reasons.filter(([, s]) => s / 3600 < HELD_NAMED_H).reduce((sum, [, s]) => sum + s, 0);
+  if (restS / 3600 >= HELD_NAMED_H / 2) named.push(`other reasons ${hours(restS)} h`);
+  return (
+    `cars held under their maximum ${hours(heldS)} of the ${hours(held.wantingS)} car-hours they wanted energy` +
+    (named.length > 0 ? `: ${named.join(', ')}` : '')
+  );
 }

@@ -93,8 +93,8 @@ const ENERGY_SLACK_KWH = 0.001;
 /** Whether a strategy keeps every safety promise in a house. */
 export const keepsSafety = (m: Metrics) => SAFETY_PROMISES.every((p) => p.kept(m, []));
 
-export const PROMISES: readonly HousePromise[] = [
-  ...SAFETY_PROMISES,
+/** The promises on the cars' energy in each house. */
+export const ENERGY_PROMISES: readonly HousePromise[] = [
   {
     id: 'energy-floor',
     text: 'the cars get at least 80 % of the perfect-foresight bound in every house',
@@ -112,6 +112,8 @@ export const PROMISES: readonly HousePromise[] = [
     allowedShare: 0,
   },
 ];
+
+export const PROMISES: readonly HousePromise[] = [...SAFETY_PROMISES, ...ENERGY_PROMISES];
 
 /** Promises on the fleet's distribution of the energy ratio. */
 export const FLEET_ENERGY_GOALS: ReadonlyArray<{ id: string; quantile: number; atLeast: number; text: string }> = [
