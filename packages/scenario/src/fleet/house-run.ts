@@ -92,7 +92,7 @@ export function whyOf(
   return out;
 }
 
-/** Reasons that held the cars at least this long are named (h); the rest are summed. */
+/** Reasons that held the cars at least this long are named (h); the shorter ones are summed as "other reasons". */
 const HELD_NAMED_H = 0.1;
 
 /**
@@ -106,7 +106,8 @@ export function heldWhy(held: HeldTime): string {
   const heldS = reasons.reduce((sum, [, s]) => sum + s, 0);
   const named = reasons.filter(([, s]) => s / 3600 >= HELD_NAMED_H).map(([r, s]) => `${r} ${hours(s)} h`);
   const restS = reasons.filter(([, s]) => s / 3600 < HELD_NAMED_H).reduce((sum, [, s]) => sum + s, 0);
-  if (restS / 3600 >= HELD_NAMED_H / 2) named.push(`other reasons ${hours(restS)} h`);
+  // their sum is said only where it shows as 0.1 h or more
+  if (restS / 3600 >= 0.05) named.push(`other reasons ${hours(restS)} h`);
   return (
     `cars held under their maximum ${hours(heldS)} of the ${hours(held.wantingS)} car-hours they wanted energy` +
     (named.length > 0 ? `: ${named.join(', ')}` : '')
