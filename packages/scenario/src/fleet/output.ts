@@ -89,7 +89,7 @@ export function formatFleetReport(r: FleetReport): string {
     out.push('', `## Houses where ${ours} breaks a promise`, '');
     out.push(
       table(
-        ['house', 'breaks', 'what happened (fuse above 1.45 × In, quarters over target)'],
+        ['house', 'breaks', 'what happened (fuse above 1.45 × In, quarters over target, what held the cars)'],
         r.failing.map((f) => [`${f.index} ${f.name}`, f.broken.join(', '), f.why.join('; ') || '–']),
         3,
       ),
