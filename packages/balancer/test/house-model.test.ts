@@ -53,6 +53,37 @@ describe('house model', () => {
     expect(m.stepA(T0 + 71_000)[1]).toBeCloseTo(14, 0);
   });
 
+  it('learns every line of a load whose on-step it saw on one of them, from its off-step', () => {
+    const m = new HouseModel('3x230', 0);
+    // an 8.4 kW three-phase sauna (21 A a line) switches on while L1 and L2 are quiet: a car on them follows a cut
+    const saunaA = (s: number) => (s >= 10 && s < 200 ? 21 : 0);
+    const house = (s: number) => [1 + saunaA(s), 1 + saunaA(s), 1 + saunaA(s)];
+    const quietL12 = [true, true, false];
+    for (let s = 0; s < 20; s++) m.observe(T0 + s * 1000, house(s), s >= 8 ? quietL12 : none);
+    expect(m.summary(T0 + 20_000)[0]).toMatchObject({ lines: [3], on: true });
+    // its thermostat switches it off on all three lines: the load it knew on L3 draws from all three
+    feed(m, 20, 200, house);
+    const [load] = m.summary(T0 + 220_000);
+    expect(load).toMatchObject({ lines: [1, 2, 3], on: false });
+    expect(load!.kw).toBeCloseTo(8.4, 1);
+    // its return keeps its room on L1, where a car may be raised, not on L3 alone
+    expect(m.stepA(T0 + 300_000)[0]).toBeCloseTo(21, 0);
+  });
+
+  it('keeps two loads on one line each that end in the same telegram apart', () => {
+    const m = new HouseModel('3N400', 0);
+    // a dishwasher's heater on L3 (8.7 A) and a washing machine's on L2 (9.6 A), ending together: one step of
+    // about the same size on L2 and L3, which is not the dishwasher drawing from L2 as well
+    const dish = (s: number) => (s >= 10 && s < 200 ? 8.7 : 0);
+    const washer = (s: number) => (s >= 50 && s < 200 ? 9.6 : 0);
+    feed(m, 0, 220, (s) => [1, 1 + washer(s), 1 + dish(s)]);
+    const loads = m.summary(T0 + 220_000);
+    expect(loads.map((l) => [l.lines, l.on])).toEqual([
+      [[2], false],
+      [[3], false],
+    ]);
+  });
+
   it('keeps a cycler’s amperes only from shortly before it is due back', () => {
     const m = new HouseModel('3N400');
     // a heat pump on all three lines, 10 min on / 8 min off
@@ -89,6 +120,26 @@ describe('house model', () => {
     const rest = 15 * 500 + 350;
     feed(m, end, rest - end, (s) => [1, 1, 1 + hp(s)]);
     expect(m.cyclersOffKw(T0 + rest * 1000)).toBeCloseTo((13 * 230) / 1000, 1);
+  });
+
+  it('keeps room for a modulating heat pump’s highest level while the pump runs, however long ago it was seen', () => {
+    const m = new HouseModel('3N400', 0);
+    // on L1, 300 s on / 200 s off: for two hours at each of three levels in turn (6, 9, 14 A), then only the lower two
+    const levelsA = (s: number) => (s < 7500 ? [6, 9, 14] : [6, 9]);
+    const hp = (s: number) => {
+      const levels = levelsA(s);
+      return s % 500 < 300 ? levels[Math.floor(s / 500) % levels.length]! : 0;
+    };
+    const end = 7500 + 22 * 500 + 350; // all off, the 14 A level last seen 3.2 h ago
+    feed(m, 0, end, (s) => [1 + hp(s), 1, 1]);
+    const now = T0 + end * 1000;
+    expect(m.summary(now).map((l) => [l.kw, l.on])).toEqual([
+      [3.22, false],
+      [2.07, false],
+      [1.38, false],
+    ]);
+    // the pump may pick its highest level again at its next start: a car keeps room for 14 A, not 9
+    expect(m.stepA(now)[0]).toBeCloseTo(14, 0);
   });
 
   it('keeps the whole step of a load that was seen on together with the one running', () => {
