@@ -302,7 +302,7 @@ export class HouseModel {
     const part = this.loads.find((l) => l.on && (l.mask & mask) === l.mask && near(l));
     if (!part) return undefined;
     const rest = mask & ~part.mask;
-    return this.loads.some((l) => l.on && l.mask & rest && near(l)) ? undefined : part;
+    return this.loads.some((l) => l.on && (l.mask & rest) !== 0 && near(l)) ? undefined : part;
   }
 
   private add(mask: number, amps: number, nowMs: number): LearnedLoad {
