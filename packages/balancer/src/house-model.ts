@@ -250,7 +250,7 @@ export class HouseModel {
 
   private step(nowMs: number, mask: number, amps: number): void {
     const size = Math.abs(amps);
-    const match = (l: LearnedLoad) => l.mask === mask && Math.abs(l.amps - size) <= Math.max(MATCH * l.amps, 1);
+    const match = (l: LearnedLoad) => l.mask === mask && HouseModel.sized(l, size);
     if (amps > 0) {
       let load = this.loads.find((l) => !l.on && match(l));
       if (!load) load = this.add(mask, size, nowMs);
@@ -298,11 +298,15 @@ export class HouseModel {
    * house's current down too.
    */
   private seenInPart(mask: number, size: number): LearnedLoad | undefined {
-    const near = (l: LearnedLoad) => Math.abs(l.amps - size) <= Math.max(MATCH * l.amps, 1);
-    const part = this.loads.find((l) => l.on && (l.mask & mask) === l.mask && near(l));
+    const part = this.loads.find((l) => l.on && (l.mask & mask) === l.mask && HouseModel.sized(l, size));
     if (!part) return undefined;
     const rest = mask & ~part.mask;
-    return this.loads.some((l) => l.on && (l.mask & rest) !== 0 && near(l)) ? undefined : part;
+    return this.loads.some((l) => l.on && (l.mask & rest) !== 0 && HouseModel.sized(l, size)) ? undefined : part;
+  }
+
+  /** Whether a step of `size` (A) is the load's: within `MATCH` of its amperes, or 1 A. */
+  private static sized(load: LearnedLoad, size: number): boolean {
+    return Math.abs(load.amps - size) <= Math.max(MATCH * load.amps, 1);
   }
 
   private add(mask: number, amps: number, nowMs: number): LearnedLoad {
