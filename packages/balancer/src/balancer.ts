@@ -147,6 +147,12 @@ interface ChargerState {
    */
   followedByMs: number;
   /**
+   * A cut's limit that a raise sent while it was still landing superseded: the raise reaches the car only after its
+   * lag, so until `lowerUntilMs` the car may still fall to this first.
+   */
+  lowerA: number;
+  lowerUntilMs: number;
+  /**
    * When the last sample was taken, how long after the one before (ms), how far it moved from it (A), and whether
    * by 1 A or more.
    */
@@ -457,6 +463,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         reason: 'no meter data',
         lastChangeMs: -Infinity,
         followedByMs: -Infinity,
+        lowerA: Number.NaN,
+        lowerUntilMs: Number.NEGATIVE_INFINITY,
         sampleAtMs: Number.NaN,
         sampleGapMs: Number.NaN,
         sampleMoveA: 0,
@@ -578,6 +586,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** Records a new limit, with the bookkeeping the calm-setpoint rules need. */
   const setLimit = (st: ChargerState, cap: ChargerCapabilities, limitA: number, nowMs: number, flapCheck = false) => {
     if (limitA === st.limitA) return;
+    // A raise sent while the cut before it is still landing: the car may reach that cut's limit first.
+    const overLandingCut = limitA > st.limitA && nowMs < st.followedByMs && st.lastCutMs > st.lastRaiseMs;
     const wasCharging = st.limitA >= cap.minA && st.limitA > 0;
     const charging = limitA >= cap.minA && limitA > 0;
     if (limitA < st.limitA) {
@@ -588,6 +598,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (wasCharging && !charging) st.pausedSinceMs = nowMs;
     if (!wasCharging && charging) st.chargingSinceMs = nowMs;
     const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+    if (overLandingCut) {
+      st.lowerA = st.limitA;
+      st.lowerUntilMs = Math.max(st.followedByMs, nowMs + (lagS + 1) * 1000);
+    }
     st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
     st.lastChangeMs = nowMs;
@@ -1086,14 +1100,18 @@ export function createBalancer(config: BalancerConfig): Balancer {
         for (const line of used) unknownLine[line] = true;
       }
       if (following) {
-        const movedA = st.limitA - most;
-        const movedKw = kwForAmps(connection, used.length, Math.abs(movedA));
-        if (movedA > 0) risenKw += movedKw;
-        else fallenKw += movedKw;
+        // How far the car may have moved since its sample: up to its limit, or down to it or to the limit before a
+        // raise that has not reached it yet (fleet house 1/863: a car cut to 8 A and raised to 11.4 a second before
+        // the cut landed fell to 8, and the 3.4 A more it freed hid a kettle's 11 A behind a sample 10 s apart: 14 s
+        // over the fuse).
+        const upA = Math.max(0, st.limitA - most);
+        const downA = Math.max(0, most - (now < st.lowerUntilMs ? Math.min(st.limitA, st.lowerA) : st.limitA));
+        risenKw += kwForAmps(connection, used.length, upA);
+        fallenKw += kwForAmps(connection, used.length, downA);
         for (const line of used) {
           followingLine[line] = true;
-          if (movedA > 0) risenA[line]! += movedA;
-          else fallenA[line]! -= movedA;
+          risenA[line]! += upA;
+          fallenA[line]! += downA;
         }
       }
       // The other way round: a sample taken in the second before the telegram may be newer than its reading
