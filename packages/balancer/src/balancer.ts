@@ -1198,6 +1198,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.priority = priorityOf(cap) - (full ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
       st.resting = !item.incumbent && now - st.pausedSinceMs < minPauseMsOf(cap);
+      const heldOut = st.resting && pluggedCount > 1;
       item.lead = goesFirst(st);
       item.fixedA = undefined;
       item.reserveA = undefined;
@@ -1208,7 +1209,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A full car takes nothing at any power: its minimum (a single-phase one, or a three-phase one at the power per
       // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
       // charges waits for a run at the quarter's end that never comes.
-      if (!full) minKw = Math.min(minKw, cap.minA * item.kwPerA);
+      if (!full && !heldOut) minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
       seenWithinS = Math.max(seenWithinS, seenWithinMs(st) / 1000);
@@ -1238,6 +1239,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       leadCheckMs = now;
       chooseLead(n, houseKw);
     }
+    // A car resting its minimum pause cannot start: beside other cars it takes no share of the lines or the budget,
+    // which they use meanwhile (fleet house 16180/280: a three-phase car resting 300 s held half of L3 from a
+    // single-phase car in the quarter's run, and the quarters ended at 1.7 kW of 2.5). Which car goes first is
+    // weighed above with every car as it can charge once rested.
+    if (pluggedCount > 1) for (const st of sts) if (st.item >= 0 && st.resting) items[st.item]!.maxA = 0;
 
     // The quarter's plan: how much power the cars may take now.
     let quarterCapKw = Infinity;
@@ -1649,7 +1655,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         reason = 'solar stop delay';
       }
     }
-    if (!charging && t >= cap.minA && now - st.pausedSinceMs < minPauseMsOf(cap)) {
+    // (A car held out of the shares while it rests is given 0 there: it rests all the same.)
+    if (!charging && (t >= cap.minA || st.allocItem.maxA === 0) && now - st.pausedSinceMs < minPauseMsOf(cap)) {
       t = 0;
       reason = 'min pause';
     }
