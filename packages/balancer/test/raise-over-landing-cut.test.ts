@@ -16,7 +16,7 @@ const HOUSE_A = 8;
  * comes on at 106 s, as the car falls. Returns the second the car was first cut after that load, the longest run
  * over the fuse after it, and the limits second by second.
  */
-function evening() {
+function kettleAsCutLands() {
   const b = createBalancer({ site: { connection: '1x230', fuseA: 32 }, margins: { unseenStepKw: 0 } });
   const cap = charger({ phases: [1], maxA: 32 });
   const car = followingCar(cap, 6);
@@ -44,7 +44,7 @@ function evening() {
 
 describe('a raise sent while a cut lands', () => {
   it('counts the car as falling to the cut first: a load then is seen at once', () => {
-    const { cutAtS, longestS, offers } = evening();
+    const { cutAtS, longestS, offers } = kettleAsCutLands();
     // The scene as it should be: cut at 100 s, raised back at 105 s as the cut landed.
     expect(offers[100]!).toBeLessThan(offers[99]!);
     expect(offers[105]!).toBeGreaterThan(offers[104]!);

@@ -16,12 +16,11 @@ const HOUSE_A = 2;
  * 60 s to 70 s a load of 19 A on L2 leaves the three-phase car less than its minimum: it pauses. Returns the
  * decisions second by second.
  */
-function run(seconds: number, pauseS: number, extra: object = {}) {
+function run(seconds: number, pauseS: number) {
   const b = createBalancer({
     site: { connection: '3N400', fuseA: 25 },
     margins: { fuseA: 1, unseenStepKw: 0 },
     minPauseS: pauseS,
-    ...extra,
   });
   const one = charger({ id: 'one', phases: [1], maxA: 32 });
   const three = charger({ id: 'three' });
