@@ -71,8 +71,14 @@ const UNPLACED = -2;
 export interface LearnedLoad {
   /** Lines 0..2 it draws from, as a bit mask. */
   mask: number;
-  /** Current step per line (A). */
+  /** Current step per line (A): its on-steps smoothed, what it is matched and counted by. */
   amps: number;
+  /**
+   * The largest on-step matched to it (A): the room kept for its step. A step up to a fifth larger matches a load
+   * and moves its size by a fifth of the difference; a room that small fell short of it (fleet house 1/976 at a
+   * telegram every 10 s: a 13.9 A oven matched to an 11.7 A tumble dryer, five returns above 1.45 × In).
+   */
+  peakA: number;
   on: boolean;
   onSteps: number;
   lastOnMs: number;
@@ -278,6 +284,7 @@ export class HouseModel {
       load.lastOnMs = nowMs;
       load.lastSeenMs = nowMs;
       load.amps += (size - load.amps) * 0.2;
+      load.peakA = Math.max(load.peakA, size);
       return;
     }
     const load = this.loads.find((l) => l.on && match(l)) ?? this.seenInPart(mask, size);
@@ -322,6 +329,7 @@ export class HouseModel {
     const load: LearnedLoad = {
       mask,
       amps,
+      peakA: amps,
       on: false,
       onSteps: 0,
       lastOnMs: nowMs,
@@ -385,18 +393,21 @@ export class HouseModel {
       const short = load.offS < LEND_MIN_OFF_S;
       if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const out = short ? shortA : dueA;
-      const addA = this.stepOf(load);
+      const addA = this.stepOf(load, true);
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
     }
     return this.held;
   }
 
-  /** What a load that is off adds when it comes on (A): another level of its appliance that runs now makes way. */
-  private stepOf(load: LearnedLoad): number {
+  /**
+   * What a load that is off adds when it comes on (A): another level of its appliance that runs now makes way.
+   * `room`: the room to keep for it, its largest step (`peakA`); else what it is expected to draw.
+   */
+  private stepOf(load: LearnedLoad, room = false): number {
     let runningA = 0;
     for (const other of this.loads)
       if (other.on && HouseModel.levels(load, other)) runningA = Math.max(runningA, other.amps);
-    return Math.max(0, load.amps - runningA);
+    return Math.max(0, (room ? load.peakA : load.amps) - runningA);
   }
 
   /**
@@ -422,7 +433,7 @@ export class HouseModel {
       const onS = (load.lastOffMs - load.lastOnMs) / 1000;
       const coolS = Math.min(COOL_MAX_S, Math.max(COOL_MIN_S, onS));
       if (nowMs - load.lastOffMs > coolS * 1000) continue;
-      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += load.amps;
+      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += load.peakA;
     }
     return out;
   }
@@ -460,7 +471,7 @@ export class HouseModel {
         let stepA = 0;
         for (const other of this.loads)
           if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other) && this.mayStep(other, nowMs))
-            stepA += this.stepOf(other);
+            stepA += this.stepOf(other, true);
         out[l] = Math.max(out[l]!, stepA);
       }
     }

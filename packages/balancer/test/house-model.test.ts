@@ -255,6 +255,31 @@ describe('house model', () => {
     expect(load!.kw).toBeCloseTo(2.4, 1);
   });
 
+  it('keeps room for the largest step a load has shown, not its smoothed size', () => {
+    // Fleet house 1/976 at a telegram every 10 s: a tumble dryer of 11.7 A on L3 in the afternoon; at dinner an oven
+    // of 13.9 A on L3 matched it (within a fifth) and moved its size only to 12.1 A: the room kept fell 1.8 A short.
+    const m = new HouseModel('3N400', 0);
+    const dryer = (s: number) => (s >= 100 && s < 200 ? 11.7 : 0);
+    const oven = (s: number) => (s >= 400 && s < 500 ? 13.9 : 0);
+    feed(m, 0, 600, (s) => [1, 1, 1 + dryer(s) + oven(s)]);
+    expect(m.loads).toHaveLength(1);
+    expect(m.stepA(T0 + 600_000)[2]).toBeCloseTo(13.9, 1);
+  });
+
+  it('never keeps less room on a line than any step seen on it, whatever loads the steps are taken for', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 2, max: 20, noNaN: true }), { minLength: 1, maxLength: 6 }), (stepsA) => {
+        const m = new HouseModel('3N400', 0);
+        // after a minute, each step on L2 for 60 s, then off for 120 s
+        const at = (s: number) => (s >= 60 && (s - 60) % 180 < 60 ? (stepsA[Math.floor((s - 60) / 180)] ?? 0) : 0);
+        const end = 60 + stepsA.length * 180;
+        feed(m, 0, end, (s) => [1, 1 + at(s), 1]);
+        expect(m.stepA(T0 + end * 1000)[1]).toBeGreaterThanOrEqual(Math.max(...stepsA) - 1e-9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps a load that just went off from raises for about as long as it was on', () => {
     const m = new HouseModel('3N400');
     feed(m, 0, 300, (s) => [1 + (s >= 100 && s < 200 ? 10 : 0), 1, 1]);
