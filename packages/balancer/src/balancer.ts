@@ -55,6 +55,16 @@ const MAX_RAISE_DELAY_MS = 120_000;
 /** This long without a cut and the raise delay is back to normal: longer than the longest back-off. */
 const CALM_AFTER_MS = 180_000;
 /**
+ * A charger promises at most 120 limit changes an hour; cuts are never held, so its raises keep it under. With this
+ * many changes within the last hour it raises only `MAX_RAISE_DELAY_MS` after its last change, whatever the
+ * back-off; with `FULL_CHANGES_PER_HOUR` not until the hour has fewer. A busy kitchen beside a charger sampling
+ * every 10 s, its steps more than 30 s after each raise (past `FLAP_WINDOW_MS`) and each raise ramped in steps, took
+ * 120 in an hour (Dutch fleet house 16180/96).
+ */
+const BUSY_CHANGES_PER_HOUR = 90;
+const FULL_CHANGES_PER_HOUR = 110;
+const HOUR_MS = 3_600_000;
+/**
  * A car drawing this much under its offer (A, or this share of it if more), this long after the last change,
  * is limited by itself. Cars that follow their offer draw 88–100 % of it (an on-board charger's own losses):
  * at 32 A that is up to 4 A under, which is following, not a limit of its own.
@@ -163,6 +173,9 @@ interface ChargerState {
   lastRaiseMs: number;
   lastCutMs: number;
   raiseDelayMs: number;
+  /** When its last `FULL_CHANGES_PER_HOUR` limit changes were made (a ring, oldest at `changeSlot`; −Infinity before). */
+  changesMs: Float64Array;
+  changeSlot: number;
   /**
    * After a cut made deeper while its line was over the fuse (room for one more step until the cut lands):
    * the limit the cut alone would have set, to which the car returns on the first fresh telegram under the
@@ -472,6 +485,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lastRaiseMs: -Infinity,
         lastCutMs: -Infinity,
         raiseDelayMs: s.raiseIntervalMs,
+        changesMs: new Float64Array(FULL_CHANGES_PER_HOUR).fill(Number.NEGATIVE_INFINITY),
+        changeSlot: 0,
         restoreA: Number.NaN,
         chargingSinceMs: Number.NaN,
         pausedSinceMs: -Infinity,
@@ -605,7 +620,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
     st.lastChangeMs = nowMs;
+    st.changesMs[st.changeSlot] = nowMs;
+    st.changeSlot = (st.changeSlot + 1) % FULL_CHANGES_PER_HOUR;
     st.budgetHeld = false;
+  };
+
+  /** Whether a charger may be raised now: its back-off since its last change, longer or none in a busy hour. */
+  const raiseWaits = (st: ChargerState, nowMs: number): boolean => {
+    const inHour = (k: number) => nowMs - st.changesMs[(st.changeSlot + k) % FULL_CHANGES_PER_HOUR]! < HOUR_MS;
+    if (inHour(0)) return true;
+    const busy = inHour(FULL_CHANGES_PER_HOUR - BUSY_CHANGES_PER_HOUR);
+    return nowMs - st.lastChangeMs < (busy ? Math.max(st.raiseDelayMs, MAX_RAISE_DELAY_MS) : st.raiseDelayMs);
   };
 
   /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
@@ -1694,7 +1719,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     ) {
       if (!raiseAllowed) {
         // no raise on data that is not fresh or a car current that is unknown
-      } else if (now - st.lastChangeMs < st.raiseDelayMs) {
+      } else if (raiseWaits(st, now)) {
         reason = 'raise delay';
       } else {
         const next = prev < cap.minA ? t : Math.min(t, prev + s.rampA);

@@ -21,7 +21,8 @@ export const REASON_TEXTS = {
   'solar stop delay': 'Kept at the minimum through a passing cloud.',
   'charger max': "At the charger's (or car's) maximum current.",
   'car limit': 'The car takes less than it is offered (full, or limited by itself).',
-  'raise delay': 'Raised no more often than every few seconds; longer after a load that came back.',
+  'raise delay':
+    'Raised no more often than every few seconds; longer after a load that came back, and once 90 changes came within the hour.',
   ramp: 'Raised in steps, not all at once.',
   'waiting for cut': "Another car's cut has not reached it yet: the raise waits until it has.",
   'min pause': 'Paused for the minimum pause time before starting again.',
