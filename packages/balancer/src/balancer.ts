@@ -173,7 +173,7 @@ interface ChargerState {
   lastRaiseMs: number;
   lastCutMs: number;
   raiseDelayMs: number;
-  /** When its last `FULL_CHANGES_PER_HOUR` limit changes were made (a ring, oldest at `changeSlot`; −Infinity before). */
+  /** When its last `FULL_CHANGES_PER_HOUR` limits sent were (a ring, oldest at `changeSlot`; −Infinity before). */
   changesMs: Float64Array;
   changeSlot: number;
   /**
@@ -620,9 +620,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
     st.lastChangeMs = nowMs;
+    st.budgetHeld = false;
+  };
+
+  /**
+   * Counts a limit the step sends that differs from the last one sent, for `raiseWaits`. Not in `setLimit`: a raise
+   * that has to wait for another car's cut is taken back before it is sent (`sequenceRaises`).
+   */
+  const countSent = (st: ChargerState, sentA: number, beforeA: number, nowMs: number): void => {
+    if (sentA === beforeA) return;
     st.changesMs[st.changeSlot] = nowMs;
     st.changeSlot = (st.changeSlot + 1) % FULL_CHANGES_PER_HOUR;
-    st.budgetHeld = false;
   };
 
   /** Whether a charger may be raised now: its back-off since its last change, longer or none in a busy hour. */
@@ -801,6 +809,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         setLimit(st, c.capabilities, ok ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
         st.reason = stale ? 'stale meter' : 'fail-safe';
       }
+      countSent(st, st.limitA, before, now);
       out[i] = {
         id: c.capabilities.id,
         limitA: st.limitA,
@@ -1439,6 +1448,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           steady: st.steady,
         };
       }
+      countSent(st, st.limitA, st.beforeA, now);
       out[i] = {
         id: chargers[i]!.capabilities.id,
         limitA: st.limitA,
