@@ -624,11 +624,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   /**
-   * Counts a limit the step sends that differs from the last one sent, for `raiseWaits`. Not in `setLimit`: a raise
-   * that has to wait for another car's cut is taken back before it is sent (`sequenceRaises`).
+   * Counts the limit a step sends where it differs from the one sent before (`beforeA`), for `raiseWaits`. Not in
+   * `setLimit`: a raise that has to wait for another car's cut is taken back before it is sent (`sequenceRaises`).
    */
-  const countSent = (st: ChargerState, sentA: number, beforeA: number, nowMs: number): void => {
-    if (sentA === beforeA) return;
+  const countSent = (st: ChargerState, beforeA: number, nowMs: number): void => {
+    if (st.limitA === beforeA) return;
     st.changesMs[st.changeSlot] = nowMs;
     st.changeSlot = (st.changeSlot + 1) % FULL_CHANGES_PER_HOUR;
   };
@@ -809,7 +809,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         setLimit(st, c.capabilities, ok ? Math.min(st.limitA, safeOf(c.capabilities)) : 0, now);
         st.reason = stale ? 'stale meter' : 'fail-safe';
       }
-      countSent(st, st.limitA, before, now);
+      countSent(st, before, now);
       out[i] = {
         id: c.capabilities.id,
         limitA: st.limitA,
@@ -1448,7 +1448,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
           steady: st.steady,
         };
       }
-      countSent(st, st.limitA, st.beforeA, now);
+      countSent(st, st.beforeA, now);
       out[i] = {
         id: chargers[i]!.capabilities.id,
         limitA: st.limitA,
