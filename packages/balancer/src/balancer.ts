@@ -1048,6 +1048,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     aheadA[0] = aheadA[1] = aheadA[2] = 0;
     let allOk = true;
     let pluggedCount = 0;
+    /** A car resting its minimum pause beside other plugged cars takes no share (see where `maxA` is set to 0). */
+    const heldOut = (st: ChargerState) => st.resting && pluggedCount > 1;
     for (let i = 0; i < n; i++) {
       const c = chargers[i]!;
       const cap = c.capabilities;
@@ -1232,7 +1234,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.priority = priorityOf(cap) - (full ? FULL_CAR_LAST : 0);
       item.incumbent = st.limitA >= cap.minA && st.limitA > 0;
       st.resting = !item.incumbent && now - st.pausedSinceMs < minPauseMsOf(cap);
-      const heldOut = st.resting && pluggedCount > 1;
       item.lead = goesFirst(st);
       item.fixedA = undefined;
       item.reserveA = undefined;
@@ -1243,7 +1244,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A full car takes nothing at any power: its minimum (a single-phase one, or a three-phase one at the power per
       // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
       // charges waits for a run at the quarter's end that never comes.
-      if (!full && !heldOut) minKw = Math.min(minKw, cap.minA * item.kwPerA);
+      if (!full && !heldOut(st)) minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
       seenWithinS = Math.max(seenWithinS, seenWithinMs(st) / 1000);
@@ -1277,7 +1278,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // which they use meanwhile (fleet house 16180/280: a three-phase car resting 300 s held half of L3 from a
     // single-phase car in the quarter's run, and the quarters ended at 1.7 kW of 2.5). Which car goes first is
     // weighed above with every car as it can charge once rested.
-    if (pluggedCount > 1) for (const st of sts) if (st.item >= 0 && st.resting) items[st.item]!.maxA = 0;
+    for (const st of sts) if (st.item >= 0 && heldOut(st)) items[st.item]!.maxA = 0;
 
     // The quarter's plan: how much power the cars may take now.
     let quarterCapKw = Infinity;
