@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, followingCar, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, mostInAnHour, reading, step, T0 } from './helpers';
 
 const FUSE_A = 40;
 const HOUSE_A = 2;
@@ -78,12 +78,7 @@ function run(h: House) {
         busy: hourBefore(s - h.offS) >= BUSY_CHANGES_PER_HOUR,
       });
   }
-  let mostPerHour = 0;
-  for (let i = 0, j = 0; j < changedAtS.length; j++) {
-    while (changedAtS[j]! - changedAtS[i]! >= 3600) i++;
-    mostPerHour = Math.max(mostPerHour, j - i + 1);
-  }
-  return { longestS, peakA, rests, mostPerHour };
+  return { longestS, peakA, rests, mostPerHour: mostInAnHour(changedAtS) };
 }
 
 const cycler = (offS: fc.Arbitrary<number>) =>

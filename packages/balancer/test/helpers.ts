@@ -89,3 +89,13 @@ export function quarterAverages() {
     },
   };
 }
+
+/** The most of these seconds (ascending) that fall within any one hour: setpoint changes against the 120 allowed. */
+export function mostInAnHour(atS: readonly number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < atS.length; j++) {
+    while (atS[j]! - atS[i]! >= 3600) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
