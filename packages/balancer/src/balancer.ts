@@ -937,13 +937,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
       // A cycler resting a minute or more may return onto the cars up to 1.13 × In; one resting less keeps its
-      // whole room, as does a load just gone off (`cooling`, no rhythm yet). Not while the line is over its fuse:
-      // there the return would stack on the overload the cut has not undone yet (fleet house 555/872: an oven's
-      // first step, the hob zone back 5 s later, a car cut to its minimum and then paused, 11 s over).
+      // whole room, as does a load just gone off from raises (`cooling`, no rhythm yet). Not while the line is over
+      // its fuse: there the return would stack on the overload the cut has not undone yet, so the cut holds both
+      // (fleet house 555/872: an oven's first step, the hob zone back 5 s later, a car cut to its minimum and then
+      // paused, 11 s over; 314159/751: a washing machine's heater, its drum motor back 4 s later, 10 s over).
       const overLine = view.lineA[l]! > s.fuseA;
       const heldA = hold.shortA[l]! + Math.max(0, hold.dueA[l]! - (overLine ? 0 : returnRoomA));
-      cutLine[l] = Math.min(fuse - heldA, trip);
       raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
+      cutLine[l] = overLine ? raiseLine[l]! : Math.min(fuse - heldA, trip);
       plainCutLine[l] = cutLine[l]!;
       if (overLine) {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would
