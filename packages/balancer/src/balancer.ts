@@ -146,10 +146,8 @@ function notYetMetered(
   return ahead > 0 ? Math.min(ahead, Math.max(0, back)) : Math.max(ahead, Math.min(0, back));
 }
 
-interface ChargerState {
-  limitA: number;
-  phases: 1 | 3;
-  reason: Reason;
+/** What `setLimit` keeps besides the limit: what a step that sends no change must leave as it found it. */
+interface LimitBook {
   lastChangeMs: number;
   /**
    * By when the car should have followed its last new limit (its lag and ramp): a sample taken before that may
@@ -162,6 +160,32 @@ interface ChargerState {
    */
   lowerA: number;
   lowerUntilMs: number;
+  lastRaiseMs: number;
+  lastCutMs: number;
+  raiseDelayMs: number;
+  chargingSinceMs: number;
+  pausedSinceMs: number;
+  /** Its limit was last set by the quarter's budget, under its maximum. */
+  budgetHeld: boolean;
+}
+
+const copyBook = (to: LimitBook, from: LimitBook): void => {
+  to.lastChangeMs = from.lastChangeMs;
+  to.followedByMs = from.followedByMs;
+  to.lowerA = from.lowerA;
+  to.lowerUntilMs = from.lowerUntilMs;
+  to.lastRaiseMs = from.lastRaiseMs;
+  to.lastCutMs = from.lastCutMs;
+  to.raiseDelayMs = from.raiseDelayMs;
+  to.chargingSinceMs = from.chargingSinceMs;
+  to.pausedSinceMs = from.pausedSinceMs;
+  to.budgetHeld = from.budgetHeld;
+};
+
+interface ChargerState extends LimitBook {
+  limitA: number;
+  phases: 1 | 3;
+  reason: Reason;
   /**
    * When the last sample was taken, how long after the one before (ms), how far it moved from it (A), and whether
    * by 1 A or more.
@@ -170,9 +194,6 @@ interface ChargerState {
   sampleGapMs: number;
   sampleMoveA: number;
   sampleMoved: boolean;
-  lastRaiseMs: number;
-  lastCutMs: number;
-  raiseDelayMs: number;
   /** When its last `FULL_CHANGES_PER_HOUR` limits sent were (a ring, oldest at `changeSlot`; −Infinity before). */
   changesMs: Float64Array;
   changeSlot: number;
@@ -182,8 +203,6 @@ interface ChargerState {
    * fuse, not after the raise delay (NaN: none).
    */
   restoreA: number;
-  chargingSinceMs: number;
-  pausedSinceMs: number;
   /** Paused and within the car's minimum pause: it cannot start now (set with its allocation item). */
   resting: boolean;
   /** Given its minimum or more by the last allocation, its start held back by a raise delay or another's cut. */
@@ -223,13 +242,19 @@ interface ChargerState {
   /** The most the car draws on any line it uses (A). */
   drawnA: number;
   beforeA: number;
+  /** Its `LimitBook` as the step began: a raise taken back before it is sent never happened (`takeBackRaise`). */
+  bookBefore: LimitBook;
+  /**
+   * When a raise last waited for another car's cut (`sequenceRaises`): it is tried again a raise delay later, as
+   * after a change. Tried every second, the shipped sauna scenario's car paused 65 times instead of 22 (0.79 of the
+   * bound instead of 0.81): the second car's share was taken back and offered again while the cuts landed.
+   */
+  waitedForCutMs: number;
   beforePhases: 1 | 3;
   plugged: boolean;
   carLimited: boolean;
   /** What the car drew when it last took clearly less than offered, or more since, in this session (A; NaN: unseen). */
   carOwnA: number;
-  /** Its limit was last set by the quarter's budget, under its maximum. */
-  budgetHeld: boolean;
   /** Index in the allocation's items, or -1 when not plugged. */
   item: number;
   /** What the car draws now (kW). */
@@ -508,6 +533,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         sampled: false,
         drawnA: 0,
         beforeA: 0,
+        waitedForCutMs: Number.NEGATIVE_INFINITY,
+        bookBefore: {} as LimitBook,
         beforePhases: phases,
         plugged: false,
         carLimited: false,
@@ -537,6 +564,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         phasesSeen: false,
         switchCheckMs: -Infinity,
       };
+      copyBook(st.bookBefore, st);
       states.set(cap.id, st);
     }
     return st;
@@ -624,8 +652,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   /**
+   * Lowers a raise this step decided to `toA` before it is sent (another car's cut must land first, the quarter's
+   * end is too near). Back at the limit sent before, nothing was sent: `setLimit`'s bookkeeping is undone with it,
+   * else the car would count as following a change it never got, the raise delay would run from a change never
+   * made (a car plugged in during a quarter's last 20 s started up to 4 s after the next began, its reason `raise
+   * delay`), and a cut within 30 s would back its raises off for a raise that never was.
+   */
+  const takeBackRaise = (st: ChargerState, toA: number, now: number, retryWaits: boolean): void => {
+    st.limitA = toA;
+    if (toA !== st.beforeA) return;
+    copyBook(st, st.bookBefore);
+    if (retryWaits) st.waitedForCutMs = now;
+  };
+
+  /**
    * Counts the limit a step sends where it differs from the one sent before (`beforeA`), for `raiseWaits`. Not in
-   * `setLimit`: a raise that has to wait for another car's cut is taken back before it is sent (`sequenceRaises`).
+   * `setLimit`: a raise that has to wait for another car's cut is taken back before it is sent (`takeBackRaise`).
    */
   const countSent = (st: ChargerState, beforeA: number, nowMs: number): void => {
     if (st.limitA === beforeA) return;
@@ -638,7 +680,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const inHour = (k: number) => nowMs - st.changesMs[(st.changeSlot + k) % FULL_CHANGES_PER_HOUR]! < HOUR_MS;
     if (inHour(0)) return true;
     const busy = inHour(FULL_CHANGES_PER_HOUR - BUSY_CHANGES_PER_HOUR);
-    return nowMs - st.lastChangeMs < (busy ? Math.max(st.raiseDelayMs, MAX_RAISE_DELAY_MS) : st.raiseDelayMs);
+    return (
+      nowMs - Math.max(st.lastChangeMs, st.waitedForCutMs) <
+      (busy ? Math.max(st.raiseDelayMs, MAX_RAISE_DELAY_MS) : st.raiseDelayMs)
+    );
   };
 
   /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
@@ -1388,6 +1433,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const st = sts[i]!;
       const cap = chargers[i]!.capabilities;
       st.beforeA = st.limitA;
+      copyBook(st.bookBefore, st);
       st.beforePhases = st.phases;
       st.steady = now >= st.followedByMs && !st.sampleMoved;
       if (st.item < 0) {
@@ -1424,12 +1470,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
       );
       // Near the quarter's end a raise could not be undone in time.
       if (quarterFrozen && st.limitA > st.beforeA) {
-        st.limitA = st.beforeA;
+        takeBackRaise(st, st.beforeA, now, false);
         st.reason = 'quarter end';
       }
       if (st.status !== 'ok' && st.limitA <= st.beforeA) st.reason = 'measurement unknown';
     }
-    if (n > 1) sequenceRaises(n);
+    if (n > 1) sequenceRaises(n, now);
 
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
@@ -1579,7 +1625,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * A raise may only use headroom that is free now: a car that was just cut still draws its old current
    * until it follows (2–5 s), so a raise of another car on the same line waits until the cut has landed.
    */
-  function sequenceRaises(n: number) {
+  function sequenceRaises(n: number, now: number) {
     let anyRaise = false;
     for (let i = 0; i < n; i++) if (sts[i]!.limitA > sts[i]!.beforeA) anyRaise = true;
     if (!anyRaise) return;
@@ -1600,7 +1646,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const next = floor01(st.limitA - excess);
       const lowered = next > st.beforeA && next >= items[st.item]!.minA ? next : st.beforeA;
       for (const l of st.lineIdx) load[l]! -= st.limitA - lowered;
-      st.limitA = lowered;
+      takeBackRaise(st, lowered, now, true);
       st.reason = 'waiting for cut';
     }
   }
