@@ -442,6 +442,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let overFuse = false;
   /** The sum of the minimums of the plugged cars offered at least theirs, per line: a cut this deep pauses none. */
   const minOnLine: [number, number, number] = [0, 0, 0];
+  /** The same, of the cars whose second cut lands in time (`secondCutInTime`). */
+  const minFastOnLine: [number, number, number] = [0, 0, 0];
+  /**
+   * Per line at the last telegram: the cyclers due back (A) and whether it was over its fuse; and whether its run
+   * over the fuse began while a cycler was due back there (a return the cars were left under 1.13 × In for).
+   */
+  const dueBeforeA = [0, 0, 0];
+  const overBefore = [false, false, false];
+  const overExpected = [false, false, false];
   const raiseLine: [number, number, number] = [Infinity, Infinity, Infinity];
   const heldLine = [false, false, false];
   /** What each line leaves the cars under the fuse alone (A), to tell a held line from a full one. */
@@ -684,6 +693,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
       nowMs - Math.max(st.lastChangeMs, st.waitedForCutMs) <
       (busy ? Math.max(st.raiseDelayMs, MAX_RAISE_DELAY_MS) : st.raiseDelayMs)
     );
+  };
+
+  /**
+   * Whether a second cut, for a step that comes before the first one lands, still ends a run over the fuse within
+   * 10 s (two telegram intervals and lags), or a single one already cannot (a meter sending every 10 s).
+   */
+  const secondCutInTime = (st: ChargerState): boolean => {
+    const lagMs = (Number.isNaN(s.lagS) ? st.lagS : s.lagS) * 1000;
+    const oneMs = meterCadenceMs() + lagMs;
+    return oneMs > RETURN_RUN_MS || 2 * oneMs <= RETURN_RUN_MS;
   };
 
   /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
@@ -969,6 +988,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
     const stepA = house.stepA(now, lineHouseA, s.fuseA);
+    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse.
+    const learnedStepA = house.stepA(now, lineHouseA, s.fuseA, false);
     coolingBinds = false;
     overFuse = false;
     for (let l = 0; l < 3; l++) {
@@ -987,6 +1008,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // (fleet house 555/872: an oven's first step, the hob zone back 5 s later, a car cut to its minimum and then
       // paused, 11 s over; 314159/751: a washing machine's heater, its drum motor back 4 s later, 10 s over).
       const overLine = view.lineA[l]! > s.fuseA;
+      if (overLine && !overBefore[l]) overExpected[l] = dueBeforeA[l]! > 0;
+      overBefore[l] = overLine;
+      dueBeforeA[l] = hold.dueA[l]!;
       const heldA = hold.shortA[l]! + Math.max(0, hold.dueA[l]! - (overLine ? 0 : returnRoomA));
       raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
       cutLine[l] = overLine ? raiseLine[l]! : Math.min(fuse - heldA, trip);
@@ -995,8 +1019,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would
         // need a cut of its own, one more lag over the fuse (fleet house 424242/320: a hob zone, an air fryer
         // 5 s later, 11 s over). Until the line is back under, the cut leaves room for one more step, down
-        // to the cars' minimums: nobody is paused for a load that may not come.
-        const roomA = Math.max(fuse - stepA[l]!, minOnLine[l]!);
+        // to the cars' minimums: nobody is paused for a load that may not come. A car too slow for that second
+        // cut to end the run within 10 s is paused where the step of a load the house has shown does not fit
+        // beside the minimums (1618033/497: a 5 s car cut to its minimum for a hob zone's first switch-on, a
+        // zone seen before back 5 s later, 11 s over); not where the run began with a cycler due back, a return
+        // the cars were left under 1.13 × In for several times an hour (a pause at each: 1618033/430 0.998 → 0.917).
+        const floorA = overExpected[l]
+          ? minOnLine[l]!
+          : Math.min(minOnLine[l]!, Math.max(fuse - learnedStepA[l]!, minFastOnLine[l]!));
+        const roomA = Math.max(fuse - stepA[l]!, floorA);
         if (roomA < cutLine[l]!) overFuse = true;
         cutLine[l] = Math.min(cutLine[l]!, roomA);
         raiseLine[l] = Math.min(raiseLine[l]!, roomA);
@@ -1085,6 +1116,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     minOnLine[0] = minOnLine[1] = minOnLine[2] = 0;
+    minFastOnLine[0] = minFastOnLine[1] = minFastOnLine[2] = 0;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     followingLine[0] = followingLine[1] = followingLine[2] = false;
     let evKw = 0;
@@ -1212,7 +1244,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
         aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
         for (const line of used) aheadA[line]! += movedA;
       }
-      if (st.plugged && st.limitA >= cap.minA) for (const line of used) minOnLine[line]! += cap.minA;
+      if (st.plugged && st.limitA >= cap.minA) {
+        for (const line of used) minOnLine[line]! += cap.minA;
+        if (secondCutInTime(st)) for (const line of used) minFastOnLine[line]! += cap.minA;
+      }
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;

@@ -136,6 +136,7 @@ export class HouseModel {
     dueA: [0, 0, 0] as [number, number, number],
   };
   private readonly stepOut: [number, number, number] = [0, 0, 0];
+  private readonly learnedStepOut: [number, number, number] = [0, 0, 0];
   private readonly coolOut: [number, number, number] = [0, 0, 0];
   /** Scratch of `sumOverAppliances`: a value per load index, and the group each load joined. */
   private readonly weight = new Float64Array(MAX_LOADS);
@@ -458,12 +459,13 @@ export class HouseModel {
    * boiler of the day must not find a car that leaves it no room under 1.45 × In (on a 16 A fuse, 13 A of 23).
    * Given the house's current per line and the fuse, that unseen step is no larger than what takes the house
    * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car. Loads
-   * that last came on in the same telegram step together (`cameOnWith`).
+   * that last came on in the same telegram step together (`cameOnWith`). `unseen` false: the loads seen alone (a
+   * buffer of its own, so both can be held at once).
    */
-  stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity): readonly number[] {
-    const out = this.stepOut;
-    for (let l = 0; l < 3; l++)
-      out[l] = houseA ? Math.min(this.unseenStepA, Math.max(0, fuseA - houseA[l]!)) : this.unseenStepA;
+  stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity, unseen = true): readonly number[] {
+    const out = unseen ? this.stepOut : this.learnedStepOut;
+    const unseenA = unseen ? this.unseenStepA : 0;
+    for (let l = 0; l < 3; l++) out[l] = houseA ? Math.min(unseenA, Math.max(0, fuseA - houseA[l]!)) : unseenA;
     for (const load of this.loads) {
       if (!this.mayStep(load, nowMs)) continue;
       for (let l = 0; l < 3; l++) {

@@ -124,4 +124,27 @@ describe('a second load before a cut has landed', () => {
       { numRuns: 30 },
     );
   });
+
+  it('pauses a car too slow for two cuts in 10 s where a step the house has shown would not fit', () => {
+    // Fleet house 1618033/497 (1x230 50 A, a car with a 5 s lag): a hob zone's first switch-on cut the car to its
+    // minimum, a second zone seen before came 5 s later as the cut landed, and its own cut left the line 11 s over.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 19, max: 31 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 4, max: 13 }),
+        (firstA, gapS, secondA) => {
+          // The house alone stays under the fuse with both loads: what is over is the car's.
+          fc.pre(HOUSE_A + firstA + secondA <= SITE.fuseA - 1);
+          const { longest, lowestA } = afterFirstLoad(5, firstA, gapS, secondA, SEEN_S);
+          // the run ends when the first cut lands, whether the second load came or not
+          expect(longest).toBeLessThanOrEqual(5);
+          // paused only where the second load would not have fitted beside the car's minimum (6 A)
+          const fitsA = SITE.fuseA - 0.5 - HOUSE_A - firstA - secondA;
+          expect(lowestA === 0).toBe(fitsA < 6);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
