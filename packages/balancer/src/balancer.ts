@@ -665,13 +665,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * end is too near). Back at the limit sent before, nothing was sent: `setLimit`'s bookkeeping is undone with it,
    * else the car would count as following a change it never got, the raise delay would run from a change never
    * made (a car plugged in during a quarter's last 20 s started up to 4 s after the next began, its reason `raise
-   * delay`), and a cut within 30 s would back its raises off for a raise that never was.
+   * delay`), and a cut within 30 s would back its raises off for a raise that never was. Whether it was whole.
    */
-  const takeBackRaise = (st: ChargerState, toA: number, now: number, retryWaits: boolean): void => {
+  const takeBackRaise = (st: ChargerState, toA: number): boolean => {
     st.limitA = toA;
-    if (toA !== st.beforeA) return;
+    if (toA !== st.beforeA) return false;
     copyBook(st, st.bookBefore);
-    if (retryWaits) st.waitedForCutMs = now;
+    return true;
   };
 
   /**
@@ -988,8 +988,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
     const stepA = house.stepA(now, lineHouseA, s.fuseA);
-    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse.
-    const learnedStepA = house.stepA(now, lineHouseA, s.fuseA, false);
+    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse (rare:
+    // taken only then).
+    let learnedStepA: readonly number[] | null = null;
     coolingBinds = false;
     overFuse = false;
     for (let l = 0; l < 3; l++) {
@@ -1024,9 +1025,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
         // beside the minimums (1618033/497: a 5 s car cut to its minimum for a hob zone's first switch-on, a
         // zone seen before back 5 s later, 11 s over); not where the run began with a cycler due back, a return
         // the cars were left under 1.13 × In for several times an hour (a pause at each: 1618033/430 0.998 → 0.917).
-        const floorA = overExpected[l]
-          ? minOnLine[l]!
-          : Math.min(minOnLine[l]!, Math.max(fuse - learnedStepA[l]!, minFastOnLine[l]!));
+        let floorA = minOnLine[l]!;
+        if (!overExpected[l]) {
+          learnedStepA ??= house.stepA(now, lineHouseA, s.fuseA, false);
+          floorA = Math.min(floorA, Math.max(fuse - learnedStepA[l]!, minFastOnLine[l]!));
+        }
         const roomA = Math.max(fuse - stepA[l]!, floorA);
         if (roomA < cutLine[l]!) overFuse = true;
         cutLine[l] = Math.min(cutLine[l]!, roomA);
@@ -1505,7 +1508,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       );
       // Near the quarter's end a raise could not be undone in time.
       if (quarterFrozen && st.limitA > st.beforeA) {
-        takeBackRaise(st, st.beforeA, now, false);
+        takeBackRaise(st, st.beforeA);
         st.reason = 'quarter end';
       }
       if (st.status !== 'ok' && st.limitA <= st.beforeA) st.reason = 'measurement unknown';
@@ -1681,7 +1684,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const next = floor01(st.limitA - excess);
       const lowered = next > st.beforeA && next >= items[st.item]!.minA ? next : st.beforeA;
       for (const l of st.lineIdx) load[l]! -= st.limitA - lowered;
-      takeBackRaise(st, lowered, now, true);
+      if (takeBackRaise(st, lowered)) st.waitedForCutMs = now;
       st.reason = 'waiting for cut';
     }
   }
