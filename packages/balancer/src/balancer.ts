@@ -223,6 +223,8 @@ interface ChargerState extends LimitBook {
    * still following an earlier change moves at once, so `lagS` may read short; this one never learns from those.
    */
   stopLagS: number;
+  /** Whether `stopLagS` was measured (a steady cut seen followed), not the default. */
+  stopLagMeasured: boolean;
   /** A change being watched to learn the response from; `steady`: the car had followed the one before. */
   watch: {
     cmdMs: number;
@@ -444,6 +446,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const minOnLine: [number, number, number] = [0, 0, 0];
   /** The same, of the cars whose second cut lands in time (`secondCutInTime`). */
   const minFastOnLine: [number, number, number] = [0, 0, 0];
+  /** Per line: a plugged car is on it whose second cut would not land in time (`secondCutInTime`). */
+  const slowOnLine: [boolean, boolean, boolean] = [false, false, false];
   /**
    * Per line at the last telegram: the cyclers due back (A) and whether it was over its fuse; and whether its run
    * over the fuse began while a cycler was due back there (a return the cars were left under 1.13 × In for).
@@ -536,6 +540,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         lagS: DEFAULT_LAG_S,
         rampAps: cap.maxA / DEFAULT_RAMP_S,
         stopLagS: DEFAULT_LAG_S,
+        stopLagMeasured: false,
         watch: null,
         steady: false,
         status: 'ok',
@@ -700,7 +705,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * 10 s (two telegram intervals and lags), or a single one already cannot (a meter sending every 10 s).
    */
   const secondCutInTime = (st: ChargerState): boolean => {
-    const lagMs = (Number.isNaN(s.lagS) ? st.lagS : s.lagS) * 1000;
+    // A change sent while the car still follows the one before reads short in `lagS` (nl 8675309/127: a 5 s car
+    // read 3.3 s); once a steady cut was seen followed, its lag counts too.
+    const lagS = st.stopLagMeasured ? Math.max(st.lagS, st.stopLagS) : st.lagS;
+    const lagMs = (Number.isNaN(s.lagS) ? lagS : s.lagS) * 1000;
     const oneMs = meterCadenceMs() + lagMs;
     return oneMs > RETURN_RUN_MS || 2 * oneMs <= RETURN_RUN_MS;
   };
@@ -912,7 +920,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // The sample shows a move that happened since the sample before it.
       const lag = Math.min(10, Math.max(0.5, (sampleMs - w.cmdMs) / 1000 - seenWithinS));
       st.lagS += (lag - st.lagS) * 0.5;
-      if (!raise && w.steady) st.stopLagS += (lag - st.stopLagS) * 0.5;
+      if (!raise && w.steady) {
+        st.stopLagS += (lag - st.stopLagS) * 0.5;
+        st.stopLagMeasured = true;
+      }
       if (!raise) st.watch = null;
       w.movedMs = sampleMs;
       w.lastA = drawnA;
@@ -1012,7 +1023,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (overLine && !overBefore[l]) overExpected[l] = dueBeforeA[l]! > 0;
       overBefore[l] = overLine;
       dueBeforeA[l] = hold.dueA[l]!;
-      const heldA = hold.shortA[l]! + Math.max(0, hold.dueA[l]! - (overLine ? 0 : returnRoomA));
+      // Beside a car too slow for a second cut, not for a cycler resting less than 5 min: a cooking or drying
+      // thermostat, whose return another load of those hours may follow before the cut lands (two of one size may
+      // be one load to the model), a second lag over the fuse (nl 8675309/127: an oven and a hob zone, 11 s).
+      const oftenA = slowOnLine[l] ? hold.dueOftenA[l]! : 0;
+      const lendA = overLine ? 0 : returnRoomA;
+      const heldA = hold.shortA[l]! + oftenA + Math.max(0, hold.dueA[l]! - oftenA - lendA);
       raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
       cutLine[l] = overLine ? raiseLine[l]! : Math.min(fuse - heldA, trip);
       plainCutLine[l] = cutLine[l]!;
@@ -1120,6 +1136,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
     minOnLine[0] = minOnLine[1] = minOnLine[2] = 0;
     minFastOnLine[0] = minFastOnLine[1] = minFastOnLine[2] = 0;
+    slowOnLine[0] = slowOnLine[1] = slowOnLine[2] = false;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     followingLine[0] = followingLine[1] = followingLine[2] = false;
     let evKw = 0;
@@ -1247,10 +1264,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
         aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
         for (const line of used) aheadA[line]! += movedA;
       }
+      const inTime = secondCutInTime(st);
       if (st.plugged && st.limitA >= cap.minA) {
         for (const line of used) minOnLine[line]! += cap.minA;
-        if (secondCutInTime(st)) for (const line of used) minFastOnLine[line]! += cap.minA;
+        if (inTime) for (const line of used) minFastOnLine[line]! += cap.minA;
       }
+      if (st.plugged && !inTime) for (const line of used) slowOnLine[line] = true;
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;

@@ -103,6 +103,11 @@ export interface HeldRoom {
   shortA: readonly number[];
   /** Longer-resting cyclers due back within the cars' response time. */
   dueA: readonly number[];
+  /**
+   * The part of `dueA` of cyclers resting less than `LONG_REST_S`: thermostats of cooking and drying that run in the
+   * same hours as others, of which two of one size may be one load to the model (fleet house nl 8675309/127).
+   */
+  dueOftenA: readonly number[];
 }
 
 /** The owner-facing summary of a learned load (state API, dashboard). */
@@ -134,6 +139,7 @@ export class HouseModel {
   private readonly held = {
     shortA: [0, 0, 0] as [number, number, number],
     dueA: [0, 0, 0] as [number, number, number],
+    dueOftenA: [0, 0, 0] as [number, number, number],
   };
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly learnedStepOut: [number, number, number] = [0, 0, 0];
@@ -386,16 +392,22 @@ export class HouseModel {
    * may be lent to a car only while their return is far enough away for a cut to land first.
    */
   holdA(nowMs: number, horizonS: number): HeldRoom {
-    const { shortA, dueA } = this.held;
+    const { shortA, dueA, dueOftenA } = this.held;
     shortA[0] = shortA[1] = shortA[2] = 0;
     dueA[0] = dueA[1] = dueA[2] = 0;
+    dueOftenA[0] = dueOftenA[1] = dueOftenA[2] = 0;
     for (const load of this.loads) {
       if (!HouseModel.cyclingOff(load, nowMs)) continue;
       const short = load.offS < LEND_MIN_OFF_S;
       if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const out = short ? shortA : dueA;
+      const often = !short && load.offS < LONG_REST_S;
       const addA = this.stepOf(load, true);
-      for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) out[l]! += addA;
+      for (let l = 0; l < 3; l++)
+        if (load.mask & (1 << l)) {
+          out[l]! += addA;
+          if (often) dueOftenA[l]! += addA;
+        }
     }
     return this.held;
   }

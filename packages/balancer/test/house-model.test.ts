@@ -93,7 +93,25 @@ describe('house model', () => {
     // just off: its return is 8 minutes away, its headroom may be lent
     expect(m.holdA(T0 + offAt * 1000 + 1000, 15).dueA).toEqual([0, 0, 0]);
     // 7 min 30 s later its return is near: kept, as a long rest's (the one a return may land on up to 1.13 × In)
-    expect(m.holdA(T0 + (offAt + 450) * 1000, 15)).toEqual({ shortA: [0, 0, 0], dueA: [5, 5, 5] });
+    expect(m.holdA(T0 + (offAt + 450) * 1000, 15)).toEqual({
+      shortA: [0, 0, 0],
+      dueA: [5, 5, 5],
+      dueOftenA: [0, 0, 0],
+    });
+  });
+
+  it('tells a thermostat resting minutes from one resting 5 min or more', () => {
+    const m = new HouseModel('3N400');
+    // an oven's element on L2, 1 min on / 2 min off
+    const oven = (s: number) => (s % 180 < 60 ? 10 : 0);
+    feed(m, 0, 6 * 180 + 61, (s) => [1, 1 + oven(s), 1]);
+    const offAt = 6 * 180 + 60;
+    // near its return: kept as a return that may come often, beside other loads of those hours
+    expect(m.holdA(T0 + (offAt + 110) * 1000, 15)).toEqual({
+      shortA: [0, 0, 0],
+      dueA: [0, 10, 0],
+      dueOftenA: [0, 10, 0],
+    });
   });
 
   it('takes the levels of a modulating heat pump in turn, not on top of each other', () => {
