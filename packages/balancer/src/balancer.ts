@@ -1264,12 +1264,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
         aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
         for (const line of used) aheadA[line]! += movedA;
       }
-      const inTime = secondCutInTime(st);
-      if (st.plugged && st.limitA >= cap.minA) {
-        for (const line of used) minOnLine[line]! += cap.minA;
-        if (inTime) for (const line of used) minFastOnLine[line]! += cap.minA;
+      if (st.plugged) {
+        const inTime = secondCutInTime(st);
+        if (!inTime) for (const line of used) slowOnLine[line] = true;
+        if (st.limitA >= cap.minA) {
+          for (const line of used) minOnLine[line]! += cap.minA;
+          if (inTime) for (const line of used) minFastOnLine[line]! += cap.minA;
+        }
       }
-      if (st.plugged && !inTime) for (const line of used) slowOnLine[line] = true;
       st.drawnA = most;
       st.evKw = used.length > 0 ? kwForAmps(connection, used.length, sum / used.length) : 0;
       evKw += st.evKw;

@@ -111,7 +111,7 @@ describe("a cycling load's return", () => {
     );
   });
 
-  it('finds a car too slow for a second cut already cut for its whole step', () => {
+  it('finds a car too slow for a second cut cut for its whole step after a rest under 5 min, not a longer one', () => {
     fc.assert(
       fc.property(cycler(fc.integer({ min: 60, max: 240 }), fc.constant(5)), (c) => {
         const r = run({ ...c, everyS: 1 });
@@ -120,6 +120,18 @@ describe("a cycling load's return", () => {
         for (const rest of r.rests) expect(rest.beforeA).toBeLessThanOrEqual(FUSE_A - HOUSE_A - c.cyclerA);
       }),
       { numRuns: 30 },
+    );
+    // A rest of 5 min or more (a heat pump's) is still lent to it: such a return comes alone.
+    fc.assert(
+      fc.property(cycler(fc.integer({ min: 320, max: 600 }), fc.constant(5)), (c) => {
+        const r = run({ ...c, everyS: 1 });
+        expect(r.peakA).toBeLessThanOrEqual(1.13 * FUSE_A);
+        expect(r.longestS).toBeLessThanOrEqual(c.lagS + 1);
+        const lent = r.rests.filter((rest) => !rest.busy);
+        expect(lent.length).toBeGreaterThan(0);
+        for (const rest of lent) expect(rest.beforeA).toBeGreaterThan(FUSE_A - HOUSE_A - c.cyclerA + 2);
+      }),
+      { numRuns: 20 },
     );
   });
 
