@@ -219,8 +219,8 @@ interface ChargerState extends LimitBook {
   lagS: number;
   rampAps: number;
   /**
-   * Seconds until it follows a cut given while it drew steadily: how early a stop at a quarter's end is sent. A car
-   * still following an earlier change moves at once, so `lagS` may read short; this one never learns from those.
+   * Seconds until it follows a cut given while it drew steadily: how early a stop at a quarter's end is sent (`lagS`
+   * counts raises too, seen only once the ramp's first ampere is drawn).
    */
   stopLagS: number;
   /** Whether `stopLagS` was measured (a steady cut seen followed), not the default. */
@@ -705,8 +705,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * 10 s (two telegram intervals and lags), or a single one already cannot (a meter sending every 10 s).
    */
   const secondCutInTime = (st: ChargerState): boolean => {
-    // A change sent while the car still follows the one before reads short in `lagS` (nl 8675309/127: a 5 s car
-    // read 3.3 s); once a steady cut was seen followed, its lag counts too.
+    // What a second cut waits for is a cut: once a steady cut was seen followed, its lag counts too.
     const lagS = st.stopLagMeasured ? Math.max(st.lagS, st.stopLagS) : st.lagS;
     const lagMs = (Number.isNaN(s.lagS) ? lagS : s.lagS) * 1000;
     const oneMs = meterCadenceMs() + lagMs;
@@ -919,7 +918,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (!moved) return;
       // The sample shows a move that happened since the sample before it.
       const lag = Math.min(10, Math.max(0.5, (sampleMs - w.cmdMs) / 1000 - seenWithinS));
-      st.lagS += (lag - st.lagS) * 0.5;
+      // Only from a change the car met at rest: one sent while it still followed the one before shows that move (a
+      // raise "answered" in 1 s by the ramp of the raise before, a pause in 0.5 s by the cut before: fleet house
+      // nl 8675309/127's 5 s car read 3.3 s, fast enough for two cuts within 10 s).
+      if (w.steady) st.lagS += (lag - st.lagS) * 0.5;
       if (!raise && w.steady) {
         st.stopLagS += (lag - st.stopLagS) * 0.5;
         st.stopLagMeasured = true;
