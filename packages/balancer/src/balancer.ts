@@ -839,7 +839,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (safeA < c.capabilities.minA) continue;
       for (const l of linesOf(st, c.capabilities)) safeOn[l]! += safeA;
     }
-    const stepA = house.stepA(now);
+    // At the safe currents the silence may last minutes: what may come in that time comes on top of each other.
+    const stepA = atSafe ? house.blindStepA(now) : house.stepA(now);
     for (let l = 0; l < 3; l++) {
       // the last fresh telegram's room under the fuse, without credit for an export that may stop unseen
       const roomA = Math.min(fuseRoomA[l]!, s.fuseA - s.marginA);

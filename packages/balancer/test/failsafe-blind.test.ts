@@ -77,3 +77,89 @@ describe('a load that switches on while the meter is silent', () => {
     expect(roomy.failsafeAtS).toBe(10);
   });
 });
+
+interface Cyclers {
+  fuseA: number;
+  baseA: number;
+  lagS: number;
+  /** Two appliances cycling on L2 (an oven's thermostat, a hob zone): their step (A), on and off times (s). */
+  a: { stepA: number; onS: number; offS: number; backS: number };
+  b: { stepA: number; onS: number; offS: number; backS: number };
+}
+
+const LEARN_S = 1500;
+const BLIND_S = 240;
+
+/**
+ * A car at its safe current through a 4-minute silence that starts with both cyclers off; each comes back `backS`
+ * into it and keeps its rhythm. The longest run over the fuse on L2 (s).
+ */
+function stackedRun(h: Cyclers): number {
+  const b = createBalancer({ site: { connection: '3N400', fuseA: h.fuseA } });
+  const cap = charger({ maxA: 16, safeA: 6 });
+  const car = followingCar(cap, h.lagS);
+  // Each cycler's phase is set so that it is off when the silence starts and back `backS` into it.
+  const on = (c: Cyclers['a'], s: number) => {
+    const period = c.onS + c.offS;
+    const intoCycle = (((s - (LEARN_S + c.backS)) % period) + period) % period;
+    return intoCycle < c.onS;
+  };
+  let longest = 0;
+  let current = 0;
+  for (let s = 0; s < LEARN_S + BLIND_S + 60; s++) {
+    const ms = T0 + s * 1000;
+    const draw = car.drawA(s);
+    const l2 = h.baseA + (on(h.a, s) ? h.a.stepA : 0) + (on(h.b, s) ? h.b.stepA : 0) + draw;
+    const l13 = h.baseA + draw;
+    current = l2 > h.fuseA ? current + 1 : 0;
+    longest = Math.max(longest, current);
+    const silent = s >= LEARN_S && s < LEARN_S + BLIND_S;
+    const d = b.step(step(ms, silent ? null : reading(ms, [l13, l2, l13]), [input(cap, draw)]));
+    car.offers.push(d.chargers[0]!.limitA);
+  }
+  return longest;
+}
+
+const cyclerArb = (maxA: number) =>
+  fc.record({
+    stepA: fc.integer({ min: 5, max: maxA }),
+    onS: fc.integer({ min: 40, max: 120 }),
+    offS: fc.integer({ min: 40, max: 120 }),
+    backS: fc.integer({ min: 15, max: 150 }),
+  });
+
+const stackedArb = fc
+  .record({
+    fuseA: fc.constantFrom(20, 25, 32),
+    baseA: fc.integer({ min: 0, max: 4 }),
+    lagS: fc.integer({ min: 1, max: 5 }),
+    a: cyclerArb(13),
+    b: cyclerArb(13),
+  })
+  // both off when the silence starts (each rests longer than the silence's lead on its return), and the house
+  // alone under its fuse with both on
+  .filter((h) => h.a.backS < h.a.offS && h.b.backS < h.b.offS && h.baseA + h.a.stepA + h.b.stepA <= 0.95 * h.fuseA);
+
+describe('loads that come back while the meter is silent', () => {
+  it('never stack over the fuse beside a car at its safe current for more than 10 s', () => {
+    fc.assert(
+      fc.property(stackedArb, (h) => {
+        expect(stackedRun(h)).toBeLessThanOrEqual(10);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('pause the car for a silence where two learned cyclers would overload the line (fleet house nl 8080/104)', () => {
+    // 25 A: 1 A of house, an oven's 9 A thermostat, a 10 A hob zone and the car's 6 A make 26 A; the car charges
+    // between their returns, and at its safe 6 A either step alone leaves room
+    const longest = stackedRun({
+      fuseA: 25,
+      baseA: 1,
+      lagS: 3,
+      a: { stepA: 9, onS: 40, offS: 40, backS: 15 },
+      b: { stepA: 10, onS: 40, offS: 61, backS: 15 },
+    });
+    expect(longest).toBeLessThanOrEqual(10);
+  });
+});
