@@ -824,8 +824,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
   /**
    * Per line (`blindOk`), whether the cars' currents (their limits, or `atSafe` their safe currents) leave room
-   * under the fuse for the largest step that may come (a load seen lately, or an appliance not seen yet), with
-   * the house as the last telegram showed it. Blind, the module cannot cut for a load that switches on: the line
+   * under the fuse for the largest step that may come (a load seen lately, or an appliance not seen yet), or
+   * `atSafe` for every step that may come in the silence together (`blindStepA`), with the house as the last
+   * telegram showed it. Blind, the module cannot cut for a load that switches on: the line
    * would stay over its fuse until the meter is back (fleet house 424242/405: a washing machine's heater 4 s
    * into a 4-minute outage, 17.1 A on a 16 A line). Allocation-free: it runs on every step of a silence.
    */
@@ -839,7 +840,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (safeA < c.capabilities.minA) continue;
       for (const l of linesOf(st, c.capabilities)) safeOn[l]! += safeA;
     }
-    // At the safe currents the silence may last minutes: what may come in that time comes on top of each other.
+    // At the safe currents the silence may last minutes: what comes in that time stacks.
     const stepA = atSafe ? house.blindStepA(now) : house.stepA(now);
     for (let l = 0; l < 3; l++) {
       // the last fresh telegram's room under the fuse, without credit for an export that may stop unseen
