@@ -473,7 +473,10 @@ export class HouseModel {
    * Given the house's current per line and the fuse, that unseen step is no larger than what takes the house
    * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car. Loads
    * that last came on in the same telegram step together (`cameOnWith`). `unseen` false: the loads seen alone (a
-   * buffer of its own, so both can be held at once).
+   * buffer of its own, so both can be held at once), each with its whole step, also one taken for another level of
+   * an appliance that runs: what a car too slow for a second cut is paused for over the fuse, and two loads never
+   * seen on together may be two appliances (fleet house nl 2026/899: an air fryer that cycled only while a heat pump
+   * rested).
    */
   stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity, unseen = true): readonly number[] {
     const out = unseen ? this.stepOut : this.learnedStepOut;
@@ -486,7 +489,7 @@ export class HouseModel {
         let stepA = 0;
         for (const other of this.loads)
           if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other) && this.mayStep(other, nowMs))
-            stepA += this.stepOf(other, true);
+            stepA += unseen ? this.stepOf(other, true) : other.peakA;
         out[l] = Math.max(out[l]!, stepA);
       }
     }
