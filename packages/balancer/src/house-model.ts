@@ -65,6 +65,8 @@ const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
 /** On-steps each of two loads on the same lines needs, never on together, before they count as one appliance's levels. */
 const LEVELS_MIN_ON = 4;
+/** Levels of one appliance keep its rhythm: their usual on-times differ by at most this factor. */
+const LEVELS_ON_RATIO = 2;
 /** `leader` of a load not yet placed in a group. */
 const UNPLACED = -2;
 
@@ -425,12 +427,21 @@ export class HouseModel {
   }
 
   /**
-   * Two loads on the same lines, each seen on often, never on at the same time: levels of one appliance (a
-   * modulating heat pump, a hob zone's power steps), learned as separate loads because their steps differ.
+   * Two loads on the same lines, each seen on often, never on at the same time, with runs of about one length:
+   * levels of one appliance (a modulating heat pump, a hob zone's power steps), learned as separate loads because
+   * their steps differ. Never on together alone is not enough: an air fryer (56 s on) that cycled only while a heat
+   * pump (19 min on) rested was taken for its level, its step counted as none while the pump ran, and it came back
+   * onto a car cut only to its minimum (fleet house nl 2026/899, 11 s over the fuse).
    */
   static levels(a: LearnedLoad, b: LearnedLoad): boolean {
     return (
-      a !== b && a.mask === b.mask && a.onSteps >= LEVELS_MIN_ON && b.onSteps >= LEVELS_MIN_ON && !a.together.has(b)
+      a !== b &&
+      a.mask === b.mask &&
+      a.onSteps >= LEVELS_MIN_ON &&
+      b.onSteps >= LEVELS_MIN_ON &&
+      !a.together.has(b) &&
+      a.onS <= b.onS * LEVELS_ON_RATIO &&
+      b.onS <= a.onS * LEVELS_ON_RATIO
     );
   }
 
@@ -473,10 +484,7 @@ export class HouseModel {
    * Given the house's current per line and the fuse, that unseen step is no larger than what takes the house
    * alone to its fuse: a house whose own loads overload the main fuse does so with or without a car. Loads
    * that last came on in the same telegram step together (`cameOnWith`). `unseen` false: the loads seen alone (a
-   * buffer of its own, so both can be held at once), each with its whole step, also one taken for another level of
-   * an appliance that runs: what a car too slow for a second cut is paused for over the fuse, and two loads never
-   * seen on together may be two appliances (fleet house nl 2026/899: an air fryer that cycled only while a heat pump
-   * rested).
+   * buffer of its own, so both can be held at once).
    */
   stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity, unseen = true): readonly number[] {
     const out = unseen ? this.stepOut : this.learnedStepOut;
@@ -489,7 +497,7 @@ export class HouseModel {
         let stepA = 0;
         for (const other of this.loads)
           if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other) && this.mayStep(other, nowMs))
-            stepA += unseen ? this.stepOf(other, true) : other.peakA;
+            stepA += this.stepOf(other, true);
         out[l] = Math.max(out[l]!, stepA);
       }
     }

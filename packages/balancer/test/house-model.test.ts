@@ -172,6 +172,24 @@ describe('house model', () => {
     expect(m.stepA(now)[0]).toBeCloseTo(10, 0);
   });
 
+  it('tells an appliance that ran only while a heat pump rested from a level of the pump, by its rhythm', () => {
+    const m = new HouseModel('1x230', 0);
+    // on L1, a heat pump (300 s on / 700 s off, at 9, 11 and 13 A in turn) and, only while it rests, an air fryer
+    // (8 A, 56 s on / 26 s off): never on together, like the levels of one appliance, but with another rhythm
+    const levelsA = [9, 11, 13];
+    const hp = (s: number) => (s % 1000 < 300 ? levelsA[Math.floor(s / 1000) % 3]! : 0);
+    const fryer = (s: number) => (s >= 6000 && s % 1000 >= 320 && (s % 1000) % 82 < 56 ? 8 : 0);
+    // the pump back early, 8 s into a run, while the fryer rests: the fryer is back 14 s later
+    const pump = (s: number) => (s >= 9962 ? 11 : hp(s));
+    const end = 9970;
+    feed(m, 0, end, (s) => [1 + pump(s) + fryer(s), 0, 0]);
+    const now = T0 + end * 1000;
+    expect(fryer(end - 1)).toBe(0);
+    expect(fryer(end + 14)).toBe(8);
+    // the fryer's own step stays kept while the pump runs (taken for a level of it, it would count as none)
+    expect(m.stepA(now)[0]).toBeGreaterThanOrEqual(8);
+  });
+
   it('keeps room for a load’s step through the evening of its use and at the same hours the next day', () => {
     // no room for an unseen appliance: only what was learned
     const m = new HouseModel('3N400', 0);
