@@ -826,9 +826,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * Per line (`blindOk`), whether the cars' currents (their limits, or `atSafe` their safe currents) leave room
    * under the fuse for the largest step that may come (a load seen lately, or an appliance not seen yet), or
    * `atSafe` for every step that may come in the silence together (`blindStepA`), with the house as the last
-   * telegram showed it. Blind, the module cannot cut for a load that switches on: the line
-   * would stay over its fuse until the meter is back (fleet house 424242/405: a washing machine's heater 4 s
-   * into a 4-minute outage, 17.1 A on a 16 A line). Allocation-free: it runs on every step of a silence.
+   * telegram showed it. Blind, the module cannot cut for a load that switches on: the line would stay over its
+   * fuse until the meter is back (fleet house 424242/405: a washing machine's heater 4 s into a 4-minute outage,
+   * 17.1 A on a 16 A line). Allocation-free: it runs on every step of a silence.
    */
   function blindFuseOk(chargers: ChargerInput[], now: number, atSafe: boolean): boolean {
     const safeOn = blindSafeA;

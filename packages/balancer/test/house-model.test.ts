@@ -186,7 +186,8 @@ describe('house model', () => {
     const now = T0 + end * 1000;
     expect(fryer(end - 1)).toBe(0);
     expect(fryer(end + 14)).toBe(8);
-    // the fryer's own step stays kept while the pump runs (taken for a level of it, it would count as none)
+    // the fryer's own step stays kept while the pump runs (taken for a level of it, its step counted as none and
+    // only 5 A were kept, for another load)
     expect(m.stepA(now)[0]).toBeGreaterThanOrEqual(8);
   });
 
