@@ -60,6 +60,15 @@ const LEND_MIN_OFF_S = 60;
 const DEFAULT_SURGE_KW = 3;
 /** An appliance not seen yet may switch on with this step (kW): the same typical kitchen appliance. */
 export const DEFAULT_UNSEEN_STEP_KW = DEFAULT_SURGE_KW;
+/**
+ * A new use of an appliance at least this large (kW on a line) begins a session: a meal brings the oven and the
+ * hob's zones within the half hour, so for `SESSION_MS` an appliance not seen yet may be as large as a 16 A circuit
+ * gives (`CIRCUIT_KW`, a zone's boost) rather than the typical `DEFAULT_UNSEEN_STEP_KW` (fleet house 2026/776: a
+ * 3.6 kW zone 10 min after the first took a 20 A line 5 s above 1.45 × In). Longer costs the cars on 16 A lines.
+ */
+const SESSION_KW = 2;
+const SESSION_MS = 1_800_000;
+const CIRCUIT_KW = 3.7;
 /** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
 const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
@@ -153,21 +162,26 @@ export class HouseModel {
 
   /** The step of an appliance the house has not shown yet, per line it loads (A). */
   private unseenStepA: number;
+  /** The same in a session (`SESSION_KW`), and until when the session lasts. */
+  private sessionStepA: number;
+  private sessionUntilMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private connection: Connection,
     unseenStepKw = DEFAULT_UNSEEN_STEP_KW,
   ) {
     this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
+    this.sessionStepA = this.sessionStep(unseenStepKw);
   }
 
   reconfigure(connection: Connection, unseenStepKw = DEFAULT_UNSEEN_STEP_KW): void {
-    this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
     if (connection !== this.connection) {
       this.connection = connection;
       this.loads.length = 0;
       this.prevA.fill(Number.NaN);
     }
+    this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
+    this.sessionStepA = this.sessionStep(unseenStepKw);
   }
 
   /**
@@ -289,6 +303,8 @@ export class HouseModel {
         load.together.add(other);
       }
       if (nowMs - load.lastSeenMs > RETURN_MS) load.useFromMs = nowMs;
+      if (load.useFromMs === nowMs && size >= ampsForKw(this.connection, 1, SESSION_KW))
+        this.sessionUntilMs = nowMs + SESSION_MS;
       load.on = true;
       load.onSteps++;
       load.lastOnMs = nowMs;
@@ -463,6 +479,15 @@ export class HouseModel {
     return out;
   }
 
+  /** The step of an appliance not seen yet (A a line): a 16 A circuit's in a session, a configured 0 kept. */
+  private unseenA(nowMs: number): number {
+    return nowMs < this.sessionUntilMs ? this.sessionStepA : this.unseenStepA;
+  }
+
+  private sessionStep(unseenStepKw: number): number {
+    return unseenStepKw > 0 ? ampsForKw(this.connection, 1, Math.max(unseenStepKw, CIRCUIT_KW)) : 0;
+  }
+
   /**
    * A load that is off may come on again: within `RETURN_MS` of its last use, and the next day around the
    * hours of that use (from `USE_LEAD_MS` before it began until `RETURN_MS` after it ended; a daylight-saving
@@ -488,7 +513,7 @@ export class HouseModel {
    */
   stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity, unseen = true): readonly number[] {
     const out = unseen ? this.stepOut : this.learnedStepOut;
-    const unseenA = unseen ? this.unseenStepA : 0;
+    const unseenA = unseen ? this.unseenA(nowMs) : 0;
     for (let l = 0; l < 3; l++) out[l] = houseA ? Math.min(unseenA, Math.max(0, fuseA - houseA[l]!)) : unseenA;
     for (const load of this.loads) {
       if (!this.mayStep(load, nowMs)) continue;
@@ -518,7 +543,7 @@ export class HouseModel {
         const load = this.loads[i]!;
         this.weight[i] = load.mask & (1 << l) && this.mayStep(load, nowMs) ? this.stepOf(load, true) : 0;
       }
-      out[l] = Math.max(this.unseenStepA, this.sumOverAppliances());
+      out[l] = Math.max(this.unseenA(nowMs), this.sumOverAppliances());
     }
     return out;
   }

@@ -207,6 +207,24 @@ describe('house model', () => {
     expect(at(27.5)).toBe(0);
   });
 
+  it('keeps room for a 16 A circuit’s appliance for half an hour after a large one begins a use, on every line', () => {
+    const m = new HouseModel('3N400');
+    const at = (s: number) => m.stepA(T0 + s * 1000)[1]!;
+    feed(m, 0, 100, () => [1, 1, 1]);
+    expect(at(100)).toBeCloseTo(13.0, 1); // 3 kW: a typical appliance not seen yet
+    // a 1.5 kW microwave on L1 is no meal's start; a 2.5 kW oven on L1 (10.9 A) from 18:05 is
+    feed(m, 100, 300, (s) => [s < 200 ? 7.5 : 1, 1, 1]);
+    expect(at(400)).toBeCloseTo(13.0, 1);
+    feed(m, 400, 600, () => [11.9, 1, 1]);
+    expect(at(1000)).toBeCloseTo(16.1, 1); // 3.7 kW: the hob's zone on L2 may come as large as its circuit gives
+    expect(at(400 + 1790)).toBeCloseTo(16.1, 1);
+    expect(at(400 + 1810)).toBeCloseTo(13.0, 1);
+    // an owner who set no room for unseen appliances keeps none in a meal either
+    const none0 = new HouseModel('3N400', 0);
+    feed(none0, 0, 1000, (s) => [s < 400 ? 1 : 11.9, 1, 1]);
+    expect(none0.stepA(T0 + 1_000_000)[1]).toBe(0);
+  });
+
   it('keeps a load’s room within 2 h of a use and at its hours the next day, whatever the hour and length', () => {
     fc.assert(
       fc.property(
