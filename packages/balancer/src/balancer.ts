@@ -1165,8 +1165,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const sampledBefore = st.sampled && st.status === 'ok';
       st.status = stat;
       // Its first usable sample shows what the charger offers at least (a car draws no more): after a restart,
-      // the limit the run before left it, which this run holds on to rather than cut.
-      if (stat === 'ok' && c.measurement.connected && !st.sampled) {
+      // the limit the run before left it, which this run holds on to rather than cut. Taken with a fresh telegram
+      // only: held on to, it may be above the safe current sent meanwhile, and data that is not fresh raises nothing.
+      if (stat === 'ok' && c.measurement.connected && !st.sampled && fresh) {
         st.sampled = true;
         const drawsA = Math.min(cap.maxA, floor01(Math.max(0, ...(c.measurement.currentA as number[]))));
         if (c.measurement.vehiclePlugged && drawsA > st.limitA) st.limitA = drawsA;

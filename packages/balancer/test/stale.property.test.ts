@@ -23,6 +23,18 @@ const event: fc.Arbitrary<Event> = fc.oneof(
 );
 
 describe('property: stale data never raises a setpoint', () => {
+  it('takes a charger’s first sample above the safe current it holds only with a fresh telegram', () => {
+    // Found by the property below (seed -465253292): a charger whose first sample was implausible held its safe
+    // 6 A, and its first usable one, 6.099 A on a step without a telegram, was taken as the limit it offers: 6.1 A.
+    const b = createBalancer({ site: { connection: '3N400', fuseA: 25 } });
+    const cap = charger({ phases: [2], switchPhases: false });
+    const decide = (at: number, r: ReturnType<typeof reading> | null, drawA: number) =>
+      b.step(step(at, r, [input(cap, [drawA])])).chargers[0]!;
+    expect(decide(T0, reading(T0, [0, 0, 0]), 30)).toMatchObject({ limitA: 6, measurement: 'implausible' });
+    expect(decide(T0 + 100, null, 6.099).limitA).toBe(6);
+    expect(decide(T0 + 1000, reading(T0 + 1000, [0, 6, 0]), 6.099).limitA).toBeGreaterThan(6); // fresh: room
+  });
+
   it('holds for any sequence of telegrams, gaps and rejected frames', () => {
     fc.assert(
       fc.property(
