@@ -67,8 +67,8 @@ export const DEFAULT_UNSEEN_STEP_KW = DEFAULT_SURGE_KW;
  * 3.6 kW zone 10 min after the first took a 20 A line 5 s above 1.45 × In). Longer costs the cars on 16 A lines.
  */
 const SESSION_KW = 2;
-const SESSION_MS = 1_800_000;
-const CIRCUIT_KW = 3.7;
+export const SESSION_MS = 1_800_000;
+export const CIRCUIT_KW = 3.7;
 /** How long a load that went off (and has no rhythm yet) keeps its headroom from raises. */
 const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
@@ -161,17 +161,17 @@ export class HouseModel {
   private readonly leader = new Int8Array(MAX_LOADS);
 
   /** The step of an appliance the house has not shown yet, per line it loads (A). */
-  private unseenStepA: number;
-  /** The same in a session (`SESSION_KW`), and until when the session lasts. */
-  private sessionStepA: number;
+  private unseenStepA = 0;
+  /** The same in a session, the least on-step that begins one (`SESSION_KW`), and until when it lasts. */
+  private sessionStepA = 0;
+  private sessionFromA = 0;
   private sessionUntilMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private connection: Connection,
     unseenStepKw = DEFAULT_UNSEEN_STEP_KW,
   ) {
-    this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
-    this.sessionStepA = this.sessionStep(unseenStepKw);
+    this.sizeRooms(unseenStepKw);
   }
 
   reconfigure(connection: Connection, unseenStepKw = DEFAULT_UNSEEN_STEP_KW): void {
@@ -180,8 +180,15 @@ export class HouseModel {
       this.loads.length = 0;
       this.prevA.fill(Number.NaN);
     }
-    this.unseenStepA = ampsForKw(connection, 1, unseenStepKw);
-    this.sessionStepA = this.sessionStep(unseenStepKw);
+    this.sizeRooms(unseenStepKw);
+  }
+
+  /** Sizes the rooms (A a line) at the connection's voltage; a configured 0 keeps none in a session either. */
+  private sizeRooms(unseenStepKw: number): void {
+    const c = this.connection;
+    this.unseenStepA = ampsForKw(c, 1, unseenStepKw);
+    this.sessionStepA = unseenStepKw > 0 ? ampsForKw(c, 1, Math.max(unseenStepKw, CIRCUIT_KW)) : 0;
+    this.sessionFromA = ampsForKw(c, 1, SESSION_KW);
   }
 
   /**
@@ -303,8 +310,7 @@ export class HouseModel {
         load.together.add(other);
       }
       if (nowMs - load.lastSeenMs > RETURN_MS) load.useFromMs = nowMs;
-      if (load.useFromMs === nowMs && size >= ampsForKw(this.connection, 1, SESSION_KW))
-        this.sessionUntilMs = nowMs + SESSION_MS;
+      if (load.useFromMs === nowMs && size >= this.sessionFromA) this.sessionUntilMs = nowMs + SESSION_MS;
       load.on = true;
       load.onSteps++;
       load.lastOnMs = nowMs;
@@ -482,10 +488,6 @@ export class HouseModel {
   /** The step of an appliance not seen yet (A a line): a 16 A circuit's in a session, a configured 0 kept. */
   private unseenA(nowMs: number): number {
     return nowMs < this.sessionUntilMs ? this.sessionStepA : this.unseenStepA;
-  }
-
-  private sessionStep(unseenStepKw: number): number {
-    return unseenStepKw > 0 ? ampsForKw(this.connection, 1, Math.max(unseenStepKw, CIRCUIT_KW)) : 0;
   }
 
   /**

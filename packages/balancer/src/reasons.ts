@@ -2,7 +2,7 @@
  * Why a charger's limit is what it is: one typed value per decision, and the sentence an owner reads for
  * it, in one place. The values are the short labels the API has always shown.
  */
-import { DEFAULT_UNSEEN_STEP_KW } from './house-model';
+import { CIRCUIT_KW, DEFAULT_UNSEEN_STEP_KW, SESSION_MS } from './house-model';
 
 export const REASON_TEXTS = {
   'no meter data': 'Waiting for the first telegram from the meter; the charger stays at 0 A until then.',
@@ -11,7 +11,7 @@ export const REASON_TEXTS = {
   'L1 fuse': 'Line 1 is at its fuse: the car gets what the house leaves on that line.',
   'L2 fuse': 'Line 2 is at its fuse: the car gets what the house leaves on that line.',
   'L3 fuse': 'Line 3 is at its fuse: the car gets what the house leaves on that line.',
-  'headroom kept': `Room is kept on this line for a load that switches on (one that cycles and will be back soon, or an appliance up to the size it may have; one not seen yet counts as the setting margins.unseenStepKw, ${DEFAULT_UNSEEN_STEP_KW} kW unless changed, and as a 16 A circuit's 3.7 kW for half an hour after a large appliance starts): its step must not take the line past 1.45 × the fuse before the car is cut.`,
+  'headroom kept': `Room is kept on this line for a load that switches on (one that cycles and will be back soon, or an appliance up to the size it may have; one not seen yet counts as the setting margins.unseenStepKw, ${DEFAULT_UNSEEN_STEP_KW} kW unless changed, and as a 16 A circuit's ${CIRCUIT_KW} kW for ${SESSION_MS / 60_000} min after a large appliance starts): its step must not take the line past 1.45 × the fuse before the car is cut.`,
   'quarter budget': "The quarter-hour's energy budget is spent down to the house's expected use.",
   'quarter plan':
     "The car waits and charges at the end of the quarter-hour, when the house's use so far is known and the budget is sure.",
