@@ -139,7 +139,12 @@ export function quartersChart(el) {
         },
         line('target', COLORS.target, { width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), value: kw }),
       ],
-      scales: { y: { range: fromZero(() => targetKw ?? 0) } },
+      scales: {
+        // the whole day, its end included: on a scale ending at the last slot's start, the last quarter (23:45) and
+        // its band would fall off the plot's right edge
+        x: { time: true, range: (_u, min, max) => (day ? [day.dayStartTs / 1000, day.dayEndTs / 1000] : [min, max]) },
+        y: { range: fromZero(() => targetKw ?? 0) },
+      },
     },
     [[], [], [], []],
   );
