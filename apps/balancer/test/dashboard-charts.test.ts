@@ -90,6 +90,9 @@ async function seriesColor(testId: string, label: string): Promise<Rgb> {
   return parseCssRgb(css);
 }
 
+/** The running quarter's slot as drawn: its colour at 0x33 alpha (`COLORS.runningBand`) over the white plot. */
+const slotShade = (running: Rgb) => running.map((c) => Math.round(255 - (255 - c) * (0x33 / 255))) as Rgb;
+
 interface Shot {
   png: Buffer;
   /** The plot area (uPlot's .u-over) within the screenshot: legends and axes left out. */
@@ -217,8 +220,7 @@ describe('dashboard charts in a real chromium (phone viewport, Content-Security-
       const before = await today();
       await page.goto(`${module.http.url}/#capacity`);
       const running = await seriesColor('chart-quarters', 'this quarter (projected)');
-      // the running quarter's slot is shaded with its colour at 0x33 alpha over the white plot
-      const band = running.map((c) => Math.round(255 - (255 - c) * (0x33 / 255))) as Rgb;
+      const band = slotShade(running);
       await drawn('chart-quarters', 'quarters', [['target']], 100);
       const shot = await shoot('chart-quarters', 'quarters');
       expect(countColor(shot.png, shot.plot, band, 6)).toBeGreaterThan(100);
@@ -248,14 +250,14 @@ describe('dashboard charts in a real chromium (phone viewport, Content-Security-
       el.dataset.testid = 'chart-probe';
       document.querySelector('[data-testid=chart-quarters]').after(el);
       const dayStartTs = Date.UTC(2025, 0, 14, 23);
-      const startTs = Array.from({ length: 95 }, (_, i) => dayStartTs + i * 900000);
+      const startTs = Array.from({ length: 95 }, (_, i) => dayStartTs + i * ${QUARTER_MS});
       const chart = quartersChart(el);
-      chart.load({ dayStartTs, dayEndTs: dayStartTs + 86400000, targetKw: 4, startTs, avgKw: startTs.map(() => 2),
+      chart.load({ dayStartTs, dayEndTs: dayStartTs + 96 * ${QUARTER_MS}, targetKw: 4, startTs, avgKw: startTs.map(() => 2),
         targetsKw: startTs.map(() => 4) });
-      chart.running({ startTs: dayStartTs + 95 * 900000, projectedKw: 3 }, 4);
+      chart.running({ startTs: dayStartTs + 95 * ${QUARTER_MS}, projectedKw: 3 }, 4);
     })()`);
     const running = await seriesColor('chart-probe', 'this quarter (projected)');
-    const band = running.map((c) => Math.round(255 - (255 - c) * (0x33 / 255))) as Rgb;
+    const band = slotShade(running);
     const shot = await shoot('chart-probe', 'quarters-last');
     // the last slot is the plot's right end: its band and bar stand there
     const last = { ...shot.plot, x: shot.plot.x + shot.plot.width - 8, width: 8 };
