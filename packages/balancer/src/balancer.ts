@@ -160,6 +160,12 @@ interface LimitBook {
    */
   lowerA: number;
   lowerUntilMs: number;
+  /**
+   * A raise's limit that a cut sent while it was still landing superseded: until `upperUntilMs` the car may still
+   * rise towards it first.
+   */
+  upperA: number;
+  upperUntilMs: number;
   lastRaiseMs: number;
   lastCutMs: number;
   raiseDelayMs: number;
@@ -174,6 +180,8 @@ const copyBook = (to: LimitBook, from: LimitBook): void => {
   to.followedByMs = from.followedByMs;
   to.lowerA = from.lowerA;
   to.lowerUntilMs = from.lowerUntilMs;
+  to.upperA = from.upperA;
+  to.upperUntilMs = from.upperUntilMs;
   to.lastRaiseMs = from.lastRaiseMs;
   to.lastCutMs = from.lastCutMs;
   to.raiseDelayMs = from.raiseDelayMs;
@@ -516,6 +524,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         followedByMs: -Infinity,
         lowerA: Number.NaN,
         lowerUntilMs: Number.NEGATIVE_INFINITY,
+        upperA: Number.NaN,
+        upperUntilMs: Number.NEGATIVE_INFINITY,
         sampleAtMs: Number.NaN,
         sampleGapMs: Number.NaN,
         sampleMoveA: 0,
@@ -645,6 +655,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (limitA === st.limitA) return;
     // A raise sent while the cut before it is still landing: the car may reach that cut's limit first.
     const overLandingCut = limitA > st.limitA && nowMs < st.followedByMs && st.lastCutMs > st.lastRaiseMs;
+    // A cut sent while the raise before it is still landing: the car may rise towards that raise first.
+    const underLandingRaise = limitA < st.limitA && nowMs < st.followedByMs && st.lastRaiseMs > st.lastCutMs;
     const wasCharging = st.limitA >= cap.minA && st.limitA > 0;
     const charging = limitA >= cap.minA && limitA > 0;
     if (limitA < st.limitA) {
@@ -658,6 +670,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (overLandingCut) {
       st.lowerA = st.limitA;
       st.lowerUntilMs = Math.max(st.followedByMs, nowMs + (lagS + 1) * 1000);
+    }
+    if (underLandingRaise) {
+      st.upperA = st.limitA;
+      st.upperUntilMs = Math.max(st.followedByMs, nowMs + (lagS + 1) * 1000);
     }
     st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
@@ -1235,16 +1251,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.sampleMoveA = sampledBefore ? most - st.drawnA : 0;
         st.sampleMoved = Math.abs(st.sampleMoveA) >= 1;
       }
-      if (following || (late && st.sampleMoved)) {
+      // How far the car may have moved since its sample: up to its limit (or to a raise a cut has not reached it
+      // before yet), or down to it or to the limit before a raise that has not reached it yet (fleet house 1/863: a
+      // car cut to 8 A and raised to 11.4 a second before the cut landed fell to 8, and the 3.4 A more it freed hid
+      // a kettle's 11 A behind a sample 10 s apart: 14 s over the fuse).
+      const upA = Math.max(0, (now < st.upperUntilMs ? Math.max(st.limitA, st.upperA) : st.limitA) - most);
+      const downA = Math.max(0, most - (now < st.lowerUntilMs ? Math.min(st.limitA, st.lowerA) : st.limitA));
+      // A car whose sample already shows it at its limit has nothing left to move: its line is in step.
+      if ((following || (late && st.sampleMoved)) && (upA >= 1 || downA >= 1)) {
         for (const line of used) unknownLine[line] = true;
       }
       if (following) {
-        // How far the car may have moved since its sample: up to its limit, or down to it or to the limit before a
-        // raise that has not reached it yet (fleet house 1/863: a car cut to 8 A and raised to 11.4 a second before
-        // the cut landed fell to 8, and the 3.4 A more it freed hid a kettle's 11 A behind a sample 10 s apart: 14 s
-        // over the fuse).
-        const upA = Math.max(0, st.limitA - most);
-        const downA = Math.max(0, most - (now < st.lowerUntilMs ? Math.min(st.limitA, st.lowerA) : st.limitA));
         risenKw += kwForAmps(connection, used.length, upA);
         fallenKw += kwForAmps(connection, used.length, downA);
         for (const line of used) {

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ChargerCapabilities, type ChargerInput, createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 /** The Gherkin evening's house: the quarter plan binds. */
 const TARGET = { connection: '3N400' as const, fuseA: 25, capacityTargetKw: 8 };
@@ -303,5 +303,29 @@ describe('a car unplugged between two samples of its charger', () => {
       b.step(step(ms, reading(ms, [HOUSE_A, HOUSE_A, HOUSE_A + carA]), [sample]));
     }
     expect(b.learnedLoads(T0 + 400_000)).toEqual([]);
+  });
+});
+
+describe('a car whose sample shows it at its limit', () => {
+  it('leaves its line in step: a load that comes on while its cuts and raises land is learned', () => {
+    // A car with a 5 s lag and 28 s to ramp its 16 A, sampled every 5 s, on a 25 A line. A 10 A load comes on,
+    // the car is cut, raised as its cut shows, and cut again as an 8 A load comes on in its ramp. Counted as
+    // moving for its whole lag and ramp after each change, and for a sample after each move, the car kept its line
+    // from the house model for over 20 s, and the 8 A load went unlearned; the sample that shows the car at its
+    // limit says it has nothing left to move.
+    const b = createBalancer({ site: { connection: '1x230', fuseA: 25 } });
+    const cap = charger({ phases: [1], maxA: 16 });
+    const car = followingCar(cap, 5, 16 / 28);
+    let sample = input(cap, 0);
+    for (let s = 0; s < 240; s++) {
+      const drawA = car.drawA(s);
+      const houseA = 0.5 + (s >= 200 ? 10 : 0) + (s >= 215 ? 8 : 0);
+      const ms = T0 + s * 1000;
+      if (s % 5 === 0) sample = input(cap, drawA);
+      car.offers.push(b.step(step(ms, reading(ms, [houseA + drawA]), [sample])).chargers[0]!.limitA);
+    }
+    const kw = b.learnedLoads(T0 + 240_000).map((l) => l.kw);
+    expect(kw).toContainEqual(expect.closeTo(2.3, 1));
+    expect(kw).toContainEqual(expect.closeTo(1.84, 1));
   });
 });
