@@ -1251,10 +1251,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.sampleMoveA = sampledBefore ? most - st.drawnA : 0;
         st.sampleMoved = Math.abs(st.sampleMoveA) >= 1;
       }
-      // How far the car may have moved since its sample: up to its limit (or to a raise a cut has not reached it
-      // before yet), or down to it or to the limit before a raise that has not reached it yet (fleet house 1/863: a
-      // car cut to 8 A and raised to 11.4 a second before the cut landed fell to 8, and the 3.4 A more it freed hid
-      // a kettle's 11 A behind a sample 10 s apart: 14 s over the fuse).
+      // How far the car may have moved since its sample: up to its limit, or to a raise that reaches it before the
+      // cut sent after it; down to its limit, or to a cut that reaches it before the raise sent after it (fleet house
+      // 1/863: a car cut to 8 A and raised to 11.4 a second before the cut landed fell to 8, and the 3.4 A more it
+      // freed hid a kettle's 11 A behind a sample 10 s apart: 14 s over the fuse).
       const upA = Math.max(0, (now < st.upperUntilMs ? Math.max(st.limitA, st.upperA) : st.limitA) - most);
       const downA = Math.max(0, most - (now < st.lowerUntilMs ? Math.min(st.limitA, st.lowerA) : st.limitA));
       // A car whose sample already shows it at its limit has nothing left to move: its line is in step.
