@@ -93,6 +93,12 @@ const MEASUREMENT_MAX_AGE_MS = 15_000;
 
 type MeasurementStatus = ChargerDecision['measurement'];
 
+/**
+ * A car whose draw is within this of another sample, or of its limit, has not moved or has nothing left to move:
+ * less than a house step (1.5 A), and about what a car drawing 94–100 % of a 16 A offer leaves of it.
+ */
+const CAR_MOVE_A = 1;
+
 /** A rise of the house beyond what the cars' moves explain, while they follow new limits (A, and kW). */
 const HOUSE_RISE_A = 1;
 const HOUSE_RISE_KW = 0.23;
@@ -1249,7 +1255,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.sampleGapMs = c.measurement.at - st.sampleAtMs;
         st.sampleAtMs = c.measurement.at;
         st.sampleMoveA = sampledBefore ? most - st.drawnA : 0;
-        st.sampleMoved = Math.abs(st.sampleMoveA) >= 1;
+        st.sampleMoved = Math.abs(st.sampleMoveA) >= CAR_MOVE_A;
       }
       // How far the car may have moved since its sample: up to its limit, or to a raise that reaches it before the
       // cut sent after it; down to its limit, or to a cut that reaches it before the raise sent after it (fleet house
@@ -1258,7 +1264,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const upA = Math.max(0, (now < st.upperUntilMs ? Math.max(st.limitA, st.upperA) : st.limitA) - most);
       const downA = Math.max(0, most - (now < st.lowerUntilMs ? Math.min(st.limitA, st.lowerA) : st.limitA));
       // A car whose sample already shows it at its limit has nothing left to move: its line is in step.
-      if ((following || (late && st.sampleMoved)) && (upA >= 1 || downA >= 1)) {
+      if ((following || (late && st.sampleMoved)) && (upA >= CAR_MOVE_A || downA >= CAR_MOVE_A)) {
         for (const line of used) unknownLine[line] = true;
       }
       if (following) {
