@@ -456,11 +456,17 @@ export class HouseModel {
    * onto a car cut only to its minimum (fleet house nl 2026/899, 11 s over the fuse).
    */
   static levels(a: LearnedLoad, b: LearnedLoad): boolean {
+    return a.onSteps >= LEVELS_MIN_ON && b.onSteps >= LEVELS_MIN_ON && HouseModel.mayBeLevels(a, b);
+  }
+
+  /**
+   * Two loads that `levels` takes for one appliance's once each was seen on often: the same lines, runs of about one
+   * length, never on together.
+   */
+  private static mayBeLevels(a: LearnedLoad, b: LearnedLoad): boolean {
     return (
       a !== b &&
       a.mask === b.mask &&
-      a.onSteps >= LEVELS_MIN_ON &&
-      b.onSteps >= LEVELS_MIN_ON &&
       !a.together.has(b) &&
       a.onS <= b.onS * LEVELS_ON_RATIO &&
       b.onS <= a.onS * LEVELS_ON_RATIO
@@ -553,14 +559,24 @@ export class HouseModel {
   /**
    * A load whose step may come on top of what runs now: off, and may return (`mayReturn`), itself or as a level of
    * an appliance in use: a modulating heat pump that ran at 1.9 and 2.6 kW all afternoon may take its 3.2 kW level
-   * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In).
+   * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In). A load seen
+   * cycling that may be such a level but was not seen on often enough for `levels` keeps its step too while the loads
+   * it may be a level of rest and one may return: the top level of another pump, seen twice at night, came back four
+   * hours later (27182/300, 1.45 × In again). While one of them runs the fuse holds the cars to what it leaves, and a
+   * change of level adds only the difference; a load that ran once (a dishwasher's heater) holds no room all night.
    */
   private mayStep(load: LearnedLoad, nowMs: number): boolean {
     if (load.on) return false;
     if (HouseModel.mayReturn(load, nowMs)) return true;
-    for (const other of this.loads)
+    let inUse = false;
+    let running = false;
+    for (const other of this.loads) {
       if (HouseModel.levels(load, other) && (other.on || HouseModel.mayReturn(other, nowMs))) return true;
-    return false;
+      if (Number.isNaN(load.offS) || !HouseModel.mayBeLevels(load, other)) continue;
+      if (other.on) running = true;
+      else if (HouseModel.mayReturn(other, nowMs)) inUse = true;
+    }
+    return inUse && !running;
   }
 
   /**

@@ -160,6 +160,23 @@ describe('house model', () => {
     expect(m.stepA(now)[0]).toBeCloseTo(14, 0);
   });
 
+  it('keeps room for a level seen only twice while the pump whose level it may be rests', () => {
+    const m = new HouseModel('3N400', 0);
+    // on L1, 300 s on / 200 s off: two runs at 14 A, then for three hours at 6 and 9 A in turn (fleet house 27182/300)
+    const levelA = (s: number) => (s < 1100 ? 14 : [6, 9][Math.floor((s - 100) / 500) % 2]!);
+    const hp = (s: number) => (s >= 100 && (s - 100) % 500 < 300 ? levelA(s) : 0);
+    const running = 1100 + 24 * 500 + 100; // the 6 A level on
+    feed(m, 0, running, (s) => [1 + hp(s), 1, 1]);
+    expect(hp(running)).toBe(6);
+    // a change of level adds only the difference to the running one: 9 A less 6, the 14 A level not yet known as one
+    expect(m.stepA(T0 + running * 1000)[0]).toBeCloseTo(3, 0);
+    const resting = running + 250; // all off, the 14 A level last seen 3.5 h ago
+    feed(m, running, resting - running, (s) => [1 + hp(s), 1, 1]);
+    expect(hp(resting)).toBe(0);
+    // seen on twice, it may still be the pump's: its next start keeps room for 14 A, not 9
+    expect(m.stepA(T0 + resting * 1000)[0]).toBeCloseTo(14, 0);
+  });
+
   it('keeps the whole step of a load that was seen on together with the one running', () => {
     const m = new HouseModel('3N400', 0);
     // a heat pump (7 A, 300 s on / 200 s off) and an oven's thermostat (10 A, 45 s on / 60 s off) on L1
