@@ -516,6 +516,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const unknownLine = [false, false, false];
   /** Lines out of step only because a car follows a new limit or plug: their house current before is sound. */
   const followingLine = [false, false, false];
+  /**
+   * Lines out of step for another reason too: a charger without a usable sample, a car plugged in or out, or one that
+   * moved by itself. Neither way can its move be bounded.
+   */
+  const driftLine = [false, false, false];
+  /** The sum of the sample times of the chargers on each line, now and at the last fresh telegram (a new sample). */
+  const sampledAtLine = [0, 0, 0];
+  const sampledAtBefore = [Number.NaN, Number.NaN, Number.NaN];
+  /** A fall of the house's current per line that is certainly its own (A, ≤ 0): see `lineLimits`. */
+  const fellA = [0, 0, 0];
   const seqLoad = [0, 0, 0];
 
   const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerState => {
@@ -994,6 +1004,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
       houseA[l] = measuredA + notYetA;
       const roseA = houseA[l]! - meteredABefore[l]!;
       meteredABefore[l] = houseA[l]!;
+      // Where every car out of step can only rise (following a raise, no sample since the telegram before), a fall
+      // of meter less samples is the house's: the mirror of a rise while they can only fall (`houseWhileFollowing`).
+      // The house model learns a load's off-step there, where a car's ramp keeps its line quiet for half a minute:
+      // missed, the load's return was expected that much late (two hob zones of one size beside a slow car, 12 s
+      // over the fuse when the other zone came first).
+      const sameSamples = sampledAtLine[l] === sampledAtBefore[l];
+      sampledAtBefore[l] = sampledAtLine[l]!;
+      fellA[l] =
+        followingLine[l] && !driftLine[l] && fallenA[l] === 0 && aheadA[l] === 0 && sameSamples && roseA < 0
+          ? roseA
+          : 0;
       meterABefore[l] = view.lineA[l]!;
       laggedA[l] = notYetA !== 0;
       // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
@@ -1013,7 +1034,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       quietBefore[l] = unknownLine[l]!;
       if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
     }
-    house.observe(now, houseA, quiet, followingLine);
+    house.observe(now, houseA, quiet, followingLine, fellA);
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
     const lagS = Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS;
     const hold = house.holdA(now, lagS + 3 + s.raiseIntervalMs / 1000);
@@ -1165,6 +1186,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
     slowOnLine[0] = slowOnLine[1] = slowOnLine[2] = false;
     unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
     followingLine[0] = followingLine[1] = followingLine[2] = false;
+    driftLine[0] = driftLine[1] = driftLine[2] = false;
+    sampledAtLine[0] = sampledAtLine[1] = sampledAtLine[2] = 0;
     let evKw = 0;
     risenKw = fallenKw = aheadKw = 0;
     risenA[0] = risenA[1] = risenA[2] = 0;
@@ -1213,7 +1236,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (stat !== 'ok' && (st.limitA > 0 || (c.measurement.appliedLimitA ?? 0) > 0)) allOk = false;
       const plugged = c.measurement.connected && c.measurement.vehiclePlugged;
       // A car plugged in or out since the charger's last sample: the meter shows it already, the sample not yet.
-      if (plugged !== st.plugged) st.followedByMs = Math.max(st.followedByMs, now + 1000);
+      if (plugged !== st.plugged) {
+        st.followedByMs = Math.max(st.followedByMs, now + 1000);
+        for (const line of used) driftLine[line] = true;
+      }
       st.plugged = plugged;
       if (!st.plugged) {
         st.carOwnA = Number.NaN;
@@ -1236,7 +1262,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         const amps = inUse && !Number.isNaN(pairA) ? pairA : drawnOn(c, st, stat === 'ok', k, inUse);
         evOnLine[line]! += amps;
         if (inUse) {
-          if (stat !== 'ok') unknownLine[line] = true;
+          if (stat !== 'ok') unknownLine[line] = driftLine[line] = true;
+          else sampledAtLine[line]! += c.measurement.at;
           sum += amps;
           most = Math.max(most, amps);
         }
@@ -1265,7 +1292,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const downA = Math.max(0, most - (now < st.lowerUntilMs ? Math.min(st.limitA, st.lowerA) : st.limitA));
       // A car whose sample already shows it at its limit has nothing left to move: its line is in step.
       if ((following || (late && st.sampleMoved)) && (upA >= CAR_MOVE_A || downA >= CAR_MOVE_A)) {
-        for (const line of used) unknownLine[line] = true;
+        for (const line of used) {
+          unknownLine[line] = true;
+          if (!following) driftLine[line] = true;
+        }
       }
       if (following) {
         risenKw += kwForAmps(connection, used.length, upA);

@@ -200,7 +200,13 @@ export class HouseModel {
    * fell quiet otherwise (a car that changed its draw by itself, seen a sample late) may already have taken
    * the car's move for the house's: it starts afresh.
    */
-  observe(nowMs: number, houseA: readonly number[], quiet: readonly boolean[], following?: readonly boolean[]): void {
+  observe(
+    nowMs: number,
+    houseA: readonly number[],
+    quiet: readonly boolean[],
+    following?: readonly boolean[],
+    fellA?: readonly number[],
+  ): void {
     let any = false;
     for (let l = 0; l < 3; l++) {
       const a = houseA[l]!;
@@ -210,8 +216,11 @@ export class HouseModel {
           this.quietSinceMs[l] = nowMs;
           this.holdPrev[l] = following?.[l] === true;
         }
-        this.delta[l] = 0;
+        // A fall known to be the house's own (a load going off while a car rises) is a step all the same.
+        const fell = fellA?.[l] ?? 0;
+        this.delta[l] = fell <= -STEP_A ? fell : 0;
         if (!this.holdPrev[l] || nowMs - this.quietSinceMs[l]! > QUIET_HOLD_MS) this.prevA[l] = a;
+        else this.prevA[l]! += this.delta[l]!;
       } else {
         this.quietSinceMs[l] = Number.NaN;
         this.delta[l] = Number.isNaN(a) || Number.isNaN(p) ? 0 : a - p;

@@ -426,6 +426,20 @@ describe('house model', () => {
       expect(run(30, () => 15, 15)).toEqual([]);
     });
 
+    it('learns a load going off in the quiet when that fall is known to be the house’s own', () => {
+      // An oven of 14 A on from 10 s; L1 quiet from 40 s for 30 s while a car ramps up (read as house on top), the
+      // oven off at 45 s: the balancer knows the fall is the house's (the car can only rise, no new sample).
+      const m = new HouseModel('3N400');
+      feed(m, 0, 40, (s) => [s >= 10 ? 15 : 1, 1, 1]);
+      for (let s = 40; s < 70; s++) {
+        const lineA = (s >= 45 ? 1 : 15) + 0.5 * (s - 40);
+        m.observe(T0 + s * 1000, [lineA, 1, 1], quietL1, quietL1, [s === 45 ? -14 : 0, 0, 0]);
+      }
+      feed(m, 70, 60, () => [1, 1, 1]);
+      // its run 35 s, not the 60 s until the line was in step again: its return is expected when it comes
+      expect(m.summary(T0 + 130_000)).toMatchObject([{ lines: [1], on: false, onS: 35 }]);
+    });
+
     it('starts afresh where the quiet came late: a car that stopped by itself, seen a sample later', () => {
       // Fleet house 1/29: the meter showed the car gone (house −13.9 A against its last sample) a telegram
       // before the line fell quiet; kept, that value came back as a 14.6 A load switching on.
