@@ -518,10 +518,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const followingLine = [false, false, false];
   /**
    * Lines out of step for another reason too: a charger without a usable sample, a car plugged in or out, or one that
-   * moved by itself. Neither way can its move be bounded.
+   * moved by itself. Which way such a car moves is not known.
    */
   const driftLine = [false, false, false];
-  /** The sum of the sample times of the chargers on each line, now and at the last fresh telegram (a new sample). */
+  /** Per line, the sum of its chargers' sample times, now and at the last fresh telegram (a new sample moves it). */
   const sampledAtLine = [0, 0, 0];
   const sampledAtBefore = [Number.NaN, Number.NaN, Number.NaN];
   /** A fall of the house's current per line that is certainly its own (A, ≤ 0): see `lineLimits`. */

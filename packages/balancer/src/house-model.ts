@@ -198,7 +198,8 @@ export class HouseModel {
    * current, and once measured in step again the house's change over the quiet seconds counts as one step
    * (an oven's thermostat that switched on while a car ramped behind a charger sampling every 5 s). A line that
    * fell quiet otherwise (a car that changed its draw by itself, seen a sample late) may already have taken
-   * the car's move for the house's: it starts afresh.
+   * the car's move for the house's: it starts afresh. `fellA`: per quiet line, a fall the caller knows to be the
+   * house's own (a load going off while every car on the line can only rise), taken as a step at once.
    */
   observe(
     nowMs: number,
