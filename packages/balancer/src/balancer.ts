@@ -521,7 +521,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * moved by itself. Which way such a car moves is not known.
    */
   const driftLine = [false, false, false];
-  /** Per line, the sum of its chargers' sample times, now and at the last fresh telegram (a new sample moves it). */
+  /**
+   * Per line, the sum of its chargers' sample times, now and at the last fresh telegram (a new sample moves it). Not
+   * a sample newer than the telegram before: a charger that reports late brings samples older than that.
+   */
   const sampledAtLine = [0, 0, 0];
   const sampledAtBefore = [Number.NaN, Number.NaN, Number.NaN];
   /** A fall of the house's current per line that is certainly its own (A, ≤ 0): see `lineLimits`. */
