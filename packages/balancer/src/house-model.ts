@@ -578,11 +578,12 @@ export class HouseModel {
   private mayStep(load: LearnedLoad, nowMs: number): boolean {
     if (load.on) return false;
     if (HouseModel.mayReturn(load, nowMs)) return true;
+    const cycled = !Number.isNaN(load.offS);
     let inUse = false;
     let running = false;
     for (const other of this.loads) {
       if (HouseModel.levels(load, other) && (other.on || HouseModel.mayReturn(other, nowMs))) return true;
-      if (Number.isNaN(load.offS) || !HouseModel.mayBeLevels(load, other)) continue;
+      if (!cycled || !HouseModel.mayBeLevels(load, other)) continue;
       if (other.on) running = true;
       else if (HouseModel.mayReturn(other, nowMs)) inUse = true;
     }
