@@ -22,7 +22,7 @@ import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
 import { type ClosedQuarter, QuarterBudget, type QuarterOptions } from './quarter-budget';
 import { type PlanInput, planQuarter } from './quarter-plan';
-import { fuseReason, type Reason } from './reasons';
+import { CEILING_REASONS, fuseReason, type Reason } from './reasons';
 import { type Connection, kwForAmps, linesInUse } from './site';
 import type {
   Balancer,
@@ -40,6 +40,8 @@ import type {
 const RAISE_HYSTERESIS_A = 0.5;
 /** The quarter's budget grows a little every second the cars leave it unused: raise for it in steps. */
 const BUDGET_RAISE_STEP_A = 2;
+/** Another ceiling binding at an unchanged limit is shown once it has held this long (`CEILING_REASONS`). */
+const CEILING_SETTLE_MS = 10_000;
 /** Cuts smaller than this wait (the fuse margin covers them). */
 const CUT_DEADBAND_A = 0.2;
 /** Cuts smaller than this, not needed for the fuse itself, wait until the car has followed the last change. */
@@ -200,6 +202,9 @@ interface ChargerState extends LimitBook {
   limitA: number;
   phases: 1 | 3;
   reason: Reason;
+  /** Another ceiling that binds at the unchanged limit, and since when (see `CEILING_SETTLE_MS`). */
+  nextCeiling: Reason | null;
+  nextCeilingSinceMs: number;
   /**
    * When the last sample was taken, how long after the one before (ms), how far it moved from it (A), and whether
    * by 1 A or more.
@@ -583,6 +588,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         carLimited: false,
         carOwnA: Number.NaN,
         budgetHeld: false,
+        nextCeiling: null,
+        nextCeilingSinceMs: 0,
         item: -1,
         evKw: 0,
         kwPerOfferedA: Number.NaN,
@@ -1907,6 +1914,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     if (st.limitA !== prev && why === 'quarter budget' && st.limitA >= cap.minA && st.limitA < cap.maxA)
       st.budgetHeld = true;
+    // Nothing moved and nothing waits: the target is within the band no change is made for. Where two ceilings
+    // bind about equally there (a car the budget holds at 15.9 A, its charger's 16 A), the one that binds flips
+    // with the house's noise, every second or two on the owner's screen: another is shown once it has held.
+    const inBand = t <= prev + RAISE_HYSTERESIS_A && tCut >= prev - CUT_DEADBAND_A;
+    const flips =
+      st.limitA === prev &&
+      inBand &&
+      reason !== st.reason &&
+      CEILING_REASONS.has(reason) &&
+      CEILING_REASONS.has(st.reason);
+    if (!flips) st.nextCeiling = null;
+    else if (st.nextCeiling !== reason) {
+      st.nextCeiling = reason;
+      st.nextCeilingSinceMs = now;
+      reason = st.reason;
+    } else if (now - st.nextCeilingSinceMs < CEILING_SETTLE_MS) reason = st.reason;
     st.reason = reason;
   }
 

@@ -43,6 +43,17 @@ export function reasonText(reason: Reason): string {
 
 const FUSE_REASONS: readonly Reason[] = ['L1 fuse', 'L2 fuse', 'L3 fuse'];
 
+/**
+ * The reasons that name a ceiling a limit sits at: a fuse, the room kept under 1.45 × In, the quarter's budget, the
+ * charger's maximum. Where two bind about equally, which one binds flips with the house's noise.
+ */
+export const CEILING_REASONS: ReadonlySet<Reason> = new Set<Reason>([
+  ...FUSE_REASONS,
+  'headroom kept',
+  'quarter budget',
+  'charger max',
+]);
+
 /** The fuse reason of line index 0..2. */
 export function fuseReason(line: number): Reason {
   return FUSE_REASONS[line] ?? 'L1 fuse';
