@@ -1914,9 +1914,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     if (st.limitA !== prev && why === 'quarter budget' && st.limitA >= cap.minA && st.limitA < cap.maxA)
       st.budgetHeld = true;
-    // Nothing moved and nothing waits: the target is within the band no change is made for. Where two ceilings
-    // bind about equally there (a car the budget holds at 15.9 A, its charger's 16 A), the one that binds flips
-    // with the house's noise, every second or two on the owner's screen: another is shown once it has held.
+    // The limit stayed, its target within the band no change is made for. Where two ceilings bind about equally
+    // there (a car the budget holds at 15.9 A, its charger's 16 A), the one that binds flips with the house's noise,
+    // every second or two on the owner's screen: another is shown once it has held. A wait or a fault is no
+    // ceiling, so it is shown at once.
     const inBand = t <= prev + RAISE_HYSTERESIS_A && tCut >= prev - CUT_DEADBAND_A;
     const flips =
       st.limitA === prev &&
