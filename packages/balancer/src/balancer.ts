@@ -1168,6 +1168,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     spendableCyclerKwh: 0,
     otherSurgeKw: 0,
     held: false,
+    charging: false,
     running: false,
     runningForS: 0,
     nextQuarterKwh: 0,
@@ -1483,6 +1484,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
       p.otherSurgeKw = house.surgeKw(now, true);
       p.held = held;
+      p.charging = charging;
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;
       // What a whole quarter leaves the cars with the house as it is now.

@@ -19,7 +19,7 @@ export {
 export { type ClockState, MeterClock } from './meter-clock';
 export { parseMeterTime } from './meter-view';
 export { type ClosedQuarter, MIN_BILLED_KW, QUARTER_MS, QuarterBudget } from './quarter-budget';
-export { HELD_MARGIN, type Plan, type PlanInput, planQuarter, THIN_CONFIRM_S } from './quarter-plan';
+export { HELD_MARGIN, type Plan, type PlanInput, planQuarter, START_MARGIN_KW, THIN_CONFIRM_S } from './quarter-plan';
 export { REASON_TEXTS, REASONS, type Reason, reasonText } from './reasons';
 export { ampsForKw, CONNECTIONS, type Connection, connectionLines, kwForAmps, LINE_V, linesInUse } from './site';
 export type * from './types';

@@ -53,6 +53,8 @@ export interface PlanInput {
   thinForS: number;
   /** A car is held under its maximum by this plan (see `HELD_MARGIN`). */
   held: boolean;
+  /** A car holds a limit it charges at now (or a start handed over to it): an early share keeps it going. */
+  charging: boolean;
   /** The cars are charging now in this quarter's run at its end. */
   running: boolean;
   /** Seconds since the cars started charging (the lead is spent while they lag and ramp). */
@@ -97,6 +99,17 @@ export const HELD_MARGIN = 0.03;
  */
 export const RUN_ON_SURGES = 1.5;
 
+/**
+ * Paused cars start on the early share only once it is this much above their minimum (kW); charging, they keep it
+ * down to the minimum. A share that just fits is withdrawn by the house's next flicker, and the withdrawn start rests
+ * the car its minimum pause, which can fall over the run at the quarter's end (fleet house 16180/131: a 300 s pause
+ * from a 1 s offer left 55 s of a 6 min run). Never more than the early share is offered: the surge keeps its room.
+ */
+export const START_MARGIN_KW = 0.2;
+
+/** The least early share the cars are started (or kept charging) at. */
+const startsAtKw = (p: PlanInput) => p.minKw + (p.charging ? 0 : START_MARGIN_KW);
+
 export function planQuarter(p: PlanInput): Plan {
   const surplusKw = Math.max(0, -p.houseKw);
   const lag = Math.min(p.lagS, Math.max(0, p.leftS));
@@ -135,7 +148,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (nextKw >= p.fullKw) return UNLIMITED;
     const nextRunKw = (p.nextQuarterKwh * 3600) / (900 - lag - p.leadS) + surplusKw;
     if (nextRunKw >= p.fullKw) return [nextRunKw, 'quarter budget', false];
-    if (nextKw >= p.minKw) return [nextKw, 'quarter budget', false];
+    if (nextKw >= startsAtKw(p)) return [nextKw, 'quarter budget', false];
     if (runsOn(p, p.nextQuarterKwh, 900 - lag, nextRunKw)) return [nextRunKw, 'quarter budget', false];
     return [surplusKw, 'quarter end', false];
   }
@@ -176,7 +189,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (runsOn(p, runKwh, horizonS, leadKw)) return [leadKw, 'quarter budget', true];
   }
   // Before it, only what leaves room for a surge, or the export alone.
-  if (early >= p.minKw) return [early, 'quarter budget', false];
+  if (early >= startsAtKw(p)) return [early, 'quarter budget', false];
   return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HELD_MARGIN, type PlanInput, planQuarter, THIN_CONFIRM_S } from '../src/index';
+import { HELD_MARGIN, type PlanInput, planQuarter, START_MARGIN_KW, THIN_CONFIRM_S } from '../src/index';
 
 /** 2.5 kW target, 0.5 kW house, one three-phase car (6–16 A: 4.14–11 kW), at the start of a quarter. */
 const base: PlanInput = {
@@ -21,6 +21,7 @@ const base: PlanInput = {
   minPauseS: 60,
   thinForS: 0,
   held: false,
+  charging: false,
   running: false,
   runningForS: 0,
   nextQuarterKwh: 0.5,
@@ -139,6 +140,17 @@ describe('the quarter plan', () => {
     expect(plan.evKw).toBeCloseTo((evKwh(big) * 3600) / 895 - 3, 6);
     // a house known for a 6 kW sauna keeps more aside: nothing early
     expect(planQuarter({ ...big, surgeKw: 6 }).evKw).toBe(0);
+  });
+
+  it('starts a paused car on the early share only with a margin over its minimum, and keeps a charging one', () => {
+    // 400 s left (395 after the lag): an early share of the car's 4.14 kW minimum + 0.1 kW beside a 3 kW surge
+    const early = (overKw: number, charging: boolean) =>
+      planQuarter({ ...base, charging, leftS: 400, leftKwh: ((4.14 + overKw + 3) * 395 + 0.5 * 400) / 3600 });
+    expect(early(0.1, false)).toMatchObject({ evKw: 0, reason: 'quarter plan' });
+    const kept = early(0.1, true);
+    expect(kept.reason).toBe('quarter budget');
+    expect(kept.evKw).toBeCloseTo(4.24, 6);
+    expect(early(START_MARGIN_KW + 0.01, false).evKw).toBeCloseTo(4.14 + START_MARGIN_KW + 0.01, 6);
   });
 
   it('takes what the house exports at any time, and tops it up only with room for a surge', () => {
