@@ -1867,8 +1867,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
         reason = 'solar stop delay';
       }
     }
-    // (A car held out of the shares while it rests is given 0 there: it rests all the same.)
-    if (!charging && (t >= cap.minA || st.allocItem.maxA === 0) && now - st.pausedSinceMs < minPauseMsOf(cap)) {
+    // (A car held out of the shares while it rests is given 0 there: it rests all the same.) Once shown, the pause
+    // stays the reason until it ends: a share about the car's minimum would otherwise show it and the plan's or a
+    // line's reason by turns with the house's noise.
+    const resting = !charging && now - st.pausedSinceMs < minPauseMsOf(cap);
+    if (resting && (t >= cap.minA || st.allocItem.maxA === 0 || st.reason === 'min pause')) {
       t = 0;
       reason = 'min pause';
     }
