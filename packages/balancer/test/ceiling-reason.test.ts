@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBalancer, type Reason } from '../src/index';
+import { type BalancerConfig, createBalancer, type Reason } from '../src/index';
 import { charger, followingCar, input, reading, step, T0 } from './helpers';
 
 /** A → B → A within 10 s at one limit: a flip the owner sees as noise. */
@@ -20,6 +20,25 @@ function flipsOf(shown: ReadonlyArray<readonly [number, Reason]>): number {
   return flips;
 }
 
+/**
+ * A single-phase car (16 A, lag 2 s, 2 A/s) on a 1x230 site for `seconds`, the house drawing `houseA(s)`: the limit
+ * and the reason shown each second.
+ */
+function shownOver(site: BalancerConfig['site'], seconds: number, houseA: (s: number) => number) {
+  const b = createBalancer({ site });
+  const cap = charger({ phases: [1], maxA: 16 });
+  const car = followingCar(cap, 2, 2);
+  const shown: Array<[number, Reason]> = [];
+  for (let s = 0; s < seconds; s++) {
+    const ms = T0 + s * 1000;
+    const a = car.drawA(s);
+    const d = b.step(step(ms, reading(ms, [houseA(s) + a]), [input(cap, a)]));
+    car.offers.push(d.chargers[0]!.limitA);
+    shown.push([d.chargers[0]!.limitA, d.chargers[0]!.reason]);
+  }
+  return shown;
+}
+
 describe('the reason shown at an unchanged limit', () => {
   it('does not take turns between two ceilings that bind about equally', () => {
     // 1x230 40 A under a 4 kW target: with the house at 0.33 kW the budget leaves the car about its charger's 16 A;
@@ -29,18 +48,8 @@ describe('the reason shown at an unchanged limit', () => {
       fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 900, maxLength: 900 }), (drawnW) => {
         const meanW = drawnW.reduce((a, b) => a + b, 0) / drawnW.length;
         const swingW = drawnW.map((w) => w - meanW);
-        const b = createBalancer({ site: { connection: '1x230', fuseA: 40, capacityTargetKw: 4 } });
-        const cap = charger({ phases: [1], maxA: 16 });
-        const car = followingCar(cap, 2, 2);
-        const shown: Array<[number, Reason]> = [];
-        for (let s = 0; s < 3600; s++) {
-          const ms = T0 + s * 1000;
-          const a = car.drawA(s);
-          const houseA = (330 + swingW[s % swingW.length]!) / 230;
-          const d = b.step(step(ms, reading(ms, [houseA + a]), [input(cap, a)]));
-          car.offers.push(d.chargers[0]!.limitA);
-          shown.push([d.chargers[0]!.limitA, d.chargers[0]!.reason]);
-        }
+        const site = { connection: '1x230', fuseA: 40, capacityTargetKw: 4 } as const;
+        const shown = shownOver(site, 3600, (s) => (330 + swingW[s % swingW.length]!) / 230);
         expect(shown.some(([, r]) => r === 'quarter budget')).toBe(true);
         expect(flipsOf(shown)).toBe(0);
       }),
@@ -52,18 +61,7 @@ describe('the reason shown at an unchanged limit', () => {
     // 1x230 32 A, the house at 15.3 A: the fuse leaves the car 16.2 A (32 less the 0.5 A margin), its charger's
     // 16 A binds. The house then draws 0.3 A more for good: the fuse leaves 15.9 A, too little a cut to make, and
     // the fuse is what holds the car now.
-    const b = createBalancer({ site: { connection: '1x230', fuseA: 32 } });
-    const cap = charger({ phases: [1], maxA: 16 });
-    const car = followingCar(cap, 2, 2);
-    const shown: Array<[number, Reason]> = [];
-    for (let s = 0; s < 180; s++) {
-      const ms = T0 + s * 1000;
-      const a = car.drawA(s);
-      const houseA = s < 120 ? 15.3 : 15.6;
-      const d = b.step(step(ms, reading(ms, [houseA + a]), [input(cap, a)]));
-      car.offers.push(d.chargers[0]!.limitA);
-      shown.push([d.chargers[0]!.limitA, d.chargers[0]!.reason]);
-    }
+    const shown = shownOver({ connection: '1x230', fuseA: 32 }, 180, (s) => (s < 120 ? 15.3 : 15.6));
     expect(shown[119]).toEqual([16, 'charger max']);
     expect(shown.slice(120).every(([limit]) => limit === 16)).toBe(true);
     // held for the settling time, then shown for good
