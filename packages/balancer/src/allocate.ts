@@ -39,6 +39,11 @@ export interface AllocLimits {
   powerKw: number;
   /** Why the power is limited ("quarter budget", "solar surplus"). */
   powerReason: string;
+  /**
+   * kW a car that is not charging (`incumbent` false) must find in `powerKw` above its minimum to be admitted: a
+   * second car started at the edge of a quarter's early share has it taken back by the house's next flicker.
+   */
+  startMarginKw?: number;
 }
 
 export interface AllocResult {
@@ -96,7 +101,8 @@ export function allocate(items: readonly AllocItem[], limits: AllocLimits, out =
     if (it.maxA < it.minA || it.maxA <= 0) continue;
     let blocked: string | null = null;
     for (const l of it.lines) if (remLine[l]! < it.minA - EPS && blocked === null) blocked = LINE_NAMES[l]!;
-    if (blocked === null && remPower < it.minA * it.kwPerA - EPS) blocked = limits.powerReason;
+    const marginKw = it.incumbent ? 0 : (limits.startMarginKw ?? 0);
+    if (blocked === null && remPower < it.minA * it.kwPerA + marginKw - EPS) blocked = limits.powerReason;
     if (blocked !== null) {
       binding[i] = blocked;
       continue;

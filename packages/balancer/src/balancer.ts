@@ -1458,6 +1458,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     let quarterCapKw = Infinity;
     let quarterFrozen = false;
     let quarterReason: Reason = 'quarter budget';
+    let quarterStartMarginKw = 0;
     let houseRestKwh = 0;
     let allowedKw: number | null = null;
     const left = quarter.leftKwh();
@@ -1506,6 +1507,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (!plan.thin) thinSinceMs = Number.NaN;
       else if (Number.isNaN(thinSinceMs)) thinSinceMs = now;
       quarterReason = plan.reason;
+      quarterStartMarginKw = plan.startMarginKw;
       houseRestKwh = plan.houseRestKwh;
       allowedKw = plan.allowedKw;
     }
@@ -1532,21 +1534,26 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
     const powerKw = Math.max(0, Math.min(quarterCapKw, solarCapKw));
     const powerReason: Reason = solarCapKw < quarterCapKw ? 'solar surplus' : quarterReason;
+    // Beside a charging car, another starts on the early share only with the plan's margin, as the first does.
+    const startMarginKw = solarCapKw < quarterCapKw ? 0 : quarterStartMarginKw;
     const limits = cutLimits;
     limits.powerKw = powerKw;
     limits.powerReason = powerReason;
+    limits.startMarginKw = startMarginKw;
     const result = allocate(items, limits, cutRes);
     // What each car would be cut to without the room kept over the fuse: where it returns once under.
     let plainResult = result;
     if (fresh && overFuse) {
       plainLimits.powerKw = powerKw;
       plainLimits.powerReason = powerReason;
+      plainLimits.startMarginKw = startMarginKw;
       plainResult = allocate(items, plainLimits, plainRes);
     }
     let raiseResult = result;
     if (coolingBinds) {
       raiseLimits.powerKw = powerKw;
       raiseLimits.powerReason = powerReason;
+      raiseLimits.startMarginKw = startMarginKw;
       raiseResult = allocate(items, raiseLimits, raiseRes);
     }
 

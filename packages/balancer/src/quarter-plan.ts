@@ -77,6 +77,11 @@ export interface Plan {
   allowedKw: number;
   /** The run is spread thinner than a surge would take: the caller counts how long (`thinForS`). */
   thin: boolean;
+  /**
+   * What a car that does not charge must find in `evKw` above its minimum to start on it (kW): `START_MARGIN_KW` on
+   * an early share, which the house's next flicker may take back; 0 on a run, which is spent to the end.
+   */
+  startMarginKw: number;
 }
 
 /**
@@ -104,6 +109,7 @@ export const RUN_ON_SURGES = 1.5;
  * down to the minimum. A share that just fits is withdrawn by the house's next flicker, and the withdrawn start rests
  * the car its minimum pause, which can fall over the run at the quarter's end (fleet house 16180/131: a 300 s pause
  * from a 1 s offer left 55 s of a 6 min run). Never more than the early share is offered: the surge keeps its room.
+ * Beside a charging car, another starts only with this margin over its own minimum (`Plan.startMarginKw`).
  */
 export const START_MARGIN_KW = 0.2;
 
@@ -117,11 +123,12 @@ export function planQuarter(p: PlanInput): Plan {
   const allowedKw = p.leftS > 0 ? (p.leftKwh * 3600) / p.leftS : 0;
   const horizonS = p.leftS - lag;
   const frozen = horizonS < p.freezeS;
-  const [evKw, reason, startsRun, thin] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
-  return { evKw, reason, frozen, startsRun, houseRestKwh, allowedKw, thin: thin === true };
+  const [evKw, reason, startsRun, thin, early] = capOf(p, surplusKw, lag, horizonS, houseRestKwh);
+  const startMarginKw = early === true ? START_MARGIN_KW : 0;
+  return { evKw, reason, frozen, startsRun, houseRestKwh, allowedKw, thin: thin === true, startMarginKw };
 }
 
-type Cap = [kw: number, reason: Reason, startsRun: boolean, thin?: boolean];
+type Cap = [kw: number, reason: Reason, startsRun: boolean, thin?: boolean, early?: boolean];
 
 const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
 
@@ -148,7 +155,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (nextKw >= p.fullKw) return UNLIMITED;
     const nextRunKw = (p.nextQuarterKwh * 3600) / (900 - lag - p.leadS) + surplusKw;
     if (nextRunKw >= p.fullKw) return [nextRunKw, 'quarter budget', false];
-    if (nextKw >= startsAtKw(p)) return [nextKw, 'quarter budget', false];
+    if (nextKw >= startsAtKw(p)) return [nextKw, 'quarter budget', false, false, true];
     if (runsOn(p, p.nextQuarterKwh, 900 - lag, nextRunKw)) return [nextRunKw, 'quarter budget', false];
     return [surplusKw, 'quarter end', false];
   }
@@ -189,7 +196,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (runsOn(p, runKwh, horizonS, leadKw)) return [leadKw, 'quarter budget', true];
   }
   // Before it, only what leaves room for a surge, or the export alone.
-  if (early >= startsAtKw(p)) return [early, 'quarter budget', false];
+  if (early >= startsAtKw(p)) return [early, 'quarter budget', false, false, true];
   return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
 }
 
