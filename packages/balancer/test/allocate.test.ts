@@ -74,6 +74,23 @@ describe('allocate, several chargers', () => {
     expect(binding).toEqual(['L1 fuse', 'L1 fuse']);
   });
 
+  it('asks a car that does not charge for the start margin over its minimum, not one that charges', () => {
+    const charging: AllocItem = { lines: [0], kwPerA: 0.23, minA: 6, maxA: 16, priority: 0, incumbent: true };
+    const paused: AllocItem = { ...charging, lines: [1], incumbent: false };
+    // 2.86 kW: both minimums (2 × 1.38 kW) and 0.1 kW, under a 0.2 kW margin
+    const lim: AllocLimits = { lineA: [40, 40, 40], powerKw: 2.86, powerReason: 'quarter budget', startMarginKw: 0.2 };
+    const held = allocate([charging, paused], lim);
+    expect(held.a[0]).toBeCloseTo(2.86 / 0.23, 4);
+    expect(held.a[1]).toBe(0);
+    expect(held.binding[1]).toBe('quarter budget');
+    const both = allocate([charging, paused], { ...lim, powerKw: 2.97 });
+    expect(both.a[0]).toBeCloseTo(2.97 / 0.46, 4);
+    expect(both.a[1]).toBeCloseTo(2.97 / 0.46, 4);
+    // once charging, it keeps its share down to the minimum
+    const kept = allocate([charging, { ...paused, incumbent: true }], lim);
+    expect(kept.a[1]).toBeCloseTo(2.86 / 0.46, 4);
+  });
+
   it('finds a car that makes more of the lines going first, and leaves every mark as it was', () => {
     fc.assert(
       fc.property(items, limits, (xs, lim) => {

@@ -151,6 +151,12 @@ describe('the quarter plan', () => {
     expect(kept.reason).toBe('quarter budget');
     expect(kept.evKw).toBeCloseTo(4.24, 6);
     expect(early(START_MARGIN_KW + 0.01, false).evKw).toBeCloseTo(4.14 + START_MARGIN_KW + 0.01, 6);
+    // the allocator asks each car that does not charge for the same margin on an early share, not on a run
+    expect(kept.startMarginKw).toBe(START_MARGIN_KW);
+    expect(planQuarter({ ...base, surgeKw: 10, leftS: 178, leftKwh: evKwh(base) + (0.5 * 178) / 3600 })).toMatchObject({
+      startsRun: true,
+      startMarginKw: 0,
+    });
   });
 
   it('takes what the house exports at any time, and tops it up only with room for a surge', () => {
