@@ -722,7 +722,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   /**
-   * Counts the limit a step sends where it differs from the one sent before (`beforeA`), for `raiseWaits`. Not in
+   * Counts the limit a step sends where it differs from the one sent before (`beforeA`), for `raiseWait`. Not in
    * `setLimit`: a raise that has to wait for another car's cut is taken back before it is sent (`takeBackRaise`).
    */
   const countSent = (st: ChargerState, beforeA: number, nowMs: number): void => {
@@ -731,15 +731,18 @@ export function createBalancer(config: BalancerConfig): Balancer {
     st.changeSlot = (st.changeSlot + 1) % FULL_CHANGES_PER_HOUR;
   };
 
-  /** Whether a charger may be raised now: its back-off since its last change, longer or none in a busy hour. */
-  const raiseWaits = (st: ChargerState, nowMs: number): boolean => {
+  /**
+   * Why a charger may not be raised now (null: it may): its back-off since its last change, longer or none in a busy
+   * hour, or the same wait since its raise last waited for another car's cut. That wait is still the cut's to the
+   * owner: shown as the delay, a car started as others were cut for it showed the two by turns every 5 s.
+   */
+  const raiseWait = (st: ChargerState, nowMs: number): 'raise delay' | 'waiting for cut' | null => {
     const inHour = (k: number) => nowMs - st.changesMs[(st.changeSlot + k) % FULL_CHANGES_PER_HOUR]! < HOUR_MS;
-    if (inHour(0)) return true;
+    if (inHour(0)) return 'raise delay';
     const busy = inHour(FULL_CHANGES_PER_HOUR - BUSY_CHANGES_PER_HOUR);
-    return (
-      nowMs - Math.max(st.lastChangeMs, st.waitedForCutMs) <
-      (busy ? Math.max(st.raiseDelayMs, MAX_RAISE_DELAY_MS) : st.raiseDelayMs)
-    );
+    const delayMs = busy ? Math.max(st.raiseDelayMs, MAX_RAISE_DELAY_MS) : st.raiseDelayMs;
+    if (nowMs - st.lastChangeMs < delayMs) return 'raise delay';
+    return nowMs - st.waitedForCutMs < delayMs ? 'waiting for cut' : null;
   };
 
   /**
@@ -1914,10 +1917,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // needs a margin (`HELD_MARGIN`), not at every swing of the house's noise around their full power.
       (t > prev && t >= cap.maxA && !(st.budgetHeld && Number.isFinite(quarterCapKw)))
     ) {
+      const wait = raiseAllowed ? raiseWait(st, now) : null;
       if (!raiseAllowed) {
         // no raise on data that is not fresh or a car current that is unknown
-      } else if (raiseWaits(st, now)) {
-        reason = 'raise delay';
+      } else if (wait !== null) {
+        reason = wait;
       } else {
         const next = prev < cap.minA ? t : Math.min(t, prev + s.rampA);
         if (next < t) reason = 'ramp';
