@@ -1917,12 +1917,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // needs a margin (`HELD_MARGIN`), not at every swing of the house's noise around their full power.
       (t > prev && t >= cap.maxA && !(st.budgetHeld && Number.isFinite(quarterCapKw)))
     ) {
+      // No raise on data that is not fresh or a car current that is unknown.
       const wait = raiseAllowed ? raiseWait(st, now) : null;
-      if (!raiseAllowed) {
-        // no raise on data that is not fresh or a car current that is unknown
-      } else if (wait !== null) {
-        reason = wait;
-      } else {
+      if (wait !== null) reason = wait;
+      else if (raiseAllowed) {
         const next = prev < cap.minA ? t : Math.min(t, prev + s.rampA);
         if (next < t) reason = 'ramp';
         setLimit(st, cap, next, now);
