@@ -132,6 +132,9 @@ type Cap = [kw: number, reason: Reason, startsRun: boolean, thin?: boolean, earl
 
 const UNLIMITED: Cap = [Number.POSITIVE_INFINITY, 'quarter budget', false];
 
+/** An early share of `kw`: a car that does not charge starts on it only with `START_MARGIN_KW` to spare. */
+const earlyShare = (kw: number): Cap => [kw, 'quarter budget', false, false, true];
+
 /**
  * What the cars may take now while a surge of `surgeKw` for the rest of the quarter still fits: their free
  * export, plus the import the budget leaves over the reserve, spread evenly (kW). A surge is fed by the export
@@ -155,7 +158,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (nextKw >= p.fullKw) return UNLIMITED;
     const nextRunKw = (p.nextQuarterKwh * 3600) / (900 - lag - p.leadS) + surplusKw;
     if (nextRunKw >= p.fullKw) return [nextRunKw, 'quarter budget', false];
-    if (nextKw >= startsAtKw(p)) return [nextKw, 'quarter budget', false, false, true];
+    if (nextKw >= startsAtKw(p)) return earlyShare(nextKw);
     if (runsOn(p, p.nextQuarterKwh, 900 - lag, nextRunKw)) return [nextRunKw, 'quarter budget', false];
     return [surplusKw, 'quarter end', false];
   }
@@ -196,7 +199,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
     if (runsOn(p, runKwh, horizonS, leadKw)) return [leadKw, 'quarter budget', true];
   }
   // Before it, only what leaves room for a surge, or the export alone.
-  if (early >= startsAtKw(p)) return [early, 'quarter budget', false, false, true];
+  if (early >= startsAtKw(p)) return earlyShare(early);
   return [surplusKw, horizonS >= p.freezeS ? 'quarter plan' : 'quarter end', false];
 }
 
