@@ -73,6 +73,24 @@ export function followingCar(cap: ChargerCapabilities, lagS: number, rampAps = N
   };
 }
 
+/**
+ * Counts starts taken back before the car could draw on them (within its `lagS`): feed each second's limit and the
+ * one offered the second before.
+ */
+export function withdrawnStarts(lagS: number) {
+  let offeredAtS = Number.NaN;
+  let count = 0;
+  return {
+    get count(): number {
+      return count;
+    },
+    see(s: number, limitA: number, beforeA: number): void {
+      if (limitA > 0 && beforeA === 0) offeredAtS = s;
+      if (limitA === 0 && beforeA > 0 && s - offeredAtS <= lagS) count++;
+    },
+  };
+}
+
 /** Import averaged over each quarter-hour (kW), fed one second's power (kW) at a time from a quarter's start. */
 export function quarterAverages() {
   const averages: number[] = [];
