@@ -109,7 +109,9 @@ export const RUN_ON_SURGES = 1.5;
  * down to the minimum. A share that just fits is withdrawn by the house's next flicker, and the withdrawn start rests
  * the car its minimum pause, which can fall over the run at the quarter's end (fleet house 16180/131: a 300 s pause
  * from a 1 s offer left 55 s of a 6 min run). Never more than the early share is offered: the surge keeps its room.
- * Beside a charging car, another starts only with this margin over its own minimum (`Plan.startMarginKw`).
+ * Beside a charging car, another starts only with this margin over its own minimum (`Plan.startMarginKw`). The run
+ * at the quarter's end on a small budget starts with it too (16180/613: started at 1.35 kW for a 1.34 kW minimum,
+ * withdrawn a second later).
  */
 export const START_MARGIN_KW = 0.2;
 
@@ -190,11 +192,14 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   const early = evKwh > 0 ? earlyKw(evKwh, horizonS, surplusKw, p.surgeKw) : surplusKw;
   if (early >= liftKw(p)) return UNLIMITED;
   // The run at the end starts once what is left keeps the cars at full power until the quarter ends (a small
-  // budget runs at less power for the minimum run time); none starts too close to the end. It starts
-  // `leadS` early: the cars' lag and ramp cost about that much of it.
+  // budget runs at less power for the minimum run time, and paused cars start on it only with the margin over
+  // their minimum); none starts too close to the end. It starts `leadS` early: the cars' lag and ramp cost about
+  // that much of it. Its power spreads what is left up to the quarter's end, the last `lag` seconds included: once
+  // the cars draw, the run keeps their power for that long aside for the stop on its way (`evKwh`), and a power
+  // spread over the horizon alone is trimmed as they start (16 A, then 15.7 A), or stopped near their minimum.
   if (horizonS >= p.freezeS) {
-    const startKw = Math.max(p.minKw, Math.min(p.fullKw, (runKwh * 3600) / p.minRunS + surplusKw));
-    const leadKw = (runKwh * 3600) / Math.max(1, horizonS - p.leadS) + surplusKw;
+    const startKw = Math.max(startsAtKw(p), Math.min(p.fullKw, (runKwh * 3600) / p.minRunS + surplusKw));
+    const leadKw = (runKwh * 3600 + p.evKw * lag) / Math.max(1, horizonS + lag - p.leadS) + surplusKw;
     if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
     if (runsOn(p, runKwh, horizonS, leadKw)) return [leadKw, 'quarter budget', true];
   }
