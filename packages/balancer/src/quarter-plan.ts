@@ -199,7 +199,7 @@ function capOf(p: PlanInput, surplusKw: number, lag: number, horizonS: number, h
   // spread over the horizon alone is trimmed as they start (16 A, then 15.7 A), or stopped near their minimum.
   if (horizonS >= p.freezeS) {
     const startKw = Math.max(startsAtKw(p), Math.min(p.fullKw, (runKwh * 3600) / p.minRunS + surplusKw));
-    const leadKw = (runKwh * 3600 + p.evKw * lag) / Math.max(1, horizonS + lag - p.leadS) + surplusKw;
+    const leadKw = (runKwh * 3600 + p.evKw * lag) / Math.max(1, p.leftS - p.leadS) + surplusKw;
     if (leadKw >= startKw) return [leadKw, 'quarter budget', true];
     if (runsOn(p, runKwh, horizonS, leadKw)) return [leadKw, 'quarter budget', true];
   }
