@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, followingCar, input, quarterAverages, reading, step, T0, withdrawnStarts } from './helpers';
+import { charger, swingingHouse } from './helpers';
 
 describe('a start on the early share', () => {
   it('is not withdrawn by the house’s noise, and every quarter spends its budget', () => {
@@ -16,24 +16,18 @@ describe('a start on the early share', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -40, max: 40 }), { minLength: 900, maxLength: 900 }), (swingW) => {
         const b = createBalancer({ site: { connection: '3N400', fuseA: 25, capacityTargetKw: 5 }, minPauseS: 300 });
-        const cap = charger();
-        const car = followingCar(cap, 4, 1.6);
-        const quarters = quarterAverages();
-        // a start taken back before the car could draw on it (its lag is 4 s)
-        const withdrawn = withdrawnStarts(4);
-        for (let s = 0; s < 4 * 900; s++) {
-          const ms = T0 + s * 1000;
-          const a = car.drawA(s);
-          const houseA = (330 + swingW[s % swingW.length]!) / 3 / 230;
-          const d = b.step(step(ms, reading(ms, [houseA + a, houseA + a, houseA + a]), [input(cap, a)]));
-          const limitA = d.chargers[0]!.limitA;
-          withdrawn.see(s, limitA, car.offers[s - 1] ?? 0);
-          car.offers.push(limitA);
-          quarters.add((3 * (houseA + a) * 230) / 1000);
-        }
-        expect(withdrawn.count).toBe(0);
+        const run = swingingHouse(b, [charger()], {
+          lines: 3,
+          houseW: 330,
+          swingW,
+          lagS: 4,
+          rampAps: 1.6,
+          quarters: 4,
+        });
+        // no start taken back before the car could draw on it (its lag is 4 s)
+        expect(run.withdrawn).toEqual([0]);
         // every quarter at the target, none over: the budget spent, early or in the run at the end
-        for (const avg of quarters.averages) {
+        for (const avg of run.quarters) {
           expect(avg).toBeLessThanOrEqual(5);
           expect(avg).toBeGreaterThan(4.8);
         }

@@ -1,4 +1,4 @@
-import type { BalancerInput, ChargerCapabilities, ChargerInput, MeterSnapshot, Phase } from '../src/index';
+import type { Balancer, BalancerInput, ChargerCapabilities, ChargerInput, MeterSnapshot, Phase } from '../src/index';
 
 export const T0 = Date.parse('2025-01-15T18:00:00+01:00');
 
@@ -116,4 +116,48 @@ export function mostInAnHour(atS: readonly number[]): number {
     most = Math.max(most, j - i + 1);
   }
   return most;
+}
+
+/**
+ * Runs `quarters` quarter-hours from T0 of a house drawing `houseW` watts, swinging `swingW[s]` about it every second,
+ * shared evenly over its `lines`, with a car on each charger that follows its limits (`followingCar`). Returns the
+ * starts taken back on each charger before its car could draw (`withdrawnStarts`), each quarter's import (kW) and
+ * the seconds any car drew.
+ */
+export function swingingHouse(
+  b: Balancer,
+  caps: ChargerCapabilities[],
+  run: { lines: number; houseW: number; swingW: readonly number[]; lagS: number; rampAps: number; quarters: number },
+) {
+  const cars = caps.map((c) => followingCar(c, run.lagS, run.rampAps));
+  const withdrawn = caps.map(() => withdrawnStarts(run.lagS));
+  const quarters = quarterAverages();
+  const lineA = new Array<number>(run.lines);
+  let chargedS = 0;
+  for (let s = 0; s < run.quarters * 900; s++) {
+    const ms = T0 + s * 1000;
+    const drawn = cars.map((car) => car.drawA(s));
+    const houseA = (run.houseW + run.swingW[s % run.swingW.length]!) / run.lines / 230;
+    for (let l = 0; l < run.lines; l++) {
+      lineA[l] = houseA;
+      caps.forEach((c, i) => {
+        if (c.phases.includes((l + 1) as Phase)) lineA[l]! += drawn[i]!;
+      });
+    }
+    const d = b.step(
+      step(
+        ms,
+        reading(ms, lineA),
+        caps.map((c, i) => input(c, drawn[i]!)),
+      ),
+    );
+    caps.forEach((_, i) => {
+      const limitA = d.chargers[i]!.limitA;
+      withdrawn[i]!.see(s, limitA, cars[i]!.offers[s - 1] ?? 0);
+      cars[i]!.offers.push(limitA);
+    });
+    quarters.add((lineA.reduce((sum, a) => sum + a, 0) * 230) / 1000);
+    if (drawn.some((a) => a > 0)) chargedS++;
+  }
+  return { withdrawn: withdrawn.map((w) => w.count), quarters: quarters.averages, chargedS };
 }

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, followingCar, input, quarterAverages, reading, step, T0, withdrawnStarts } from './helpers';
+import { charger, swingingHouse } from './helpers';
 
 describe('a second car on the early share', () => {
   it('starts only where the share holds it, and the quarters still spend their budget', () => {
@@ -22,25 +22,10 @@ describe('a second car on the early share', () => {
           const site = { connection: '1x230', fuseA: 63, capacityTargetKw: targetW / 1000 } as const;
           const b = createBalancer({ site, minPauseS: 120 });
           const caps = [charger({ id: 'cp1', phases: [1] }), charger({ id: 'cp2', phases: [1] })];
-          const cars = caps.map((c) => followingCar(c, 4, 1.6));
-          const quarters = quarterAverages();
-          // starts taken back before the car could draw on them (their lag is 4 s)
-          const withdrawn = caps.map(() => withdrawnStarts(4));
-          for (let s = 0; s < 4 * 900; s++) {
-            const ms = T0 + s * 1000;
-            const a = cars.map((car) => car.drawA(s));
-            const lineA = (330 + swingW[s % swingW.length]!) / 230 + a[0]! + a[1]!;
-            const inputs = caps.map((c, i) => input(c, a[i]!));
-            const d = b.step(step(ms, reading(ms, [lineA]), inputs));
-            for (let i = 0; i < caps.length; i++) {
-              const limitA = d.chargers[i]!.limitA;
-              withdrawn[i]!.see(s, limitA, cars[i]!.offers[s - 1] ?? 0);
-              cars[i]!.offers.push(limitA);
-            }
-            quarters.add((lineA * 230) / 1000);
-          }
-          expect(withdrawn.map((w) => w.count)).toEqual([0, 0]);
-          for (const avg of quarters.averages) {
+          const run = swingingHouse(b, caps, { lines: 1, houseW: 330, swingW, lagS: 4, rampAps: 1.6, quarters: 4 });
+          // no start taken back before the car could draw on it (their lag is 4 s)
+          expect(run.withdrawn).toEqual([0, 0]);
+          for (const avg of run.quarters) {
             expect(avg).toBeLessThanOrEqual(targetW / 1000);
             expect(avg).toBeGreaterThan(targetW / 1000 - 0.1);
           }
