@@ -16,14 +16,23 @@ import {
   newAllocResult,
   takenKw,
 } from './allocate';
+import {
+  type ChargerRecord,
+  copyBook,
+  DEFAULT_LAG_S,
+  DEFAULT_RAMP_S,
+  type LimitBook,
+  type MeasurementStatus,
+} from './charger-record';
 import { type ChargerCapabilities, isPlausibleCurrent, plausibleMaxA } from './charger-state';
-import { DEFAULT_UNSEEN_STEP_KW, HouseModel } from './house-model';
+import { HouseModel } from './house-model';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
-import { type ClosedQuarter, QuarterBudget, type QuarterOptions } from './quarter-budget';
+import { type ClosedQuarter, QuarterBudget } from './quarter-budget';
 import { type PlanInput, planQuarter } from './quarter-plan';
 import { CEILING_REASONS, fuseReason, type Reason } from './reasons';
-import { type Connection, kwForAmps, linesInUse } from './site';
+import { canSwitch, naturalPhases, quarterOptionsOf, settingsOf } from './settings';
+import { kwForAmps, linesInUse } from './site';
 import type {
   Balancer,
   BalancerConfig,
@@ -33,7 +42,6 @@ import type {
   Decision,
   MeterSnapshot,
   QuarterBudgetState,
-  SolarMode,
 } from './types';
 
 /** Raises smaller than this wait; keeps the charger from chasing noise. */
@@ -74,8 +82,6 @@ const HOUR_MS = 3_600_000;
 const CAR_LIMIT_GAP_A = 2;
 const CAR_LIMIT_GAP_SHARE = 0.15;
 const CAR_LIMIT_SETTLE_MS = 30_000;
-/** kW kept under the capacity target by default (`margins.capacityKw`): the meter's rounding and the cars' lag. */
-export const DEFAULT_CAPACITY_MARGIN_KW = 0.02;
 /** Subtracted from a full car's priority: below any configured one, and still a finite number to sort by. */
 const FULL_CAR_LAST = 1e6;
 /** The fail-safe timeout is at least this many telegram intervals. */
@@ -91,9 +97,6 @@ const NO_TRIP_RATIO = 1.13;
 const RETURN_RUN_MS = 10_000;
 /** A charger measurement older than this is not fed into the fuse loop (cars change within 5 s). */
 const MEASUREMENT_MAX_AGE_MS = 15_000;
-/** What a charger measures beyond its maximum by more than this is not physics (an mA/A mix-up, a sign). */
-
-type MeasurementStatus = ChargerDecision['measurement'];
 
 /**
  * A car whose draw is within this of another sample, or of its limit, has not moved or has nothing left to move:
@@ -154,169 +157,6 @@ function notYetMetered(
   return ahead > 0 ? Math.min(ahead, Math.max(0, back)) : Math.max(ahead, Math.min(0, back));
 }
 
-/** What `setLimit` keeps besides the limit: what a step that sends no change must leave as it found it. */
-interface LimitBook {
-  lastChangeMs: number;
-  /**
-   * By when the car should have followed its last new limit (its lag and ramp): a sample taken before that may
-   * show it still on its way, and the meter then counts its unmeasured move as house.
-   */
-  followedByMs: number;
-  /**
-   * A cut's limit that a raise sent while it was still landing superseded: the raise reaches the car only after its
-   * lag, so until `lowerUntilMs` the car may still fall to this first.
-   */
-  lowerA: number;
-  lowerUntilMs: number;
-  /**
-   * A raise's limit that a cut sent while it was still landing superseded: until `upperUntilMs` the car may still
-   * rise towards it first.
-   */
-  upperA: number;
-  upperUntilMs: number;
-  lastRaiseMs: number;
-  lastCutMs: number;
-  raiseDelayMs: number;
-  chargingSinceMs: number;
-  pausedSinceMs: number;
-  /** Its limit was last set by the quarter's budget, under its maximum. */
-  budgetHeld: boolean;
-}
-
-const copyBook = (to: LimitBook, from: LimitBook): void => {
-  to.lastChangeMs = from.lastChangeMs;
-  to.followedByMs = from.followedByMs;
-  to.lowerA = from.lowerA;
-  to.lowerUntilMs = from.lowerUntilMs;
-  to.upperA = from.upperA;
-  to.upperUntilMs = from.upperUntilMs;
-  to.lastRaiseMs = from.lastRaiseMs;
-  to.lastCutMs = from.lastCutMs;
-  to.raiseDelayMs = from.raiseDelayMs;
-  to.chargingSinceMs = from.chargingSinceMs;
-  to.pausedSinceMs = from.pausedSinceMs;
-  to.budgetHeld = from.budgetHeld;
-};
-
-interface ChargerState extends LimitBook {
-  limitA: number;
-  phases: 1 | 3;
-  reason: Reason;
-  /** Another ceiling that binds at the unchanged limit, and since when (see `CEILING_SETTLE_MS`). */
-  nextCeiling: Reason | null;
-  nextCeilingSinceMs: number;
-  /**
-   * When the last sample was taken, how long after the one before (ms), how far it moved from it (A), and whether
-   * by 1 A or more.
-   */
-  sampleAtMs: number;
-  sampleGapMs: number;
-  sampleMoveA: number;
-  sampleMoved: boolean;
-  /** When its last `FULL_CHANGES_PER_HOUR` limits sent were (a ring, oldest at `changeSlot`; −Infinity before). */
-  changesMs: Float64Array;
-  changeSlot: number;
-  /**
-   * After a cut made deeper while its line was over the fuse (room for one more step until the cut lands):
-   * the limit the cut alone would have set, to which the car returns on the first fresh telegram under the
-   * fuse, not after the raise delay (NaN: none).
-   */
-  restoreA: number;
-  /** Paused and within the car's minimum pause: it cannot start now (set with its allocation item). */
-  resting: boolean;
-  /** Given its minimum or more by the last allocation, its start held back by a raise delay or another's cut. */
-  startHeld: boolean;
-  solarHighSinceMs: number;
-  solarLowSinceMs: number;
-  wantPhases: 1 | 3;
-  wantPhasesSinceMs: number;
-  lastSwitchMs: number;
-  /** Line indices 0..2 in use for `linesFor` phases (cached: the hot path must not allocate). */
-  lineIdx: number[];
-  linesFor: 1 | 3 | 0;
-  /** The car's learned response: seconds until it follows a new setpoint, and how fast it ramps up (A/s). */
-  lagS: number;
-  rampAps: number;
-  /**
-   * Seconds until it follows a cut given while it drew steadily: how early a stop at a quarter's end is sent (`lagS`
-   * counts raises too, seen only once the ramp's first ampere is drawn).
-   */
-  stopLagS: number;
-  /** Whether `stopLagS` was measured (a steady cut seen followed), not the default. */
-  stopLagMeasured: boolean;
-  /** A change being watched to learn the response from; `steady`: the car had followed the one before. */
-  watch: {
-    cmdMs: number;
-    fromA: number;
-    toA: number;
-    movedMs: number;
-    lastA: number;
-    flatSince: number;
-    steady: boolean;
-  } | null;
-  // Scratch of the step being decided (kept here so that a step allocates nothing per charger).
-  /** Whether the car had followed its last change and its samples held steady when this step began. */
-  steady: boolean;
-  status: MeasurementStatus;
-  /** A measurement of its current has been usable in this run (an offline charger's is none). */
-  sampled: boolean;
-  /** The most the car draws on any line it uses (A). */
-  drawnA: number;
-  beforeA: number;
-  /** Its `LimitBook` as the step began: a raise taken back before it is sent never happened (`takeBackRaise`). */
-  bookBefore: LimitBook;
-  /**
-   * When a raise last waited for another car's cut (`sequenceRaises`): it is tried again a raise delay later, as
-   * after a change. Tried every second, the shipped sauna scenario's car paused 65 times instead of 22 (0.79 of the
-   * bound instead of 0.81): the second car's share was taken back and offered again while the cuts landed.
-   */
-  waitedForCutMs: number;
-  beforePhases: 1 | 3;
-  plugged: boolean;
-  carLimited: boolean;
-  /** What the car drew when it last took clearly less than offered, or more since, in this session (A; NaN: unseen). */
-  carOwnA: number;
-  /** Index in the allocation's items, or -1 when not plugged. */
-  item: number;
-  /** What the car draws now (kW). */
-  evKw: number;
-  /** The phases the plugged car itself charges on: a single-phase car on a three-phase charger uses one. */
-  carPhases: 1 | 3;
-  /** Its entry in the allocation, reused from step to step. */
-  allocItem: AllocItem;
-  /** Admitted first in its priority: it makes more of the lines than the cars that held them (see `leadGain`). */
-  lead: boolean;
-  /**
-   * It went first before its car was seen to charge (a car on a three-phase charger may take one phase), over
-   * `leadOver`: once seen, it keeps its place only if it makes clearly more of the lines than that car did.
-   */
-  leadTrial: boolean;
-  leadOver: ChargerState | null;
-  /**
-   * When it went first on trial and made no more of the lines (NaN: not in this session): it is not tried
-   * again for `LEAD_RETRY_MS`.
-   */
-  leadTriedMs: number;
-  /** The car's phases were seen this session (it drew on its charger's first phase). */
-  phasesSeen: boolean;
-  /** When 1/3-phase switching was last weighed. */
-  switchCheckMs: number;
-  /**
-   * kW the car takes per ampere offered, learned while it charges steadily: a single-phase car on a
-   * three-phase charger takes a third, a car that draws 95 % of its offer 95 %. NaN until learned.
-   */
-  kwPerOfferedA: number;
-}
-
-/** Until learned: IEC 61851 lets a car take 5 s to follow; cars ramp over 10–30 s. */
-const DEFAULT_LAG_S = 5;
-const DEFAULT_RAMP_S = 20;
-/** `minPauseS` and `minChargeS` when unset; exported so that the module's configuration defaults to them. */
-export const DEFAULT_MIN_PAUSE_S = 60;
-export const DEFAULT_MIN_CHARGE_S = 120;
-/** `phaseSwitch.delayS` and `holdS` when unset; exported for the same reason. */
-export const DEFAULT_PHASE_SWITCH_DELAY_S = 60;
-export const DEFAULT_PHASE_SWITCH_HOLD_S = 300;
 /** How often 1/3-phase switching, and which car goes first, are weighed. */
 const SWITCH_CHECK_MS = 5_000;
 /** A car goes first in place of others when that gives this much more power (kW): a pause of theirs costs. */
@@ -343,75 +183,8 @@ const SAMPLE_LEAD_MS = 1000;
 /** The meter's telegram interval assumed until one is measured: DSMR 5 sends one a second. */
 const DEFAULT_CADENCE_MS = 1000;
 
-interface Settings {
-  connection: Connection;
-  fuseA: number;
-  marginA: number;
-  unseenStepKw: number;
-  failsafeMs: number;
-  raiseIntervalMs: number;
-  rampA: number;
-  /** Configured response lag (s), or NaN to learn it from each car. */
-  lagS: number;
-  freezeS: number;
-  minRunS: number;
-  minChargeMs: number;
-  minPauseMs: number;
-  solarMode: SolarMode;
-  solarStartMs: number;
-  solarStopMs: number;
-  gridAllowanceKw: number;
-  switchDelayMs: number;
-  switchHoldMs: number;
-  overrides: Map<string, NonNullable<BalancerConfig['chargers']>[number]>;
-  /** Some charger has a car minimum or maximum configured. */
-  carLimits: boolean;
-}
-
 /** Setpoints in 0.1 A steps, rounded down (the 0.001 A slack absorbs the bisection's tolerance). */
 const floor01 = (x: number) => Math.floor(x * 10 + 0.01) / 10;
-
-function settingsOf(c: BalancerConfig): Settings {
-  return {
-    connection: c.site.connection,
-    fuseA: c.site.fuseA,
-    marginA: c.margins?.fuseA ?? 0.5,
-    unseenStepKw: c.margins?.unseenStepKw ?? DEFAULT_UNSEEN_STEP_KW,
-    failsafeMs: (c.failsafeTimeoutS ?? 10) * 1000,
-    raiseIntervalMs: (c.raiseIntervalS ?? 5) * 1000,
-    rampA: c.rampA ?? 8,
-    lagS: c.actuationLagS ?? Number.NaN,
-    freezeS: c.freezeS ?? 20,
-    minRunS: c.minRunS ?? 60,
-    minChargeMs: (c.minChargeS ?? DEFAULT_MIN_CHARGE_S) * 1000,
-    minPauseMs: (c.minPauseS ?? DEFAULT_MIN_PAUSE_S) * 1000,
-    solarMode: c.solar?.mode ?? 'off',
-    solarStartMs: (c.solar?.startDelayS ?? 60) * 1000,
-    solarStopMs: (c.solar?.stopDelayS ?? 180) * 1000,
-    gridAllowanceKw: c.solar?.gridAllowanceKw ?? 0,
-    switchDelayMs: (c.phaseSwitch?.delayS ?? DEFAULT_PHASE_SWITCH_DELAY_S) * 1000,
-    switchHoldMs: (c.phaseSwitch?.holdS ?? DEFAULT_PHASE_SWITCH_HOLD_S) * 1000,
-    overrides: new Map((c.chargers ?? []).map((o) => [o.id, o])),
-    carLimits: (c.chargers ?? []).some((o) => o.carMinA !== undefined || o.carMaxA !== undefined),
-  };
-}
-
-function quarterOptionsOf(c: BalancerConfig): QuarterOptions {
-  return {
-    ownerTargetKw: c.site.capacityTargetKw ?? null,
-    monthPeakKw: c.site.monthPeakKw ?? 0,
-    neverRaiseMonthPeak: c.site.neverRaiseMonthPeak ?? false,
-    marginKw: c.margins?.capacityKw ?? DEFAULT_CAPACITY_MARGIN_KW,
-  };
-}
-
-function canSwitch(s: Settings, cap: ChargerCapabilities): boolean {
-  return cap.switchPhases && s.connection !== '1x230' && cap.phases.length === 3;
-}
-
-function naturalPhases(s: Settings, cap: ChargerCapabilities): 1 | 3 {
-  return s.connection !== '1x230' && cap.phases.length === 3 ? 3 : 1;
-}
 
 /** What changes whenever a clockless meter measures something new (its frozen-dongle check). */
 function contentOf(r: MeterSnapshot): string {
@@ -425,7 +198,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const quarter = new QuarterBudget(quarterOptionsOf(config));
   const clock = new MeterClock();
   const house = new HouseModel(s.connection, s.unseenStepKw);
-  const states = new Map<string, ChargerState>();
+  const states = new Map<string, ChargerRecord>();
   const view = emptyView();
   let lastValidMs = Number.NaN;
   /** The fresh telegram before the last one (module time): a sample taken since may be newer than the last. */
@@ -536,7 +309,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const fellA = [0, 0, 0];
   const seqLoad = [0, 0, 0];
 
-  const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerState => {
+  const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerRecord => {
     let st = states.get(cap.id);
     if (!st) {
       const phases = naturalPhases(s, cap);
@@ -621,7 +394,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   /** The lines the car loads: the charger's phases, or one line for a single-phase car. */
-  const linesOf = (st: ChargerState, cap: ChargerCapabilities): number[] => {
+  const linesOf = (st: ChargerRecord, cap: ChargerCapabilities): number[] => {
     const phases = st.carPhases === 1 ? 1 : st.phases;
     if (st.linesFor !== phases) {
       st.lineIdx = linesInUse(s.connection, cap.phases, phases).map((l) => l - 1);
@@ -635,7 +408,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * lines only (the others stay free for the house and the other cars). On 3N400 that phase is one line; on
    * 3x230 it lies between the first two, which carry the same current, and only the third stays idle.
    */
-  const learnCarPhases = (st: ChargerState, c: ChargerInput) => {
+  const learnCarPhases = (st: ChargerRecord, c: ChargerInput) => {
     if (!c.measurement.vehiclePlugged) {
       st.carPhases = 3;
       st.phasesSeen = false;
@@ -677,7 +450,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
 
   /** Records a new limit, with the bookkeeping the calm-setpoint rules need. */
-  const setLimit = (st: ChargerState, cap: ChargerCapabilities, limitA: number, nowMs: number, flapCheck = false) => {
+  const setLimit = (st: ChargerRecord, cap: ChargerCapabilities, limitA: number, nowMs: number, flapCheck = false) => {
     if (limitA === st.limitA) return;
     // A raise sent while the cut before it is still landing: the car may reach that cut's limit first.
     const overLandingCut = limitA > st.limitA && nowMs < st.followedByMs && st.lastCutMs > st.lastRaiseMs;
@@ -714,7 +487,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * made (a car plugged in during a quarter's last 20 s started up to 4 s after the next began, its reason `raise
    * delay`), and a cut within 30 s would back its raises off for a raise that never was. Whether it was whole.
    */
-  const takeBackRaise = (st: ChargerState, toA: number): boolean => {
+  const takeBackRaise = (st: ChargerRecord, toA: number): boolean => {
     st.limitA = toA;
     if (toA !== st.beforeA) return false;
     copyBook(st, st.bookBefore);
@@ -725,7 +498,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * Counts the limit a step sends where it differs from the one sent before (`beforeA`), for `raiseWait`. Not in
    * `setLimit`: a raise that has to wait for another car's cut is taken back before it is sent (`takeBackRaise`).
    */
-  const countSent = (st: ChargerState, beforeA: number, nowMs: number): void => {
+  const countSent = (st: ChargerRecord, beforeA: number, nowMs: number): void => {
     if (st.limitA === beforeA) return;
     st.changesMs[st.changeSlot] = nowMs;
     st.changeSlot = (st.changeSlot + 1) % FULL_CHANGES_PER_HOUR;
@@ -736,7 +509,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * hour, or the same wait since its raise last waited for another car's cut. That wait is still the cut's to the
    * owner: shown as the delay, a car started as others were cut for it showed the two by turns every 5 s.
    */
-  const raiseWait = (st: ChargerState, nowMs: number): 'raise delay' | 'waiting for cut' | null => {
+  const raiseWait = (st: ChargerRecord, nowMs: number): 'raise delay' | 'waiting for cut' | null => {
     const inHour = (k: number) => nowMs - st.changesMs[(st.changeSlot + k) % FULL_CHANGES_PER_HOUR]! < HOUR_MS;
     if (inHour(0)) return 'raise delay';
     const busy = inHour(FULL_CHANGES_PER_HOUR - BUSY_CHANGES_PER_HOUR);
@@ -749,7 +522,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * Whether a second cut, for a step that comes before the first one lands, still ends a run over the fuse within
    * 10 s (two telegram intervals and lags), or a single one already cannot (a meter sending every 10 s).
    */
-  const secondCutInTime = (st: ChargerState): boolean => {
+  const secondCutInTime = (st: ChargerRecord): boolean => {
     // What a second cut waits for is a cut: once a steady cut was seen followed, its lag counts too.
     const lagS = st.stopLagMeasured ? Math.max(st.lagS, st.stopLagS) : st.lagS;
     const lagMs = (Number.isNaN(s.lagS) ? lagS : s.lagS) * 1000;
@@ -777,7 +550,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * The current a car draws on wired line k as the balancer uses it: measured when the measurement is
    * recent and physically possible; otherwise what it was offered (a car draws at most that).
    */
-  const drawnOn = (c: ChargerInput, st: ChargerState, ok: boolean, k: number, inUse: boolean): number => {
+  const drawnOn = (c: ChargerInput, st: ChargerRecord, ok: boolean, k: number, inUse: boolean): number => {
     const a = c.measurement.currentA[k];
     if (ok && typeof a === 'number') return Math.max(0, a);
     return inUse ? Math.max(st.limitA, c.measurement.appliedLimitA ?? 0) : 0;
@@ -943,7 +716,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * How long before its charger's sample shows it a car's move may have happened: the time since the sample
    * before. A charger sampling less often than the meter sends is counted as the meter would show it.
    */
-  const seenWithinMs = (st: ChargerState) =>
+  const seenWithinMs = (st: ChargerRecord) =>
     Number.isNaN(st.sampleGapMs) ? meterCadenceMs() : Math.min(st.sampleGapMs, meterCadenceMs());
 
   /**
@@ -951,7 +724,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * (its lag) and how fast it rises (its ramp), from its charger's sample taken at `sampleMs`. The quarter's run
    * starts and stops by these.
    */
-  function learnResponse(st: ChargerState, drawnA: number, sampleMs: number) {
+  function learnResponse(st: ChargerRecord, drawnA: number, sampleMs: number) {
     const w = st.watch;
     if (!w) return;
     const seenWithinS = seenWithinMs(st) / 1000;
@@ -993,7 +766,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
   }
 
   /** Learns how much power the car takes per ampere offered, once it has settled at an offer (sampled at `atMs`). */
-  function learnKwPerA(st: ChargerState, cap: ChargerCapabilities, lines: number, atMs: number) {
+  function learnKwPerA(st: ChargerRecord, cap: ChargerCapabilities, lines: number, atMs: number) {
     const settleMs = (st.lagS + cap.maxA / st.rampAps + 2) * 1000;
     if (st.limitA < cap.minA || st.watch !== null || atMs - st.lastChangeMs < settleMs || st.drawnA < 1) return;
     const most = kwForAmps(s.connection, lines, 1);
@@ -1139,10 +912,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
   }
 
   /** The chargers' states in input order, reused from step to step. */
-  const sts: ChargerState[] = [];
+  const sts: ChargerRecord[] = [];
   const items: AllocItem[] = [];
   /** The charger state behind each allocation item, by item index. */
-  const itemOwner: ChargerState[] = [];
+  const itemOwner: ChargerRecord[] = [];
   // Filled in place every step (the hot path must not allocate).
   const fullRes = newAllocResult();
   const cutRes = newAllocResult();
@@ -1210,7 +983,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     let allOk = true;
     let pluggedCount = 0;
     /** A car resting its minimum pause beside other plugged cars takes no share (see where `maxA` is set to 0). */
-    const heldOut = (st: ChargerState) => st.resting && pluggedCount > 1;
+    const heldOut = (st: ChargerRecord) => st.resting && pluggedCount > 1;
     for (let i = 0; i < n; i++) {
       const c = chargers[i]!;
       const cap = c.capabilities;
@@ -1661,7 +1434,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // car at that power for part of the quarter (a three-phase car whose 4.1 kW minimum is above the room).
     const room = quarter.roomKw(houseKw);
     const roomKw = room === null ? Number.POSITIVE_INFINITY : Math.max(0, room);
-    let lead: ChargerState | null = null;
+    let lead: ChargerRecord | null = null;
     for (let i = 0; i < n; i++) if (sts[i]!.lead && sts[i]!.item >= 0) lead = sts[i]!;
     if (lead?.leadTrial && lead.phasesSeen) {
       lead.leadTrial = false;
@@ -1681,7 +1454,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || itemOwner[index]!.lead) return;
     // The car it displaces: admitted without it, held out with it.
     kwWithLead(items, fullLimits, index, leadRes);
-    let over: ChargerState | null = null;
+    let over: ChargerRecord | null = null;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       if (st.item >= 0 && leadBaseA[st.item]! > 0 && leadRes.a[st.item] === 0) over ??= st;
@@ -1697,9 +1470,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     leadCheckMs - itemOwner[item]!.leadTriedMs < LEAD_RETRY_MS || itemOwner[item]!.resting;
 
   /** A car that goes first but rests its pause would hold the lines for nothing: the others use them meanwhile. */
-  const goesFirst = (st: ChargerState) => st.lead && !st.resting;
+  const goesFirst = (st: ChargerRecord) => st.lead && !st.resting;
 
-  function setLead(n: number, lead: ChargerState, over: ChargerState | null) {
+  function setLead(n: number, lead: ChargerRecord, over: ChargerRecord | null) {
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.lead = st === lead;
@@ -1711,7 +1484,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
   /** 1/3-phase switching: compare with the other mode for a charger that can switch. */
   function switchPhases(
-    st: ChargerState,
+    st: ChargerRecord,
     cap: ChargerCapabilities,
     items: AllocItem[],
     result: AllocResult,
@@ -1806,7 +1579,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * meter: trimming a limit the car has not reached changes nothing but the count of setpoints (a run's start
    * trimmed 16 → 15.7 → 15.4 → 15.2 A while its car ramped up to 15).
    */
-  function notReachedYet(st: ChargerState, toA: number, why: Reason, cap: ChargerCapabilities, lines: number) {
+  function notReachedYet(st: ChargerRecord, toA: number, why: Reason, cap: ChargerCapabilities, lines: number) {
     if (why !== 'quarter budget' || toA < cap.minA || st.status !== 'ok') return false;
     if (!(st.sampleGapMs <= meterCadenceMs() + MEASUREMENT_SYNC_MS)) return false;
     // What the car draws at that offer: the power an ampere offered costs it (`kwPerA`), in amperes drawn.
@@ -1822,7 +1595,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * passing cloud or a house creeping up trims the limit every second (fleet house 7/184: 14.4 → 7.0 A in 18
    * setpoints within 18 s), each one superseding the last before the car has followed it.
    */
-  function trimWaits(st: ChargerState, toA: number, why: Reason, cap: ChargerCapabilities, now: number): boolean {
+  function trimWaits(st: ChargerRecord, toA: number, why: Reason, cap: ChargerCapabilities, now: number): boolean {
     if (toA < cap.minA || st.limitA - toA >= TRIM_A || now >= st.followedByMs) return false;
     // The run at a quarter's end spends the budget to its last seconds: what a late trim overspends, the rest of
     // the run pays back at a lower rate. Near the car's minimum that lower rate is a pause (the embedded
@@ -1840,7 +1613,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
   /** From the shared-out targets to the setpoint: solar delays, minimum times, cut at once, raise calmly. */
   function applyRules(
-    st: ChargerState,
+    st: ChargerRecord,
     cap: ChargerCapabilities,
     cutA: number,
     raiseA: number,
