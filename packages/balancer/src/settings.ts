@@ -1,6 +1,7 @@
 /**
  * The balancer's settings as its steps read them: the configuration with every default filled in, the quarter's
- * options, and the two questions about a charger's phases that depend on the site alone.
+ * options, and the two questions about a charger's phases that its capabilities and the site's connection answer
+ * (whether it may switch between one and three phases, and which it charges on unswitched).
  */
 import type { ChargerCapabilities } from './charger-state';
 import { DEFAULT_UNSEEN_STEP_KW } from './house-model';
