@@ -26,6 +26,7 @@ import {
 } from './charger-record';
 import { type ChargerCapabilities, isPlausibleCurrent, plausibleMaxA } from './charger-state';
 import { HouseModel } from './house-model';
+import { HouseReading } from './house-reading';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
 import { type ClosedQuarter, QuarterBudget } from './quarter-budget';
@@ -104,59 +105,6 @@ const MEASUREMENT_MAX_AGE_MS = 15_000;
  */
 const CAR_MOVE_A = 1;
 
-/** A rise of the house beyond what the cars' moves explain, while they follow new limits (A, and kW). */
-const HOUSE_RISE_A = 1;
-const HOUSE_RISE_KW = 0.23;
-
-/**
- * The house while cars follow new limits and their chargers' samples are older than the telegram: meter less
- * samples (`measured`) overstates it by up to `risen` (cars gone up since their samples) and understates it by
- * up to `fallen`. It is taken as last measured in step (`inStep`), unless it rose by more than the cars explain:
- * then as the most it may be, with what the falling cars may hide of it (a kettle while a cut lands), which the
- * caller keeps as `inStep` until the samples catch up: the cars' fall would hide the rise again a second later.
- * With no car going up (none since its sample, none in a sample newer than the meter: `ahead`), a rise of meter
- * less samples since the telegram before (`rose`, NaN at the first) is the house's own: once the cut has landed,
- * the fall the samples do not show yet would hide a step up to its size (fleet house 1/147 with chargers sampling
- * every 10 s: 12 s over the fuse until the next sample).
- */
-function houseWhileFollowing(
-  measured: number,
-  inStep: number,
-  risen: number,
-  fallen: number,
-  ahead: number,
-  rose: number,
-  rise: number,
-): number {
-  const least = measured - risen;
-  if (least > inStep + rise) return least + fallen;
-  if (risen === 0 && ahead <= 0 && rose > rise) return inStep + rose;
-  return inStep;
-}
-
-/**
- * How much of the cars' moves in samples that may be newer than the telegram (`ahead`) the meter does not show
- * yet. None if the meter moved by half of it or more since the telegram before (`meterMoved`): it shows them, or
- * a load moved with them, which cannot be told apart; unless it lagged the samples at the telegram before too
- * (`lagged`: through a ramp it moves a telegram late). Else as much of it as brings meter minus samples
- * (`measured`) back towards the house at the telegram before (`before`), no more than all of it. For a line's
- * current (`riseOnly`) only a rise counts: what a cut hides of a load the fuse loop must see at once, and meter
- * minus a sample that fell first is the more.
- */
-function notYetMetered(
-  measured: number,
-  before: number,
-  ahead: number,
-  meterMoved: number,
-  lagged: boolean,
-  riseOnly: boolean,
-): number {
-  if (ahead === 0 || (riseOnly && ahead < 0) || Number.isNaN(before) || Number.isNaN(meterMoved)) return 0;
-  if (!lagged && Math.abs(meterMoved) >= Math.abs(ahead) / 2) return 0;
-  const back = before - measured;
-  return ahead > 0 ? Math.min(ahead, Math.max(0, back)) : Math.max(ahead, Math.min(0, back));
-}
-
 /** How often 1/3-phase switching, and which car goes first, are weighed. */
 const SWITCH_CHECK_MS = 5_000;
 /** A car goes first in place of others when that gives this much more power (kW): a pause of theirs costs. */
@@ -221,10 +169,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
     houseRestKwh: 0,
     closed: null,
   };
-  // From the last fresh telegram: the house per line, what each line leaves the cars (for cuts, and for
-  // raises), which lines are held back for learned loads, and the house's power. Steps without a fresh
-  // telegram reuse them: old line currents minus new car currents would invent loads.
-  const houseA = [0, 0, 0];
+  // From the last fresh telegram: the house (`reading`), what each line leaves the cars (for cuts, and for
+  // raises), which lines are held back for learned loads. Steps without a fresh telegram reuse them: old line
+  // currents minus new car currents would invent loads.
+  const reading = new HouseReading();
   /** Scratch of `blindFuseOk`: the cars' safe currents per line, and whether each line has room for them. */
   const blindSafeA = [0, 0, 0];
   const blindOk = [true, true, true];
@@ -254,32 +202,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** The house's current per line at this telegram (A), an unreported line as the worst reported one. */
   const lineHouseA = [0, 0, 0];
   let coolingBinds = false;
-  let houseKw = 0;
-  /**
-   * The house's power and line currents at the last fresh telegram whose car samples were in step with it, or
-   * the most they may be since they rose beyond what the cars explain (kW, A; NaN: none yet); and how far the
-   * cars may have risen and fallen since their samples on the way to new limits (kW, and A per line; scratch).
-   */
-  let inStepHouseKw = Number.NaN;
-  const inStepHouseA = [Number.NaN, Number.NaN, Number.NaN];
-  let risenKw = 0;
-  let fallenKw = 0;
-  const risenA = [0, 0, 0];
-  const fallenA = [0, 0, 0];
-  /**
-   * How far the samples taken in the second before this telegram moved (kW, and A per line; scratch): they may
-   * be newer than the meter's reading.
-   */
-  let aheadKw = 0;
-  const aheadA = [0, 0, 0];
-  /** The meter's power and line currents at the last fresh telegram (kW, A), and whether they lagged the samples. */
-  let meterKwBefore = Number.NaN;
-  const meterABefore = [Number.NaN, Number.NaN, Number.NaN];
-  let laggedKw = false;
-  const laggedA = [false, false, false];
-  /** Meter less the samples at the last fresh telegram (kW, A per line): how the house measured then. */
-  let meteredKwBefore = Number.NaN;
-  const meteredABefore = [Number.NaN, Number.NaN, Number.NaN];
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -287,26 +209,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let thinSinceMs = Number.NaN;
   let leadCheckMs = -Infinity;
   // Per-step scratch.
-  const evOnLine = [0, 0, 0];
-  const quiet = [false, false, false];
-  /** The lines whose measurements were not in step with the meter at the previous fresh telegram. */
-  const quietBefore = [false, false, false];
-  const unknownLine = [false, false, false];
-  /** Lines out of step only because a car follows a new limit or plug: their house current before is sound. */
-  const followingLine = [false, false, false];
-  /**
-   * Lines out of step for another reason too: a charger without a usable sample, a car plugged in or out, or one that
-   * moved by itself. Which way such a car moves is not known.
-   */
-  const driftLine = [false, false, false];
-  /**
-   * Per line, the sum of its chargers' sample times, now and at the last fresh telegram (a new sample moves it). Not
-   * a sample newer than the telegram before: a charger that reports late brings samples older than that.
-   */
-  const sampledAtLine = [0, 0, 0];
-  const sampledAtBefore = [Number.NaN, Number.NaN, Number.NaN];
-  /** A fall of the house's current per line that is certainly its own (A, ≤ 0): see `lineLimits`. */
-  const fellA = [0, 0, 0];
   const seqLoad = [0, 0, 0];
 
   const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerRecord => {
@@ -686,7 +588,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const leftS = Math.max(0, quarter.leftS(clock.quarterMsAt(now)));
       // The house as the last telegram showed it, the cars taken out then: the cars' currents now (a car the
       // fail-safe just paused draws nothing) would make the last import look like house.
-      const houseImportKw = Math.max(0, houseKw);
+      const houseImportKw = Math.max(0, reading.houseKw);
       budgetOk = left - ((houseImportKw + safeKw) * leftS) / 3600 >= 0;
     }
     const allFit = !failsafe || Number.isNaN(lastValidMs) || blindFuseOk(chargers, now, true);
@@ -775,52 +677,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
   }
 
   /** What each line leaves the cars, from a fresh telegram and what the house model has learned. */
-  function lineLimits(now: number, evKw: number, unknownLine: readonly boolean[]) {
+  function lineLimits(now: number, evKw: number) {
+    reading.update(view.lineA, view.netKw, evKw);
+    const { houseA } = reading;
     let worstHouse = Number.NEGATIVE_INFINITY;
-    for (let l = 0; l < 3; l++) {
-      const measuredA = view.lineA[l]! - evOnLine[l]!;
-      const notYetA = notYetMetered(
-        measuredA,
-        houseA[l]!,
-        aheadA[l]!,
-        view.lineA[l]! - meterABefore[l]!,
-        laggedA[l]!,
-        true,
-      );
-      houseA[l] = measuredA + notYetA;
-      const roseA = houseA[l]! - meteredABefore[l]!;
-      meteredABefore[l] = houseA[l]!;
-      // Where every car out of step can only rise (following a raise, no sample since the telegram before), a fall
-      // of meter less samples is the house's: the mirror of a rise while they can only fall (`houseWhileFollowing`).
-      // The house model learns a load's off-step there, where a car's ramp keeps its line quiet for half a minute:
-      // missed, the load's return was expected that much late (two hob zones of one size beside a slow car, 12 s
-      // over the fuse when the other zone came first).
-      const sameSamples = sampledAtLine[l] === sampledAtBefore[l];
-      sampledAtBefore[l] = sampledAtLine[l]!;
-      fellA[l] =
-        followingLine[l] && !driftLine[l] && fallenA[l] === 0 && aheadA[l] === 0 && sameSamples && roseA < 0
-          ? roseA
-          : 0;
-      meterABefore[l] = view.lineA[l]!;
-      laggedA[l] = notYetA !== 0;
-      // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
-      if ((risenA[l] === 0 && fallenA[l] === 0) || Number.isNaN(inStepHouseA[l]!)) inStepHouseA[l] = houseA[l]!;
-      else
-        houseA[l] = inStepHouseA[l] = houseWhileFollowing(
-          houseA[l]!,
-          inStepHouseA[l]!,
-          risenA[l]!,
-          fallenA[l]!,
-          aheadA[l]!,
-          roseA,
-          HOUSE_RISE_A,
-        );
-      // One telegram more: the first one measured in step again shows the error of the last one undone.
-      quiet[l] = unknownLine[l]! || quietBefore[l]!;
-      quietBefore[l] = unknownLine[l]!;
-      if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
-    }
-    house.observe(now, houseA, quiet, followingLine, fellA);
+    for (let l = 0; l < 3; l++) if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
+    house.observe(now, houseA, reading.quiet, reading.followingLine, reading.fellA);
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
     const lagS = Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS;
     const hold = house.holdA(now, lagS + 3 + s.raiseIntervalMs / 1000);
@@ -888,27 +750,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
       fuseRoomA[l] = fuse;
       if (cooling[l]! > 0) coolingBinds = true;
     }
-    // A charger's sample taken while its car was still following a new limit leaves the car's move since out
-    // of meter minus car: a car ramping up to its first offer reads as a house load of its size, and the plan
-    // would pause it at once. Until the samples catch up the house is taken as last measured in step.
-    const meteredKw = view.netKw - evKw;
-    const notYetKw = notYetMetered(meteredKw, houseKw, aheadKw, view.netKw - meterKwBefore, laggedKw, false);
-    const measuredKw = meteredKw + notYetKw;
-    const roseKw = measuredKw - meteredKwBefore;
-    meteredKwBefore = measuredKw;
-    meterKwBefore = view.netKw;
-    laggedKw = notYetKw !== 0;
-    if ((risenKw === 0 && fallenKw === 0) || Number.isNaN(inStepHouseKw)) houseKw = inStepHouseKw = measuredKw;
-    else
-      houseKw = inStepHouseKw = houseWhileFollowing(
-        measuredKw,
-        inStepHouseKw,
-        risenKw,
-        fallenKw,
-        aheadKw,
-        roseKw,
-        HOUSE_RISE_KW,
-      );
   }
 
   /** The chargers' states in input order, reused from step to step. */
@@ -967,19 +808,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const n = chargers.length;
     if (sts.length !== n) sts.length = n;
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
-    evOnLine[0] = evOnLine[1] = evOnLine[2] = 0;
+    reading.beginStep();
     minOnLine[0] = minOnLine[1] = minOnLine[2] = 0;
     minFastOnLine[0] = minFastOnLine[1] = minFastOnLine[2] = 0;
     slowOnLine[0] = slowOnLine[1] = slowOnLine[2] = false;
-    unknownLine[0] = unknownLine[1] = unknownLine[2] = false;
-    followingLine[0] = followingLine[1] = followingLine[2] = false;
-    driftLine[0] = driftLine[1] = driftLine[2] = false;
-    sampledAtLine[0] = sampledAtLine[1] = sampledAtLine[2] = 0;
     let evKw = 0;
-    risenKw = fallenKw = aheadKw = 0;
-    risenA[0] = risenA[1] = risenA[2] = 0;
-    fallenA[0] = fallenA[1] = fallenA[2] = 0;
-    aheadA[0] = aheadA[1] = aheadA[2] = 0;
     let allOk = true;
     let pluggedCount = 0;
     /** A car resting its minimum pause beside other plugged cars takes no share (see where `maxA` is set to 0). */
@@ -1025,7 +858,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A car plugged in or out since the charger's last sample: the meter shows it already, the sample not yet.
       if (plugged !== st.plugged) {
         st.followedByMs = Math.max(st.followedByMs, now + 1000);
-        for (const line of used) driftLine[line] = true;
+        for (const line of used) reading.driftLine[line] = true;
       }
       st.plugged = plugged;
       if (!st.plugged) {
@@ -1047,10 +880,10 @@ export function createBalancer(config: BalancerConfig): Balancer {
         const line = cap.phases[k]! - 1;
         const inUse = used.includes(line);
         const amps = inUse && !Number.isNaN(pairA) ? pairA : drawnOn(c, st, stat === 'ok', k, inUse);
-        evOnLine[line]! += amps;
+        reading.evOnLine[line]! += amps;
         if (inUse) {
-          if (stat !== 'ok') unknownLine[line] = driftLine[line] = true;
-          else sampledAtLine[line]! += c.measurement.at;
+          if (stat !== 'ok') reading.unknownLine[line] = reading.driftLine[line] = true;
+          else reading.sampledAtLine[line]! += c.measurement.at;
           sum += amps;
           most = Math.max(most, amps);
         }
@@ -1080,17 +913,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A car whose sample already shows it at its limit has nothing left to move: its line is in step.
       if ((following || (late && st.sampleMoved)) && (upA >= CAR_MOVE_A || downA >= CAR_MOVE_A)) {
         for (const line of used) {
-          unknownLine[line] = true;
-          if (!following) driftLine[line] = true;
+          reading.unknownLine[line] = true;
+          if (!following) reading.driftLine[line] = true;
         }
       }
       if (following) {
-        risenKw += kwForAmps(connection, used.length, upA);
-        fallenKw += kwForAmps(connection, used.length, downA);
+        reading.risenKw += kwForAmps(connection, used.length, upA);
+        reading.fallenKw += kwForAmps(connection, used.length, downA);
         for (const line of used) {
-          followingLine[line] = true;
-          risenA[line]! += upA;
-          fallenA[line]! += downA;
+          reading.followingLine[line] = true;
+          reading.risenA[line]! += upA;
+          reading.fallenA[line]! += downA;
         }
       }
       // The other way round: a sample taken in the second before the telegram may be newer than its reading
@@ -1106,8 +939,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.sampleGapMs <= meterCadenceMs() + MEASUREMENT_SYNC_MS
       ) {
         const movedA = st.sampleMoveA;
-        aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
-        for (const line of used) aheadA[line]! += movedA;
+        reading.aheadKw += Math.sign(movedA) * kwForAmps(connection, used.length, Math.abs(movedA));
+        for (const line of used) reading.aheadA[line]! += movedA;
       }
       if (st.plugged) {
         const inTime = secondCutInTime(st);
@@ -1131,11 +964,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
       }
     }
     if (fresh) {
-      lineLimits(now, evKw, unknownLine);
+      lineLimits(now, evKw);
       closed = quarter.update(
         freshAtMs,
         view.netKw,
-        houseKw,
+        reading.houseKw,
         view.quarterAverageKw,
         view.monthPeakKw,
         view.month,
@@ -1144,7 +977,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       );
     } else if (!Number.isNaN(heldToMs)) {
       // Between telegrams the house is held as last measured, but the chargers' samples say what the cars draw.
-      quarter.holdHouse(houseKw + evKw);
+      quarter.holdHouse(reading.houseKw + evKw);
       closed = quarter.advance(heldToMs);
     }
 
@@ -1222,7 +1055,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (items.length !== count) items.length = count;
     if (count > 1 && now - leadCheckMs >= SWITCH_CHECK_MS) {
       leadCheckMs = now;
-      chooseLead(n, houseKw);
+      chooseLead(n, reading.houseKw);
     }
     // A car resting its minimum pause cannot start: beside other cars it takes no share of the lines or the budget,
     // which they use meanwhile (fleet house 16180/280: a three-phase car resting 300 s held half of L3 from a
@@ -1248,7 +1081,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.leftS = leftS;
       p.leadS = leadS;
       p.freezeS = s.freezeS;
-      p.houseKw = houseKw;
+      p.houseKw = reading.houseKw;
       p.cyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS));
       p.evKw = evKw;
       p.fullKw = fullKw;
@@ -1265,7 +1098,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       p.running = charging && runQuarterMs === quarter.quarterStartMs;
       p.runningForS = (now - runStartMs) / 1000;
       // What a whole quarter leaves the cars with the house as it is now.
-      const nextRoomKwh = (quarter.roomKw(houseKw) ?? 0) * 0.25;
+      const nextRoomKwh = (quarter.roomKw(reading.houseKw) ?? 0) * 0.25;
       p.nextQuarterKwh = nextRoomKwh - house.cyclerEnergyKwh(now, 900);
       // The learned lag is the least the samples allow (a move shows up to one interval after it happened)
       // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
@@ -1301,7 +1134,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
 
     let solarCapKw = Infinity;
     if (s.solarMode !== 'off') {
-      solarCapKw = -houseKw + s.gridAllowanceKw;
+      solarCapKw = -reading.houseKw + s.gridAllowanceKw;
       if (s.solarMode === 'min+surplus') {
         let minSum = 0;
         for (const it of items) minSum += it.minA * it.kwPerA;
@@ -1569,7 +1402,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * house as it is, and not a car's fall seen before its sample shows it (a load that came meanwhile hides).
    */
   const inStepOn = (lines: readonly number[]) => {
-    for (const l of lines) if (unknownLine[l]) return false;
+    for (const l of lines) if (reading.unknownLine[l]) return false;
     return true;
   };
 

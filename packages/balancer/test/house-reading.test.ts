@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { HouseReading } from '../src/house-reading';
+
+const V = 230;
+
+interface Telegram {
+  /** The meter's current on L1 (A); L2 and L3 carry nothing. */
+  meterA: number;
+  /** The car on L1 as its charger's last sample says (A). */
+  sampleA: number;
+  /** How far the car may have gone up / down since that sample, following a new limit (A). */
+  risenA?: number;
+  fallenA?: number;
+  /** How far a sample taken in the second before the telegram moved (A): the meter may not show it yet. */
+  aheadA?: number;
+  /** The sum of the charger's sample times: unchanged, no new sample came. */
+  sampledAt?: number;
+}
+
+/** One telegram for a single-phase car on L1 of a 1x230 site: the tally the control loop fills, then `update`. */
+function telegram(r: HouseReading, t: Telegram): void {
+  r.beginStep();
+  r.evOnLine[0] = t.sampleA;
+  r.sampledAtLine[0] = t.sampledAt ?? 0;
+  const following = (t.risenA ?? 0) > 0 || (t.fallenA ?? 0) > 0;
+  if (following) {
+    r.followingLine[0] = r.unknownLine[0] = true;
+    r.risenA[0] = t.risenA ?? 0;
+    r.fallenA[0] = t.fallenA ?? 0;
+    r.risenKw = ((t.risenA ?? 0) * V) / 1000;
+    r.fallenKw = ((t.fallenA ?? 0) * V) / 1000;
+  }
+  if (t.aheadA) {
+    r.aheadA[0] = t.aheadA;
+    r.aheadKw = (t.aheadA * V) / 1000;
+  }
+  r.update([t.meterA, 0, 0], (t.meterA * V) / 1000, (t.sampleA * V) / 1000);
+}
+
+describe('the house as meter less the cars', () => {
+  it('is the meter less the samples while the car is in step with them', () => {
+    const r = new HouseReading();
+    telegram(r, { meterA: 8, sampleA: 6 });
+    expect(r.houseA[0]).toBe(2);
+    expect(r.houseKw).toBeCloseTo(0.46, 6);
+    expect(r.quiet[0]).toBe(false);
+  });
+
+  it('does not read a car ramping to a raise its sample does not show yet as a house load', () => {
+    const r = new HouseReading();
+    telegram(r, { meterA: 8, sampleA: 6 });
+    // Raised to 16 A: the car is at 12 A by the next telegram, its sample still says 6. Meter less sample
+    // would be an 8 A load; the cut it calls for would pause the car it just raised.
+    telegram(r, { meterA: 14, sampleA: 6, risenA: 10 });
+    expect(r.houseA[0]).toBe(2);
+    expect(r.houseKw).toBeCloseTo(0.46, 6);
+    // Nor is it learned from: the line is out of step now and for one telegram after.
+    expect(r.quiet[0]).toBe(true);
+    telegram(r, { meterA: 18, sampleA: 16 });
+    expect(r.houseA[0]).toBe(2);
+    expect(r.quiet[0]).toBe(true);
+    telegram(r, { meterA: 18, sampleA: 16 });
+    expect(r.quiet[0]).toBe(false);
+  });
+
+  it('sees a kettle that switches on while the car ramps, at least as far as the ramp cannot explain it', () => {
+    const r = new HouseReading();
+    telegram(r, { meterA: 8, sampleA: 6 });
+    // The car at 12 A and an 11 A kettle: meter 25 A. The car may be anywhere up to 16 A, so the house is at
+    // least 25 − 16 = 9 A: the fuse loop cuts for that at once rather than wait for the charger's next sample.
+    telegram(r, { meterA: 25, sampleA: 6, risenA: 10 });
+    expect(r.houseA[0]).toBe(9);
+    // And holds it while the samples are still behind: the car's further rise would hide the kettle again.
+    telegram(r, { meterA: 27, sampleA: 6, risenA: 10 });
+    expect(r.houseA[0]).toBe(11);
+    telegram(r, { meterA: 27, sampleA: 16 });
+    expect(r.houseA[0]).toBe(11);
+  });
+
+  it('takes what a falling car may hide as house while a cut lands', () => {
+    const r = new HouseReading();
+    telegram(r, { meterA: 18, sampleA: 16 });
+    // Cut to 6 A; the car has fallen to 10 by the telegram, its sample says 16, and a 13 A load came on: meter
+    // 2 + 10 + 13 = 25. Meter less sample is 9, but the car may be as low as 6: the house may be 19.
+    telegram(r, { meterA: 25, sampleA: 16, fallenA: 10 });
+    expect(r.houseA[0]).toBe(19);
+  });
+
+  it('does not take a sample newer than the telegram for the house, whether or not the meter shows it yet', () => {
+    // The charger sampled the car at 16 A in the second before the telegram; the meter measured it at 6 still.
+    const lagging = new HouseReading();
+    telegram(lagging, { meterA: 8, sampleA: 6 });
+    telegram(lagging, { meterA: 8, sampleA: 16, aheadA: 10 });
+    expect(lagging.houseA[0]).toBe(2);
+    expect(lagging.houseKw).toBeCloseTo(0.46, 6);
+    // The meter shows it already.
+    const shown = new HouseReading();
+    telegram(shown, { meterA: 8, sampleA: 6 });
+    telegram(shown, { meterA: 18, sampleA: 16, aheadA: 10 });
+    expect(shown.houseA[0]).toBe(2);
+  });
+
+  it("gives a load's off-step beside a car that can only rise, for the house model to learn", () => {
+    const r = new HouseReading();
+    // A 10 A load on beside the car at 6 A.
+    telegram(r, { meterA: 18, sampleA: 6, sampledAt: 1000 });
+    expect(r.houseA[0]).toBe(12);
+    // Raised, the car can only go up, and no new sample came; the load switches off: the meter falls by 8 A
+    // though the car rose 2. The fall is the house's own: the car cannot have fallen.
+    telegram(r, { meterA: 10, sampleA: 6, risenA: 10, sampledAt: 1000 });
+    expect(r.fellA[0]).toBe(-8);
+    // The house itself is held as last in step until the samples catch up (a fall is never a reason to raise).
+    expect(r.houseA[0]).toBe(12);
+    // A new sample: the fall may be the sample's move, not the house's.
+    const other = new HouseReading();
+    telegram(other, { meterA: 18, sampleA: 6, sampledAt: 1000 });
+    telegram(other, { meterA: 10, sampleA: 6, risenA: 10, sampledAt: 2000 });
+    expect(other.fellA[0]).toBe(0);
+  });
+});
