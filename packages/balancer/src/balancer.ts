@@ -27,6 +27,7 @@ import {
 import { type ChargerCapabilities, isPlausibleCurrent, plausibleMaxA } from './charger-state';
 import { HouseModel } from './house-model';
 import { HouseReading } from './house-reading';
+import { type CarsOnLines, LineRoom, RETURN_RUN_MS } from './line-room';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
 import { type ClosedQuarter, QuarterBudget } from './quarter-budget';
@@ -87,15 +88,6 @@ const CAR_LIMIT_SETTLE_MS = 30_000;
 const FULL_CAR_LAST = 1e6;
 /** The fail-safe timeout is at least this many telegram intervals. */
 const CADENCE_FACTOR = 2.5;
-/** IEC 60898-1 conventional tripping current: a learned load's next step must not take a line above it. */
-const TRIP_RATIO = 1.45;
-/**
- * IEC 60898-1 conventional non-tripping current: a breaker carries 1.13 × In for an hour. The return of a cycler
- * that rests long may take a line up to it: over the fuse only until the cut lands.
- */
-const NO_TRIP_RATIO = 1.13;
-/** The longest run over the fuse such a return may cause: a telegram interval and the cars' lag must fit in it. */
-const RETURN_RUN_MS = 10_000;
 /** A charger measurement older than this is not fed into the fuse loop (cars change within 5 s). */
 const MEASUREMENT_MAX_AGE_MS = 15_000;
 
@@ -169,39 +161,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
     houseRestKwh: 0,
     closed: null,
   };
-  // From the last fresh telegram: the house (`reading`), what each line leaves the cars (for cuts, and for
-  // raises), which lines are held back for learned loads. Steps without a fresh telegram reuse them: old line
-  // currents minus new car currents would invent loads.
+  // From the last fresh telegram: the house (`reading`) and what each line leaves the cars (`room`). Steps
+  // without a fresh telegram reuse them: old line currents minus new car currents would invent loads.
   const reading = new HouseReading();
+  const room = new LineRoom();
   /** Scratch of `blindFuseOk`: the cars' safe currents per line, and whether each line has room for them. */
   const blindSafeA = [0, 0, 0];
   const blindOk = [true, true, true];
   /** The last valid telegram's time when the fail-safe came early for it (see `step`); NaN: it did not. */
   let earlyFailsafeFor = Number.NaN;
-  const cutLine: [number, number, number] = [Infinity, Infinity, Infinity];
-  /** The cut without the room a line over its fuse keeps for one more step; `overFuse`: that room binds. */
-  const plainCutLine: [number, number, number] = [Infinity, Infinity, Infinity];
-  let overFuse = false;
   /** The sum of the minimums of the plugged cars offered at least theirs, per line: a cut this deep pauses none. */
   const minOnLine: [number, number, number] = [0, 0, 0];
   /** The same, of the cars whose second cut lands in time (`secondCutInTime`). */
   const minFastOnLine: [number, number, number] = [0, 0, 0];
   /** Per line: a plugged car is on it whose second cut would not land in time (`secondCutInTime`). */
   const slowOnLine: [boolean, boolean, boolean] = [false, false, false];
-  /**
-   * Per line at the last telegram: the cyclers due back (A) and whether it was over its fuse; and whether its run
-   * over the fuse began while a cycler was due back there (a return the cars were left under 1.13 × In for).
-   */
-  const dueBeforeA = [0, 0, 0];
-  const overBefore = [false, false, false];
-  const overExpected = [false, false, false];
-  const raiseLine: [number, number, number] = [Infinity, Infinity, Infinity];
-  const heldLine = [false, false, false];
-  /** What each line leaves the cars under the fuse alone (A), to tell a held line from a full one. */
-  const fuseRoomA = [0, 0, 0];
-  /** The house's current per line at this telegram (A), an unreported line as the worst reported one. */
-  const lineHouseA = [0, 0, 0];
-  let coolingBinds = false;
+  const carsOnLines: CarsOnLines = { minA: minOnLine, minFastA: minFastOnLine, slow: slowOnLine };
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -564,7 +539,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const stepA = atSafe ? house.blindStepA(now) : house.stepA(now);
     for (let l = 0; l < 3; l++) {
       // the last fresh telegram's room under the fuse, without credit for an export that may stop unseen
-      const roomA = Math.min(fuseRoomA[l]!, s.fuseA - s.marginA);
+      const roomA = Math.min(room.fuseRoomA[l]!, s.fuseA - s.marginA);
       blindOk[l] = safeOn[l] === 0 || safeOn[l]! + stepA[l]! <= roomA;
     }
     return blindOk[0]! && blindOk[1]! && blindOk[2]!;
@@ -679,77 +654,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /** What each line leaves the cars, from a fresh telegram and what the house model has learned. */
   function lineLimits(now: number, evKw: number) {
     reading.update(view.lineA, view.netKw, evKw);
-    const { houseA } = reading;
-    let worstHouse = Number.NEGATIVE_INFINITY;
-    for (let l = 0; l < 3; l++) if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
-    house.observe(now, houseA, reading.quiet, reading.followingLine, reading.fellA);
-    // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
-    const lagS = Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS;
-    const hold = house.holdA(now, lagS + 3 + s.raiseIntervalMs / 1000);
-    // A cycler's return may land on cars not yet cut for it where the cut ends the run over the fuse within 10 s
-    // (a meter sending every 10 s would leave it over for 15). A breaker does not trip at 1.13 × In.
-    const returnRoomA = meterCadenceMs() + lagS * 1000 <= RETURN_RUN_MS ? (NO_TRIP_RATIO - 1) * s.fuseA : 0;
-    const cooling = house.coolingA(now);
-    const lineCount = s.connection === '1x230' ? 1 : 3;
-    // A line the meter does not report is assumed as loaded as the worst one it does.
-    for (let l = 0; l < 3; l++) lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
-    const stepA = house.stepA(now, lineHouseA, s.fuseA);
-    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse (rare:
-    // taken only then).
-    let learnedStepA: readonly number[] | null = null;
-    coolingBinds = false;
-    overFuse = false;
-    for (let l = 0; l < 3; l++) {
-      if (l >= lineCount) {
-        cutLine[l] = raiseLine[l] = plainCutLine[l] = Infinity;
-        heldLine[l] = false;
-        continue;
-      }
-      const h = lineHouseA[l]!;
-      const fuse = s.fuseA - s.marginA - h;
-      // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
-      const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
-      // A cycler resting a minute or more may return onto the cars up to 1.13 × In; one resting less keeps its
-      // whole room, as does a load just gone off from raises (`cooling`, no rhythm yet). Not while the line is over
-      // its fuse: there the return would stack on the overload the cut has not undone yet, so the cut holds both
-      // (fleet house 555/872: an oven's first step, the hob zone back 5 s later, a car cut to its minimum and then
-      // paused, 11 s over; 314159/751: a washing machine's heater, its drum motor back 4 s later, 10 s over).
-      const overLine = view.lineA[l]! > s.fuseA;
-      if (overLine && !overBefore[l]) overExpected[l] = dueBeforeA[l]! > 0;
-      overBefore[l] = overLine;
-      dueBeforeA[l] = hold.dueA[l]!;
-      // Beside a car too slow for a second cut, not for a cycler resting less than 5 min: a cooking or drying
-      // thermostat, whose return another load of those hours may follow before the cut lands (two of one size may
-      // be one load to the model), a second lag over the fuse (nl 8675309/127: an oven and a hob zone, 11 s).
-      const oftenA = slowOnLine[l] ? hold.dueOftenA[l]! : 0;
-      const lendA = overLine ? 0 : returnRoomA;
-      const heldA = hold.shortA[l]! + oftenA + Math.max(0, hold.dueA[l]! - oftenA - lendA);
-      raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
-      cutLine[l] = overLine ? raiseLine[l]! : Math.min(fuse - heldA, trip);
-      plainCutLine[l] = cutLine[l]!;
-      if (overLine) {
-        // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would
-        // need a cut of its own, one more lag over the fuse (fleet house 424242/320: a hob zone, an air fryer
-        // 5 s later, 11 s over). Until the line is back under, the cut leaves room for one more step, down
-        // to the cars' minimums: nobody is paused for a load that may not come. A car too slow for that second
-        // cut to end the run within 10 s is paused where the step of a load the house has shown does not fit
-        // beside the minimums (1618033/497: a 5 s car cut to its minimum for a hob zone's first switch-on, a
-        // zone seen before back 5 s later, 11 s over); not where the run began with a cycler due back, a return
-        // the cars were left under 1.13 × In for several times an hour (a pause at each: 1618033/430 0.998 → 0.917).
-        let floorA = minOnLine[l]!;
-        if (!overExpected[l]) {
-          learnedStepA ??= house.stepA(now, lineHouseA, s.fuseA, false);
-          floorA = Math.min(floorA, Math.max(fuse - learnedStepA[l]!, minFastOnLine[l]!));
-        }
-        const roomA = Math.max(fuse - stepA[l]!, floorA);
-        if (roomA < cutLine[l]!) overFuse = true;
-        cutLine[l] = Math.min(cutLine[l]!, roomA);
-        raiseLine[l] = Math.min(raiseLine[l]!, roomA);
-      }
-      heldLine[l] = cutLine[l]! < fuse;
-      fuseRoomA[l] = fuse;
-      if (cooling[l]! > 0) coolingBinds = true;
-    }
+    house.observe(now, reading.houseA, reading.quiet, reading.followingLine, reading.fellA);
+    room.update(now, reading.houseA, view.lineA, s, house, meterCadenceMs(), carsOnLines);
   }
 
   /** The chargers' states in input order, reused from step to step. */
@@ -790,10 +696,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
     runningForS: 0,
     nextQuarterKwh: 0,
   };
-  const fullLimits: AllocLimits = { lineA: cutLine, powerKw: Number.POSITIVE_INFINITY, powerReason: 'quarter budget' };
-  const cutLimits: AllocLimits = { lineA: cutLine, powerKw: 0, powerReason: 'quarter budget' };
-  const raiseLimits: AllocLimits = { lineA: raiseLine, powerKw: 0, powerReason: 'quarter budget' };
-  const plainLimits: AllocLimits = { lineA: plainCutLine, powerKw: 0, powerReason: 'quarter budget' };
+  const fullLimits: AllocLimits = {
+    lineA: room.cutLine,
+    powerKw: Number.POSITIVE_INFINITY,
+    powerReason: 'quarter budget',
+  };
+  const cutLimits: AllocLimits = { lineA: room.cutLine, powerKw: 0, powerReason: 'quarter budget' };
+  const raiseLimits: AllocLimits = { lineA: room.raiseLine, powerKw: 0, powerReason: 'quarter budget' };
+  const plainLimits: AllocLimits = { lineA: room.plainCutLine, powerKw: 0, powerReason: 'quarter budget' };
 
   /** Returns the quarter that closed on the way to `now` (a fresh telegram's, or `heldToMs` on the meter's clock). */
   function decide(
@@ -1152,14 +1062,14 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const result = allocate(items, limits, cutRes);
     // What each car would be cut to without the room kept over the fuse: where it returns once under.
     let plainResult = result;
-    if (fresh && overFuse) {
+    if (fresh && room.overFuse) {
       plainLimits.powerKw = powerKw;
       plainLimits.powerReason = powerReason;
       plainLimits.startMarginKw = startMarginKw;
       plainResult = allocate(items, plainLimits, plainRes);
     }
     let raiseResult = result;
-    if (coolingBinds) {
+    if (room.coolingBinds) {
       raiseLimits.powerKw = powerKw;
       raiseLimits.powerReason = powerReason;
       raiseLimits.startMarginKw = startMarginKw;
@@ -1195,7 +1105,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // A line held below its fuse, where the fuse alone would let the car charge: say so rather than "fuse".
       for (let j = 0; j < st.lineIdx.length; j++) {
         const l = st.lineIdx[j]!;
-        if (why === fuseReason(l) && heldLine[l] && fuseRoomA[l]! >= cap.minA) why = 'headroom kept';
+        if (why === fuseReason(l) && room.heldLine[l] && room.fuseRoomA[l]! >= cap.minA) why = 'headroom kept';
       }
       // A settled car drawing clearly less than the fuse or budget would allow is what limits it.
       const cutA = floor01(result.a[k]!);
@@ -1386,7 +1296,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       const st = sts[i]!;
       if (st.limitA <= st.beforeA) continue;
       let excess = 0;
-      for (const l of st.lineIdx) excess = Math.max(excess, load[l]! - cutLine[l]!);
+      for (const l of st.lineIdx) excess = Math.max(excess, load[l]! - room.cutLine[l]!);
       if (excess <= 0.05) continue;
       const next = floor01(st.limitA - excess);
       const lowered = next > st.beforeA && next >= items[st.item]!.minA ? next : st.beforeA;
