@@ -16,6 +16,7 @@ import {
   newAllocResult,
   takenKw,
 } from './allocate';
+import { learnKwPerA, learnResponse, seenWithinMs, watchResponse } from './car-response';
 import {
   type ChargerRecord,
   copyBook,
@@ -111,8 +112,6 @@ const LEAD_MIN_GAIN_KW = 1;
 const LEAD_RETRY_MS = 15 * 60_000;
 /** At most this many cars held out are tried first (a site with dozens of chargers). */
 const LEAD_TRIES = 4;
-/** A change smaller than this teaches nothing about the car's response. */
-const WATCH_MIN_A = 2;
 /**
  * A charger's measurement this much older than the telegram (ms) was not taken at the meter's instant: while
  * its car follows a new limit, the two disagree on the car's current.
@@ -589,68 +588,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
   }
 
-  /**
-   * How long before its charger's sample shows it a car's move may have happened: the time since the sample
-   * before. A charger sampling less often than the meter sends is counted as the meter would show it.
-   */
-  const seenWithinMs = (st: ChargerRecord) =>
-    Number.isNaN(st.sampleGapMs) ? meterCadenceMs() : Math.min(st.sampleGapMs, meterCadenceMs());
-
-  /**
-   * Learns how a car responds from the changes it was given: when its measured current starts to move
-   * (its lag) and how fast it rises (its ramp), from its charger's sample taken at `sampleMs`. The quarter's run
-   * starts and stops by these.
-   */
-  function learnResponse(st: ChargerRecord, drawnA: number, sampleMs: number) {
-    const w = st.watch;
-    if (!w) return;
-    const seenWithinS = seenWithinMs(st) / 1000;
-    if (sampleMs - w.cmdMs > 60_000) {
-      st.watch = null;
-      return;
-    }
-    const raise = w.toA > w.fromA;
-    if (Number.isNaN(w.movedMs)) {
-      const moved = raise ? drawnA >= w.fromA + 1 : drawnA <= w.fromA - 0.5 * (w.fromA - w.toA);
-      if (!moved) return;
-      // The sample shows a move that happened since the sample before it.
-      const lag = Math.min(10, Math.max(0.5, (sampleMs - w.cmdMs) / 1000 - seenWithinS));
-      // Only from a change the car met at rest: one sent while it still followed the one before shows that move (a
-      // raise "answered" in 1 s by the ramp of the raise before, a pause in 0.5 s by the cut before: fleet house
-      // nl 8675309/127's 5 s car read 3.3 s, fast enough for two cuts within 10 s).
-      if (w.steady) st.lagS += (lag - st.lagS) * 0.5;
-      if (!raise && w.steady) {
-        st.stopLagS += (lag - st.stopLagS) * 0.5;
-        st.stopLagMeasured = true;
-      }
-      if (!raise) st.watch = null;
-      w.movedMs = sampleMs;
-      w.lastA = drawnA;
-      w.flatSince = sampleMs;
-      return;
-    }
-    if (drawnA > w.lastA + 0.2) {
-      w.lastA = drawnA;
-      w.flatSince = sampleMs;
-      return;
-    }
-    // Risen as far as it goes (its target, or its own limit): the ramp is the rise over the time it took.
-    if (drawnA >= w.toA - 0.5 || sampleMs - w.flatSince >= 3 * seenWithinS * 1000) {
-      const riseS = (w.flatSince - w.movedMs) / 1000 + seenWithinS;
-      if (w.lastA - w.fromA >= WATCH_MIN_A) st.rampAps += ((w.lastA - w.fromA) / riseS - st.rampAps) * 0.5;
-      st.watch = null;
-    }
-  }
-
-  /** Learns how much power the car takes per ampere offered, once it has settled at an offer (sampled at `atMs`). */
-  function learnKwPerA(st: ChargerRecord, cap: ChargerCapabilities, lines: number, atMs: number) {
-    const settleMs = (st.lagS + cap.maxA / st.rampAps + 2) * 1000;
-    if (st.limitA < cap.minA || st.watch !== null || atMs - st.lastChangeMs < settleMs || st.drawnA < 1) return;
-    const most = kwForAmps(s.connection, lines, 1);
-    const sample = Math.min(most, st.evKw / st.limitA);
-    st.kwPerOfferedA = Number.isNaN(st.kwPerOfferedA) ? sample : st.kwPerOfferedA + (sample - st.kwPerOfferedA) * 0.2;
-  }
-
   /** What each line leaves the cars, from a fresh telegram and what the house model has learned. */
   function lineLimits(now: number, evKw: number) {
     reading.update(view.lineA, view.netKw, evKw);
@@ -865,12 +802,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
       evKw += st.evKw;
       // The car's response is timed by the charger's samples, which show its draw between a slow meter's
       // telegrams too (a DSMR 4 or Smarty meter sends every 10 s, a charger samples every second or so).
-      if (stat === 'ok' && newSample) learnResponse(st, most, Math.min(now, c.measurement.at));
+      if (stat === 'ok' && newSample) learnResponse(st, most, Math.min(now, c.measurement.at), meterCadenceMs());
       if (fresh && stat === 'ok') {
         // A car drawing more than the pace it showed when it last took less than offered has a higher pace now.
         if (most > st.carOwnA) st.carOwnA = most;
         // From the sample's own time: one taken before the car settled at its limit says nothing of it.
-        learnKwPerA(st, cap, used.length, Math.min(now, c.measurement.at));
+        learnKwPerA(st, cap, connection, used.length, Math.min(now, c.measurement.at));
       }
     }
     if (fresh) {
@@ -940,7 +877,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (!full && !heldOut(st)) minKw = Math.min(minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
       lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
-      seenWithinS = Math.max(seenWithinS, seenWithinMs(st) / 1000);
+      seenWithinS = Math.max(seenWithinS, seenWithinMs(st, meterCadenceMs()) / 1000);
       leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
       pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
@@ -1140,17 +1077,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
         st.limitA < minA &&
         result.a[st.item]! >= minA &&
         (st.reason === 'waiting for cut' || st.reason === 'raise delay');
-      if (st.limitA !== st.beforeA && st.status === 'ok' && Math.abs(st.limitA - st.drawnA) >= WATCH_MIN_A) {
-        st.watch = {
-          cmdMs: now,
-          fromA: st.drawnA,
-          toA: st.limitA,
-          movedMs: Number.NaN,
-          lastA: 0,
-          flatSince: 0,
-          steady: st.steady,
-        };
-      }
+      if (st.limitA !== st.beforeA && st.status === 'ok') watchResponse(st, now);
       countSent(st, st.beforeA, now);
       out[i] = {
         id: chargers[i]!.capabilities.id,
