@@ -6,16 +6,7 @@
  * pause times, solar delays, and a fail-safe on silence that respects the quarter's budget too.
  */
 import { formatMeterIso } from '@p1/dsmr';
-import {
-  type AllocItem,
-  type AllocLimits,
-  type AllocResult,
-  allocate,
-  kwWithLead,
-  leadGain,
-  newAllocResult,
-  takenKw,
-} from './allocate';
+import { type AllocItem, type AllocLimits, type AllocResult, allocate, newAllocResult, takenKw } from './allocate';
 import { learnKwPerA, learnResponse, seenWithinMs, watchResponse } from './car-response';
 import {
   type ChargerRecord,
@@ -28,6 +19,7 @@ import {
 import { type ChargerCapabilities, isPlausibleCurrent, plausibleMaxA } from './charger-state';
 import { HouseModel } from './house-model';
 import { HouseReading } from './house-reading';
+import { goesFirst, LeadChoice } from './lead-car';
 import { type CarsOnLines, LineRoom, RETURN_RUN_MS } from './line-room';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
@@ -100,18 +92,6 @@ const CAR_MOVE_A = 1;
 
 /** How often 1/3-phase switching, and which car goes first, are weighed. */
 const SWITCH_CHECK_MS = 5_000;
-/** A car goes first in place of others when that gives this much more power (kW): a pause of theirs costs. */
-const LEAD_MIN_GAIN_KW = 1;
-/**
- * A car whose trial first made no more of the lines is tried again after this long (ms). A load that came on as
- * it started (a hob, an oven heating up) may have failed it: banned for the session, a three-phase car stayed out
- * all evening at 2.1 kW where the lines gave 6.3 (fleet house 555/709). Sooner, a switch that gains nothing
- * would cost the other car a pause again. A car seen on one phase is weighed on that phase from then on: it goes
- * first again only where that phase gains.
- */
-const LEAD_RETRY_MS = 15 * 60_000;
-/** At most this many cars held out are tried first (a site with dozens of chargers). */
-const LEAD_TRIES = 4;
 /**
  * A charger's measurement this much older than the telegram (ms) was not taken at the meter's instant: while
  * its car follows a new limit, the two disagree on the car's current.
@@ -606,9 +586,8 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const raiseRes = newAllocResult();
   const plainRes = newAllocResult();
   const altRes = newAllocResult();
-  const leadRes = newAllocResult();
-  /** What each charger gets with no car going first (scratch of `chooseLead`). */
-  const leadBaseA: number[] = [];
+  /** Which car goes first. */
+  const leads = new LeadChoice();
   const planIn: PlanInput = {
     leftKwh: 0,
     leftS: 0,
@@ -902,7 +881,16 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (items.length !== count) items.length = count;
     if (count > 1 && now - leadCheckMs >= SWITCH_CHECK_MS) {
       leadCheckMs = now;
-      chooseLead(n, reading.houseKw);
+      // Under a capacity target the cars average no more than the house leaves of it.
+      const room = quarter.roomKw(reading.houseKw);
+      leads.choose(
+        sts,
+        items,
+        itemOwner,
+        fullLimits,
+        room === null ? Number.POSITIVE_INFINITY : Math.max(0, room),
+        now,
+      );
     }
     // A car resting its minimum pause cannot start: beside other cars it takes no share of the lines or the budget,
     // which they use meanwhile (fleet house 16180/280: a three-phase car resting 300 s held half of L3 from a
@@ -1097,61 +1085,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * car it displaces; the choice then holds until another gains as much over it. A car not yet seen charging
    * goes first on trial: it may charge on one phase only.
    */
-  function chooseLead(n: number, houseKw: number) {
-    // Under a capacity target the cars average no more than the house leaves of it, whatever the lines give: where
-    // that binds, a car that goes first gains nothing and would only take over the quarter's run from another. Up
-    // to it, each counts at what the lines give it, not at what fits the room steadily: the quarter plan runs a
-    // car at that power for part of the quarter (a three-phase car whose 4.1 kW minimum is above the room).
-    const room = quarter.roomKw(houseKw);
-    const roomKw = room === null ? Number.POSITIVE_INFINITY : Math.max(0, room);
-    let lead: ChargerRecord | null = null;
-    for (let i = 0; i < n; i++) if (sts[i]!.lead && sts[i]!.item >= 0) lead = sts[i]!;
-    if (lead?.leadTrial && lead.phasesSeen) {
-      lead.leadTrial = false;
-      const over = lead.leadOver;
-      if (over !== null && over.item >= 0) {
-        const gain =
-          kwWithLead(items, fullLimits, lead.item, leadRes, roomKw) -
-          kwWithLead(items, fullLimits, over.item, leadRes, roomKw);
-        if (gain < LEAD_MIN_GAIN_KW) {
-          lead.leadTriedMs = leadCheckMs;
-          setLead(n, over, null);
-          return;
-        }
-      }
-    }
-    const { index, gainKw } = leadGain(items, fullLimits, LEAD_TRIES, skipLead, leadRes, leadBaseA, roomKw);
-    if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || itemOwner[index]!.lead) return;
-    // The car it displaces: admitted without it, held out with it.
-    kwWithLead(items, fullLimits, index, leadRes);
-    let over: ChargerRecord | null = null;
-    for (let i = 0; i < n; i++) {
-      const st = sts[i]!;
-      if (st.item >= 0 && leadBaseA[st.item]! > 0 && leadRes.a[st.item] === 0) over ??= st;
-    }
-    setLead(n, itemOwner[index]!, over);
-  }
-
-  /**
-   * A car that went first on trial and made no more of the lines is not tried again for a while; one resting its
-   * minimum pause is not tried until it can start. (`leadCheckMs` is the time of this check.)
-   */
-  const skipLead = (item: number) =>
-    leadCheckMs - itemOwner[item]!.leadTriedMs < LEAD_RETRY_MS || itemOwner[item]!.resting;
-
-  /** A car that goes first but rests its pause would hold the lines for nothing: the others use them meanwhile. */
-  const goesFirst = (st: ChargerRecord) => st.lead && !st.resting;
-
-  function setLead(n: number, lead: ChargerRecord, over: ChargerRecord | null) {
-    for (let i = 0; i < n; i++) {
-      const st = sts[i]!;
-      st.lead = st === lead;
-      if (st.item >= 0) items[st.item]!.lead = goesFirst(st);
-    }
-    lead.leadTrial = over !== null && !lead.phasesSeen;
-    lead.leadOver = over;
-  }
-
   /** 1/3-phase switching: compare with the other mode for a charger that can switch. */
   function switchPhases(
     st: ChargerRecord,
