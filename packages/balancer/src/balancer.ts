@@ -24,7 +24,7 @@ import { type CarsOnLines, LineRoom, RETURN_RUN_MS } from './line-room';
 import { MeterClock } from './meter-clock';
 import { emptyView, isUsable, parseMeterTime, viewReading } from './meter-view';
 import { type ClosedQuarter, QuarterBudget } from './quarter-budget';
-import { type PlanInput, planQuarter } from './quarter-plan';
+import { type Plan, type PlanInput, planQuarter } from './quarter-plan';
 import { CEILING_REASONS, fuseReason, type Reason } from './reasons';
 import { canSwitch, naturalPhases, quarterOptionsOf, settingsOf } from './settings';
 import { kwForAmps, linesInUse } from './site';
@@ -164,6 +164,27 @@ export function createBalancer(config: BalancerConfig): Balancer {
   let leadCheckMs = -Infinity;
   // Per-step scratch.
   const seqLoad = [0, 0, 0];
+  /** The cars' power as their chargers measure it (kW), every sample usable, the cars plugged (`tallyChargers`). */
+  let evKw = 0;
+  let allOk = true;
+  let pluggedCount = 0;
+  /**
+   * What the plugged cars ask of the quarter's plan (`admitCars`): one charges (or its start was held back), one
+   * was held under its maximum by the budget, the least power one can charge at (kW); the slowest car's stop lag,
+   * how late its charger's samples show a move (s), the start's lead (its lag and half its ramp), the longest
+   * minimum pause (s).
+   */
+  const plugged = {
+    charging: false,
+    held: false,
+    minKw: Infinity,
+    lagS: 0,
+    seenWithinS: 0,
+    leadS: 0,
+    pauseS: 0,
+  };
+  /** A car resting its minimum pause beside other plugged cars takes no share (see where `maxA` is set to 0). */
+  const heldOut = (st: ChargerRecord) => st.resting && pluggedCount > 1;
 
   const stateOf = (cap: ChargerCapabilities, nowMs: number): ChargerRecord => {
     let st = states.get(cap.id);
@@ -621,28 +642,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const raiseLimits: AllocLimits = { lineA: room.raiseLine, powerKw: 0, powerReason: 'quarter budget' };
   const plainLimits: AllocLimits = { lineA: room.plainCutLine, powerKw: 0, powerReason: 'quarter budget' };
 
-  /** Returns the quarter that closed on the way to `now` (a fresh telegram's, or `heldToMs` on the meter's clock). */
-  function decide(
-    chargers: ChargerInput[],
-    now: number,
-    fresh: boolean,
-    heldToMs: number,
-    out: ChargerDecision[],
-  ): ClosedQuarter | null {
-    let closed: ClosedQuarter | null = null;
+  /**
+   * The step's tally of the chargers: each one's record brought up to date from its sample (status, plug, what its
+   * car draws and may have moved since), the cars' current per line for the house's reading, what the car's
+   * samples teach, and the cars' power (`evKw`), whether every sample is usable (`allOk`), the plugged cars.
+   */
+  function tallyChargers(chargers: ChargerInput[], now: number, fresh: boolean): void {
     const { connection } = s;
     const n = chargers.length;
-    if (sts.length !== n) sts.length = n;
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     reading.beginStep();
     minOnLine[0] = minOnLine[1] = minOnLine[2] = 0;
     minFastOnLine[0] = minFastOnLine[1] = minFastOnLine[2] = 0;
     slowOnLine[0] = slowOnLine[1] = slowOnLine[2] = false;
-    let evKw = 0;
-    let allOk = true;
-    let pluggedCount = 0;
-    /** A car resting its minimum pause beside other plugged cars takes no share (see where `maxA` is set to 0). */
-    const heldOut = (st: ChargerRecord) => st.resting && pluggedCount > 1;
+    evKw = 0;
+    allOk = true;
+    pluggedCount = 0;
     for (let i = 0; i < n; i++) {
       const c = chargers[i]!;
       const cap = c.capabilities;
@@ -789,41 +804,21 @@ export function createBalancer(config: BalancerConfig): Balancer {
         learnKwPerA(st, cap, connection, used.length, Math.min(now, c.measurement.at));
       }
     }
-    if (fresh) {
-      lineLimits(now, evKw);
-      closed = quarter.update(
-        freshAtMs,
-        view.netKw,
-        reading.houseKw,
-        view.quarterAverageKw,
-        view.monthPeakKw,
-        view.month,
-        freshTrusted,
-        view.importKwh,
-      );
-    } else if (!Number.isNaN(heldToMs)) {
-      // Between telegrams the house is held as last measured, but the chargers' samples say what the cars draw.
-      quarter.holdHouse(reading.houseKw + evKw);
-      closed = quarter.advance(heldToMs);
-    }
+  }
 
-    const at = clock.quarterMsAt(now);
-    if (quarter.quarterStartMs !== quarterIsoMs) {
-      quarterIsoMs = quarter.quarterStartMs;
-      quarterIso = formatMeterIso(quarterIsoMs);
-      // A new quarter, a new budget: a car the last one held under its maximum may go back to it at once.
-      for (const st of sts) st.budgetHeld = false;
-    }
-
+  /**
+   * The plugged cars as the allocation's items (their lines, power per ampere, minimum, priority, whether they
+   * charge, go first or take less than offered), which car goes first, and what they ask of the quarter's plan
+   * (`cars`).
+   */
+  function admitCars(chargers: ChargerInput[], now: number): void {
+    const { connection } = s;
+    const n = chargers.length;
     let count = 0;
-    let charging = false;
-    let held = false;
-    let minKw = Infinity;
-    // The slowest plugged car sets when a stop must be sent; the start leads by its lag and half its ramp.
-    let lagS = 0;
-    let seenWithinS = 0;
-    let leadS = 0;
-    let pauseS = 0;
+    const cars = plugged;
+    cars.charging = cars.held = false;
+    cars.minKw = Infinity;
+    cars.lagS = cars.seenWithinS = cars.leadS = cars.pauseS = 0;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.item = -1;
@@ -848,17 +843,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.reserveA = undefined;
       // A car whose start the last step held back (for another car's cut to land, or a raise delay) counts as
       // charging: the quarter's run is being handed to it, not over.
-      if (item.incumbent || st.startHeld) charging = true;
-      if (st.budgetHeld) held = true;
+      if (item.incumbent || st.startHeld) cars.charging = true;
+      if (st.budgetHeld) cars.held = true;
       // A full car takes nothing at any power: its minimum (a single-phase one, or a three-phase one at the power per
       // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
       // charges waits for a run at the quarter's end that never comes.
-      if (!full && !heldOut(st)) minKw = Math.min(minKw, cap.minA * item.kwPerA);
+      if (!full && !heldOut(st)) cars.minKw = Math.min(cars.minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-      lagS = Math.max(lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
-      seenWithinS = Math.max(seenWithinS, seenWithinMs(st, meterCadenceMs()) / 1000);
-      leadS = Math.max(leadS, lag + cap.maxA / st.rampAps / 2);
-      pauseS = Math.max(pauseS, minPauseMsOf(cap) / 1000);
+      cars.lagS = Math.max(cars.lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
+      cars.seenWithinS = Math.max(cars.seenWithinS, seenWithinMs(st, meterCadenceMs()) / 1000);
+      cars.leadS = Math.max(cars.leadS, lag + cap.maxA / st.rampAps / 2);
+      cars.pauseS = Math.max(cars.pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
       // by the sample's own time: a charger sampling every 10 s may still show the car's ramp.
       st.carLimited =
@@ -897,73 +892,114 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // single-phase car in the quarter's run, and the quarters ended at 1.7 kW of 2.5). Which car goes first is
     // weighed above with every car as it can charge once rested.
     for (const st of sts) if (st.item >= 0 && heldOut(st)) items[st.item]!.maxA = 0;
+  }
+
+  /**
+   * The quarter's plan at `now` (`at` on the meter's quarter clock): how much power the cars may take now so that
+   * the quarter ends under the target, and whether its run at the end starts or thins. Null without a target.
+   */
+  function planPower(now: number, at: number): Plan | null {
+    const left = quarter.leftKwh();
+    if (left === null) return null;
+    const leftS = quarter.leftS(at);
+    // A car that takes less than it is offered uses the budget at its own pace, also while paused: the pace it
+    // showed last (its own maximum, less as it fills, nothing when full), not its charger's.
+    const fullKw = items.length > 0 ? takenKw(items, allocate(items, fullLimits, fullRes)) : 0;
+    const p = planIn;
+    p.leftKwh = left;
+    p.leftS = leftS;
+    p.leadS = plugged.leadS;
+    p.freezeS = s.freezeS;
+    p.houseKw = reading.houseKw;
+    p.cyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS));
+    p.evKw = evKw;
+    p.fullKw = fullKw;
+    p.minKw = Number.isFinite(plugged.minKw) ? plugged.minKw : 0;
+    p.minRunS = s.minRunS;
+    p.minPauseS = plugged.pauseS;
+    p.thinForS = Number.isNaN(thinSinceMs) ? 0 : (now - thinSinceMs) / 1000;
+    p.surgeKw = house.surgeKw(now);
+    p.spendableCyclersKw = house.cyclersOffKw(now, true);
+    p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
+    p.otherSurgeKw = house.surgeKw(now, true);
+    p.held = plugged.held;
+    p.charging = plugged.charging;
+    p.running = plugged.charging && runQuarterMs === quarter.quarterStartMs;
+    p.runningForS = (now - runStartMs) / 1000;
+    // What a whole quarter leaves the cars with the house as it is now.
+    const nextRoomKwh = (quarter.roomKw(reading.houseKw) ?? 0) * 0.25;
+    p.nextQuarterKwh = nextRoomKwh - house.cyclerEnergyKwh(now, 900);
+    // The learned lag is the least the samples allow (a move shows up to one interval after it happened)
+    // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
+    // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
+    const tailS = plugged.seenWithinS + 1;
+    const houseFillsKwh = nextRoomKwh - house.cyclersOffKw(now) * 0.25;
+    p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? plugged.lagS + tailS : plugged.lagS;
+    const plan = planQuarter(p);
+    if (plan.startsRun) {
+      runQuarterMs = quarter.quarterStartMs;
+      runStartMs = now;
+    }
+    if (!plan.thin) thinSinceMs = Number.NaN;
+    else if (Number.isNaN(thinSinceMs)) thinSinceMs = now;
+    return plan;
+  }
+
+  /** Returns the quarter that closed on the way to `now` (a fresh telegram's, or `heldToMs` on the meter's clock). */
+  function decide(
+    chargers: ChargerInput[],
+    now: number,
+    fresh: boolean,
+    heldToMs: number,
+    out: ChargerDecision[],
+  ): ClosedQuarter | null {
+    let closed: ClosedQuarter | null = null;
+    const n = chargers.length;
+    if (sts.length !== n) sts.length = n;
+    tallyChargers(chargers, now, fresh);
+    if (fresh) {
+      lineLimits(now, evKw);
+      closed = quarter.update(
+        freshAtMs,
+        view.netKw,
+        reading.houseKw,
+        view.quarterAverageKw,
+        view.monthPeakKw,
+        view.month,
+        freshTrusted,
+        view.importKwh,
+      );
+    } else if (!Number.isNaN(heldToMs)) {
+      // Between telegrams the house is held as last measured, but the chargers' samples say what the cars draw.
+      quarter.holdHouse(reading.houseKw + evKw);
+      closed = quarter.advance(heldToMs);
+    }
+
+    const at = clock.quarterMsAt(now);
+    if (quarter.quarterStartMs !== quarterIsoMs) {
+      quarterIsoMs = quarter.quarterStartMs;
+      quarterIso = formatMeterIso(quarterIsoMs);
+      // A new quarter, a new budget: a car the last one held under its maximum may go back to it at once.
+      for (const st of sts) st.budgetHeld = false;
+    }
+
+    admitCars(chargers, now);
 
     // The quarter's plan: how much power the cars may take now.
-    let quarterCapKw = Infinity;
-    let quarterFrozen = false;
-    let quarterReason: Reason = 'quarter budget';
-    let quarterStartMarginKw = 0;
-    let houseRestKwh = 0;
-    let allowedKw: number | null = null;
-    const left = quarter.leftKwh();
-    if (left !== null) {
-      const leftS = quarter.leftS(at);
-      // A car that takes less than it is offered uses the budget at its own pace, also while paused: the pace it
-      // showed last (its own maximum, less as it fills, nothing when full), not its charger's.
-      const fullKw = items.length > 0 ? takenKw(items, allocate(items, fullLimits, fullRes)) : 0;
-      const p = planIn;
-      p.leftKwh = left;
-      p.leftS = leftS;
-      p.leadS = leadS;
-      p.freezeS = s.freezeS;
-      p.houseKw = reading.houseKw;
-      p.cyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS));
-      p.evKw = evKw;
-      p.fullKw = fullKw;
-      p.minKw = Number.isFinite(minKw) ? minKw : 0;
-      p.minRunS = s.minRunS;
-      p.minPauseS = pauseS;
-      p.thinForS = Number.isNaN(thinSinceMs) ? 0 : (now - thinSinceMs) / 1000;
-      p.surgeKw = house.surgeKw(now);
-      p.spendableCyclersKw = house.cyclersOffKw(now, true);
-      p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
-      p.otherSurgeKw = house.surgeKw(now, true);
-      p.held = held;
-      p.charging = charging;
-      p.running = charging && runQuarterMs === quarter.quarterStartMs;
-      p.runningForS = (now - runStartMs) / 1000;
-      // What a whole quarter leaves the cars with the house as it is now.
-      const nextRoomKwh = (quarter.roomKw(reading.houseKw) ?? 0) * 0.25;
-      p.nextQuarterKwh = nextRoomKwh - house.cyclerEnergyKwh(now, 900);
-      // The learned lag is the least the samples allow (a move shows up to one interval after it happened)
-      // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
-      // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
-      const tailS = seenWithinS + 1;
-      const houseFillsKwh = nextRoomKwh - house.cyclersOffKw(now) * 0.25;
-      p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? lagS + tailS : lagS;
-      const plan = planQuarter(p);
-      quarterCapKw = plan.evKw;
-      quarterFrozen = plan.frozen;
-      if (plan.startsRun) {
-        runQuarterMs = quarter.quarterStartMs;
-        runStartMs = now;
-      }
-      if (!plan.thin) thinSinceMs = Number.NaN;
-      else if (Number.isNaN(thinSinceMs)) thinSinceMs = now;
-      quarterReason = plan.reason;
-      quarterStartMarginKw = plan.startMarginKw;
-      houseRestKwh = plan.houseRestKwh;
-      allowedKw = plan.allowedKw;
-    }
+    const plan = planPower(now, at);
+    const quarterCapKw = plan?.evKw ?? Infinity;
+    const quarterFrozen = plan?.frozen ?? false;
+    const quarterReason: Reason = plan?.reason ?? 'quarter budget';
+    const quarterStartMarginKw = plan?.startMarginKw ?? 0;
     quarterState = {
       quarterStart: quarterIso,
       startMs: quarter.quarterStartMs,
       elapsedS: Math.round((at - quarter.quarterStartMs) / 1000),
       usedKwh: quarter.usedKwh,
-      allowedKw,
+      allowedKw: plan?.allowedKw ?? null,
       targetKw: quarter.targetKw,
       projectedKw: quarter.projectedKw(at),
-      houseRestKwh,
+      houseRestKwh: plan?.houseRestKwh ?? 0,
       closed: null,
     };
 
