@@ -589,8 +589,11 @@ export function createBalancer(config: BalancerConfig): Balancer {
     }
   }
 
-  /** What each line leaves the cars, from a fresh telegram and what the house model has learned. */
-  function lineLimits(now: number, evKw: number) {
+  /**
+   * At a fresh telegram: the house as meter less the cars (`evKw`: theirs), what the house model learns from it, and
+   * what each line leaves the cars.
+   */
+  function lineLimits(now: number) {
     reading.update(view.lineA, view.netKw, evKw);
     house.observe(now, reading.houseA, reading.quiet, reading.followingLine, reading.fellA);
     room.update(now, reading.houseA, view.lineA, s, house, meterCadenceMs(), carsOnLines);
@@ -958,7 +961,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (sts.length !== n) sts.length = n;
     tallyChargers(chargers, now, fresh);
     if (fresh) {
-      lineLimits(now, evKw);
+      lineLimits(now);
       closed = quarter.update(
         freshAtMs,
         view.netKw,
