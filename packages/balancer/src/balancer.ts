@@ -140,8 +140,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     houseRestKwh: 0,
     closed: null,
   };
-  // From the last fresh telegram: the house (`reading`) and what each line leaves the cars (`room`). Steps
-  // without a fresh telegram reuse them: old line currents minus new car currents would invent loads.
+  // The house (`reading`: also the step's tally of the cars per line) and what each line leaves the cars (`room`),
+  // from the last fresh telegram. Steps without a fresh telegram reuse them: old line currents minus new car
+  // currents would invent loads.
   const reading = new HouseReading();
   const room = new LineRoom();
   /** Scratch of `blindFuseOk`: the cars' safe currents per line, and whether each line has room for them. */
@@ -174,7 +175,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    * how late its charger's samples show a move (s), the start's lead (its lag and half its ramp), the longest
    * minimum pause (s).
    */
-  const plugged = {
+  const asked = {
     charging: false,
     held: false,
     minKw: Infinity,
@@ -812,16 +813,15 @@ export function createBalancer(config: BalancerConfig): Balancer {
   /**
    * The plugged cars as the allocation's items (their lines, power per ampere, minimum, priority, whether they
    * charge, go first or take less than offered), which car goes first, and what they ask of the quarter's plan
-   * (`cars`).
+   * (`asked`).
    */
   function admitCars(chargers: ChargerInput[], now: number): void {
     const { connection } = s;
     const n = chargers.length;
     let count = 0;
-    const cars = plugged;
-    cars.charging = cars.held = false;
-    cars.minKw = Infinity;
-    cars.lagS = cars.seenWithinS = cars.leadS = cars.pauseS = 0;
+    asked.charging = asked.held = false;
+    asked.minKw = Infinity;
+    asked.lagS = asked.seenWithinS = asked.leadS = asked.pauseS = 0;
     for (let i = 0; i < n; i++) {
       const st = sts[i]!;
       st.item = -1;
@@ -846,17 +846,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
       item.reserveA = undefined;
       // A car whose start the last step held back (for another car's cut to land, or a raise delay) counts as
       // charging: the quarter's run is being handed to it, not over.
-      if (item.incumbent || st.startHeld) cars.charging = true;
-      if (st.budgetHeld) cars.held = true;
+      if (item.incumbent || st.startHeld) asked.charging = true;
+      if (st.budgetHeld) asked.held = true;
       // A full car takes nothing at any power: its minimum (a single-phase one, or a three-phase one at the power per
       // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
       // charges waits for a run at the quarter's end that never comes.
-      if (!full && !heldOut(st)) cars.minKw = Math.min(cars.minKw, cap.minA * item.kwPerA);
+      if (!full && !heldOut(st)) asked.minKw = Math.min(asked.minKw, cap.minA * item.kwPerA);
       const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-      cars.lagS = Math.max(cars.lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
-      cars.seenWithinS = Math.max(cars.seenWithinS, seenWithinMs(st, meterCadenceMs()) / 1000);
-      cars.leadS = Math.max(cars.leadS, lag + cap.maxA / st.rampAps / 2);
-      cars.pauseS = Math.max(cars.pauseS, minPauseMsOf(cap) / 1000);
+      asked.lagS = Math.max(asked.lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
+      asked.seenWithinS = Math.max(asked.seenWithinS, seenWithinMs(st, meterCadenceMs()) / 1000);
+      asked.leadS = Math.max(asked.leadS, lag + cap.maxA / st.rampAps / 2);
+      asked.pauseS = Math.max(asked.pauseS, minPauseMsOf(cap) / 1000);
       // Settled and drawing clearly less than offered (full, or its own limit): hold only what it takes. Settled
       // by the sample's own time: a charger sampling every 10 s may still show the car's ramp.
       st.carLimited =
@@ -880,13 +880,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (count > 1 && now - leadCheckMs >= SWITCH_CHECK_MS) {
       leadCheckMs = now;
       // Under a capacity target the cars average no more than the house leaves of it.
-      const room = quarter.roomKw(reading.houseKw);
+      const roomKw = quarter.roomKw(reading.houseKw);
       leads.choose(
         sts,
         items,
         itemOwner,
         fullLimits,
-        room === null ? Number.POSITIVE_INFINITY : Math.max(0, room),
+        roomKw === null ? Number.POSITIVE_INFINITY : Math.max(0, roomKw),
         now,
       );
     }
@@ -911,23 +911,23 @@ export function createBalancer(config: BalancerConfig): Balancer {
     const p = planIn;
     p.leftKwh = left;
     p.leftS = leftS;
-    p.leadS = plugged.leadS;
+    p.leadS = asked.leadS;
     p.freezeS = s.freezeS;
     p.houseKw = reading.houseKw;
     p.cyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS));
     p.evKw = evKw;
     p.fullKw = fullKw;
-    p.minKw = Number.isFinite(plugged.minKw) ? plugged.minKw : 0;
+    p.minKw = Number.isFinite(asked.minKw) ? asked.minKw : 0;
     p.minRunS = s.minRunS;
-    p.minPauseS = plugged.pauseS;
+    p.minPauseS = asked.pauseS;
     p.thinForS = Number.isNaN(thinSinceMs) ? 0 : (now - thinSinceMs) / 1000;
     p.surgeKw = house.surgeKw(now);
     p.spendableCyclersKw = house.cyclersOffKw(now, true);
     p.spendableCyclerKwh = house.cyclerEnergyKwh(now, Math.max(0, leftS), true);
     p.otherSurgeKw = house.surgeKw(now, true);
-    p.held = plugged.held;
-    p.charging = plugged.charging;
-    p.running = plugged.charging && runQuarterMs === quarter.quarterStartMs;
+    p.held = asked.held;
+    p.charging = asked.charging;
+    p.running = asked.charging && runQuarterMs === quarter.quarterStartMs;
     p.runningForS = (now - runStartMs) / 1000;
     // What a whole quarter leaves the cars with the house as it is now.
     const nextRoomKwh = (quarter.roomKw(reading.houseKw) ?? 0) * 0.25;
@@ -935,9 +935,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // The learned lag is the least the samples allow (a move shows up to one interval after it happened)
     // and the meter counts whole seconds: a stop may land that much later. Where the house alone may fill
     // the next quarter (as it is now, with every cycler back on), the stop is sent that much earlier.
-    const tailS = plugged.seenWithinS + 1;
+    const tailS = asked.seenWithinS + 1;
     const houseFillsKwh = nextRoomKwh - house.cyclersOffKw(now) * 0.25;
-    p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? plugged.lagS + tailS : plugged.lagS;
+    p.lagS = houseFillsKwh < (evKw * tailS) / 3600 ? asked.lagS + tailS : asked.lagS;
     const plan = planQuarter(p);
     if (plan.startsRun) {
       runQuarterMs = quarter.quarterStartMs;
@@ -1118,12 +1118,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return closed;
   }
 
-  /**
-   * Which car goes first where the lines cannot take every car's minimum: the one that makes clearly more of
-   * them (a three-phase car beside a single-phase one on a 16 A line). The gain must pay for the pause of the
-   * car it displaces; the choice then holds until another gains as much over it. A car not yet seen charging
-   * goes first on trial: it may charge on one phase only.
-   */
   /** 1/3-phase switching: compare with the other mode for a charger that can switch. */
   function switchPhases(
     st: ChargerRecord,

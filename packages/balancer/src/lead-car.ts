@@ -2,7 +2,8 @@
  * Which car goes first: admitted before the others of its priority, a car that makes clearly more of the lines
  * than the cars holding them (a three-phase car where a single-phase one holds the line its minimum needs) takes
  * them over, on trial until its phases are seen; a trial that gains nothing hands the lines back and is not
- * repeated for a while. The loop asks every few seconds (`LeadChoice.choose`); each step it reads `goesFirst`.
+ * repeated for a while. The gain must pay for the pause of the car it displaces; the choice then holds until another
+ * gains as much over it. The loop asks every few seconds (`LeadChoice.choose`); each step it reads `goesFirst`.
  */
 import { type AllocItem, type AllocLimits, kwWithLead, leadGain, newAllocResult } from './allocate';
 import type { ChargerRecord } from './charger-record';
@@ -27,6 +28,15 @@ export class LeadChoice {
   /** Scratch: what each charger gets with a car first, and with none. */
   private readonly res = newAllocResult();
   private readonly baseA: number[] = [];
+  /** The check being made: its time and the record behind each item (read by `skip`). */
+  private nowMs = 0;
+  private itemOwner: readonly ChargerRecord[] = [];
+  /**
+   * A car that went first on trial and made no more of the lines is not tried again for a while; one resting its
+   * minimum pause is not tried until it can start.
+   */
+  private readonly skip = (item: number) =>
+    this.nowMs - this.itemOwner[item]!.leadTriedMs < LEAD_RETRY_MS || this.itemOwner[item]!.resting;
 
   /**
    * Weighs which car goes first, at `nowMs`: `sts` the chargers' records, `items` the allocation's items of the
@@ -61,10 +71,9 @@ export class LeadChoice {
         }
       }
     }
-    // A car that went first on trial and made no more of the lines is not tried again for a while; one resting its
-    // minimum pause is not tried until it can start.
-    const skip = (item: number) => nowMs - itemOwner[item]!.leadTriedMs < LEAD_RETRY_MS || itemOwner[item]!.resting;
-    const { index, gainKw } = leadGain(items, limits, LEAD_TRIES, skip, this.res, this.baseA, roomKw);
+    this.nowMs = nowMs;
+    this.itemOwner = itemOwner;
+    const { index, gainKw } = leadGain(items, limits, LEAD_TRIES, this.skip, this.res, this.baseA, roomKw);
     if (index < 0 || gainKw < LEAD_MIN_GAIN_KW || itemOwner[index]!.lead) return;
     // The car it displaces: admitted without it, held out with it.
     kwWithLead(items, limits, index, this.res);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { learnResponse, watchResponse } from '../src/car-response';
+import { learnKwPerA, learnResponse, watchResponse } from '../src/car-response';
 import { type ChargerRecord, DEFAULT_LAG_S, DEFAULT_RAMP_S } from '../src/charger-record';
+import { charger } from './helpers';
 
 /** The part of a charger's record that learning a car's response reads and writes. */
 function record(): ChargerRecord {
@@ -70,5 +71,26 @@ describe("a car's response, learned from its charger's samples", () => {
     st.limitA = 11;
     watchResponse(st, 0);
     expect(st.watch).toBeNull();
+  });
+
+  it('learns the power an ampere offered costs once the car has settled at its offer, not while it ramps', () => {
+    // A single-phase car offered 16 A that draws 15 A (its charger's own losses): 3.45 kW, 0.216 kW per ampere
+    // offered rather than the 0.23 a line's ampere carries.
+    const st = {
+      ...record(),
+      limitA: 16,
+      drawnA: 15,
+      evKw: 3.45,
+      lastChangeMs: 0,
+      lagS: 3,
+      rampAps: 2,
+    } as ChargerRecord;
+    st.kwPerOfferedA = Number.NaN;
+    const cap = charger({ phases: [1], minA: 6, maxA: 16 });
+    // Settled after its lag, its ramp to 16 A and 2 s: 13 s. A sample from 10 s in teaches nothing.
+    learnKwPerA(st, cap, '1x230', 1, 10_000);
+    expect(st.kwPerOfferedA).toBeNaN();
+    learnKwPerA(st, cap, '1x230', 1, 14_000);
+    expect(st.kwPerOfferedA).toBeCloseTo(3.45 / 16, 6);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HouseReading } from '../src/house-reading';
-
-const V = 230;
+import { LINE_V as V } from '../src/site';
 
 interface Telegram {
   /** The meter's current on L1 (A); L2 and L3 carry nothing. */
@@ -66,15 +65,17 @@ describe('the house as meter less the cars', () => {
   it('sees a kettle that switches on while the car ramps, at least as far as the ramp cannot explain it', () => {
     const r = new HouseReading();
     telegram(r, { meterA: 8, sampleA: 6 });
-    // The car at 12 A and an 11 A kettle: meter 25 A. The car may be anywhere up to 16 A, so the house is at
-    // least 25 − 16 = 9 A: the fuse loop cuts for that at once rather than wait for the charger's next sample.
+    // The car at 12 A and an 11 A kettle: meter 2 + 11 + 12 = 25 A. The car may be anywhere up to 16 A, so the
+    // house is at least 25 − 16 = 9 A: the fuse loop cuts for that at once rather than wait for the next sample.
     telegram(r, { meterA: 25, sampleA: 6, risenA: 10 });
     expect(r.houseA[0]).toBe(9);
-    // And holds it while the samples are still behind: the car's further rise would hide the kettle again.
-    telegram(r, { meterA: 27, sampleA: 6, risenA: 10 });
-    expect(r.houseA[0]).toBe(11);
-    telegram(r, { meterA: 27, sampleA: 16 });
-    expect(r.houseA[0]).toBe(11);
+    // And holds it while the samples are still behind: the car's further rise (to 13 A: meter 26) would hide the
+    // kettle again, meter less what the car may draw reading 10 A, no more than the car's move explains.
+    telegram(r, { meterA: 26, sampleA: 6, risenA: 10 });
+    expect(r.houseA[0]).toBe(9);
+    // In step again (the car at 16 A, sampled): the whole kettle.
+    telegram(r, { meterA: 29, sampleA: 16 });
+    expect(r.houseA[0]).toBe(13);
   });
 
   it('takes what a falling car may hide as house while a cut lands', () => {
@@ -93,11 +94,12 @@ describe('the house as meter less the cars', () => {
     telegram(lagging, { meterA: 8, sampleA: 16, aheadA: 10 });
     expect(lagging.houseA[0]).toBe(2);
     expect(lagging.houseKw).toBeCloseTo(0.46, 6);
-    // The meter shows it already.
+    // The meter shows it already, and a 1 A load went off meanwhile: meter less sample is the house, the move is
+    // not added back (that would hold the house at 2 A).
     const shown = new HouseReading();
     telegram(shown, { meterA: 8, sampleA: 6 });
-    telegram(shown, { meterA: 18, sampleA: 16, aheadA: 10 });
-    expect(shown.houseA[0]).toBe(2);
+    telegram(shown, { meterA: 17, sampleA: 16, aheadA: 10 });
+    expect(shown.houseA[0]).toBe(1);
   });
 
   it("gives a load's off-step beside a car that can only rise, for the house model to learn", () => {

@@ -1,21 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { HouseModel } from '../src/house-model';
+import { DEFAULT_UNSEEN_STEP_KW, HouseModel } from '../src/house-model';
 import { LineRoom } from '../src/line-room';
 import { settingsOf } from '../src/settings';
-import type { Connection } from '../src/site';
+import { type Connection, LINE_V } from '../src/site';
 import { T0 } from './helpers';
 
 const noCars = { minA: [0, 0, 0], minFastA: [0, 0, 0], slow: [false, false, false] };
-/** 3 kW, the default room for an appliance not seen yet, at 230 V. */
-const UNSEEN_A = 3000 / 230;
+/** The default room for an appliance not seen yet, in amperes. */
+const UNSEEN_A = (DEFAULT_UNSEEN_STEP_KW * 1000) / LINE_V;
 
-/** The room a house with these line currents leaves the cars at its first telegram (no loads learned yet). */
-function roomFor(connection: Connection, fuseA: number, houseA: number[]): LineRoom {
+/**
+ * The room a house with these line currents leaves the cars at its first telegram (no loads learned yet): the
+ * meter reads the house plus `carA` on each line, and `cars` are the plugged cars' minimums per line.
+ */
+function roomFor(connection: Connection, fuseA: number, houseA: number[], carA = 0, cars = noCars): LineRoom {
   const s = settingsOf({ site: { connection, fuseA }, chargers: [] });
   const house = new HouseModel(connection, s.unseenStepKw);
   house.observe(T0, houseA, [false, false, false]);
   const room = new LineRoom();
-  room.update(T0, houseA, houseA, s, house, 1000, noCars);
+  room.update(
+    T0,
+    houseA,
+    houseA.map((a) => a + carA),
+    s,
+    house,
+    1000,
+    cars,
+  );
   return room;
 }
 
@@ -30,6 +41,21 @@ describe('what each line leaves the cars', () => {
     const large = roomFor('3N400', 32, [2, 2, 2]);
     expect(large.cutLine[0]).toBeCloseTo(32 - 0.5 - 2, 6);
     expect(large.heldLine).toEqual([false, false, false]);
+  });
+
+  it("over the fuse, cuts for one more step down to the cars' minimums, and not below them", () => {
+    // 25 A, 15 A of house and a 16 A car: 31 A. The fuse leaves the car 25 − 0.5 − 15 = 9.5 A; a step that may
+    // come before that cut lands (an unseen one, no larger than takes the house alone to its fuse: 10 A) would
+    // need the car at −0.5 A, but a car at its 6 A minimum is not paused for a step that may not come.
+    const atMin = { minA: [6, 6, 6], minFastA: [6, 6, 6], slow: [false, false, false] };
+    const over = roomFor('3N400', 25, [15, 15, 15], 16, atMin);
+    expect(over.plainCutLine[0]).toBeCloseTo(9.5, 6);
+    expect(over.cutLine[0]).toBe(6);
+    expect(over.overFuse).toBe(true);
+    // Under the fuse (a car at 9 A: 24 A), the cut is what the fuse leaves.
+    const under = roomFor('3N400', 25, [15, 15, 15], 9, atMin);
+    expect(under.cutLine[0]).toBeCloseTo(9.5, 6);
+    expect(under.overFuse).toBe(false);
   });
 
   it('leaves no limit on the lines a single-phase site does not have', () => {
