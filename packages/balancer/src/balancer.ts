@@ -156,7 +156,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
   const minFastOnLine: [number, number, number] = [0, 0, 0];
   /** Per line: a plugged car is on it whose second cut would not land in time (`secondCutInTime`). */
   const slowOnLine: [boolean, boolean, boolean] = [false, false, false];
-  const carsOnLines: CarsOnLines = { minA: minOnLine, minFastA: minFastOnLine, slow: slowOnLine };
+  const pluggedMinOnLine: [number, number, number] = [0, 0, 0];
+  const carsOnLines: CarsOnLines = {
+    minA: minOnLine,
+    minFastA: minFastOnLine,
+    slow: slowOnLine,
+    pluggedMinA: pluggedMinOnLine,
+  };
   /** The quarter whose run at the end has started, and when. */
   let runQuarterMs = Number.NaN;
   let runStartMs = 0;
@@ -657,6 +663,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     // EV current per line as the chargers measure it; the rest of each line's current is the house.
     reading.beginStep();
     minOnLine[0] = minOnLine[1] = minOnLine[2] = 0;
+    pluggedMinOnLine[0] = pluggedMinOnLine[1] = pluggedMinOnLine[2] = 0;
     minFastOnLine[0] = minFastOnLine[1] = minFastOnLine[2] = 0;
     slowOnLine[0] = slowOnLine[1] = slowOnLine[2] = false;
     evKw = 0;
@@ -790,6 +797,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       if (st.plugged) {
         const inTime = secondCutInTime(st);
         if (!inTime) for (const line of used) slowOnLine[line] = true;
+        for (const line of used) pluggedMinOnLine[line]! += cap.minA;
         if (st.limitA >= cap.minA) {
           for (const line of used) minOnLine[line]! += cap.minA;
           if (inTime) for (const line of used) minFastOnLine[line]! += cap.minA;

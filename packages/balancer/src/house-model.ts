@@ -76,6 +76,8 @@ const COOL_MAX_S = 90;
 const LEVELS_MIN_ON = 4;
 /** Levels of one appliance keep its rhythm: their usual on-times differ by at most this factor. */
 const LEVELS_ON_RATIO = 2;
+/** A cycler's rhythm is carried on by at most this many runs of its appliance's other levels in a row (`dueNow`). */
+const MAX_CARRIED = 2;
 /** `leader` of a load not yet placed in a group. */
 const UNPLACED = -2;
 
@@ -106,6 +108,10 @@ export interface LearnedLoad {
   useFromMs: number;
   /** The loads seen on at the same time as this one (the others are candidates for levels of one appliance). */
   together: Set<LearnedLoad>;
+  /** The cycler whose rhythm this run carries on (`dueNow`), or null. */
+  carries: LearnedLoad | null;
+  /** Runs of other loads that carried its rhythm on since it last ran itself. */
+  carried: number;
 }
 
 /** The room `HouseModel.holdA` keeps per line (A) for cyclers that are off now. */
@@ -116,9 +122,12 @@ export interface HeldRoom {
   dueA: readonly number[];
   /**
    * The part of `dueA` of cyclers resting less than `LONG_REST_S`: thermostats of cooking and drying that run in the
-   * same hours as others, of which two of one size may be one load to the model (fleet house nl 8675309/127).
+   * same hours as others, of which two of one size may be one load to the model (fleet house nl 8675309/127), and
+   * whose return may come within a cut's lag of another load's step (nl 60221/455).
    */
   dueOftenA: readonly number[];
+  /** The largest single one of those per line: a return that may come within a cut's lag of another load's step. */
+  dueOftenTopA: readonly number[];
 }
 
 /** The owner-facing summary of a learned load (state API, dashboard). */
@@ -151,6 +160,7 @@ export class HouseModel {
     shortA: [0, 0, 0] as [number, number, number],
     dueA: [0, 0, 0] as [number, number, number],
     dueOftenA: [0, 0, 0] as [number, number, number],
+    dueOftenTopA: [0, 0, 0] as [number, number, number],
   };
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly learnedStepOut: [number, number, number] = [0, 0, 0];
@@ -321,6 +331,8 @@ export class HouseModel {
       }
       if (nowMs - load.lastSeenMs > RETURN_MS) load.useFromMs = nowMs;
       if (load.useFromMs === nowMs && size >= this.sessionFromA) this.sessionUntilMs = nowMs + SESSION_MS;
+      load.carries = this.dueNow(load, nowMs);
+      load.carried = 0;
       load.on = true;
       load.onSteps++;
       load.lastOnMs = nowMs;
@@ -333,9 +345,43 @@ export class HouseModel {
     if (!load) return;
     load.mask = mask;
     load.on = false;
-    load.onS = ewma(load.onS, (nowMs - load.lastOnMs) / 1000);
+    const runS = (nowMs - load.lastOnMs) / 1000;
+    load.onS = ewma(load.onS, runS);
     load.lastOffMs = nowMs;
     load.lastSeenMs = nowMs;
+    const cycler = load.carries;
+    load.carries = null;
+    // Another level of the cycler's appliance keeps its rhythm: a run about as long as the cycler's, never beside it
+    // (not one that went off in this telegram: that run was its own).
+    if (
+      cycler &&
+      !cycler.on &&
+      cycler.lastOffMs < nowMs &&
+      !cycler.together.has(load) &&
+      runS <= cycler.onS * LEVELS_ON_RATIO &&
+      cycler.onS <= runS * LEVELS_ON_RATIO
+    ) {
+      cycler.lastOffMs = nowMs;
+      cycler.carried++;
+    }
+  }
+
+  /**
+   * The cycler on the same lines, resting less than `LONG_REST_S`, that is off and due back now: a step that is not
+   * its own may be another of its appliance's levels, and a run of it about as long as the cycler's, never beside
+   * it, carries the cycler's rhythm on (see `step`). A hob zone at 1.48 and 0.89 kW whose 1.48 kW runs were learned
+   * as a cycler was taken for stopped after one 0.89 kW run, and its next return found the cars raised into its room
+   * (fleet house nl 60221/455). At most `MAX_CARRIED` runs in a row: another appliance that happens to step there
+   * keeps the cycler's room a cycle or two longer, not for good. A heat pump's long rests are left alone: its return
+   * may be lent room up to 1.13 × In, and its levels keep room once seen (`mayStep`).
+   */
+  private dueNow(load: LearnedLoad, nowMs: number): LearnedLoad | null {
+    for (const other of this.loads) {
+      if (other === load || other.mask !== load.mask || other.carried >= MAX_CARRIED) continue;
+      if (!HouseModel.cyclingOff(other, nowMs) || other.offS >= LONG_REST_S) continue;
+      if (HouseModel.earliestBackS(other, nowMs) <= 0) return other;
+    }
+    return null;
   }
 
   /**
@@ -383,6 +429,8 @@ export class HouseModel {
       lastSeenMs: nowMs,
       useFromMs: nowMs,
       together: new Set(),
+      carries: null,
+      carried: 0,
     };
     this.loads.push(load);
     return load;
@@ -427,7 +475,8 @@ export class HouseModel {
    * may be lent to a car only while their return is far enough away for a cut to land first.
    */
   holdA(nowMs: number, horizonS: number): HeldRoom {
-    const { shortA, dueA, dueOftenA } = this.held;
+    const { shortA, dueA, dueOftenA, dueOftenTopA } = this.held;
+    dueOftenTopA[0] = dueOftenTopA[1] = dueOftenTopA[2] = 0;
     shortA[0] = shortA[1] = shortA[2] = 0;
     dueA[0] = dueA[1] = dueA[2] = 0;
     dueOftenA[0] = dueOftenA[1] = dueOftenA[2] = 0;
@@ -441,7 +490,10 @@ export class HouseModel {
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) {
           out[l]! += addA;
-          if (often) dueOftenA[l]! += addA;
+          if (often) {
+            dueOftenA[l]! += addA;
+            dueOftenTopA[l] = Math.max(dueOftenTopA[l]!, addA);
+          }
         }
     }
     return this.held;

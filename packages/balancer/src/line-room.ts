@@ -27,6 +27,8 @@ export interface CarsOnLines {
   minFastA: readonly number[];
   /** A car is on the line whose second cut would not land in time. */
   slow: readonly boolean[];
+  /** The sum of the minimums of every plugged car (A), charging or not. */
+  pluggedMinA: readonly number[];
 }
 
 export class LineRoom {
@@ -80,8 +82,8 @@ export class LineRoom {
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) this.lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
     const stepA = house.stepA(now, this.lineHouseA, s.fuseA);
-    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse (rare:
-    // taken only then).
+    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse, and what
+    // may follow a cooking thermostat's return (taken only then).
     let learnedStepA: readonly number[] | null = null;
     this.coolingBinds = false;
     this.overFuse = false;
@@ -110,8 +112,18 @@ export class LineRoom {
       const oftenA = slowOnLine[l] ? hold.dueOftenA[l]! : 0;
       const lendA = overLine ? 0 : returnRoomA;
       const heldA = hold.shortA[l]! + oftenA + Math.max(0, hold.dueA[l]! - oftenA - lendA);
-      this.raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip);
-      this.cutLine[l] = overLine ? this.raiseLine[l]! : Math.min(fuse - heldA, trip);
+      // A cooking or drying thermostat due back may return within a cut's lag of a step of another load the house
+      // has shown (fleet house nl 60221/455: a hob zone back 2 s after another zone's step, 1 s above 1.45 × In).
+      // The largest such return and that step fit under 1.45 × In beside the cars, trimmed for it no lower than the
+      // plugged cars' minimums: none is paused or kept from starting for a return that may not come.
+      let dueTripA = Infinity;
+      if (hold.dueOftenTopA[l]! > 0) {
+        learnedStepA ??= house.stepA(now, this.lineHouseA, s.fuseA, false);
+        const bothA = learnedStepA[l]! + hold.dueOftenTopA[l]!;
+        dueTripA = Math.max(TRIP_RATIO * s.fuseA - s.marginA - h - bothA, cars.pluggedMinA[l]!);
+      }
+      this.raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip, dueTripA);
+      this.cutLine[l] = overLine ? this.raiseLine[l]! : Math.min(fuse - heldA, trip, dueTripA);
       this.plainCutLine[l] = this.cutLine[l]!;
       if (overLine) {
         // Over the fuse: the cut lands only after the cars' lag, and a load switching on before it would

@@ -97,6 +97,7 @@ describe('house model', () => {
       shortA: [0, 0, 0],
       dueA: [5, 5, 5],
       dueOftenA: [0, 0, 0],
+      dueOftenTopA: [0, 0, 0],
     });
   });
 
@@ -111,7 +112,19 @@ describe('house model', () => {
       shortA: [0, 0, 0],
       dueA: [0, 10, 0],
       dueOftenA: [0, 10, 0],
+      dueOftenTopA: [0, 10, 0],
     });
+  });
+
+  it('keeps a hob zone’s rhythm while it cycles at another of its power levels', () => {
+    const m = new HouseModel('3N400');
+    // a zone on L3, 76 s on / 73 s off: three runs at 1.48 kW (6.4 A), then one at 0.89 kW (3.9 A)
+    const zone = (s: number) => (s % 149 >= 76 ? 0 : s < 3 * 149 ? 6.4 : 3.9);
+    feed(m, 0, 4 * 149, (s) => [1, 1, 1 + zone(s)]);
+    // 67 s after the 0.89 kW run the zone is due back at either level: the 1.48 kW one keeps its room
+    const dueA = m.holdA(T0 + (3 * 149 + 76 + 67) * 1000, 15).dueA;
+    expect(dueA[2]).toBeCloseTo(6.4, 1);
+    expect(dueA[0]).toBe(0);
   });
 
   it('takes the levels of a modulating heat pump in turn, not on top of each other', () => {

@@ -5,7 +5,7 @@ import { settingsOf } from '../src/settings';
 import { type Connection, LINE_V } from '../src/site';
 import { T0 } from './helpers';
 
-const noCars = { minA: [0, 0, 0], minFastA: [0, 0, 0], slow: [false, false, false] };
+const noCars = { minA: [0, 0, 0], minFastA: [0, 0, 0], slow: [false, false, false], pluggedMinA: [0, 0, 0] };
 /** The default room for an appliance not seen yet, in amperes. */
 const UNSEEN_A = (DEFAULT_UNSEEN_STEP_KW * 1000) / LINE_V;
 
@@ -47,7 +47,7 @@ describe('what each line leaves the cars', () => {
     // 25 A, 15 A of house and a 16 A car: 31 A. The fuse leaves the car 25 − 0.5 − 15 = 9.5 A; a step that may
     // come before that cut lands (an unseen one, no larger than takes the house alone to its fuse: 10 A) would
     // need the car at −0.5 A, but a car at its 6 A minimum is not paused for a step that may not come.
-    const atMin = { minA: [6, 6, 6], minFastA: [6, 6, 6], slow: [false, false, false] };
+    const atMin = { minA: [6, 6, 6], minFastA: [6, 6, 6], slow: [false, false, false], pluggedMinA: [6, 6, 6] };
     const over = roomFor('3N400', 25, [15, 15, 15], 16, atMin);
     expect(over.plainCutLine[0]).toBeCloseTo(9.5, 6);
     expect(over.cutLine[0]).toBe(6);
@@ -56,6 +56,38 @@ describe('what each line leaves the cars', () => {
     const under = roomFor('3N400', 25, [15, 15, 15], 9, atMin);
     expect(under.cutLine[0]).toBeCloseTo(9.5, 6);
     expect(under.overFuse).toBe(false);
+  });
+
+  it('keeps room under 1.45 × In for a cooking thermostat due back and a step seen, down to the cars’ minimums', () => {
+    // 3N400 25 A: a 15 A hob zone on L3 once, then its neighbour zone cycling there, 6.4 A for 76 s, off 73 s. Its
+    // return may come within a cut's lag of the other zone's step: both fit under 1.45 × In.
+    const s = settingsOf({ site: { connection: '3N400', fuseA: 25 }, chargers: [] });
+    const house = new HouseModel('3N400', s.unseenStepKw);
+    const zone = (t: number) => (t >= 10 && t < 300 ? 15 : t >= 400 && (t - 400) % 149 < 76 ? 6.4 : 0);
+    const houseA = (t: number) => [1, 1, 1 + zone(t)];
+    const at = 400 + 3 * 149 + 76 + 65; // off 65 s of its usual 73
+    for (let t = 0; t <= at; t++) house.observe(T0 + t * 1000, houseA(t), [false, false, false]);
+    const now = T0 + at * 1000;
+    expect(house.holdA(now, 10).dueOftenTopA[2]).toBeCloseTo(6.4, 6);
+    const bothA = 1.45 * 25 - s.marginA - 1 - 15 - 6.4;
+    /** The room beside cars on every line: `runningMinA` the minimums of those charging, `pluggedMinA` of all. */
+    const roomBeside = (runningMinA: number, pluggedMinA: number) => {
+      const room = new LineRoom();
+      const running = [runningMinA, runningMinA, runningMinA];
+      const plugged = [pluggedMinA, pluggedMinA, pluggedMinA];
+      const cars = { minA: running, minFastA: running, slow: [false, false, false], pluggedMinA: plugged };
+      const meterA = houseA(at).map((a) => a + runningMinA);
+      room.update(now, houseA(at), meterA, s, house, 1000, cars);
+      return room;
+    };
+    const above = roomBeside(6, 6);
+    expect(above.cutLine[2]).toBeCloseTo(bothA, 6);
+    expect(above.raiseLine[2]).toBeCloseTo(bothA, 6);
+    // the lines without the thermostat keep what the fuse and the next step leave
+    expect(above.cutLine[0]).toBeGreaterThan(bothA + 5);
+    // cars whose minimums leave less are trimmed to them, not paused, and a paused one may start
+    expect(roomBeside(16, 16).cutLine[2]).toBe(16);
+    expect(roomBeside(0, 16).raiseLine[2]).toBe(16);
   });
 
   it('leaves no limit on the lines a single-phase site does not have', () => {
