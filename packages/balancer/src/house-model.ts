@@ -112,6 +112,8 @@ export interface LearnedLoad {
   carries: LearnedLoad | null;
   /** Runs of other loads that carried its rhythm on since it last ran itself. */
   carried: number;
+  /** The load whose run last carried its rhythm on: its appliance at another level (`oneRhythm`), or null. */
+  carriedBy: LearnedLoad | null;
 }
 
 /** The room `HouseModel.holdA` keeps per line (A) for cyclers that are off now. */
@@ -126,8 +128,6 @@ export interface HeldRoom {
    * whose return may come within a cut's lag of another load's step (nl 60221/455).
    */
   dueOftenA: readonly number[];
-  /** The largest single one of those per line: a return that may come within a cut's lag of another load's step. */
-  dueOftenTopA: readonly number[];
 }
 
 /** The owner-facing summary of a learned load (state API, dashboard). */
@@ -160,11 +160,11 @@ export class HouseModel {
     shortA: [0, 0, 0] as [number, number, number],
     dueA: [0, 0, 0] as [number, number, number],
     dueOftenA: [0, 0, 0] as [number, number, number],
-    dueOftenTopA: [0, 0, 0] as [number, number, number],
   };
   private readonly stepOut: [number, number, number] = [0, 0, 0];
   private readonly learnedStepOut: [number, number, number] = [0, 0, 0];
   private readonly blindStepOut: [number, number, number] = [0, 0, 0];
+  private readonly returnOut: [number, number, number] = [0, 0, 0];
   private readonly coolOut: [number, number, number] = [0, 0, 0];
   /** Scratch of `sumOverAppliances`: a value per load index, and the group each load joined. */
   private readonly weight = new Float64Array(MAX_LOADS);
@@ -363,6 +363,7 @@ export class HouseModel {
     ) {
       cycler.lastOffMs = nowMs;
       cycler.carried++;
+      cycler.carriedBy = load;
     }
   }
 
@@ -412,7 +413,11 @@ export class HouseModel {
         if (this.loads[i]!.lastSeenMs < this.loads[oldest]!.lastSeenMs) oldest = i;
       }
       const gone = this.loads.splice(oldest, 1)[0]!;
-      for (const load of this.loads) load.together.delete(gone);
+      for (const load of this.loads) {
+        load.together.delete(gone);
+        if (load.carries === gone) load.carries = null;
+        if (load.carriedBy === gone) load.carriedBy = null;
+      }
     }
     const load: LearnedLoad = {
       mask,
@@ -431,6 +436,7 @@ export class HouseModel {
       together: new Set(),
       carries: null,
       carried: 0,
+      carriedBy: null,
     };
     this.loads.push(load);
     return load;
@@ -475,13 +481,12 @@ export class HouseModel {
    * may be lent to a car only while their return is far enough away for a cut to land first.
    */
   holdA(nowMs: number, horizonS: number): HeldRoom {
-    const { shortA, dueA, dueOftenA, dueOftenTopA } = this.held;
-    dueOftenTopA[0] = dueOftenTopA[1] = dueOftenTopA[2] = 0;
+    const { shortA, dueA, dueOftenA } = this.held;
     shortA[0] = shortA[1] = shortA[2] = 0;
     dueA[0] = dueA[1] = dueA[2] = 0;
     dueOftenA[0] = dueOftenA[1] = dueOftenA[2] = 0;
     for (const load of this.loads) {
-      if (!HouseModel.cyclingOff(load, nowMs)) continue;
+      if (!HouseModel.cyclingOff(load, nowMs) || this.outweighed(load, nowMs)) continue;
       const short = load.offS < LEND_MIN_OFF_S;
       if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const out = short ? shortA : dueA;
@@ -490,23 +495,82 @@ export class HouseModel {
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) {
           out[l]! += addA;
-          if (often) {
-            dueOftenA[l]! += addA;
-            dueOftenTopA[l] = Math.max(dueOftenTopA[l]!, addA);
-          }
+          if (often) dueOftenA[l]! += addA;
         }
     }
     return this.held;
   }
 
   /**
-   * What a load that is off adds when it comes on (A): another level of its appliance that runs now makes way.
-   * `room`: the room to keep for it, its largest step (`peakA`); else what it is expected to draw.
+   * Per line (A): the return of a cooking or drying thermostat due back within `horizonS` (resting 1–5 min, as
+   * `holdA`'s `dueOftenA`) together with the largest step of another load that may step now (`mayStep`, loads that
+   * came on in one telegram as one: `cameOnWith`), the largest such pair; 0 where none is due. The return may come
+   * within a cut's lag of that step, in the hours of the same meal (fleet house nl 60221/455: a hob zone back 2 s
+   * after another zone's step). Not another level of the thermostat's own appliance: they take turns.
+   */
+  returnWithStepA(nowMs: number, horizonS: number): readonly number[] {
+    const out = this.returnOut;
+    out[0] = out[1] = out[2] = 0;
+    for (const load of this.loads) {
+      if (!HouseModel.cyclingOff(load, nowMs) || load.offS < LEND_MIN_OFF_S || load.offS >= LONG_REST_S) continue;
+      if (HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
+      const backA = this.stepOf(load, true);
+      for (let l = 0; l < 3; l++) {
+        if (!(load.mask & (1 << l))) continue;
+        let stepA = 0;
+        for (const other of this.loads) {
+          if (!this.besideReturn(load, other, l, nowMs)) continue;
+          let groupA = 0;
+          for (const part of this.loads)
+            if (HouseModel.cameOnWith(other, part) && this.besideReturn(load, part, l, nowMs))
+              groupA += this.stepOf(part, true);
+          stepA = Math.max(stepA, groupA);
+        }
+        out[l] = Math.max(out[l]!, backA + stepA);
+      }
+    }
+    return out;
+  }
+
+  /** Whether `other` may step on line `l` beside the return of the cycler `load`: another appliance's load. */
+  private besideReturn(load: LearnedLoad, other: LearnedLoad, l: number, nowMs: number): boolean {
+    if (other === load || !(other.mask & (1 << l))) return false;
+    if (HouseModel.levels(load, other) || HouseModel.oneRhythm(load, other)) return false;
+    return this.mayStep(other, nowMs);
+  }
+
+  /** Whether one run carried the other's rhythm on: one appliance at two levels, which take turns. */
+  private static oneRhythm(a: LearnedLoad, b: LearnedLoad): boolean {
+    return a.carriedBy === b || b.carriedBy === a;
+  }
+
+  /**
+   * A cycler off now whose appliance has another level off now too that keeps a larger room: `holdA` counts the
+   * appliance once (fleet scenario `be-3n400-bursty-appliances`: an air fryer's runs learned at 7.8 and 9.4 A, each
+   * held through the other's rests, kept 17 A of a 25 A line from the car).
+   */
+  private outweighed(load: LearnedLoad, nowMs: number): boolean {
+    for (const other of this.loads) {
+      if (other === load || !HouseModel.oneRhythm(load, other) || !HouseModel.cyclingOff(other, nowMs)) continue;
+      if (
+        other.peakA > load.peakA ||
+        (other.peakA === load.peakA && this.loads.indexOf(other) < this.loads.indexOf(load))
+      )
+        return true;
+    }
+    return false;
+  }
+
+  /**
+   * What a load that is off adds when it comes on (A): another level of its appliance that runs now makes way (one
+   * seen often, `levels`, or one whose run carried its rhythm on, `oneRhythm`). `room`: the room to keep for it, its
+   * largest step (`peakA`); else what it is expected to draw.
    */
   private stepOf(load: LearnedLoad, room = false): number {
     let runningA = 0;
     for (const other of this.loads)
-      if (other.on && HouseModel.levels(load, other)) runningA = Math.max(runningA, other.amps);
+      if (other.on && (HouseModel.levels(load, other) || HouseModel.oneRhythm(load, other)))
+        runningA = Math.max(runningA, other.amps);
     return Math.max(0, (room ? load.peakA : load.amps) - runningA);
   }
 

@@ -73,7 +73,9 @@ export class LineRoom {
     for (let l = 0; l < 3; l++) if (!Number.isNaN(houseA[l]!)) worstHouse = Math.max(worstHouse, houseA[l]!);
     // A cycler's return must find the cars already cut: hold its headroom from a response time before it.
     const lagS = Number.isNaN(s.lagS) ? DEFAULT_LAG_S : s.lagS;
-    const hold = house.holdA(now, lagS + 3 + s.raiseIntervalMs / 1000);
+    const horizonS = lagS + 3 + s.raiseIntervalMs / 1000;
+    const hold = house.holdA(now, horizonS);
+    const returnWithStepA = house.returnWithStepA(now, horizonS);
     // A cycler's return may land on cars not yet cut for it where the cut ends the run over the fuse within 10 s
     // (a meter sending every 10 s would leave it over for 15). A breaker does not trip at 1.13 × In.
     const returnRoomA = cadenceMs + lagS * 1000 <= RETURN_RUN_MS ? (NO_TRIP_RATIO - 1) * s.fuseA : 0;
@@ -82,8 +84,8 @@ export class LineRoom {
     // A line the meter does not report is assumed as loaded as the worst one it does.
     for (let l = 0; l < 3; l++) this.lineHouseA[l] = Number.isNaN(houseA[l]!) ? worstHouse : houseA[l]!;
     const stepA = house.stepA(now, this.lineHouseA, s.fuseA);
-    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse, and what
-    // may follow a cooking thermostat's return (taken only then).
+    // The same without an appliance not seen yet: what a slow car is paused for on a line over its fuse (rare:
+    // taken only then).
     let learnedStepA: readonly number[] | null = null;
     this.coolingBinds = false;
     this.overFuse = false;
@@ -116,12 +118,9 @@ export class LineRoom {
       // has shown (fleet house nl 60221/455: a hob zone back 2 s after another zone's step, 1 s above 1.45 × In).
       // The largest such return and that step fit under 1.45 × In beside the cars, trimmed for it no lower than the
       // plugged cars' minimums: none is paused or kept from starting for a return that may not come.
-      let dueTripA = Infinity;
-      if (hold.dueOftenTopA[l]! > 0) {
-        learnedStepA ??= house.stepA(now, this.lineHouseA, s.fuseA, false);
-        const bothA = learnedStepA[l]! + hold.dueOftenTopA[l]!;
-        dueTripA = Math.max(TRIP_RATIO * s.fuseA - s.marginA - h - bothA, cars.pluggedMinA[l]!);
-      }
+      const bothA = returnWithStepA[l]!;
+      const dueTripA =
+        bothA > 0 ? Math.max(TRIP_RATIO * s.fuseA - s.marginA - h - bothA, cars.pluggedMinA[l]!) : Infinity;
       this.raiseLine[l] = Math.min(fuse - heldA - cooling[l]!, trip, dueTripA);
       this.cutLine[l] = overLine ? this.raiseLine[l]! : Math.min(fuse - heldA, trip, dueTripA);
       this.plainCutLine[l] = this.cutLine[l]!;

@@ -97,7 +97,6 @@ describe('house model', () => {
       shortA: [0, 0, 0],
       dueA: [5, 5, 5],
       dueOftenA: [0, 0, 0],
-      dueOftenTopA: [0, 0, 0],
     });
   });
 
@@ -112,7 +111,6 @@ describe('house model', () => {
       shortA: [0, 0, 0],
       dueA: [0, 10, 0],
       dueOftenA: [0, 10, 0],
-      dueOftenTopA: [0, 10, 0],
     });
   });
 
@@ -125,6 +123,20 @@ describe('house model', () => {
     const dueA = m.holdA(T0 + (3 * 149 + 76 + 67) * 1000, 15).dueA;
     expect(dueA[2]).toBeCloseTo(6.4, 1);
     expect(dueA[0]).toBe(0);
+  });
+
+  it('holds an appliance whose runs it learned at two sizes once, the larger, and not on top of its own run', () => {
+    const m = new HouseModel('3N400', 0);
+    // an air fryer on L1, 30 s on / 30 s off: three runs at 7.8 A, then runs at 9.4 A (more than a fifth larger)
+    const fryer = (s: number) => (s < 10 || (s - 10) % 60 >= 30 ? 0 : s < 190 ? 7.8 : 9.4);
+    feed(m, 0, 300, (s) => [1 + fryer(s), 1, 1]);
+    expect(m.summary(T0 + 300_000).map((l) => l.kw)).toEqual([2.16, 1.79]);
+    // resting: one room, the larger run's, not both
+    expect(m.holdA(T0 + 300_000, 15).shortA[0]).toBeCloseTo(9.4, 6);
+    // running at 9.4 A: its 7.8 A runs add nothing on top
+    feed(m, 300, 20, (s) => [1 + fryer(s), 1, 1]);
+    expect(fryer(319)).toBe(9.4);
+    expect(m.holdA(T0 + 319_000, 15).shortA[0]).toBe(0);
   });
 
   it('takes the levels of a modulating heat pump in turn, not on top of each other', () => {

@@ -68,7 +68,8 @@ describe('what each line leaves the cars', () => {
     const at = 400 + 3 * 149 + 76 + 65; // off 65 s of its usual 73
     for (let t = 0; t <= at; t++) house.observe(T0 + t * 1000, houseA(t), [false, false, false]);
     const now = T0 + at * 1000;
-    expect(house.holdA(now, 10).dueOftenTopA[2]).toBeCloseTo(6.4, 6);
+    // the zone's return and the other zone's step, on L3 alone
+    expect(house.returnWithStepA(now, 10)).toEqual([0, 0, expect.closeTo(15 + 6.4, 6)]);
     const bothA = 1.45 * 25 - s.marginA - 1 - 15 - 6.4;
     /** The room beside cars on every line: `runningMinA` the minimums of those charging, `pluggedMinA` of all. */
     const roomBeside = (runningMinA: number, pluggedMinA: number) => {
