@@ -539,9 +539,12 @@ export class HouseModel {
     return this.mayStep(other, nowMs);
   }
 
-  /** Whether one run carried the other's rhythm on: one appliance at two levels, which take turns. */
+  /**
+   * Whether one run carried the other's rhythm on: one appliance at two levels, which take turns. Not once they were
+   * seen on together: two appliances after all.
+   */
   private static oneRhythm(a: LearnedLoad, b: LearnedLoad): boolean {
-    return a.carriedBy === b || b.carriedBy === a;
+    return (a.carriedBy === b || b.carriedBy === a) && !a.together.has(b);
   }
 
   /**

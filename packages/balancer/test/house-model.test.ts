@@ -137,6 +137,10 @@ describe('house model', () => {
     feed(m, 300, 20, (s) => [1 + fryer(s), 1, 1]);
     expect(fryer(319)).toBe(9.4);
     expect(m.holdA(T0 + 319_000, 15).shortA[0]).toBe(0);
+    // the 7.8 A load on beside the 9.4 A run: two appliances after all, and its room is whole again
+    feed(m, 320, 16, (s) => [1 + fryer(s) + (s >= 325 && s < 330 ? 7.8 : 0), 1, 1]);
+    expect(fryer(335)).toBe(9.4);
+    expect(m.holdA(T0 + 335_000, 15).shortA[0]).toBeCloseTo(7.8, 6);
   });
 
   it('takes the levels of a modulating heat pump in turn, not on top of each other', () => {
