@@ -515,28 +515,10 @@ export class HouseModel {
       if (!HouseModel.cyclingOff(load, nowMs) || load.offS < LEND_MIN_OFF_S || load.offS >= LONG_REST_S) continue;
       if (HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const backA = this.stepOf(load, true);
-      for (let l = 0; l < 3; l++) {
-        if (!(load.mask & (1 << l))) continue;
-        let stepA = 0;
-        for (const other of this.loads) {
-          if (!this.besideReturn(load, other, l, nowMs)) continue;
-          let groupA = 0;
-          for (const part of this.loads)
-            if (HouseModel.cameOnWith(other, part) && this.besideReturn(load, part, l, nowMs))
-              groupA += this.stepOf(part, true);
-          stepA = Math.max(stepA, groupA);
-        }
-        out[l] = Math.max(out[l]!, backA + stepA);
-      }
+      for (let l = 0; l < 3; l++)
+        if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, backA + this.largestStepA(l, nowMs, load));
     }
     return out;
-  }
-
-  /** Whether `other` may step on line `l` beside the return of the cycler `load`: another appliance's load. */
-  private besideReturn(load: LearnedLoad, other: LearnedLoad, l: number, nowMs: number): boolean {
-    if (other === load || !(other.mask & (1 << l))) return false;
-    if (HouseModel.levels(load, other) || HouseModel.oneRhythm(load, other)) return false;
-    return this.mayStep(other, nowMs);
   }
 
   /**
@@ -651,19 +633,36 @@ export class HouseModel {
   stepA(nowMs: number, houseA?: readonly number[], fuseA = Infinity, unseen = true): readonly number[] {
     const out = unseen ? this.stepOut : this.learnedStepOut;
     const unseenA = unseen ? this.unseenA(nowMs) : 0;
-    for (let l = 0; l < 3; l++) out[l] = houseA ? Math.min(unseenA, Math.max(0, fuseA - houseA[l]!)) : unseenA;
-    for (const load of this.loads) {
-      if (!this.mayStep(load, nowMs)) continue;
-      for (let l = 0; l < 3; l++) {
-        if (!(load.mask & (1 << l))) continue;
-        let stepA = 0;
-        for (const other of this.loads)
-          if (other.mask & (1 << l) && HouseModel.cameOnWith(load, other) && this.mayStep(other, nowMs))
-            stepA += this.stepOf(other, true);
-        out[l] = Math.max(out[l]!, stepA);
-      }
+    for (let l = 0; l < 3; l++) {
+      const roomA = houseA ? Math.min(unseenA, Math.max(0, fuseA - houseA[l]!)) : unseenA;
+      out[l] = Math.max(roomA, this.largestStepA(l, nowMs, null));
     }
     return out;
+  }
+
+  /**
+   * The largest step on line `l` of the loads that may step now (A), loads that last came on in one telegram as one
+   * (`cameOnWith`); `besides`: a cycler whose own step and levels are left out (`returnWithStepA`).
+   */
+  private largestStepA(l: number, nowMs: number, besides: LearnedLoad | null): number {
+    let largestA = 0;
+    for (const load of this.loads) {
+      if (!this.mayStepOn(load, l, nowMs, besides)) continue;
+      let stepA = 0;
+      for (const other of this.loads)
+        if (HouseModel.cameOnWith(load, other) && this.mayStepOn(other, l, nowMs, besides))
+          stepA += this.stepOf(other, true);
+      largestA = Math.max(largestA, stepA);
+    }
+    return largestA;
+  }
+
+  /** A load that may step now on line `l`, not `besides` nor one of its levels. */
+  private mayStepOn(load: LearnedLoad, l: number, nowMs: number, besides: LearnedLoad | null): boolean {
+    if (!(load.mask & (1 << l))) return false;
+    if (besides && (load === besides || HouseModel.levels(besides, load) || HouseModel.oneRhythm(besides, load)))
+      return false;
+    return this.mayStep(load, nowMs);
   }
 
   /**
