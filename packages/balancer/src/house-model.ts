@@ -124,8 +124,8 @@ export interface HeldRoom {
   dueA: readonly number[];
   /**
    * The part of `dueA` of cyclers resting less than `LONG_REST_S`: thermostats of cooking and drying that run in the
-   * same hours as others, of which two of one size may be one load to the model (fleet house nl 8675309/127), and
-   * whose return may come within a cut's lag of another load's step (nl 60221/455).
+   * same hours as others, of which two of one size may be one load to the model (fleet house nl 8675309/127). Their
+   * return beside another load's step under 1.45 × In: `returnWithStepA`.
    */
   dueOftenA: readonly number[];
 }
@@ -490,7 +490,7 @@ export class HouseModel {
       const short = load.offS < LEND_MIN_OFF_S;
       if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const out = short ? shortA : dueA;
-      const often = !short && load.offS < LONG_REST_S;
+      const often = HouseModel.restsOften(load);
       const addA = this.stepOf(load, true);
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) {
@@ -512,13 +512,18 @@ export class HouseModel {
     const out = this.returnOut;
     out[0] = out[1] = out[2] = 0;
     for (const load of this.loads) {
-      if (!HouseModel.cyclingOff(load, nowMs) || load.offS < LEND_MIN_OFF_S || load.offS >= LONG_REST_S) continue;
+      if (!HouseModel.cyclingOff(load, nowMs) || !HouseModel.restsOften(load)) continue;
       if (HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const backA = this.stepOf(load, true);
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, backA + this.largestStepA(l, nowMs, load));
     }
     return out;
+  }
+
+  /** A cooking or drying thermostat's rest: a minute or more (`LEND_MIN_OFF_S`), under `LONG_REST_S`. */
+  private static restsOften(load: LearnedLoad): boolean {
+    return load.offS >= LEND_MIN_OFF_S && load.offS < LONG_REST_S;
   }
 
   /**
