@@ -602,7 +602,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
    */
   function lineLimits(now: number) {
     reading.update(view.lineA, view.netKw, evKw);
-    house.observe(now, reading.houseA, reading.quiet, reading.followingLine, reading.fellA);
+    house.observe(now, reading.houseA, reading.quiet, reading.followingLine, reading.fellA, reading.roseA);
     room.update(now, reading.houseA, view.lineA, s, house, meterCadenceMs(), carsOnLines);
   }
 

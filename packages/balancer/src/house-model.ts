@@ -46,6 +46,13 @@ const MAX_CYCLE_OFF_S = 1800;
  */
 const QUIET_HOLD_MS = 20_000;
 /**
+ * How long it keeps it where the house rose in the quiet beyond what the car explains: a load came on, and a cut
+ * for it keeps the line quiet longer (fleet house 141421/194: an oven's 14.8 A came 9 s into a car's start, which
+ * kept L1 quiet for 21 s; unlearned, its thermostat's first return found the car raised into the room kept for an
+ * unseen appliance, above 1.45 × In a second time).
+ */
+const QUIET_ROSE_HOLD_MS = 60_000;
+/**
  * A cycler resting at least this long (a heat pump, a boiler) comes back at most about twice a quarter: the run at
  * a quarter's end may spend the energy set aside for it and cut for it when it comes (see `spendable`). A hob
  * zone's or an oven thermostat's rests (30 s – 2 min) would cost a cut at every return.
@@ -153,6 +160,8 @@ export class HouseModel {
   /** Since when each line has been quiet (NaN: it is not), and whether it keeps its current from before. */
   private readonly quietSinceMs = [Number.NaN, Number.NaN, Number.NaN];
   private readonly holdPrev = [false, false, false];
+  /** Whether the house rose in each line's quiet beyond what its cars explain (it keeps its current longer). */
+  private readonly roseInQuiet = [false, false, false];
   private readonly delta = [0, 0, 0];
   private readonly used = [false, false, false];
   /** Per-line results, reused between calls. */
@@ -209,7 +218,8 @@ export class HouseModel {
    * (an oven's thermostat that switched on while a car ramped behind a charger sampling every 5 s). A line that
    * fell quiet otherwise (a car that changed its draw by itself, seen a sample late) may already have taken
    * the car's move for the house's: it starts afresh. `fellA`: per quiet line, a fall the caller knows to be the
-   * house's own (a load going off while every car on the line can only rise), taken as a step at once.
+   * house's own (a load going off while every car on the line can only rise), taken as a step at once. `roseA`:
+   * per quiet line, a rise beyond what its cars explain; the line then keeps its current for longer.
    */
   observe(
     nowMs: number,
@@ -217,6 +227,7 @@ export class HouseModel {
     quiet: readonly boolean[],
     following?: readonly boolean[],
     fellA?: readonly number[],
+    roseA?: readonly number[],
   ): void {
     let any = false;
     for (let l = 0; l < 3; l++) {
@@ -226,11 +237,14 @@ export class HouseModel {
         if (Number.isNaN(this.quietSinceMs[l]!)) {
           this.quietSinceMs[l] = nowMs;
           this.holdPrev[l] = following?.[l] === true;
+          this.roseInQuiet[l] = false;
         }
         // A fall known to be the house's own (a load going off while a car rises) is a step all the same.
         const fell = fellA?.[l] ?? 0;
         this.delta[l] = fell <= -STEP_A ? fell : 0;
-        if (!this.holdPrev[l] || nowMs - this.quietSinceMs[l]! > QUIET_HOLD_MS) this.prevA[l] = a;
+        if ((roseA?.[l] ?? 0) >= STEP_A) this.roseInQuiet[l] = true;
+        const holdMs = this.roseInQuiet[l] ? QUIET_ROSE_HOLD_MS : QUIET_HOLD_MS;
+        if (!this.holdPrev[l] || nowMs - this.quietSinceMs[l]! > holdMs) this.prevA[l] = a;
         else this.prevA[l]! += this.delta[l]!;
       } else {
         this.quietSinceMs[l] = Number.NaN;

@@ -99,6 +99,11 @@ export class HouseReading {
   readonly quiet = [false, false, false];
   /** A fall of the house's current per line that is certainly its own (A, ≤ 0): a load's off-step. */
   readonly fellA = [0, 0, 0];
+  /**
+   * A rise of the house's current per line beyond what the cars out of step explain, and no more than the meter
+   * rose (A, ≥ 0): a load's on-step while a car follows a new limit. Its size shows once the line is in step again.
+   */
+  readonly roseA = [0, 0, 0];
 
   /**
    * The house at the last fresh telegram whose car samples were in step with it, or the most it may be since it
@@ -160,12 +165,18 @@ export class HouseReading {
         roseA < 0
           ? roseA
           : 0;
+      const meterRoseA = lineA[l]! - this.meterABefore[l]!;
       this.meterABefore[l] = lineA[l]!;
       this.laggedA[l] = notYetA !== 0;
+      this.roseA[l] = 0;
       // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
       if ((this.risenA[l] === 0 && this.fallenA[l] === 0) || Number.isNaN(this.inStepHouseA[l]!))
         this.inStepHouseA[l] = this.houseA[l]!;
-      else
+      else {
+        // At least what meter less samples rose beyond the cars' rise; no more than the meter (a sample catching up
+        // with a car that stopped by itself raises meter less samples, not the meter).
+        const beyondA = Math.min(this.houseA[l]! - this.risenA[l]! - this.inStepHouseA[l]!, meterRoseA);
+        if (this.followingLine[l] && !this.driftLine[l] && beyondA > HOUSE_RISE_A) this.roseA[l] = beyondA;
         this.houseA[l] = this.inStepHouseA[l] = houseWhileFollowing(
           this.houseA[l]!,
           this.inStepHouseA[l]!,
@@ -175,6 +186,7 @@ export class HouseReading {
           roseA,
           HOUSE_RISE_A,
         );
+      }
       // One telegram more: the first one measured in step again shows the error of the last one undone.
       this.quiet[l] = this.unknownLine[l]! || this.quietBefore[l]!;
       this.quietBefore[l] = this.unknownLine[l]!;

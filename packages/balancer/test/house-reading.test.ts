@@ -69,10 +69,13 @@ describe('the house as meter less the cars', () => {
     // house is at least 25 − 16 = 9 A: the fuse loop cuts for that at once rather than wait for the next sample.
     telegram(r, { meterA: 25, sampleA: 6, risenA: 10 });
     expect(r.houseA[0]).toBe(9);
+    // The 7 A above the 2 A before, for the house model: a step, though the line is out of step.
+    expect(r.roseA[0]).toBe(7);
     // And holds it while the samples are still behind: the car's further rise (to 13 A: meter 26) would hide the
     // kettle again, meter less what the car may draw reading 10 A, no more than the car's move explains.
     telegram(r, { meterA: 26, sampleA: 6, risenA: 10 });
     expect(r.houseA[0]).toBe(9);
+    expect(r.roseA[0]).toBe(0);
     // In step again (the car at 16 A, sampled): the whole kettle.
     telegram(r, { meterA: 29, sampleA: 16 });
     expect(r.houseA[0]).toBe(13);
@@ -118,5 +121,15 @@ describe('the house as meter less the cars', () => {
     telegram(other, { meterA: 18, sampleA: 6, sampledAt: 1000 });
     telegram(other, { meterA: 10, sampleA: 6, risenA: 10, sampledAt: 2000 });
     expect(other.fellA[0]).toBe(0);
+  });
+
+  it('gives no rise where the meter did not rise: a sample catching up with a car that stopped by itself', () => {
+    const r = new HouseReading();
+    telegram(r, { meterA: 18, sampleA: 16 });
+    // The car stops by itself: the meter falls by 16, its sample still says 16 (the house reads −14 A).
+    telegram(r, { meterA: 2, sampleA: 16 });
+    // The sample catches up while the car follows a raise: meter less sample rises by 16, the meter not at all.
+    telegram(r, { meterA: 2, sampleA: 0, risenA: 4 });
+    expect(r.roseA[0]).toBe(0);
   });
 });
