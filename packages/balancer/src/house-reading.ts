@@ -168,15 +168,14 @@ export class HouseReading {
       const meterRoseA = lineA[l]! - this.meterABefore[l]!;
       this.meterABefore[l] = lineA[l]!;
       this.laggedA[l] = notYetA !== 0;
-      this.roseA[l] = 0;
+      // At least what meter less samples rose beyond the cars' rise; no more than the meter (a sample catching up
+      // with a car that stopped by itself raises meter less samples, not the meter).
+      const beyondA = Math.min(this.houseA[l]! - this.risenA[l]! - this.inStepHouseA[l]!, meterRoseA);
+      this.roseA[l] = this.followingLine[l] && !this.driftLine[l] && beyondA > HOUSE_RISE_A ? beyondA : 0;
       // As for the house's power below: a car's unmeasured ramp is not a house load (it would cut the car).
       if ((this.risenA[l] === 0 && this.fallenA[l] === 0) || Number.isNaN(this.inStepHouseA[l]!))
         this.inStepHouseA[l] = this.houseA[l]!;
-      else {
-        // At least what meter less samples rose beyond the cars' rise; no more than the meter (a sample catching up
-        // with a car that stopped by itself raises meter less samples, not the meter).
-        const beyondA = Math.min(this.houseA[l]! - this.risenA[l]! - this.inStepHouseA[l]!, meterRoseA);
-        if (this.followingLine[l] && !this.driftLine[l] && beyondA > HOUSE_RISE_A) this.roseA[l] = beyondA;
+      else
         this.houseA[l] = this.inStepHouseA[l] = houseWhileFollowing(
           this.houseA[l]!,
           this.inStepHouseA[l]!,
@@ -186,7 +185,6 @@ export class HouseReading {
           roseA,
           HOUSE_RISE_A,
         );
-      }
       // One telegram more: the first one measured in step again shows the error of the last one undone.
       this.quiet[l] = this.unknownLine[l]! || this.quietBefore[l]!;
       this.quietBefore[l] = this.unknownLine[l]!;

@@ -14,6 +14,8 @@ interface Telegram {
   aheadA?: number;
   /** The sum of the charger's sample times: unchanged, no new sample came. */
   sampledAt?: number;
+  /** The car follows a new limit though its sample shows it there already (nothing left to move). */
+  following?: boolean;
 }
 
 /** One telegram for a single-phase car on L1 of a 1x230 site: the tally the control loop fills, then `update`. */
@@ -21,7 +23,7 @@ function telegram(r: HouseReading, t: Telegram): void {
   r.beginStep();
   r.evOnLine[0] = t.sampleA;
   r.sampledAtLine[0] = t.sampledAt ?? 0;
-  const following = (t.risenA ?? 0) > 0 || (t.fallenA ?? 0) > 0;
+  const following = (t.risenA ?? 0) > 0 || (t.fallenA ?? 0) > 0 || t.following === true;
   if (following) {
     r.followingLine[0] = r.unknownLine[0] = true;
     r.risenA[0] = t.risenA ?? 0;
@@ -131,5 +133,13 @@ describe('the house as meter less the cars', () => {
     // The sample catches up while the car follows a raise: meter less sample rises by 16, the meter not at all.
     telegram(r, { meterA: 2, sampleA: 0, risenA: 4 });
     expect(r.roseA[0]).toBe(0);
+  });
+
+  it('gives a rise while the car follows a new limit its sample already shows it at', () => {
+    // The line is quiet (the car's last sample moved), but the car has nothing left to move: an oven's 14.8 A.
+    const r = new HouseReading();
+    telegram(r, { meterA: 18, sampleA: 16 });
+    telegram(r, { meterA: 32.8, sampleA: 16, following: true });
+    expect(r.roseA[0]).toBeCloseTo(14.8, 6);
   });
 });
