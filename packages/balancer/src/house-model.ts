@@ -46,10 +46,10 @@ const MAX_CYCLE_OFF_S = 1800;
  */
 const QUIET_HOLD_MS = 20_000;
 /**
- * How long it keeps it where the house rose in the quiet beyond what the car explains: a load came on, and a cut
- * for it keeps the line quiet longer (fleet house 141421/194: an oven's 14.8 A came 9 s into a car's start, which
- * kept L1 quiet for 21 s; unlearned, its thermostat's first return found the car raised into the room kept for an
- * unseen appliance, above 1.45 × In a second time).
+ * How long a quiet line keeps that current where the house rose in the quiet beyond what the car explains: a load
+ * came on, and a cut for it keeps the line quiet longer (fleet house 141421/194: an oven's 14.8 A came 9 s into a
+ * car's start, which kept L1 quiet for 21 s; unlearned, its thermostat's first return found the car raised into the
+ * room kept for an unseen appliance, above 1.45 × In a second time).
  */
 const QUIET_ROSE_HOLD_MS = 60_000;
 /**

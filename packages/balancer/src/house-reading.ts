@@ -147,7 +147,7 @@ export class HouseReading {
         true,
       );
       this.houseA[l] = measuredA + notYetA;
-      const roseA = this.houseA[l]! - this.meteredABefore[l]!;
+      const meteredRoseA = this.houseA[l]! - this.meteredABefore[l]!;
       this.meteredABefore[l] = this.houseA[l]!;
       // Where every car out of step can only rise (following a raise, no sample since the telegram before), a fall
       // of meter less samples is the house's: the mirror of a rise while they can only fall (`houseWhileFollowing`).
@@ -162,8 +162,8 @@ export class HouseReading {
         this.fallenA[l] === 0 &&
         this.aheadA[l] === 0 &&
         sameSamples &&
-        roseA < 0
-          ? roseA
+        meteredRoseA < 0
+          ? meteredRoseA
           : 0;
       const meterRoseA = lineA[l]! - this.meterABefore[l]!;
       this.meterABefore[l] = lineA[l]!;
@@ -182,7 +182,7 @@ export class HouseReading {
           this.risenA[l]!,
           this.fallenA[l]!,
           this.aheadA[l]!,
-          roseA,
+          meteredRoseA,
           HOUSE_RISE_A,
         );
       // One telegram more: the first one measured in step again shows the error of the last one undone.
