@@ -138,14 +138,8 @@ export class HouseReading {
   update(lineA: readonly number[], netKw: number, evKw: number): void {
     for (let l = 0; l < 3; l++) {
       const measuredA = lineA[l]! - this.evOnLine[l]!;
-      const notYetA = notYetMetered(
-        measuredA,
-        this.houseA[l]!,
-        this.aheadA[l]!,
-        lineA[l]! - this.meterABefore[l]!,
-        this.laggedA[l]!,
-        true,
-      );
+      const meterRoseA = lineA[l]! - this.meterABefore[l]!;
+      const notYetA = notYetMetered(measuredA, this.houseA[l]!, this.aheadA[l]!, meterRoseA, this.laggedA[l]!, true);
       this.houseA[l] = measuredA + notYetA;
       const meteredRoseA = this.houseA[l]! - this.meteredABefore[l]!;
       this.meteredABefore[l] = this.houseA[l]!;
@@ -165,7 +159,6 @@ export class HouseReading {
         meteredRoseA < 0
           ? meteredRoseA
           : 0;
-      const meterRoseA = lineA[l]! - this.meterABefore[l]!;
       this.meterABefore[l] = lineA[l]!;
       this.laggedA[l] = notYetA !== 0;
       // At least what meter less samples rose beyond the cars' rise; no more than the meter (a sample catching up
