@@ -709,8 +709,10 @@ export class HouseModel {
    * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In). A load seen
    * cycling that may be such a level but was not seen on often enough for `levels` keeps its step too while the loads
    * it may be a level of rest and one may return: the top level of another pump, seen twice at night, came back four
-   * hours later (27182/300, 1.45 × In again). While one of them runs the fuse holds the cars to what it leaves, and a
-   * change of level adds only the difference; a load that ran once (a dishwasher's heater) holds no room all night.
+   * hours later (27182/300, 1.45 × In again). So does a load seen on once beside a cycler of runs like its own: a
+   * pump's top level, run once, came back 2 h 18 min later (nl 5772156/365). While one of them runs the fuse holds
+   * the cars to what it leaves, and a change of level adds only the difference; a load that ran once beside no cycler
+   * (a dishwasher's heater) holds no room all night.
    */
   private mayStep(load: LearnedLoad, nowMs: number): boolean {
     if (load.on) return false;
@@ -720,9 +722,9 @@ export class HouseModel {
     let running = false;
     for (const other of this.loads) {
       if (HouseModel.levels(load, other) && (other.on || HouseModel.mayReturn(other, nowMs))) return true;
-      if (!cycled || !HouseModel.mayBeLevels(load, other)) continue;
+      if (!HouseModel.mayBeLevels(load, other)) continue;
       if (other.on) running = true;
-      else if (HouseModel.mayReturn(other, nowMs)) inUse = true;
+      else if ((cycled || !Number.isNaN(other.offS)) && HouseModel.mayReturn(other, nowMs)) inUse = true;
     }
     return inUse && !running;
   }

@@ -206,6 +206,30 @@ describe('house model', () => {
     expect(m.stepA(T0 + resting * 1000)[0]).toBeCloseTo(14, 0);
   });
 
+  it('keeps room for a level seen once while a pump with runs as long as its run rests', () => {
+    const m = new HouseModel('1x230', 0);
+    // on L1, 300 s on / 200 s off: one run at 14 A, then for two and a half hours at 6 and 9 A in turn (fleet house
+    // nl 5772156/365: a modulating heat pump's top level, seen once, back 2 h 18 min later)
+    const levelA = (s: number) => (s < 600 ? 14 : [6, 9][Math.floor((s - 100) / 500) % 2]!);
+    const hp = (s: number) => (s >= 100 && (s - 100) % 500 < 300 ? levelA(s) : 0);
+    const resting = 600 + 18 * 500 + 350; // all off, the 14 A level last seen 2.6 h ago
+    feed(m, 0, resting, (s) => [1 + hp(s), 0, 0]);
+    expect(hp(resting)).toBe(0);
+    expect(m.summary(T0 + resting * 1000).find((l) => l.seen === 1)?.kw).toBeCloseTo(3.22, 1);
+    // its next start keeps room for 14 A, not 9
+    expect(m.stepA(T0 + resting * 1000)[0]).toBeCloseTo(14, 0);
+  });
+
+  it('keeps no room past 2 h for a load seen once beside loads without a rhythm', () => {
+    const m = new HouseModel('1x230', 0);
+    // on L1 a dishwasher's heater (14 A for 20 min) a minute in, a 6 A load for 15 min an hour and a half later
+    const load = (s: number) => (s >= 60 && s < 1260 ? 14 : s >= 5400 && s < 6300 ? 6 : 0);
+    const end = 9000; // 2.2 h after the heater went off, 45 min after the other
+    feed(m, 0, end, (s) => [1 + load(s), 0, 0]);
+    // the other may return, but shows no rhythm: the heater's room is not kept through the night
+    expect(m.stepA(T0 + end * 1000)[0]).toBeCloseTo(6, 0);
+  });
+
   it('keeps the whole step of a load that was seen on together with the one running', () => {
     const m = new HouseModel('3N400', 0);
     // a heat pump (7 A, 300 s on / 200 s off) and an oven's thermostat (10 A, 45 s on / 60 s off) on L1
