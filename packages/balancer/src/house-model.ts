@@ -724,6 +724,7 @@ export class HouseModel {
       if (HouseModel.levels(load, other) && (other.on || HouseModel.mayReturn(other, nowMs))) return true;
       if (!HouseModel.mayBeLevels(load, other)) continue;
       if (other.on) running = true;
+      // One of the two with a rhythm: a level seen once beside its cycling pump, not two loads that ran once each.
       else if ((cycled || !Number.isNaN(other.offS)) && HouseModel.mayReturn(other, nowMs)) inUse = true;
     }
     return inUse && !running;
