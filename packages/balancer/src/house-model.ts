@@ -706,26 +706,25 @@ export class HouseModel {
   /**
    * A load whose step may come on top of what runs now: off, and may return (`mayReturn`), itself or as a level of
    * an appliance in use: a modulating heat pump that ran at 1.9 and 2.6 kW all afternoon may take its 3.2 kW level
-   * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In). A load seen
-   * cycling that may be such a level but was not seen on often enough for `levels` keeps its step too while the loads
-   * it may be a level of rest and one may return: the top level of another pump, seen twice at night, came back four
-   * hours later (27182/300, 1.45 × In again). So does a load seen on once beside a cycler of runs like its own: a
-   * pump's top level, run once, came back 2 h 18 min later (nl 5772156/365). While one of them runs the fuse holds
-   * the cars to what it leaves, and a change of level adds only the difference; a load that ran once beside no cycler
-   * (a dishwasher's heater) holds no room all night.
+   * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In). A load that may
+   * be such a level but was not seen on often enough for `levels` keeps its step too while the loads it may be a level
+   * of rest and one may return, where either was seen on more than once: the top level of another pump, seen twice at
+   * night, came back four hours later (27182/300, 1.45 × In again); a third pump's, seen once, 2 h 18 min later, its
+   * other levels never twice in a row (nl 5772156/365). While one of them runs the fuse holds the cars to what it
+   * leaves, and a change of level adds only the difference; a load that ran once beside others that ran once (a
+   * dishwasher's heater) holds no room all night.
    */
   private mayStep(load: LearnedLoad, nowMs: number): boolean {
     if (load.on) return false;
     if (HouseModel.mayReturn(load, nowMs)) return true;
-    const cycled = !Number.isNaN(load.offS);
     let inUse = false;
     let running = false;
     for (const other of this.loads) {
       if (HouseModel.levels(load, other) && (other.on || HouseModel.mayReturn(other, nowMs))) return true;
       if (!HouseModel.mayBeLevels(load, other)) continue;
       if (other.on) running = true;
-      // One of the two with a rhythm: a level seen once beside its cycling pump, not two loads that ran once each.
-      else if ((cycled || !Number.isNaN(other.offS)) && HouseModel.mayReturn(other, nowMs)) inUse = true;
+      // One of the two seen on again: a level seen once beside its pump, not two loads that ran once each.
+      else if ((load.onSteps > 1 || other.onSteps > 1) && HouseModel.mayReturn(other, nowMs)) inUse = true;
     }
     return inUse && !running;
   }
