@@ -81,6 +81,11 @@ const COOL_MIN_S = 30;
 const COOL_MAX_S = 90;
 /** On-steps each of two loads on the same lines needs, never on together, before they count as one appliance's levels. */
 const LEVELS_MIN_ON = 4;
+/**
+ * Loads that may be levels of one appliance (`mayBeLevels`) seen on this often together are that appliance in use: a
+ * pump that picks its level at random shows each once, in turn; a dishwasher's heater and one other run do not.
+ */
+const IN_USE_RUNS = 3;
 /** Levels of one appliance keep its rhythm: their usual on-times differ by at most this factor. */
 const LEVELS_ON_RATIO = 2;
 /** A cycler's rhythm is carried on by at most this many runs of its appliance's other levels in a row (`dueNow`). */
@@ -708,10 +713,10 @@ export class HouseModel {
    * an appliance in use: a modulating heat pump that ran at 1.9 and 2.6 kW all afternoon may take its 3.2 kW level
    * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In). A load that may
    * be such a level but was not seen on often enough for `levels` keeps its step too while the loads it may be a level
-   * of rest and one may return, where either was seen on more than once: the top level of another pump, seen twice at
-   * night, came back four hours later (27182/300, 1.45 × In again); a third pump's, seen once, 2 h 18 min later, its
-   * other levels never twice in a row (nl 5772156/365). While one of them runs the fuse holds the cars to what it
-   * leaves, and a change of level adds only the difference; a load that ran once beside others that ran once (a
+   * of rest and one may return, all of them seen on `IN_USE_RUNS` times or more: the top level of another pump, seen
+   * twice at night, came back four hours later (27182/300, 1.45 × In again); a third pump's, seen once, 2 h 18 min
+   * later, its other levels never twice in a row (nl 5772156/365). While one of them runs the fuse holds the cars to
+   * what it leaves, and a change of level adds only the difference; a load that ran once beside one other run (a
    * dishwasher's heater) holds no room all night.
    */
   private mayStep(load: LearnedLoad, nowMs: number): boolean {
@@ -719,14 +724,15 @@ export class HouseModel {
     if (HouseModel.mayReturn(load, nowMs)) return true;
     let inUse = false;
     let running = false;
+    let runs = load.onSteps;
     for (const other of this.loads) {
       if (HouseModel.levels(load, other) && (other.on || HouseModel.mayReturn(other, nowMs))) return true;
       if (!HouseModel.mayBeLevels(load, other)) continue;
+      runs += other.onSteps;
       if (other.on) running = true;
-      // One of the two seen on again: a level seen once beside its pump, not two loads that ran once each.
-      else if ((load.onSteps > 1 || other.onSteps > 1) && HouseModel.mayReturn(other, nowMs)) inUse = true;
+      else if (HouseModel.mayReturn(other, nowMs)) inUse = true;
     }
-    return inUse && !running;
+    return inUse && !running && runs >= IN_USE_RUNS;
   }
 
   /**

@@ -239,8 +239,8 @@ describe('house model', () => {
         fc.integer({ min: 4, max: 8 }), // the lowest level (A)
         fc.integer({ min: 3, max: 4 }), // the next one up, and the top above it, by this much or more (A)
         fc.integer({ min: 12, max: 16 }), // the top level (A)
-        fc.integer({ min: 10, max: 20 }), // minutes on
-        fc.integer({ min: 10, max: 20 }), // minutes off
+        fc.integer({ min: 10, max: 30 }), // minutes on
+        fc.integer({ min: 10, max: 30 }), // minutes off
         fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 14 }), // the levels after the first run
         (lowA, gapA, topA, onMin, offMin, rest) => {
           const levelsA = [lowA, Math.min(lowA + gapA, topA - gapA), topA];
