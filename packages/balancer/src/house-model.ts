@@ -713,8 +713,8 @@ export class HouseModel {
    * an appliance in use: a modulating heat pump that ran at 1.9 and 2.6 kW all afternoon may take its 3.2 kW level
    * though that was last seen at night (fleet house 20261205/960, a 16 A line taken to 1.45 × In). A load that may
    * be such a level but was not seen on often enough for `levels` keeps its step too while the loads it may be a level
-   * of rest and one may return, all of them seen on `IN_USE_RUNS` times or more: the top level of another pump, seen
-   * twice at night, came back four hours later (27182/300, 1.45 × In again); a third pump's, seen once, 2 h 18 min
+   * of rest and one may return, once they were seen on `IN_USE_RUNS` times together: the top level of another pump,
+   * seen twice at night, came back four hours later (27182/300, 1.45 × In again); a third pump's, seen once, 2 h 18 min
    * later, its other levels never twice in a row (nl 5772156/365). While one of them runs the fuse holds the cars to
    * what it leaves, and a change of level adds only the difference; a load that ran once beside one other run (a
    * dishwasher's heater) holds no room all night.
