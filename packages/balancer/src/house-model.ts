@@ -126,6 +126,11 @@ export interface LearnedLoad {
   carried: number;
   /** The load whose run last carried its rhythm on: its appliance at another level (`oneRhythm`), or null. */
   carriedBy: LearnedLoad | null;
+  /**
+   * A cycler off to the model whose return a quiet line shows already (`backInQuiet`): its return is not expected
+   * again (`cyclingOff`). Its step keeps its room under 1.45 × In (`mayStep`): the rise may be a car's ramp.
+   */
+  backInQuiet: boolean;
 }
 
 /** The room `HouseModel.holdA` keeps per line (A) for cyclers that are off now. */
@@ -169,6 +174,11 @@ export class HouseModel {
   private readonly roseInQuiet = [false, false, false];
   private readonly delta = [0, 0, 0];
   private readonly used = [false, false, false];
+  /**
+   * Per line kept quiet with its current from before: how far the house's current rose since (A), a step the model
+   * learns only once the line is in step again; `backInQuiet` takes from it what it marks.
+   */
+  private readonly pendingA = [0, 0, 0];
   /** Per-line results, reused between calls. */
   private readonly held = {
     shortA: [0, 0, 0] as [number, number, number],
@@ -258,7 +268,9 @@ export class HouseModel {
       }
       this.used[l] = false;
       if (Math.abs(this.delta[l]!) >= STEP_A) any = true;
+      this.pendingA[l] = quiet[l] && !Number.isNaN(a) && !Number.isNaN(this.prevA[l]!) ? a - this.prevA[l]! : 0;
     }
+    for (const load of this.loads) load.backInQuiet = false;
     if (any) {
       // Known loads first (two switching in the same second are told apart by what each is known to draw),
       // then what is left, lines stepping together by about as much being one load.
@@ -285,6 +297,46 @@ export class HouseModel {
     for (const load of this.loads) {
       if (load.on && (nowMs - load.lastOnMs > MAX_ON_MS || HouseModel.absentFrom(load, houseA, quiet))) load.on = false;
     }
+    this.backInQuiet(nowMs);
+  }
+
+  /**
+   * Marks the cyclers off to the model whose draw a quiet line's current holds although the model has not taken it
+   * as a step yet (`pendingA`): counted off they would be counted twice, their room held again for a return that
+   * came (fleet house 8388607/545: a hob zone back as a car started behind a charger sampling every 5 s; the car was
+   * paused for room the zone already took, and the quarter's plan, counting the zone as on and as due, cut it at its
+   * next return). A rise of a cycler's size on each of its lines is what the model will match to it once in step; one
+   * rise marks one cycler, the largest it holds (of two about one size, the one due back first), then what is left
+   * marks the next. The same holds a cycler whose off-step the model learned in the quiet (`fellA`) while the limits
+   * take the house as last measured in step, the cycler on. Where the rise is a car's ramp its samples missed, the
+   * house's current counts that ramp instead and holds the room: the marks are taken afresh at each telegram.
+   */
+  private backInQuiet(nowMs: number): void {
+    const left = this.pendingA;
+    if (left[0]! < STEP_A && left[1]! < STEP_A && left[2]! < STEP_A) return;
+    for (;;) {
+      let next: LearnedLoad | null = null;
+      for (const load of this.loads) {
+        if (load.backInQuiet) continue;
+        if (!HouseModel.cyclingOff(load, nowMs) || !HouseModel.showsIn(load, left)) continue;
+        if (!next || load.amps > next.amps + 1) next = load;
+        else if (
+          load.amps > next.amps - 1 &&
+          HouseModel.earliestBackS(load, nowMs) < HouseModel.earliestBackS(next, nowMs)
+        )
+          next = load;
+      }
+      if (!next) return;
+      next.backInQuiet = true;
+      for (let l = 0; l < 3; l++) if (next.mask & (1 << l)) left[l]! -= next.amps;
+    }
+  }
+
+  /** Whether a load's step fits in `riseA` on each of its lines. */
+  private static showsIn(load: LearnedLoad, riseA: readonly number[]): boolean {
+    const needA = Math.max(STEP_A, load.amps * (1 - MATCH) - 1);
+    for (let l = 0; l < 3; l++) if (load.mask & (1 << l) && riseA[l]! < needA) return false;
+    return true;
   }
 
   /**
@@ -456,6 +508,7 @@ export class HouseModel {
       carries: null,
       carried: 0,
       carriedBy: null,
+      backInQuiet: false,
     };
     this.loads.push(load);
     return load;
@@ -463,7 +516,7 @@ export class HouseModel {
 
   /** A load that cycles and is expected back: off now, but within its usual off-time (with slack). */
   static cyclingOff(load: LearnedLoad, nowMs: number): boolean {
-    if (load.on || load.cycles < 1 || Number.isNaN(load.offS)) return false;
+    if (load.on || load.backInQuiet || load.cycles < 1 || Number.isNaN(load.offS)) return false;
     return nowMs - load.lastOffMs <= Math.max(1.5 * load.offS, load.offS + 60) * 1000;
   }
 
