@@ -127,7 +127,7 @@ export interface LearnedLoad {
   /** The load whose run last carried its rhythm on: its appliance at another level (`oneRhythm`), or null. */
   carriedBy: LearnedLoad | null;
   /**
-   * A cycler off to the model whose return a quiet line shows already (`backInQuiet`): its return is not expected
+   * A cycler off to the model whose return a quiet line shows already (`markBackInQuiet`): its return is not expected
    * again (`cyclingOff`). Its step keeps its room under 1.45 × In (`mayStep`): the rise may be a car's ramp.
    */
   backInQuiet: boolean;
@@ -176,7 +176,7 @@ export class HouseModel {
   private readonly used = [false, false, false];
   /**
    * Per line kept quiet with its current from before: how far the house's current rose since (A), a step the model
-   * learns only once the line is in step again; `backInQuiet` takes from it what it marks.
+   * learns only once the line is in step again; `markBackInQuiet` takes from it what it marks.
    */
   private readonly pendingA = [0, 0, 0];
   /** Per-line results, reused between calls. */
@@ -297,7 +297,7 @@ export class HouseModel {
     for (const load of this.loads) {
       if (load.on && (nowMs - load.lastOnMs > MAX_ON_MS || HouseModel.absentFrom(load, houseA, quiet))) load.on = false;
     }
-    this.backInQuiet(nowMs);
+    this.markBackInQuiet(nowMs);
   }
 
   /**
@@ -311,7 +311,7 @@ export class HouseModel {
    * take the house as last measured in step, the cycler on. Where the rise is a car's ramp its samples missed, the
    * house's current counts that ramp instead and holds the room: the marks are taken afresh at each telegram.
    */
-  private backInQuiet(nowMs: number): void {
+  private markBackInQuiet(nowMs: number): void {
     const left = this.pendingA;
     if (left[0]! < STEP_A && left[1]! < STEP_A && left[2]! < STEP_A) return;
     for (;;) {
@@ -334,9 +334,14 @@ export class HouseModel {
 
   /** Whether a load's step fits in `riseA` on each of its lines. */
   private static showsIn(load: LearnedLoad, riseA: readonly number[]): boolean {
-    const needA = Math.max(STEP_A, load.amps * (1 - MATCH) - 1);
+    const needA = HouseModel.leastStepA(load);
     for (let l = 0; l < 3; l++) if (load.mask & (1 << l) && riseA[l]! < needA) return false;
     return true;
+  }
+
+  /** The least change of a line's current (A) that may be a load's step: its amperes less `MATCH`, less 1 A. */
+  private static leastStepA(load: LearnedLoad): number {
+    return Math.max(STEP_A, load.amps * (1 - MATCH) - 1);
   }
 
   /**
@@ -367,8 +372,7 @@ export class HouseModel {
       let fits = true;
       for (let l = 0; l < 3 && fits; l++) {
         if (!(load.mask & (1 << l))) continue;
-        const d = this.delta[l]! * sign;
-        fits = d >= load.amps * (1 - MATCH) - 1 && d >= STEP_A;
+        fits = this.delta[l]! * sign >= HouseModel.leastStepA(load);
       }
       if (!fits) continue;
       for (let l = 0; l < 3; l++) if (load.mask & (1 << l)) this.delta[l]! -= sign * load.amps;
