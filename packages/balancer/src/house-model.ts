@@ -127,10 +127,11 @@ export interface LearnedLoad {
   /** The load whose run last carried its rhythm on: its appliance at another level (`oneRhythm`), or null. */
   carriedBy: LearnedLoad | null;
   /**
-   * A cycler off to the model whose return a quiet line shows already (`markBackInQuiet`): its return is not expected
-   * again (`cyclingOff`). Its step keeps its room under 1.45 × In (`mayStep`): the rise may be a car's ramp.
+   * Of a cycler off to the model, the part of its step a quiet line's current holds already (A, `creditBackInQuiet`):
+   * its return adds only the rest (`holdA`, `returnWithStepA`, the quarter's plan). Its step keeps its whole room under
+   * 1.45 × In (`mayStep`): the rise may be a car's ramp.
    */
-  backInQuiet: boolean;
+  creditA: number;
 }
 
 /** The room `HouseModel.holdA` keeps per line (A) for cyclers that are off now. */
@@ -176,7 +177,7 @@ export class HouseModel {
   private readonly used = [false, false, false];
   /**
    * Per line kept quiet with its current from before: how far the house's current rose since (A), a step the model
-   * learns only once the line is in step again; `markBackInQuiet` takes from it what it marks.
+   * learns only once the line is in step again; `creditBackInQuiet` takes from it what it credits.
    */
   private readonly pendingA = [0, 0, 0];
   /** Per-line results, reused between calls. */
@@ -270,7 +271,7 @@ export class HouseModel {
       if (Math.abs(this.delta[l]!) >= STEP_A) any = true;
       this.pendingA[l] = quiet[l] && !Number.isNaN(a) && !Number.isNaN(this.prevA[l]!) ? a - this.prevA[l]! : 0;
     }
-    for (const load of this.loads) load.backInQuiet = false;
+    for (const load of this.loads) load.creditA = 0;
     if (any) {
       // Known loads first (two switching in the same second are told apart by what each is known to draw),
       // then what is left, lines stepping together by about as much being one load.
@@ -297,27 +298,28 @@ export class HouseModel {
     for (const load of this.loads) {
       if (load.on && (nowMs - load.lastOnMs > MAX_ON_MS || HouseModel.absentFrom(load, houseA, quiet))) load.on = false;
     }
-    this.markBackInQuiet(nowMs);
+    this.creditBackInQuiet(nowMs);
   }
 
   /**
-   * Marks the cyclers off to the model whose draw a quiet line's current holds although the model has not taken it
-   * as a step yet (`pendingA`): counted off they would be counted twice, their room held again for a return that
-   * came (fleet house 8388607/545: a hob zone back as a car started behind a charger sampling every 5 s; the car was
-   * paused for room the zone already took, and the quarter's plan, counting the zone as on and as due, cut it at its
-   * next return). A rise of a cycler's size on each of its lines is what the model will match to it once in step; one
-   * rise marks one cycler, the largest it holds (of two about one size, the one due back first), then what is left
-   * marks the next. The same holds a cycler whose off-step the model learned in the quiet (`fellA`) while the limits
-   * take the house as last measured in step, the cycler on. Where the rise is a car's ramp its samples missed, the
-   * house's current counts that ramp instead and holds the room: the marks are taken afresh at each telegram.
+   * Credits the cyclers off to the model whose draw a quiet line's current holds although the model has not taken it
+   * as a step yet (`pendingA`) with the part of their room that current holds (`creditA`): held whole, they would be
+   * counted twice, their room held again for a return that came (fleet house 8388607/545: a hob zone back as a car
+   * started behind a charger sampling every 5 s; the car was paused for room the zone already took, and the quarter's
+   * plan, counting the zone as on and as due, cut it at its next return). A rise of a cycler's size on each of its
+   * lines is what the model will match to it once in step; one rise credits one cycler, the largest it holds (of two
+   * about one size, the one due back first), then what is left the next. The same holds a cycler whose off-step the
+   * model learned in the quiet (`fellA`) while the limits take the house as last measured in step, the cycler on.
+   * Where the rise is a car's ramp its samples missed, the house's current counts that ramp instead and holds as much
+   * of the room: the credits are taken afresh at each telegram.
    */
-  private markBackInQuiet(nowMs: number): void {
+  private creditBackInQuiet(nowMs: number): void {
     const left = this.pendingA;
     if (left[0]! < STEP_A && left[1]! < STEP_A && left[2]! < STEP_A) return;
     for (;;) {
       let next: LearnedLoad | null = null;
       for (const load of this.loads) {
-        if (load.backInQuiet) continue;
+        if (load.creditA > 0) continue;
         if (!HouseModel.cyclingOff(load, nowMs) || !HouseModel.showsIn(load, left)) continue;
         if (!next || load.amps > next.amps + 1) next = load;
         else if (
@@ -327,8 +329,11 @@ export class HouseModel {
           next = load;
       }
       if (!next) return;
-      next.backInQuiet = true;
-      for (let l = 0; l < 3; l++) if (next.mask & (1 << l)) left[l]! -= next.amps;
+      let creditA = next.peakA;
+      for (let l = 0; l < 3; l++) if (next.mask & (1 << l)) creditA = Math.min(creditA, left[l]!);
+      next.creditA = creditA;
+      // What the house draws of it is about its amperes; the rise beyond may be another load's.
+      for (let l = 0; l < 3; l++) if (next.mask & (1 << l)) left[l]! -= Math.min(creditA, next.amps);
     }
   }
 
@@ -512,7 +517,7 @@ export class HouseModel {
       carries: null,
       carried: 0,
       carriedBy: null,
-      backInQuiet: false,
+      creditA: 0,
     };
     this.loads.push(load);
     return load;
@@ -520,7 +525,7 @@ export class HouseModel {
 
   /** A load that cycles and is expected back: off now, but within its usual off-time (with slack). */
   static cyclingOff(load: LearnedLoad, nowMs: number): boolean {
-    if (load.on || load.backInQuiet || load.cycles < 1 || Number.isNaN(load.offS)) return false;
+    if (load.on || load.cycles < 1 || Number.isNaN(load.offS)) return false;
     return nowMs - load.lastOffMs <= Math.max(1.5 * load.offS, load.offS + 60) * 1000;
   }
 
@@ -567,7 +572,7 @@ export class HouseModel {
       if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const out = short ? shortA : dueA;
       const often = HouseModel.restsOften(load);
-      const addA = this.stepOf(load, true);
+      const addA = Math.max(0, this.stepOf(load, true) - load.creditA);
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) {
           out[l]! += addA;
@@ -590,7 +595,7 @@ export class HouseModel {
     for (const load of this.loads) {
       if (!HouseModel.cyclingOff(load, nowMs) || !HouseModel.restsOften(load)) continue;
       if (HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
-      const backA = this.stepOf(load, true);
+      const backA = Math.max(0, this.stepOf(load, true) - load.creditA);
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, backA + this.largestStepA(l, nowMs, load));
     }
@@ -859,7 +864,7 @@ export class HouseModel {
 
   /** The power (kW) a load that is off adds when it comes on: less a level of its appliance that runs now. */
   private addedKwOf(load: LearnedLoad): number {
-    return load.amps > 0 ? (this.kwOf(load) * this.stepOf(load)) / load.amps : 0;
+    return load.amps > 0 ? (this.kwOf(load) * Math.max(0, this.stepOf(load) - load.creditA)) / load.amps : 0;
   }
 
   /**

@@ -581,7 +581,7 @@ describe('house model', () => {
         expect(m.cyclersOffKw(T0 + 532_000)).toBeCloseTo(zoneKw, 1);
       });
 
-      it('counts it once when the quiet line shows its step: the house’s current holds it', () => {
+      it('holds it once when the quiet line shows its step: the house’s current holds what it shows', () => {
         // Fleet house 8388607/545: held again on top, the room cut a starting car to 0.6 A and paused it a minute,
         // and the quarter's plan, counting the zone as on and as due back, cut it on the next return.
         const m = quietTo(537, () => 0);
@@ -592,6 +592,8 @@ describe('house model', () => {
         expect(m.cyclerEnergyKwh(T0 + 537_000, 600)).toBe(0);
         // a car's unmeasured ramp of its size instead: the house's current counts that, the room is the same
         expect(quietTo(532, (s) => 2.5 * (s - 525)).holdA(T0 + 532_000, 8).shortA[0]).toBe(0);
+        // a rise of 14 A, short of its 16 A: the current holds 14 A of its room, the other 2 A are held
+        expect(quietTo(537, (s) => (s >= 535 ? -2 : 0)).holdA(T0 + 537_000, 8).shortA[0]).toBeCloseTo(2, 6);
       });
 
       it('keeps the room of one of two zones of that size where the quiet shows one step', () => {
