@@ -128,8 +128,8 @@ export interface LearnedLoad {
   carriedBy: LearnedLoad | null;
   /**
    * Of a cycler off to the model, the part of its step a quiet line's current holds already (A, `creditBackInQuiet`):
-   * its return adds only the rest (`holdA`, `returnWithStepA`, the quarter's plan). Its step keeps its whole room under
-   * 1.45 × In (`mayStep`): the rise may be a car's ramp.
+   * its return adds only the rest (`returnA`: `holdA`, `returnWithStepA`, the quarter's plan). Its step keeps its
+   * whole room under 1.45 × In (`mayStep`): the rise may be a car's ramp.
    */
   creditA: number;
 }
@@ -572,7 +572,7 @@ export class HouseModel {
       if (!short && HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
       const out = short ? shortA : dueA;
       const often = HouseModel.restsOften(load);
-      const addA = Math.max(0, this.stepOf(load, true) - load.creditA);
+      const addA = this.returnA(load, true);
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) {
           out[l]! += addA;
@@ -595,7 +595,7 @@ export class HouseModel {
     for (const load of this.loads) {
       if (!HouseModel.cyclingOff(load, nowMs) || !HouseModel.restsOften(load)) continue;
       if (HouseModel.earliestBackS(load, nowMs) > horizonS) continue;
-      const backA = Math.max(0, this.stepOf(load, true) - load.creditA);
+      const backA = this.returnA(load, true);
       for (let l = 0; l < 3; l++)
         if (load.mask & (1 << l)) out[l] = Math.max(out[l]!, backA + this.largestStepA(l, nowMs, load));
     }
@@ -864,7 +864,15 @@ export class HouseModel {
 
   /** The power (kW) a load that is off adds when it comes on: less a level of its appliance that runs now. */
   private addedKwOf(load: LearnedLoad): number {
-    return load.amps > 0 ? (this.kwOf(load) * Math.max(0, this.stepOf(load) - load.creditA)) / load.amps : 0;
+    return load.amps > 0 ? (this.kwOf(load) * this.returnA(load)) / load.amps : 0;
+  }
+
+  /**
+   * What a cycler off now adds when it returns (A): its step (`stepOf`) less the part a quiet line's current holds
+   * already (`creditA`). Not for the room of its step under 1.45 × In, which stays whole.
+   */
+  private returnA(load: LearnedLoad, room = false): number {
+    return Math.max(0, this.stepOf(load, room) - load.creditA);
   }
 
   /**
