@@ -126,6 +126,21 @@ describe('p1 bench houses', () => {
     expect(loadScenario(file).site.telegramEveryS).toBe(10);
   }, 300_000);
 
+  it('--margin sets a margin of our balancer for the run, and the report says which', () => {
+    // Seed 13's first house: 3N400 16 A, its car held for hours by the room kept for an appliance not seen yet.
+    const run = (...margin: string[]) => {
+      const args = ['--n', '1', '--seed', '13', '--strategy', 'default', '--workers', '0', '--json'];
+      const r = p1('bench', 'houses', ...args, '--out', join(tmp, `margin-${margin.length}`), ...margin);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const asDrawn = run();
+    const without = run('--margin', 'unseenStepKw=0', '--margin', 'fuseA=0.5');
+    expect(asDrawn.margins).toEqual({});
+    expect(without.margins).toEqual({ unseenStepKw: 0, fuseA: 0.5 });
+    expect(without.metrics.default.evEnergyKwh.median).toBeGreaterThan(asDrawn.metrics.default.evEnergyKwh.median + 1);
+  }, 300_000);
+
   it.each([
     [['bench'], "p1: bench: say what to run: 'p1 bench houses' (got nothing)."],
     [
@@ -137,6 +152,18 @@ describe('p1 bench houses', () => {
     [
       ['bench', 'houses', '--telegram-every', '0'],
       'p1: --telegram-every must be a whole number from 1 to 60, got "0".',
+    ],
+    [
+      ['bench', 'houses', '--margin', 'unseenStepKw=20'],
+      'p1: bench houses: --margin unseenStepKw=20: must be a number between 0 and 15.',
+    ],
+    [
+      ['bench', 'houses', '--margin', 'fuse=1'],
+      'p1: bench houses: --margin fuse=1: unknown key (expected one of fuseA, capacityKw, unseenStepKw).',
+    ],
+    [
+      ['bench', 'houses', '--margin', 'fuseA'],
+      'p1: bench houses: --margin takes NAME=VALUE (as unseenStepKw=2), got "fuseA".',
     ],
   ])(
     'bad arguments %j: one sentence, exit 2',

@@ -34,7 +34,7 @@ export {
   type PromiseRow,
   runFleet,
 } from './fleet/fleet';
-export { fleetHouse, type HouseOutcome, runHouse } from './fleet/house-run';
+export { fleetHouse, type HouseOutcome, type Margins, runHouse } from './fleet/house-run';
 export { formatFleetReport, writeFleetFiles } from './fleet/output';
 export {
   ENERGY_PROMISES,

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { heldWhy } from '../src/fleet/house-run';
 import { fleetReport, type HouseOutcome, runHouse } from '../src/index';
 
-const options = { n: 3, seed: 1, profile: 'be' as const, telegramEveryS: 1, strategies: ['default'], workers: 0 };
+const options = {
+  n: 3,
+  seed: 1,
+  profile: 'be' as const,
+  telegramEveryS: 1,
+  strategies: ['default'],
+  workers: 0,
+  margins: {},
+};
 
 describe('the fleet report’s failing houses', () => {
   it('say what held the cars of a house under the energy floor, and list no house that keeps every promise', () => {

@@ -1,24 +1,26 @@
 /**
  * `p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
- * [--telegram-every S]`: the fleet bench of issue 11 — generated houses × 24 h for our strategy and the
- * references, the promises counted, the failing houses written out as scenarios and the worst one per promise
- * as an SVG.
+ * [--telegram-every S] [--margin NAME=VALUE…]`: the fleet bench of issue 11 — generated houses × 24 h for our
+ * strategy and the references, the promises counted, the failing houses written out as scenarios and the worst one
+ * per promise as an SVG.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   fleetReport,
   formatFleetReport,
+  type Margins,
   REFERENCE_STRATEGIES,
   runFleet,
   strategies,
   writeFleetFiles,
 } from '@p1/scenario';
+import { validateConfig } from '../config';
 import { UsageError } from './errors';
 import { integerOption, profileOption } from './simulate';
 
 const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
-                      [--telegram-every S]
+                      [--telegram-every S] [--margin NAME=VALUE…]
 
   --n N             houses to generate and run, 24 h each (default 1000)
   --seed S          the generator's seed (default 1)
@@ -30,7 +32,27 @@ const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAM
   --profile NAME    be | nl (default be)
   --workers N       worker threads (default: one per core, here ${availableParallelism()})
   --telegram-every S  seconds between each house's telegrams, 1–60 (default 1, as Belgian and DSMR 5 meters;
-                    10 as Dutch DSMR 4 and Luxembourg Smarty meters)`;
+                    10 as Dutch DSMR 4 and Luxembourg Smarty meters)
+  --margin NAME=VALUE  one of our balancer's margins (the setting margins.NAME: fuseA, capacityKw,
+                    unseenStepKw) instead of its default, to see what it costs; repeat for several`;
+
+/** `--margin NAME=VALUE` options, checked by the configuration's own rules for \`margins\`. */
+function marginsOption(given: readonly string[]): Margins {
+  const margins: Record<string, number | string> = {};
+  for (const g of given) {
+    const eq = g.indexOf('=');
+    if (eq <= 0) throw new UsageError(`bench houses: --margin takes NAME=VALUE (as unseenStepKw=2), got "${g}".`);
+    const value = g.slice(eq + 1).trim();
+    margins[g.slice(0, eq).trim()] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  const checked = validateConfig({ version: 1, margins });
+  if (!checked.ok) {
+    const problem = checked.problems[0]!.replace(/^margins\.([^:]+): /, (_, name) => `${name}=${margins[name]}: `);
+    throw new UsageError(`bench houses: --margin ${problem}.`);
+  }
+  // Only what was given: the rest stays the balancer's own default.
+  return Object.fromEntries(Object.keys(margins).map((k) => [k, checked.config.margins[k as keyof Margins]]));
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
@@ -49,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     profile?: string;
     workers?: string;
     'telegram-every'?: string;
+    margin?: string[];
     help?: boolean;
   };
   try {
@@ -63,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
         profile: { type: 'string' },
         workers: { type: 'string' },
         'telegram-every': { type: 'string' },
+        margin: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -80,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   const profile = profileOption('bench houses', values.profile);
   const every = values['telegram-every'];
   const telegramEveryS = every === undefined ? 1 : integerOption('telegram-every', every, 1, 60);
+  const margins = marginsOption(values.margin ?? []);
   const names = values.strategy ?? ['default', ...REFERENCE_STRATEGIES];
   for (const s of names) {
     if (!strategies[s])
@@ -95,7 +120,16 @@ export async function main(argv: string[]): Promise<number> {
         if (done === n) process.stderr.write('\n');
       }
     : undefined;
-  const run = await runFleet({ n, seed, profile, telegramEveryS, strategies: chosen, workers, onProgress: progress });
+  const run = await runFleet({
+    n,
+    seed,
+    profile,
+    telegramEveryS,
+    strategies: chosen,
+    workers,
+    margins,
+    onProgress: progress,
+  });
   const report = fleetReport(run);
   const dir = values.out ?? 'reports/houses';
   const files = writeFleetFiles(report, dir);

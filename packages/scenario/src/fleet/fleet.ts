@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { METRIC_KEYS, type Metrics } from '../bench/metrics';
 import type { Profile } from '../houses/sites';
-import { type HouseOutcome, heldWhy, runHouse } from './house-run';
+import { type HouseOutcome, heldWhy, type Margins, runHouse } from './house-run';
 import { ENERGY_PROMISES, FLEET_ENERGY_GOALS, PROMISES } from './promises';
 import { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './stats';
 
@@ -24,6 +24,8 @@ export interface FleetOptions {
   strategies: readonly string[];
   /** Worker threads (default: one per core); 0 runs the houses in this thread. */
   workers?: number;
+  /** Our balancer's margins (its setting `margins`) where not its defaults: what a setting costs over a fleet. */
+  margins?: Margins;
   /** Called after each house with the number done. */
   onProgress?: (done: number) => void;
 }
@@ -40,12 +42,13 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const workers = Math.min(options.n, options.workers ?? availableParallelism());
   const telegramEveryS = options.telegramEveryS ?? 1;
   const strategies = [...options.strategies];
-  const opts = { n: options.n, seed: options.seed, profile, telegramEveryS, strategies, workers };
+  const margins = { ...options.margins };
+  const opts = { n: options.n, seed: options.seed, profile, telegramEveryS, strategies, workers, margins };
   const began = performance.now();
   const outcomes: HouseOutcome[] = new Array(options.n);
   if (workers <= 0) {
     for (let i = 0; i < options.n; i++) {
-      outcomes[i] = runHouse(options.seed, i, profile, strategies, telegramEveryS);
+      outcomes[i] = runHouse(options.seed, i, profile, strategies, telegramEveryS, margins);
       options.onProgress?.(i + 1);
     }
     return { options: opts, outcomes, wallMs: performance.now() - began };
@@ -64,7 +67,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     };
     for (let w = 0; w < workers; w++) {
       const thread = new Worker(workerFile, {
-        workerData: { seed: options.seed, profile, strategies, telegramEveryS },
+        workerData: { seed: options.seed, profile, strategies, telegramEveryS, margins },
       });
       threads.push(thread);
       const feed = () => thread.postMessage(next < options.n ? next++ : null);
@@ -132,6 +135,8 @@ export interface FleetReport {
   telegramEveryS: number;
   strategies: string[];
   workers: number;
+  /** The margins our balancer ran with where not its defaults (`{}`: every default). */
+  margins: Margins;
   wallS: number;
   /** Seconds summed over the threads: house and loop physics, perfect-foresight bound, each strategy's steps. */
   split: { physicsS: number; boundS: number; strategyS: Record<string, number> };
@@ -201,6 +206,7 @@ export function fleetReport(run: FleetRun): FleetReport {
     telegramEveryS: options.telegramEveryS,
     strategies: [...options.strategies],
     workers: options.workers,
+    margins: options.margins,
     wallS: run.wallMs / 1000,
     split: { physicsS: sum((o) => o.timing.physicsMs), boundS: sum((o) => o.timing.boundMs), strategyS },
     metrics,

@@ -1,4 +1,5 @@
 /** One generated house run by every strategy of a fleet, sharing the house and the bound between them. */
+import type { BalancerConfig } from '@p1/balancer';
 import type { Metrics } from '../bench/metrics';
 import { optimalEvEnergyKwh } from '../bench/optimal';
 import { type HeldTime, type Over145Event, type QuarterOver, runScenario } from '../bench/runner';
@@ -29,12 +30,16 @@ export function fleetHouse(seed: number, index: number, profile: Profile, telegr
   return scenario;
 }
 
+/** The balancer's margins a fleet may set (`BalancerConfig.margins`); the references keep none. */
+export type Margins = NonNullable<BalancerConfig['margins']>;
+
 export function runHouse(
   seed: number,
   index: number,
   profile: Profile,
   strategyNames: readonly string[],
   telegramEveryS = 1,
+  margins: Margins = {},
 ): HouseOutcome {
   const scenario = fleetHouse(seed, index, profile, telegramEveryS);
   const began = performance.now();
@@ -53,7 +58,7 @@ export function runHouse(
     timing: { physicsMs: 0, boundMs, strategyMs: {} },
   };
   for (const strategy of strategyNames) {
-    const r = runScenario(scenario, { strategy, house, optimalKwh });
+    const r = runScenario(scenario, { strategy, house, optimalKwh, config: { margins } });
     outcome.metrics[strategy] = r.metrics;
     outcome.over145Events[strategy] = r.over145Events;
     if (strategy === strategyNames[0]) {

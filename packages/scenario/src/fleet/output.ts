@@ -30,8 +30,10 @@ export function formatFleetReport(r: FleetReport): string {
   const total = r.split.physicsS + r.split.boundS + Object.values(r.split.strategyS).reduce((a, b) => a + b, 0);
   const pct = (x: number) => `${total > 0 ? Math.round((100 * x) / total) : 0} %`;
   const meter = r.telegramEveryS === 1 ? '' : `, a telegram every ${r.telegramEveryS} s`;
+  const set = Object.entries(r.margins).map(([k, v]) => `${k}=${v}`);
+  const margins = set.length > 0 ? `, ${ours}'s margins ${set.join(' ')}` : '';
   const out: string[] = [
-    `# Fleet bench: ${r.houses} houses (profile ${r.profile}, seed ${r.seed}${meter}) × 24 h, ${r.workers} worker thread${r.workers === 1 ? '' : 's'}`,
+    `# Fleet bench: ${r.houses} houses (profile ${r.profile}, seed ${r.seed}${meter}${margins}) × 24 h, ${r.workers} worker thread${r.workers === 1 ? '' : 's'}`,
     '',
     `wall time ${seconds(r.wallS)} (goal for 1,000 houses: < 5 min)`,
     `time split (summed over threads): physics ${seconds(r.split.physicsS)} (${pct(r.split.physicsS)}) · ` +

@@ -1,13 +1,14 @@
 /** A fleet worker thread: runs the houses the main thread hands it, one at a time, and sends back the outcome. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Profile } from '../houses/sites';
-import { runHouse } from './house-run';
+import { type Margins, runHouse } from './house-run';
 
-const { seed, profile, strategies, telegramEveryS } = workerData as {
+const { seed, profile, strategies, telegramEveryS, margins } = workerData as {
   seed: number;
   profile: Profile;
   strategies: string[];
   telegramEveryS: number;
+  margins: Margins;
 };
 const port = parentPort!;
 port.on('message', (index: number | null) => {
@@ -16,7 +17,7 @@ port.on('message', (index: number | null) => {
     return;
   }
   try {
-    port.postMessage({ outcome: runHouse(seed, index, profile, strategies, telegramEveryS) });
+    port.postMessage({ outcome: runHouse(seed, index, profile, strategies, telegramEveryS, margins) });
   } catch (e) {
     port.postMessage({ index, error: e instanceof Error ? e.message : String(e) });
   }
