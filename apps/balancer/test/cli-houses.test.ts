@@ -162,6 +162,10 @@ describe('p1 bench houses', () => {
       'p1: bench houses: --margin fuse=1: unknown key (expected one of fuseA, capacityKw, unseenStepKw).',
     ],
     [
+      ['bench', 'houses', '--margin', '__proto__=1'],
+      'p1: bench houses: --margin __proto__=1: unknown key (expected one of fuseA, capacityKw, unseenStepKw).',
+    ],
+    [
       ['bench', 'houses', '--margin', 'fuseA'],
       'p1: bench houses: --margin takes NAME=VALUE (as unseenStepKw=2), got "fuseA".',
     ],

@@ -38,13 +38,14 @@ const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAM
 
 /** `--margin NAME=VALUE` options, checked by the configuration's own rules for \`margins\`. */
 function marginsOption(given: readonly string[]): Margins {
-  const margins: Record<string, number | string> = {};
-  for (const g of given) {
+  const pairs = given.map((g): [string, number | string] => {
     const eq = g.indexOf('=');
     if (eq <= 0) throw new UsageError(`bench houses: --margin takes NAME=VALUE (as unseenStepKw=2), got "${g}".`);
     const value = g.slice(eq + 1).trim();
-    margins[g.slice(0, eq).trim()] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-  }
+    return [g.slice(0, eq).trim(), value !== '' && Number.isFinite(Number(value)) ? Number(value) : value];
+  });
+  // Own keys only (fromEntries): a name such as __proto__ is then an unknown key, not a silent no-op.
+  const margins: Record<string, number | string> = Object.fromEntries(pairs);
   const checked = validateConfig({ version: 1, margins });
   if (!checked.ok) {
     const problem = checked.problems[0]!.replace(/^margins\.([^:]+): /, (_, name) => `${name}=${margins[name]}: `);
