@@ -731,10 +731,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
       for (let k = 0; k < cap.phases.length; k++) {
         const line = cap.phases[k]! - 1;
         const inUse = used.includes(line);
-        const amps = inUse && !Number.isNaN(pairA) ? pairA : drawnOn(c, st, stat === 'ok', k, inUse);
+        // A charger without a car draws nothing, however old its sample (its status comes at once, its samples
+        // maybe once a minute): its lines stay known, or the house's steps on them would go unlearned.
+        const idle = stat !== 'ok' && !plugged;
+        const amps = idle ? 0 : inUse && !Number.isNaN(pairA) ? pairA : drawnOn(c, st, stat === 'ok', k, inUse);
         reading.evOnLine[line]! += amps;
         if (inUse) {
-          if (stat !== 'ok') reading.unknownLine[line] = reading.driftLine[line] = true;
+          if (stat !== 'ok' && !idle) reading.unknownLine[line] = reading.driftLine[line] = true;
           else reading.sampledAtLine[line]! += c.measurement.at;
           sum += amps;
           most = Math.max(most, amps);
