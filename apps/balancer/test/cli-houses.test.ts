@@ -141,6 +141,20 @@ describe('p1 bench houses', () => {
     expect(without.metrics.default.evEnergyKwh.median).toBeGreaterThan(asDrawn.metrics.default.evEnergyKwh.median + 1);
   }, 300_000);
 
+  it('--car-lag and --sample-every set every car and charger alike; a house written out keeps them', () => {
+    // Seed 13's first house breaks the energy floor, so it is written out as a scenario.
+    const out = join(tmp, 'variant');
+    const args = ['--n', '1', '--seed', '13', '--strategy', 'default', '--workers', '0', '--json', '--out', out];
+    const r = p1('bench', 'houses', ...args, '--car-lag', '3', '--sample-every', '60');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ carLagS: 3, sampleEveryS: 60 });
+    const file = (report.files as string[]).find((f) => f.endsWith('.json'))!;
+    const house = loadScenario(file);
+    expect(house.evs.map((e) => e.lagS)).toEqual([3, 3]);
+    expect(house.chargers.map((c) => c.sampleEveryS)).toEqual([60, 60]);
+  }, 300_000);
+
   it.each([
     [['bench'], "p1: bench: say what to run: 'p1 bench houses' (got nothing)."],
     [
@@ -152,6 +166,11 @@ describe('p1 bench houses', () => {
     [
       ['bench', 'houses', '--telegram-every', '0'],
       'p1: --telegram-every must be a whole number from 1 to 60, got "0".',
+    ],
+    [['bench', 'houses', '--car-lag', '0'], 'p1: --car-lag must be a whole number from 1 to 30, got "0".'],
+    [
+      ['bench', 'houses', '--sample-every', '120'],
+      'p1: --sample-every must be a whole number from 1 to 60, got "120".',
     ],
     [
       ['bench', 'houses', '--margin', 'unseenStepKw=20'],

@@ -34,7 +34,14 @@ export {
   type PromiseRow,
   runFleet,
 } from './fleet/fleet';
-export { fleetHouse, type HouseOutcome, type Margins, runHouse } from './fleet/house-run';
+export {
+  fleetHouse,
+  type HouseOutcome,
+  type HouseVariant,
+  type Margins,
+  runHouse,
+  variantOf,
+} from './fleet/house-run';
 export { formatFleetReport, writeFleetFiles } from './fleet/output';
 export {
   ENERGY_PROMISES,

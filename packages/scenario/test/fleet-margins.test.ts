@@ -14,7 +14,7 @@ describe('a fleet with margins set', () => {
   it('gives our balancer the margins, in a worker thread as in this one, and says so in its report', async () => {
     const asDrawn = runHouse(SEED, 0, 'be', ['default', 'highest-phase-30s']);
     const margins = { unseenStepKw: 0 };
-    const without = runHouse(SEED, 0, 'be', ['default', 'highest-phase-30s'], 1, margins);
+    const without = runHouse(SEED, 0, 'be', ['default', 'highest-phase-30s'], {}, margins);
     // Without that room the car rises nearer the fuse: more energy than with it (62 → 75 kWh).
     expect(without.metrics.default!.evEnergyKwh).toBeGreaterThan(asDrawn.metrics.default!.evEnergyKwh + 1);
     expect(ofRun(without.metrics['highest-phase-30s']!)).toEqual(ofRun(asDrawn.metrics['highest-phase-30s']!));

@@ -11,6 +11,8 @@ const options = {
   seed: 1,
   profile: 'be' as const,
   telegramEveryS: 1,
+  carLagS: null,
+  sampleEveryS: null,
   strategies: ['default'],
   workers: 0,
   margins: {},

@@ -1,8 +1,8 @@
 /**
  * `p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
- * [--telegram-every S] [--margin NAME=VALUE…]`: the fleet bench of issue 11 — generated houses × 24 h for our
- * strategy and the references, the promises counted, the failing houses written out as scenarios and the worst one
- * per promise as an SVG.
+ * [--telegram-every S] [--car-lag S] [--sample-every S] [--margin NAME=VALUE…]`: the fleet bench of issue 11 —
+ * generated houses × 24 h for our strategy and the references, the promises counted, the failing houses written
+ * out as scenarios and the worst one per promise as an SVG.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import { UsageError } from './errors';
 import { integerOption, profileOption } from './simulate';
 
 const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAME…] [--out DIR] [--profile NAME] [--workers N]
-                      [--telegram-every S] [--margin NAME=VALUE…]
+                      [--telegram-every S] [--car-lag S] [--sample-every S] [--margin NAME=VALUE…]
 
   --n N             houses to generate and run, 24 h each (default 1000)
   --seed S          the generator's seed (default 1)
@@ -33,6 +33,10 @@ const HELP = `usage: p1 bench houses [--n N] [--seed S] [--json] [--strategy NAM
   --workers N       worker threads (default: one per core, here ${availableParallelism()})
   --telegram-every S  seconds between each house's telegrams, 1–60 (default 1, as Belgian and DSMR 5 meters;
                     10 as Dutch DSMR 4 and Luxembourg Smarty meters)
+  --car-lag S       seconds every car takes to follow a new limit, 1–30 (default: each as drawn, 2–5;
+                    IEC 61851 allows 5)
+  --sample-every S  seconds between every charger's samples of its car's current, 1–60 (default: each as
+                    drawn, 1, 5 or 10; 60 as a charger that keeps its own MeterValueSampleInterval)
   --margin NAME=VALUE  one of our balancer's margins (the setting margins.NAME: fuseA, capacityKw,
                     unseenStepKw) instead of its default, to see what it costs; repeat for several`;
 
@@ -72,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     profile?: string;
     workers?: string;
     'telegram-every'?: string;
+    'car-lag'?: string;
+    'sample-every'?: string;
     margin?: string[];
     help?: boolean;
   };
@@ -87,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
         profile: { type: 'string' },
         workers: { type: 'string' },
         'telegram-every': { type: 'string' },
+        'car-lag': { type: 'string' },
+        'sample-every': { type: 'string' },
         margin: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -105,6 +113,10 @@ export async function main(argv: string[]): Promise<number> {
   const profile = profileOption('bench houses', values.profile);
   const every = values['telegram-every'];
   const telegramEveryS = every === undefined ? 1 : integerOption('telegram-every', every, 1, 60);
+  const lag = values['car-lag'];
+  const carLagS = lag === undefined ? null : integerOption('car-lag', lag, 1, 30);
+  const sampling = values['sample-every'];
+  const sampleEveryS = sampling === undefined ? null : integerOption('sample-every', sampling, 1, 60);
   const margins = marginsOption(values.margin ?? []);
   const names = values.strategy ?? ['default', ...REFERENCE_STRATEGIES];
   for (const s of names) {
@@ -126,6 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     seed,
     profile,
     telegramEveryS,
+    carLagS,
+    sampleEveryS,
     strategies: chosen,
     workers,
     margins,

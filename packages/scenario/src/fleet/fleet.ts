@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { METRIC_KEYS, type Metrics } from '../bench/metrics';
 import type { Profile } from '../houses/sites';
-import { type HouseOutcome, heldWhy, type Margins, runHouse } from './house-run';
+import { type HouseOutcome, heldWhy, type Margins, runHouse, variantOf } from './house-run';
 import { ENERGY_PROMISES, FLEET_ENERGY_GOALS, PROMISES } from './promises';
 import { HIGHER_IS_BETTER, quantile, type Summary, summarize } from './stats';
 
@@ -20,6 +20,10 @@ export interface FleetOptions {
   profile?: Profile;
   /** Seconds between each house's telegrams (default 1; 10 measures Dutch DSMR 4 and Luxembourg meters). */
   telegramEveryS?: number;
+  /** Seconds every car takes to follow a new limit (null or absent: each as drawn, 2–5). */
+  carLagS?: number | null;
+  /** Seconds between every charger's samples of its car's current (null or absent: each as drawn, 1–10). */
+  sampleEveryS?: number | null;
   /** Strategy names; the first is "ours" (the promises are asserted for it). */
   strategies: readonly string[];
   /** Worker threads (default: one per core); 0 runs the houses in this thread. */
@@ -41,14 +45,27 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const profile = options.profile ?? 'be';
   const workers = Math.min(options.n, options.workers ?? availableParallelism());
   const telegramEveryS = options.telegramEveryS ?? 1;
+  const carLagS = options.carLagS ?? null;
+  const sampleEveryS = options.sampleEveryS ?? null;
+  const variant = variantOf({ telegramEveryS, carLagS, sampleEveryS });
   const strategies = [...options.strategies];
   const margins = { ...options.margins };
-  const opts = { n: options.n, seed: options.seed, profile, telegramEveryS, strategies, workers, margins };
+  const opts = {
+    n: options.n,
+    seed: options.seed,
+    profile,
+    telegramEveryS,
+    carLagS,
+    sampleEveryS,
+    strategies,
+    workers,
+    margins,
+  };
   const began = performance.now();
   const outcomes: HouseOutcome[] = new Array(options.n);
   if (workers <= 0) {
     for (let i = 0; i < options.n; i++) {
-      outcomes[i] = runHouse(options.seed, i, profile, strategies, telegramEveryS, margins);
+      outcomes[i] = runHouse(options.seed, i, profile, strategies, variant, margins);
       options.onProgress?.(i + 1);
     }
     return { options: opts, outcomes, wallMs: performance.now() - began };
@@ -67,7 +84,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     };
     for (let w = 0; w < workers; w++) {
       const thread = new Worker(workerFile, {
-        workerData: { seed: options.seed, profile, strategies, telegramEveryS, margins },
+        workerData: { seed: options.seed, profile, strategies, variant, margins },
       });
       threads.push(thread);
       const feed = () => thread.postMessage(next < options.n ? next++ : null);
@@ -133,6 +150,10 @@ export interface FleetReport {
   profile: Profile;
   /** Seconds between the houses' telegrams. */
   telegramEveryS: number;
+  /** Seconds every car took to follow a new limit (null: each as drawn). */
+  carLagS: number | null;
+  /** Seconds between every charger's samples (null: each as drawn). */
+  sampleEveryS: number | null;
   strategies: string[];
   workers: number;
   /** The margins our balancer ran with where not its defaults (`{}`: every default). */
@@ -204,6 +225,8 @@ export function fleetReport(run: FleetRun): FleetReport {
     seed: options.seed,
     profile: options.profile,
     telegramEveryS: options.telegramEveryS,
+    carLagS: options.carLagS,
+    sampleEveryS: options.sampleEveryS,
     strategies: [...options.strategies],
     workers: options.workers,
     margins: options.margins,

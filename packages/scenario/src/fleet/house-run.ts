@@ -23,10 +23,39 @@ export interface HouseOutcome {
   timing: { physicsMs: number; boundMs: number; strategyMs: Record<string, number> };
 }
 
-/** A fleet's house: the generated one, its meter sending every `telegramEveryS` seconds (1 leaves it as drawn). */
-export function fleetHouse(seed: number, index: number, profile: Profile, telegramEveryS = 1): Scenario {
+/**
+ * What a fleet sets alike in every generated house, to measure one corner of what the generator draws (a field
+ * left out stays as drawn).
+ */
+export interface HouseVariant {
+  /** Seconds between the meter's telegrams (10: Dutch DSMR 4 and Luxembourg's Smarty; drawn: 1). */
+  telegramEveryS?: number;
+  /** Seconds every car takes to follow a new limit (drawn 2–5; IEC 61851 allows 5). */
+  carLagS?: number;
+  /** Seconds between every charger's samples of its car's current (drawn 1, 5 or 10). */
+  sampleEveryS?: number;
+}
+
+/** What a fleet's options set alike in every house (a run's or a report's). */
+export function variantOf(o: {
+  telegramEveryS: number;
+  carLagS: number | null;
+  sampleEveryS: number | null;
+}): HouseVariant {
+  return {
+    telegramEveryS: o.telegramEveryS,
+    ...(o.carLagS === null ? {} : { carLagS: o.carLagS }),
+    ...(o.sampleEveryS === null ? {} : { sampleEveryS: o.sampleEveryS }),
+  };
+}
+
+/** A fleet's house: the generated one, with what `variant` sets. */
+export function fleetHouse(seed: number, index: number, profile: Profile, variant: HouseVariant = {}): Scenario {
   const scenario = generateHouse(seed, index, profile);
-  if (telegramEveryS !== 1) scenario.site.telegramEveryS = telegramEveryS;
+  const { telegramEveryS, carLagS, sampleEveryS } = variant;
+  if (telegramEveryS !== undefined && telegramEveryS !== 1) scenario.site.telegramEveryS = telegramEveryS;
+  if (carLagS !== undefined) for (const ev of scenario.evs) ev.lagS = carLagS;
+  if (sampleEveryS !== undefined) for (const c of scenario.chargers) c.sampleEveryS = sampleEveryS;
   return scenario;
 }
 
@@ -38,10 +67,10 @@ export function runHouse(
   index: number,
   profile: Profile,
   strategyNames: readonly string[],
-  telegramEveryS = 1,
+  variant: HouseVariant = {},
   margins: Margins = {},
 ): HouseOutcome {
-  const scenario = fleetHouse(seed, index, profile, telegramEveryS);
+  const scenario = fleetHouse(seed, index, profile, variant);
   const began = performance.now();
   const house = houseTimeline(scenario);
   let physicsMs = performance.now() - began;

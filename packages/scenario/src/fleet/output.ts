@@ -5,7 +5,7 @@ import { METRIC_KEYS } from '../bench/metrics';
 import { renderPlotSvg } from '../bench/plot';
 import { runScenario } from '../bench/runner';
 import type { FleetReport } from './fleet';
-import { fleetHouse } from './house-run';
+import { fleetHouse, variantOf } from './house-run';
 import type { Summary } from './stats';
 
 /** A number as short as it reads well: integers as they are, others with at most 3 decimals, no trailing zeros. */
@@ -29,7 +29,10 @@ export function formatFleetReport(r: FleetReport): string {
   const ours = r.strategies[0]!;
   const total = r.split.physicsS + r.split.boundS + Object.values(r.split.strategyS).reduce((a, b) => a + b, 0);
   const pct = (x: number) => `${total > 0 ? Math.round((100 * x) / total) : 0} %`;
-  const meter = r.telegramEveryS === 1 ? '' : `, a telegram every ${r.telegramEveryS} s`;
+  const meter =
+    (r.telegramEveryS === 1 ? '' : `, a telegram every ${r.telegramEveryS} s`) +
+    (r.carLagS === null ? '' : `, every car following a new limit in ${r.carLagS} s`) +
+    (r.sampleEveryS === null ? '' : `, every charger sampling every ${r.sampleEveryS} s`);
   const set = Object.entries(r.margins).map(([k, v]) => `${k}=${v}`);
   const margins = set.length > 0 ? `, ${ours}'s margins ${set.join(' ')}` : '';
   const out: string[] = [
@@ -108,7 +111,7 @@ export function writeFleetFiles(r: FleetReport, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const f of r.failing) {
-    const scenario = fleetHouse(r.seed, f.index, r.profile, r.telegramEveryS);
+    const scenario = fleetHouse(r.seed, f.index, r.profile, variantOf(r));
     const path = join(dir, `${scenario.name}.json`);
     const $comment = [`breaks: ${f.broken.join(', ')}`, ...f.why].join('; ');
     writeFileSync(path, `${JSON.stringify({ $comment, ...scenario }, null, 2)}\n`);
@@ -117,7 +120,7 @@ export function writeFleetFiles(r: FleetReport, dir: string): string[] {
   const ours = r.strategies[0]!;
   for (const p of r.promises) {
     if (!p.worst) continue;
-    const scenario = fleetHouse(r.seed, p.worst.index, r.profile, r.telegramEveryS);
+    const scenario = fleetHouse(r.seed, p.worst.index, r.profile, variantOf(r));
     const run = runScenario(scenario, { strategy: ours, trace: true });
     const path = join(dir, `worst-${p.id}.svg`);
     writeFileSync(path, renderPlotSvg(run.trace!, `${scenario.name} · ${ours} · worst for "${p.id}" (${p.goal})`));

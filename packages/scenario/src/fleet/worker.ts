@@ -1,13 +1,13 @@
 /** A fleet worker thread: runs the houses the main thread hands it, one at a time, and sends back the outcome. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Profile } from '../houses/sites';
-import { type Margins, runHouse } from './house-run';
+import { type HouseVariant, type Margins, runHouse } from './house-run';
 
-const { seed, profile, strategies, telegramEveryS, margins } = workerData as {
+const { seed, profile, strategies, variant, margins } = workerData as {
   seed: number;
   profile: Profile;
   strategies: string[];
-  telegramEveryS: number;
+  variant: HouseVariant;
   margins: Margins;
 };
 const port = parentPort!;
@@ -17,7 +17,7 @@ port.on('message', (index: number | null) => {
     return;
   }
   try {
-    port.postMessage({ outcome: runHouse(seed, index, profile, strategies, telegramEveryS, margins) });
+    port.postMessage({ outcome: runHouse(seed, index, profile, strategies, variant, margins) });
   } catch (e) {
     port.postMessage({ index, error: e instanceof Error ? e.message : String(e) });
   }

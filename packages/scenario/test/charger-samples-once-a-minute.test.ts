@@ -1,0 +1,25 @@
+/**
+ * Chargers whose samples come once a minute (a MeterValueSampleInterval the charger keeps at 60 s), behind cars
+ * that follow a new limit in IEC 61851's 5 s: `p1 bench houses --car-lag 5 --sample-every 60`. Between samples
+ * the balancer still has to tell the house's steps from the cars' on those lines, or it does not learn a cycling
+ * appliance and raises the car into its room at each rest. A fleet house of seed 7070707 that went above 1.45 × In
+ * again and again from one oven.
+ */
+import { describe, expect, test } from 'vitest';
+import { fleetHouse, runScenario } from '../src/index';
+
+const runOnceAMinute = (index: number) => {
+  const scenario = fleetHouse(7070707, index, 'be', { carLagS: 5, sampleEveryS: 60 });
+  return runScenario(scenario, { skipOptimal: true }).metrics;
+};
+
+describe('chargers sampling once a minute', () => {
+  test("an idle charger's old sample does not hide a cycler from learning", () => {
+    // 3N400 16 A: an oven cycling 51 s on, 63 s off when a car plugs in; 18 returns above 1.45 × In when an idle
+    // charger's old sample kept its lines from the house model.
+    const m = runOnceAMinute(702);
+    expect(m.over145RepeatMax).toBeLessThanOrEqual(1);
+    expect(m.over145Seconds).toBe(0);
+    expect(m.evEnergyKwh).toBeGreaterThan(60);
+  });
+});
