@@ -83,6 +83,13 @@ const FULL_CAR_LAST = 1e6;
 const CADENCE_FACTOR = 2.5;
 /** A charger measurement older than this is not fed into the fuse loop (cars change within 5 s). */
 const MEASUREMENT_MAX_AGE_MS = 15_000;
+/**
+ * A car in step at its last sample and sent no new limit since keeps drawing what it drew: its sample stands until
+ * its charger's next one is due, this much after its interval, for intervals up to a minute (a charger that keeps
+ * its own MeterValueSampleInterval).
+ */
+const SAMPLE_DUE_SLACK_MS = 2_000;
+const SAMPLE_GAP_TRUSTED_MS = 60_000;
 
 /**
  * A car whose draw is within this of another sample, or of its limit, has not moved or has nothing left to move:
@@ -415,10 +422,22 @@ export function createBalancer(config: BalancerConfig): Balancer {
   };
 
   /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
+  /**
+   * How old a charger's sample may be and still be used (`SAMPLE_DUE_SLACK_MS`): a charger sampling once a minute
+   * left its car unmeasured three quarters of each minute, its lines unlearned, so that an oven that began cycling
+   * while the car charged came back on top of it at each return (fleet house 7070707/515, 4 times above 1.45 × In).
+   */
+  const maxAgeOf = (c: ChargerInput): number => {
+    const st = states.get(c.capabilities.id);
+    if (!st || st.sampleMoved || c.measurement.at < st.followedByMs || !(st.sampleGapMs <= SAMPLE_GAP_TRUSTED_MS))
+      return MEASUREMENT_MAX_AGE_MS;
+    return Math.max(MEASUREMENT_MAX_AGE_MS, st.sampleGapMs + SAMPLE_DUE_SLACK_MS);
+  };
+
   const statusOf = (c: ChargerInput, now: number): MeasurementStatus => {
     const m = c.measurement;
     if (!m.connected) return 'ok';
-    if (now - m.at > MEASUREMENT_MAX_AGE_MS) return 'stale';
+    if (now - m.at > maxAgeOf(c)) return 'stale';
     // What the charger can draw, and no more than twice the fuse whatever its rating says.
     const most = Math.min(plausibleMaxA(c.capabilities), 2 * s.fuseA);
     let missing = false;
