@@ -421,7 +421,6 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return oneMs > RETURN_RUN_MS || 2 * oneMs <= RETURN_RUN_MS;
   };
 
-  /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
   /**
    * How old a charger's sample may be and still be used (`SAMPLE_DUE_SLACK_MS`): a charger sampling once a minute
    * left its car unmeasured three quarters of each minute, its lines unlearned, so that an oven that began cycling
@@ -434,6 +433,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return Math.max(MEASUREMENT_MAX_AGE_MS, st.sampleGapMs + SAMPLE_DUE_SLACK_MS);
   };
 
+  /** Whether a charger's measurement can be fed into the fuse loop, and why not. */
   const statusOf = (c: ChargerInput, now: number): MeasurementStatus => {
     const m = c.measurement;
     if (!m.connected) return 'ok';
@@ -747,12 +747,12 @@ export function createBalancer(config: BalancerConfig): Balancer {
         connection === '3x230' && used.length === 2
           ? Math.max(drawnOn(c, st, stat === 'ok', 0, true), drawnOn(c, st, stat === 'ok', 1, true))
           : Number.NaN;
+      // A charger without a car draws nothing, however old its sample (its status comes at once, its samples
+      // maybe once a minute): its lines stay known, or the house's steps on them would go unlearned.
+      const idle = stat !== 'ok' && !plugged;
       for (let k = 0; k < cap.phases.length; k++) {
         const line = cap.phases[k]! - 1;
         const inUse = used.includes(line);
-        // A charger without a car draws nothing, however old its sample (its status comes at once, its samples
-        // maybe once a minute): its lines stay known, or the house's steps on them would go unlearned.
-        const idle = stat !== 'ok' && !plugged;
         const amps = idle ? 0 : inUse && !Number.isNaN(pairA) ? pairA : drawnOn(c, st, stat === 'ok', k, inUse);
         reading.evOnLine[line]! += amps;
         if (inUse) {
