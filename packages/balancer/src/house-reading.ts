@@ -81,6 +81,10 @@ export class HouseReading {
   /** How far the cars following new limits may have risen and fallen since their samples (A per line, and kW). */
   readonly risenA = [0, 0, 0];
   readonly fallenA = [0, 0, 0];
+  /** Of `risenA`, no more than each car's ramp allows in the time since its sample (A per line). */
+  readonly rampRisenA = [0, 0, 0];
+  /** How far cars whose lag has passed since their last new limit are sampled above it (A per line). */
+  readonly landedFallA = [0, 0, 0];
   risenKw = 0;
   fallenKw = 0;
   /**
@@ -95,6 +99,12 @@ export class HouseReading {
   readonly houseA = [0, 0, 0];
   /** The house's power (kW). */
   houseKw = 0;
+  /**
+   * The house's current per line as meter less the cars' currents as their physics bounds them: risen since their
+   * samples no faster than their ramps, and at or under their limits once their lag has passed (`houseA` may credit
+   * a car with a rise up to its limit, or take it at a sample above a limit it has followed since).
+   */
+  readonly boundedA = [Number.NaN, Number.NaN, Number.NaN];
   /** Lines not to learn loads from: out of step now or at the telegram before (its error undone shows now). */
   readonly quiet = [false, false, false];
   /** A fall of the house's current per line that is certainly its own (A, ≤ 0): a load's off-step. */
@@ -130,6 +140,7 @@ export class HouseReading {
       this.evOnLine[l] = 0;
       this.unknownLine[l] = this.followingLine[l] = this.driftLine[l] = false;
       this.sampledAtLine[l] = this.risenA[l] = this.fallenA[l] = this.aheadA[l] = 0;
+      this.rampRisenA[l] = this.landedFallA[l] = 0;
     }
     this.risenKw = this.fallenKw = this.aheadKw = 0;
   }
@@ -141,6 +152,7 @@ export class HouseReading {
       const meterRoseA = lineA[l]! - this.meterABefore[l]!;
       const notYetA = notYetMetered(measuredA, this.houseA[l]!, this.aheadA[l]!, meterRoseA, this.laggedA[l]!, true);
       this.houseA[l] = measuredA + notYetA;
+      this.boundedA[l] = this.houseA[l]! - this.rampRisenA[l]! + this.landedFallA[l]!;
       const meteredRoseA = this.houseA[l]! - this.meteredABefore[l]!;
       this.meteredABefore[l] = this.houseA[l]!;
       // Where every car out of step can only rise (following a raise, no sample since the telegram before), a fall

@@ -57,7 +57,8 @@ export class LineRoom {
 
   /**
    * The room at a fresh telegram: `houseA` the house's current per line (NaN: not reported), `lineA` the meter's,
-   * `cadenceMs` the meter's telegram interval, after `house` has observed this telegram.
+   * `cadenceMs` the meter's telegram interval, after `house` has observed this telegram; `boundedA` the house with
+   * the cars' currents as their ramps and limits bound them (`HouseReading.boundedA`).
    */
   update(
     now: number,
@@ -67,6 +68,7 @@ export class LineRoom {
     house: HouseModel,
     cadenceMs: number,
     cars: CarsOnLines,
+    boundedA: readonly number[],
   ): void {
     const { minA: minOnLine, minFastA: minFastOnLine, slow: slowOnLine } = cars;
     let worstHouse = Number.NEGATIVE_INFINITY;
@@ -95,7 +97,12 @@ export class LineRoom {
         this.heldLine[l] = false;
         continue;
       }
-      const h = this.lineHouseA[l]!;
+      // Over the fuse the house is counted as the cars' physics bound it, not as credited: a car rises no faster than
+      // its ramp, and once its lag has passed draws no more than its limit. Credited up to 16 A of a raise its cut
+      // had superseded, a car ramping at 9 A hid a load as large (nl 7070707/642, a charger sampling once a minute:
+      // cut to its 6 A minimum, 15 s over the fuse).
+      const overNow = lineA[l]! > s.fuseA;
+      const h = overNow && boundedA[l]! > this.lineHouseA[l]! ? boundedA[l]! : this.lineHouseA[l]!;
       const fuse = s.fuseA - s.marginA - h;
       // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;

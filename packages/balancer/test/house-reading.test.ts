@@ -16,6 +16,9 @@ interface Telegram {
   sampledAt?: number;
   /** The car follows a new limit though its sample shows it there already (nothing left to move). */
   following?: boolean;
+  /** Of `risenA`, what its ramp allows since its sample; how far its sample is above a limit it has followed (A). */
+  rampRisenA?: number;
+  landedFallA?: number;
 }
 
 /** One telegram for a single-phase car on L1 of a 1x230 site: the tally the control loop fills, then `update`. */
@@ -30,7 +33,9 @@ function telegram(r: HouseReading, t: Telegram): void {
     r.fallenA[0] = t.fallenA ?? 0;
     r.risenKw = ((t.risenA ?? 0) * V) / 1000;
     r.fallenKw = ((t.fallenA ?? 0) * V) / 1000;
+    r.rampRisenA[0] = t.rampRisenA ?? 0;
   }
+  r.landedFallA[0] = t.landedFallA ?? 0;
   if (t.aheadA) {
     r.aheadA[0] = t.aheadA;
     r.aheadKw = (t.aheadA * V) / 1000;
@@ -141,5 +146,19 @@ describe('the house as meter less the cars', () => {
     telegram(r, { meterA: 18, sampleA: 16 });
     telegram(r, { meterA: 32.8, sampleA: 16, following: true });
     expect(r.roseA[0]).toBeCloseTo(14.8, 6);
+  });
+
+  it("bounds the house by the cars' physics: a ramp takes time, and a landed limit caps the car", () => {
+    const r = new HouseReading();
+    telegram(r, { meterA: 20, sampleA: 8 });
+    // A load of 10 A and the car's ramp together lift the meter 12 A. The car may rise 8 A to its limit, which the
+    // reading credits it (the house taken as 16 A, or as last in step); its ramp allows 2 A since its sample, which
+    // is all the bound credits: meter 32 - sample 8 - 2 = 22.
+    telegram(r, { meterA: 32, sampleA: 8, risenA: 8, rampRisenA: 2 });
+    expect(r.boundedA[0]).toBeCloseTo(22, 6);
+    expect(r.houseA[0]).toBeLessThan(r.boundedA[0]!);
+    // A cut to 6 A landed; the sample still shows 11 A: the car is at 6 at most, so the house at least 30 - 6.
+    telegram(r, { meterA: 30, sampleA: 11, fallenA: 5, landedFallA: 5 });
+    expect(r.boundedA[0]).toBeCloseTo(24, 6);
   });
 });

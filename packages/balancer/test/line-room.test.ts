@@ -26,11 +26,31 @@ function roomFor(connection: Connection, fuseA: number, houseA: number[], carA =
     house,
     1000,
     cars,
+    houseA,
   );
   return room;
 }
 
 describe('what each line leaves the cars', () => {
+  it("over the fuse, counts the house as the cars' physics bound it, not as credited", () => {
+    // 1x230 25 A, a car (6 A minimum) ramping behind an old sample: the reading credits it with 5 A of the meter's
+    // rise (house 17 A); its ramp since the sample explains only 1 A of it (house 21 A). Over the fuse the cut counts
+    // 21 A: 3.5 A, under the car's minimum, so it is paused; counting 17 A it was trimmed to its minimum and the
+    // line stayed over (nl 7070707/642). Under the fuse the credited house stands.
+    const s = settingsOf({ site: { connection: '1x230', fuseA: 25 }, chargers: [] });
+    const house = new HouseModel('1x230', s.unseenStepKw);
+    house.observe(T0, [17, 0, 0], [false, false, false]);
+    const car = { minA: [6, 0, 0], minFastA: [6, 0, 0], slow: [false, false, false], pluggedMinA: [6, 0, 0] };
+    const cutAt = (lineA: number, boundedA: number) => {
+      const room = new LineRoom();
+      room.update(T0, [17, 0, 0], [lineA, 0, 0], s, house, 1000, car, [boundedA, 0, 0]);
+      return room.cutLine[0];
+    };
+    expect(cutAt(31, 21)).toBeCloseTo(25 - s.marginA - 21, 6);
+    expect(cutAt(31, 17)).toBe(6);
+    expect(cutAt(24, 21)).toBe(cutAt(24, 17));
+  });
+
   it('keeps room under 1.45 × In for an appliance not seen yet: it binds on a 16 A line, not on a 32 A one', () => {
     // 16 A: the fuse leaves 16 − 0.5 − 2 = 13.5 A, but a 3 kW step on top must stay under 23.2 A.
     const small = roomFor('3N400', 16, [2, 2, 2]);
@@ -78,7 +98,7 @@ describe('what each line leaves the cars', () => {
       const plugged = [pluggedMinA, pluggedMinA, pluggedMinA];
       const cars = { minA: running, minFastA: running, slow: [false, false, false], pluggedMinA: plugged };
       const meterA = houseA(at).map((a) => a + runningMinA);
-      room.update(now, houseA(at), meterA, s, house, 1000, cars);
+      room.update(now, houseA(at), meterA, s, house, 1000, cars, houseA(at));
       return room;
     };
     const above = roomBeside(6, 6);

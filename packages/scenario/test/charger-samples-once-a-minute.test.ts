@@ -8,8 +8,8 @@
 import { describe, expect, test } from 'vitest';
 import { fleetHouse, runScenario } from '../src/index';
 
-const runOnceAMinute = (index: number) => {
-  const scenario = fleetHouse(7070707, index, 'be', { carLagS: 5, sampleEveryS: 60 });
+const runOnceAMinute = (index: number, profile: 'be' | 'nl' = 'be') => {
+  const scenario = fleetHouse(7070707, index, profile, { carLagS: 5, sampleEveryS: 60 });
   return runScenario(scenario, { skipOptimal: true }).metrics;
 };
 
@@ -30,5 +30,14 @@ describe('chargers sampling once a minute', () => {
     expect(m.over145RepeatMax).toBeLessThanOrEqual(1);
     expect(m.over145Seconds).toBeLessThanOrEqual(6);
     expect(m.evEnergyKwh).toBeGreaterThan(20);
+  });
+
+  test('a car ramping behind an old sample is paused, not trimmed, when a load takes its line over the fuse', () => {
+    // Dutch 1x230 25 A: a 2.6 kW load while the car, sampled at 5.3 A 7 s before, drew 9.1 A on its ramp. Credited
+    // a rise up to the 16 A of a raise its cut to 10.7 A had superseded, it hid the load; cut to its 6 A minimum it
+    // kept the line over the fuse until that sample went stale: 15 s (7 s now).
+    const m = runOnceAMinute(642, 'nl');
+    expect(m.overloadMaxEventS).toBeLessThanOrEqual(10);
+    expect(m.evEnergyKwh).toBeGreaterThan(8);
   });
 });
