@@ -339,6 +339,13 @@ export function createBalancer(config: BalancerConfig): Balancer {
     return own === undefined ? s.minPauseMs : Math.max(s.minPauseMs, own * 1000);
   };
   const priorityOf = (cap: ChargerCapabilities) => s.overrides.get(cap.id)?.priority ?? cap.priority ?? 0;
+  /** The car's response lag (s): the configured one, or the one learned from its samples. */
+  const lagOf = (st: ChargerRecord) => (Number.isNaN(s.lagS) ? st.lagS : s.lagS);
+  /**
+   * When a limit sent at `sentMs` has surely reached the car: its lag and a telegram, no later than IEC 61851's 5 s
+   * and a telegram (a lag learned from samples 10 s apart may read 9 s for a 4 s car).
+   */
+  const landedByMs = (st: ChargerRecord, sentMs: number) => sentMs + (Math.min(lagOf(st), DEFAULT_LAG_S) + 1) * 1000;
 
   /** Records a new limit, with the bookkeeping the calm-setpoint rules need. */
   const setLimit = (st: ChargerRecord, cap: ChargerCapabilities, limitA: number, nowMs: number, flapCheck = false) => {
@@ -356,18 +363,17 @@ export function createBalancer(config: BalancerConfig): Balancer {
     } else st.lastRaiseMs = nowMs;
     if (wasCharging && !charging) st.pausedSinceMs = nowMs;
     if (!wasCharging && charging) st.chargingSinceMs = nowMs;
-    const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+    const lagS = lagOf(st);
     if (overLandingCut) {
       st.lowerA = st.limitA;
       st.lowerUntilMs = Math.max(st.followedByMs, nowMs + (lagS + 1) * 1000);
     }
     // Until the cut lands, not for the raise's whole ramp: a car that has followed the cut is under it (nl 7070707/642,
     // a charger sampling once a minute: credited a rise to the superseded 16 A for 10 s after its cut to 10.7 landed,
-    // the car hid a load as large; 15 s over the fuse). No later than IEC 61851's 5 s (a lag learned from sparse
-    // samples reads long).
+    // the car hid a load as large; 15 s over the fuse).
     if (underLandingRaise) {
       st.upperA = st.limitA;
-      st.upperUntilMs = nowMs + (Math.min(lagS, DEFAULT_LAG_S) + 1) * 1000;
+      st.upperUntilMs = landedByMs(st, nowMs);
     }
     st.followedByMs = nowMs + (lagS + Math.abs(limitA - st.limitA) / st.rampAps + 1) * 1000;
     st.limitA = limitA;
@@ -795,11 +801,9 @@ export function createBalancer(config: BalancerConfig): Balancer {
           if (!following) reading.driftLine[line] = true;
         }
       }
-      // Once its lag has passed since its last new limit, a car draws no more than that limit, whatever an older
-      // sample says (`load-while-starting.test.ts`: a cut to 6 A landed, a sample at 11.5 A hid a 14 A load for
-      // 10 s). No later than IEC 61851's 5 s: a lag learned from samples 10 s apart may read 9 s for a 4 s car.
-      const landedS = Math.min(Number.isNaN(s.lagS) ? st.lagS : s.lagS, DEFAULT_LAG_S) + 1;
-      if (stat === 'ok' && now >= st.lastChangeMs + landedS * 1000 && most > st.limitA)
+      // Once its last new limit has landed, a car draws no more than that limit, whatever an older sample says
+      // (`load-while-starting.test.ts`: a cut to 6 A landed, a sample at 11.5 A hid a 14 A load for 10 s).
+      if (stat === 'ok' && now >= landedByMs(st, st.lastChangeMs) && most > st.limitA)
         for (const line of used) reading.landedFallA[line]! += most - st.limitA;
       if (following) {
         reading.risenKw += kwForAmps(connection, used.length, upA);
@@ -895,7 +899,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
       // ampere it showed while tapering) would let the plan hand out a share that only it fits, while the car that
       // charges waits for a run at the quarter's end that never comes.
       if (!full && !heldOut(st)) asked.minKw = Math.min(asked.minKw, cap.minA * item.kwPerA);
-      const lag = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
+      const lag = lagOf(st);
       asked.lagS = Math.max(asked.lagS, Number.isNaN(s.lagS) ? Math.max(st.lagS, st.stopLagS) : s.lagS);
       asked.seenWithinS = Math.max(asked.seenWithinS, seenWithinMs(st, meterCadenceMs()) / 1000);
       asked.leadS = Math.max(asked.leadS, lag + cap.maxA / st.rampAps / 2);
@@ -1263,8 +1267,7 @@ export function createBalancer(config: BalancerConfig): Balancer {
     if (!(st.sampleGapMs <= meterCadenceMs() + MEASUREMENT_SYNC_MS)) return false;
     // What the car draws at that offer: the power an ampere offered costs it (`kwPerA`), in amperes drawn.
     const drawsA = (toA * st.allocItem.kwPerA) / kwForAmps(s.connection, lines, 1);
-    const lagS = Number.isNaN(s.lagS) ? st.lagS : s.lagS;
-    return st.drawnA + st.rampAps * (lagS + meterCadenceMs() / 1000) < drawsA;
+    return st.drawnA + st.rampAps * (lagOf(st) + meterCadenceMs() / 1000) < drawsA;
   }
 
   /**

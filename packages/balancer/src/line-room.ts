@@ -101,8 +101,8 @@ export class LineRoom {
       // its ramp, and once its lag has passed draws no more than its limit. Credited up to 16 A of a raise its cut
       // had superseded, a car ramping at 9 A hid a load as large (nl 7070707/642, a charger sampling once a minute:
       // cut to its 6 A minimum, 15 s over the fuse).
-      const overNow = lineA[l]! > s.fuseA;
-      const h = overNow && boundedA[l]! > this.lineHouseA[l]! ? boundedA[l]! : this.lineHouseA[l]!;
+      const overLine = lineA[l]! > s.fuseA;
+      const h = overLine && boundedA[l]! > this.lineHouseA[l]! ? boundedA[l]! : this.lineHouseA[l]!;
       const fuse = s.fuseA - s.marginA - h;
       // Loads that cycle count as on; every load seen lately keeps room for its step under 1.45 × In.
       const trip = TRIP_RATIO * s.fuseA - s.marginA - h - stepA[l]!;
@@ -111,7 +111,6 @@ export class LineRoom {
       // its fuse: there the return would stack on the overload the cut has not undone yet, so the cut holds both
       // (fleet house 555/872: an oven's first step, the hob zone back 5 s later, a car cut to its minimum and then
       // paused, 11 s over; 314159/751: a washing machine's heater, its drum motor back 4 s later, 10 s over).
-      const overLine = lineA[l]! > s.fuseA;
       if (overLine && !this.overBefore[l]) this.overExpected[l] = this.dueBeforeA[l]! > 0;
       this.overBefore[l] = overLine;
       this.dueBeforeA[l] = hold.dueA[l]!;
