@@ -9,11 +9,6 @@ import { type Connection, kwForAmps } from './site';
 
 /** A change smaller than this teaches nothing about the car's response. */
 const WATCH_MIN_A = 2;
-/**
- * Samples further apart than this place a car's move anywhere in twice the 5 s IEC 61851 lets it take: they teach
- * neither its lag nor, so, when it has settled.
- */
-const LAG_SAMPLE_GAP_MS = 10_000;
 
 /** Watches a new limit sent to the car, to learn its response from the samples that follow. */
 export function watchResponse(st: ChargerRecord, nowMs: number): void {
@@ -58,11 +53,8 @@ export function learnResponse(st: ChargerRecord, drawnA: number, sampleMs: numbe
     // Only from a change the car met at rest: one sent while it still followed the one before shows that move (a
     // raise "answered" in 1 s by the ramp of the raise before, a pause in 0.5 s by the cut before: fleet house
     // nl 8675309/127's 5 s car read 3.3 s, fast enough for two cuts within 10 s).
-    // Nor from a sample long after the one before: the move may have come anywhere in between (a charger sampling once
-    // a minute read 10 s for a 5 s car, and a cut was then credited as landing 10 s late).
-    const resolves = st.sampleGapMs <= LAG_SAMPLE_GAP_MS;
-    if (w.steady && resolves) st.lagS += (lag - st.lagS) * 0.5;
-    if (!raise && w.steady && resolves) {
+    if (w.steady) st.lagS += (lag - st.lagS) * 0.5;
+    if (!raise && w.steady) {
       st.stopLagS += (lag - st.stopLagS) * 0.5;
       st.stopLagMeasured = true;
     }
@@ -95,10 +87,6 @@ export function learnKwPerA(
 ) {
   const settleMs = (st.lagS + cap.maxA / st.rampAps + 2) * 1000;
   if (st.limitA < cap.minA || st.watch !== null || atMs - st.lastChangeMs < settleMs || st.drawnA < 1) return;
-  // Settled by its learned lag and ramp, which samples over 10 s apart do not show: from those, only a sample that did
-  // not move from the one before (one a minute after a raise caught a three-phase car ramping, taken at a single-phase
-  // car's kW per ampere; its quarter's runs overspent and were trimmed 126 times an hour).
-  if (st.sampleMoved && st.sampleGapMs > LAG_SAMPLE_GAP_MS) return;
   const most = kwForAmps(connection, lines, 1);
   const sample = Math.min(most, st.evKw / st.limitA);
   st.kwPerOfferedA = Number.isNaN(st.kwPerOfferedA) ? sample : st.kwPerOfferedA + (sample - st.kwPerOfferedA) * 0.2;

@@ -65,24 +65,6 @@ describe("a car's response, learned from its charger's samples", () => {
     expect(st.lagS).toBe(DEFAULT_LAG_S);
   });
 
-  it('learns no lag from a sample a minute after the one before: the move may have come anywhere in that minute', () => {
-    // A charger keeping its own once-a-minute interval: the car's rise, first seen 40 s after a raise, read as a
-    // 10 s lag (the most the estimate takes) for a car that follows in 5.
-    const st = record();
-    st.drawnA = 6;
-    st.sampleGapMs = 60_000;
-    st.limitA = 16;
-    watchResponse(st, 0);
-    learnResponse(st, 12, 40_000, 1000);
-    expect(st.lagS).toBe(DEFAULT_LAG_S);
-    // Samples 10 s apart still teach it, as before.
-    st.sampleGapMs = 10_000;
-    st.drawnA = 6;
-    watchResponse(st, 100_000);
-    learnResponse(st, 12, 108_000, 1000);
-    expect(st.lagS).toBeGreaterThan(DEFAULT_LAG_S);
-  });
-
   it('watches no change too small to show a response', () => {
     const st = record();
     st.drawnA = 10;
@@ -110,31 +92,5 @@ describe("a car's response, learned from its charger's samples", () => {
     expect(st.kwPerOfferedA).toBeNaN();
     learnKwPerA(st, cap, '1x230', 1, 14_000);
     expect(st.kwPerOfferedA).toBeCloseTo(3.45 / 16, 6);
-  });
-
-  it('learns no power per ampere from a sample a minute on that moved from the one before: it may show a ramp', () => {
-    // A charger sampling once a minute: its first sample after a raise to 16 A, 40 s on, caught a three-phase car on
-    // 3x230 at 9.4 A on a slow ramp (3.75 kW, 0.23 kW per ampere offered: a single-phase car's).
-    const st = {
-      ...record(),
-      limitA: 16,
-      drawnA: 9.4,
-      evKw: 3.75,
-      lastChangeMs: 0,
-      lagS: 3,
-      rampAps: 2,
-      sampleGapMs: 60_000,
-      sampleMoved: true,
-    } as ChargerRecord;
-    st.kwPerOfferedA = Number.NaN;
-    const cap = charger({ phases: [1, 2, 3], minA: 6, maxA: 16 });
-    learnKwPerA(st, cap, '3x230', 3, 40_000);
-    expect(st.kwPerOfferedA).toBeNaN();
-    // The next sample, a minute on, shows it settled at 16 A: 6.37 kW.
-    st.sampleMoved = false;
-    st.drawnA = 16;
-    st.evKw = 6.37;
-    learnKwPerA(st, cap, '3x230', 3, 100_000);
-    expect(st.kwPerOfferedA).toBeCloseTo(6.37 / 16, 6);
   });
 });
