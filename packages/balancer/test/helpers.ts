@@ -57,9 +57,14 @@ export function step(nowMs: number, r: MeterSnapshot | null, chargers: ChargerIn
 /**
  * A car on a charger that follows each limit `lagS` seconds after it was offered, ramping up by `rampAps` a second
  * (at once without), and draws nothing below its minimum: push each second's limit to `offers`, and ask `drawA`
- * for each second in turn.
+ * for each second in turn. It draws `ratio` of its limit, and nothing before second `plugS` (plugged in then).
  */
-export function followingCar(cap: ChargerCapabilities, lagS: number, rampAps = Number.POSITIVE_INFINITY) {
+export function followingCar(
+  cap: ChargerCapabilities,
+  lagS: number,
+  rampAps = Number.POSITIVE_INFINITY,
+  { ratio = 1, plugS = 0 } = {},
+) {
   const offers: number[] = [];
   let drawnA = 0;
   return {
@@ -67,10 +72,26 @@ export function followingCar(cap: ChargerCapabilities, lagS: number, rampAps = N
     /** What the car draws in second `s`, from the limit offered `lagS` seconds before. */
     drawA(s: number): number {
       const offered = offers[s - lagS] ?? 0;
-      drawnA = offered >= cap.minA ? Math.min(offered, drawnA + rampAps) : 0;
+      drawnA = s >= plugS && offered >= cap.minA ? Math.min(offered * ratio, drawnA + rampAps) : 0;
       return drawnA;
     },
   };
+}
+
+/**
+ * What a charger sampling every `everyS` seconds reports at second `s`, each sample `delayS` late: the car's draw
+ * (`drawn`, one entry a second) at its last sample, taken `leadMs` before the telegram arrived if given.
+ */
+export function lateSample(
+  cap: ChargerCapabilities,
+  drawn: readonly number[],
+  s: number,
+  ch: { everyS: number; delayS: number; leadMs?: number },
+): ChargerInput {
+  const ageS = ch.delayS + (s % ch.everyS);
+  const sample = input(cap, drawn[Math.max(0, s - ageS)]!);
+  sample.measurement.at = T0 + (s - ageS) * 1000 - (ch.leadMs ?? 0);
+  return sample;
 }
 
 /**

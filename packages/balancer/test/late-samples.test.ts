@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ChargerCapabilities, type ChargerInput, createBalancer } from '../src/index';
-import { charger, followingCar, input, reading, step, T0 } from './helpers';
+import { createBalancer } from '../src/index';
+import { charger, followingCar, input, lateSample, reading, step, T0 } from './helpers';
 
 /** The Gherkin evening's house: the quarter plan binds. */
 const TARGET = { connection: '3N400' as const, fuseA: 25, capacityTargetKw: 8 };
@@ -44,14 +44,6 @@ function follow(car: Car, minA: number, offeredA: number, sinceOfferS: number, d
   let a = sinceOfferS >= car.lagS ? (offeredA >= minA ? Math.min(offeredA, drawnA + car.rampAps) : 0) : drawnA;
   if (a > offeredA) a = offeredA >= minA ? offeredA : 0;
   return a;
-}
-
-/** What the charger reports at second `s`: the car's draw of its last sample, taken every `everyS`, `delayS` late. */
-function lateSample(cap: ChargerCapabilities, drawn: readonly number[], s: number, ch: Charger): ChargerInput {
-  const ageS = ch.delayS + (s % ch.everyS);
-  const sample = input(cap, drawn[Math.max(0, s - ageS)]!);
-  sample.measurement.at = T0 + (s - ageS) * 1000 - (ch.leadMs ?? 0);
-  return sample;
 }
 
 interface Run {

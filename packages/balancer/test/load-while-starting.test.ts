@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBalancer } from '../src/index';
-import { charger, input, reading, step, T0 } from './helpers';
+import { charger, followingCar, lateSample, reading, step, T0 } from './helpers';
 
 interface House {
   connection: '1x230';
@@ -37,29 +37,25 @@ interface Sampling {
 }
 
 /** The longest run of seconds with the line over its fuse, in the two minutes after the load switches on. */
-function longestOverFuse(house: House, car: Car, ch: Sampling): number {
+function longestOverFuse(house: House, carSpec: Car, ch: Sampling): number {
   const b = createBalancer({ site: { connection: house.connection, fuseA: house.fuseA } });
   const cap = charger({ phases: [1], maxA: 16 });
-  const offers: number[] = [];
+  // Up at its ramp, down at once, nothing under its minimum.
+  const car = followingCar(cap, carSpec.lagS, carSpec.rampAps, { ratio: carSpec.ratio, plugS: carSpec.plugS });
   const drawn: number[] = [];
-  const loadS = car.plugS + house.loadAfterS;
-  let draw = 0;
+  const loadS = carSpec.plugS + house.loadAfterS;
   let run = 0;
   let longest = 0;
   for (let s = 0; s < loadS + 120; s++) {
-    // The car follows the limit offered its lag ago: up at its ramp, down at once, nothing under its minimum.
-    const offered = offers[s - car.lagS] ?? 0;
-    draw = s >= car.plugS && offered >= cap.minA ? Math.min(offered * car.ratio, draw + car.rampAps) : 0;
+    const draw = car.drawA(s);
     drawn.push(draw);
-    const ageS = ch.delayS + (s % ch.everyS);
-    const sample = input(cap, drawn[Math.max(0, s - ageS)]!);
-    sample.measurement.at = T0 + (s - ageS) * 1000;
-    sample.measurement.vehiclePlugged = s >= car.plugS;
+    const sample = lateSample(cap, drawn, s, ch);
+    sample.measurement.vehiclePlugged = s >= carSpec.plugS;
     const lineA = house.baseA + (s >= loadS ? house.loadA : 0) + draw;
     run = lineA > house.fuseA ? run + 1 : 0;
     longest = Math.max(longest, run);
     const ms = T0 + s * 1000;
-    offers.push(b.step(step(ms, reading(ms, [lineA]), [sample])).chargers[0]!.limitA);
+    car.offers.push(b.step(step(ms, reading(ms, [lineA]), [sample])).chargers[0]!.limitA);
   }
   return longest;
 }
